@@ -1,0 +1,1 @@
+"""The agent service: code analysis and the assistant."""

@@ -1,0 +1,34 @@
+"""The agent's FastAPI application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from bastion.servicekit.app import create_service_app
+
+OUTBOUND_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Open the process's one outbound HTTP client (LLM providers); close it on shutdown."""
+    async with httpx.AsyncClient(timeout=OUTBOUND_TIMEOUT, follow_redirects=False) as client:
+        app.state.http = client
+        yield
+
+
+def create_app() -> FastAPI:
+    """Build the agent service."""
+    return create_service_app(
+        service="agent",
+        title="Bastion agent",
+        description="Code analysis and the assistant that knows the caller's findings.",
+        lifespan=lifespan,
+    )
+
+
+app = create_app()

@@ -1,0 +1,240 @@
+"""The ``bastion`` command: start the system, and script a set-up without the UI."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from bastion.config import ConfigurationError, get_settings
+
+app = typer.Typer(help="Bastion: vulnerability management.", no_args_is_help=True, add_completion=False)
+org_app = typer.Typer(help="Organisations.", no_args_is_help=True)
+user_app = typer.Typer(help="Users.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+app.add_typer(org_app, name="org")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+DEFAULT_ADMIN_EMAIL = "admin@bastion.local"
+DEMO_ORGANIZATION = "demo"
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.core.settings")
+    try:
+        get_settings()
+    except ConfigurationError as error:
+        _fail(str(error))
+    import django
+
+    django.setup()
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"bastion: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def up(
+    host: Annotated[str | None, typer.Option(help="Address to listen on [BASTION_HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on [BASTION_PORT].")] = None,
+    worker_concurrency: Annotated[int, typer.Option(help="Celery worker processes.")] = 2,
+) -> None:
+    """Migrate, make sure an admin and a demo organisation exist, and run every service."""
+    from bastion.supervisor import Child, Supervisor
+
+    _setup_django()
+    from django.core.management import call_command
+
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    _ensure_admin_and_demo()
+
+    var_dir = settings.resolved_var_dir
+    (var_dir / "run").mkdir(exist_ok=True)
+    environment = {**os.environ, "BASTION_VAR_DIR": str(var_dir), "PYTHONUNBUFFERED": "1"}
+    python = sys.executable
+    celery = [python, "-m", "celery", "-A", "bastion.core.celery"]
+    children = [
+        Child(
+            "gateway",
+            [python, "-m", "uvicorn", "bastion.gateway:app", "--host", host, "--port", str(port),
+             "--lifespan", "on", "--no-server-header"],
+        ),
+        Child(
+            "worker",
+            [*celery, "worker", "--loglevel=INFO", f"--concurrency={worker_concurrency}",
+             "--hostname=bastion@%h", "--without-gossip", "--without-mingle"],
+        ),
+        Child(
+            "beat",
+            [*celery, "beat", "--loglevel=INFO", f"--schedule={var_dir / 'run' / 'beat-schedule'}",
+             f"--pidfile={var_dir / 'run' / 'beat.pid'}"],
+        ),
+    ]
+    display_host = f"[{host}]" if ":" in host else host
+    supervisor = Supervisor(
+        children, environment=environment, health_url=f"http://{display_host}:{port}/healthz"
+    )
+    raise typer.Exit(supervisor.run())
+
+
+def _ensure_admin_and_demo() -> None:
+    from django.db import transaction
+
+    from bastion.contracts.principal import Role
+    from bastion.core.accounts.models import User
+    from bastion.core.tenancy import services
+    from bastion.core.tenancy.models import Organization
+
+    settings = get_settings()
+    email = (settings.admin_email or DEFAULT_ADMIN_EMAIL).lower()
+    with transaction.atomic():
+        admin = User.objects.filter(email=email).first()
+        if admin is None:
+            if settings.admin_password is not None:
+                password = settings.admin_password.get_secret_value()
+                shown = False
+            else:
+                password = secrets.token_urlsafe(12)
+                shown = True
+            admin = User.objects.create_superuser(email, password)
+            typer.echo(f"bastion: created the administrator {email}", err=True)
+            if shown:
+                typer.echo(f"bastion: its password, shown this once: {password}", err=True)
+        demo = Organization.objects.filter(slug=DEMO_ORGANIZATION).first()
+        if demo is None:
+            demo = services.create_organization(slug=DEMO_ORGANIZATION, name="Demo")
+            services.set_membership(organization=demo, user=admin, role=Role.OWNER)
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
+)
+def manage(context: typer.Context) -> None:
+    """Run a Django management command: ``bastion manage migrate``, ``bastion manage shell``…"""
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["bastion manage", *context.args])
+
+
+@org_app.command("create")
+def org_create(
+    slug: str,
+    name: Annotated[str, typer.Option(help="Display name (default: the slug).")] = "",
+) -> None:
+    """Create an organisation."""
+    _setup_django()
+    from django.core.exceptions import ValidationError
+
+    from bastion.core.tenancy import services
+    from bastion.core.tenancy.exceptions import TenancyConflict
+
+    try:
+        organization = services.create_organization(slug=slug, name=name)
+    except (TenancyConflict, ValidationError) as error:
+        _fail(_message(error))
+    typer.echo(f"bastion: created organisation {organization.slug}", err=True)
+
+
+@user_app.command("create")
+def user_create(
+    email: str,
+    org: Annotated[str, typer.Option(help="The organisation's slug.")],
+    role: Annotated[str, typer.Option(help="owner, admin, analyst or viewer.")],
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+) -> None:
+    """Create a user (or find an existing one) and give them a role in an organisation."""
+    _setup_django()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from bastion.contracts.principal import Role
+    from bastion.core.accounts.models import User
+    from bastion.core.tenancy import services
+    from bastion.core.tenancy.models import Organization
+
+    try:
+        chosen_role = Role(role)
+    except ValueError:
+        _fail(f"unknown role {role!r}: choose owner, admin, analyst or viewer")
+    organization = Organization.objects.filter(slug=org).first()
+    if organization is None:
+        _fail(f"no organisation {org!r}")
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    try:
+        with transaction.atomic():
+            user = User.objects.filter(email=email.lower()).first()
+            if user is None:
+                if password is not None:
+                    validate_password(password, User(email=email))
+                user = User.objects.create_user(email, password)
+                created = True
+            else:
+                created = False
+                if password is not None:
+                    validate_password(password, user)
+                    user.set_password(password)
+                    user.save(update_fields=["password"])
+            services.set_membership(organization=organization, user=user, role=chosen_role)
+    except ValidationError as error:
+        _fail(_message(error))
+    verb = "created" if created else "updated"
+    typer.echo(f"bastion: {verb} {user.email} as {chosen_role.value} in {organization.slug}", err=True)
+
+
+@token_app.command("create")
+def token_create(
+    user: Annotated[str, typer.Option(help="The user's e-mail address.")],
+    org: Annotated[str, typer.Option(help="The organisation's slug.")],
+    expires: Annotated[int | None, typer.Option(min=1, help="Days until it expires (default: never).")] = None,
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "",
+) -> None:
+    """Issue an API token; the key is printed alone on standard output, this once."""
+    _setup_django()
+    from bastion.core.accounts.models import User
+    from bastion.core.tenancy import services
+    from bastion.core.tenancy.exceptions import TenancyConflict
+    from bastion.core.tenancy.models import Organization
+
+    account = User.objects.filter(email=user.lower()).first()
+    if account is None:
+        _fail(f"no user {user!r}")
+    organization = Organization.objects.filter(slug=org).first()
+    if organization is None:
+        _fail(f"no organisation {org!r}")
+    try:
+        issued = services.create_token(
+            user=account,
+            organization=organization,
+            name=name,
+            expires_in=timedelta(days=expires) if expires is not None else None,
+        )
+    except TenancyConflict as error:
+        _fail(str(error))
+    typer.echo(issued.key)
+
+
+def _message(error: Exception) -> str:
+    messages = getattr(error, "messages", None)
+    return "; ".join(messages) if messages else str(error)
+
+
+def main() -> None:
+    """Entry point of the ``bastion`` command."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

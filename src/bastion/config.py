@@ -1,0 +1,131 @@
+"""Bastion's configuration: one set of environment variables for every service.
+
+The embedded profile (the default) needs nothing set: state lives under
+``BASTION_VAR_DIR`` (SQLite database, broker, secret key). The production profile
+refuses to start with a missing secret key, DEBUG on or a default admin password.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Profile = Literal["embedded", "production"]
+
+# Passwords that an installer or a tutorial might have left behind.
+DEFAULT_PASSWORDS = frozenset(
+    {"admin", "administrator", "password", "changeme", "change-me", "bastion", "secret", "root"}
+)
+MINIMUM_ADMIN_PASSWORD_LENGTH = 12
+
+
+class ConfigurationError(RuntimeError):
+    """The environment describes a configuration Bastion refuses to run with."""
+
+
+class Settings(BaseSettings):
+    """Every setting Bastion reads from the environment (prefix ``BASTION_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="BASTION_", extra="ignore")
+
+    profile: Profile = "embedded"
+    debug: bool = False
+    var_dir: Path = Path("var")
+    database_url: str | None = None
+    broker_url: str | None = None
+    redis_url: str | None = None
+    secret_key: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    admin_email: str | None = None
+    admin_password: SecretStr | None = None
+    allowed_hosts: str = "localhost,127.0.0.1,[::1],testserver"
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.profile != "production":
+            return self
+        problems = []
+        if self.secret_key is None or len(self.secret_key.get_secret_value()) < 32:
+            problems.append("BASTION_SECRET_KEY must be set to at least 32 characters")
+        if self.debug:
+            problems.append("BASTION_DEBUG must be off")
+        if self.admin_password is not None and is_default_password(
+            self.admin_password.get_secret_value()
+        ):
+            problems.append(
+                "BASTION_ADMIN_PASSWORD is a default or shorter than "
+                f"{MINIMUM_ADMIN_PASSWORD_LENGTH} characters"
+            )
+        if problems:
+            raise ConfigurationError("production profile refused: " + "; ".join(problems))
+        return self
+
+    @property
+    def resolved_var_dir(self) -> Path:
+        """Return the absolute state directory, creating it on first use."""
+        path = self.var_dir.expanduser().resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def resolved_database_url(self) -> str:
+        """Return the database URL, defaulting to a SQLite file under the state directory."""
+        return self.database_url or f"sqlite:///{self.resolved_var_dir / 'bastion.sqlite3'}"
+
+    @property
+    def resolved_broker_url(self) -> str:
+        """Return the broker URL, defaulting to kombu's SQLAlchemy transport on SQLite."""
+        return self.broker_url or f"sqla+sqlite:///{self.resolved_var_dir / 'broker.sqlite3'}"
+
+    @property
+    def result_backend_url(self) -> str:
+        """Return where Celery keeps task results: Redis when configured, else a database."""
+        if self.redis_url:
+            return self.redis_url
+        database_url = self.resolved_database_url
+        scheme = urlsplit(database_url).scheme
+        if scheme in {"postgres", "postgresql", "pgsql"}:
+            return "db+postgresql+psycopg" + database_url[len(scheme) :]
+        return f"db+sqlite:///{self.resolved_var_dir / 'results.sqlite3'}"
+
+    def resolved_secret_key(self) -> str:
+        """Return the secret key; in the embedded profile generate and keep one under var/."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        if self.profile == "production":  # pragma: no cover - refused by the validator
+            raise ConfigurationError("BASTION_SECRET_KEY is required in production")
+        key_file = self.resolved_var_dir / "secret_key"
+        if not key_file.exists():
+            key_file.touch(mode=0o600)
+            key_file.write_text(secrets.token_urlsafe(50))
+        return key_file.read_text().strip()
+
+
+def is_default_password(password: str) -> bool:
+    """Tell whether a password is a well-known default or too short to keep."""
+    return (
+        password.lower() in DEFAULT_PASSWORDS or len(password) < MINIMUM_ADMIN_PASSWORD_LENGTH
+    )
+
+
+def redact_url(url: str) -> str:
+    """Return a URL with its password replaced, for logs and error messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return parts._replace(netloc=netloc).geturl()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once from the environment."""
+    return Settings()

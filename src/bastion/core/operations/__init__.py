@@ -1,0 +1,1 @@
+"""Operational tasks: worker liveness and housekeeping."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    """Operational tasks."""
+
+    name = "bastion.core.operations"
+    label = "operations"

@@ -1,0 +1,14 @@
+"""Tasks that show the worker is alive and doing its work."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from celery import shared_task
+
+
+@shared_task(name="bastion.operations.ping")
+def ping(nonce: str) -> dict[str, object]:
+    """Echo a nonce with the worker's identity, so a caller can see a round trip."""
+    return {"nonce": nonce, "hostname": socket.gethostname(), "pid": os.getpid()}

@@ -1,0 +1,1 @@
+"""Organisations (tenants), their members' roles, and API tokens."""

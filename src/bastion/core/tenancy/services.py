@@ -1,0 +1,87 @@
+"""Writes to tenancy tables: organisations, members, tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bastion.contracts.principal import Role
+from bastion.core.accounts.models import User
+from bastion.core.tenancy.exceptions import TenancyConflict
+from bastion.core.tenancy.models import ApiToken, Membership, Organization
+
+TOKEN_PREFIX = "bst_"
+TOKEN_LAST_USED_RESOLUTION = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A token just created: the key exists only here, never in the database."""
+
+    token: ApiToken
+    key: str
+
+
+def digest_key(key: str) -> str:
+    """Return the stored form of a token key."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_organization(*, slug: str, name: str = "") -> Organization:
+    """Create an organisation; the slug must be new."""
+    organization = Organization(slug=slug, name=name or slug)
+    organization.full_clean()
+    try:
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError as error:
+        raise TenancyConflict(f"organisation {slug!r} already exists") from error
+    return organization
+
+
+def set_membership(*, organization: Organization, user: User, role: Role) -> Membership:
+    """Give a user a role in an organisation, replacing any role they had there."""
+    membership, _ = Membership.objects.update_or_create(
+        organization=organization, user=user, defaults={"role": role.value}
+    )
+    return membership
+
+
+def create_token(
+    *, user: User, organization: Organization, name: str = "", expires_in: timedelta | None = None
+) -> IssuedToken:
+    """Issue an API token for a member of an organisation; the key is returned once."""
+    if not Membership.objects.filter(organization=organization, user=user).exists():
+        raise TenancyConflict(f"{user.email} is not a member of {organization.slug}")
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        organization=organization,
+        name=name,
+        prefix=key[:12],
+        digest=digest_key(key),
+        expires_at=timezone.now() + expires_in if expires_in is not None else None,
+    )
+    return IssuedToken(token=token, key=key)
+
+
+def revoke_token(*, token: ApiToken) -> ApiToken:
+    """Revoke a token at once; revoking twice keeps the first time."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def record_token_use(*, token: ApiToken) -> None:
+    """Note when a token was last used, at most once a minute to spare the database."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_LAST_USED_RESOLUTION:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now

@@ -1,0 +1,103 @@
+"""One ASGI application on one port: ``/scanner/…`` and ``/agent/…`` to the FastAPI
+services, ``/static/…`` to the collected static files, everything else to Django.
+
+In production nginx does this routing between separate processes; because each
+service's routes carry their own prefix, no path is rewritten either way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+
+class Gateway:
+    """Dispatch each request by its path prefix; fan lifespan events out to every service."""
+
+    def __init__(self, *, core: ASGIApp, services: dict[str, FastAPI], static_url: str, static: ASGIApp):
+        self.core = core
+        self.services = services
+        self.static_url = static_url
+        self.static = static
+
+    def route(self, path: str) -> ASGIApp:
+        """Return the application that serves a path."""
+        first = path.split("/", 2)[1] if path.startswith("/") else ""
+        if first in self.services:
+            return self.services[first]
+        if path.startswith(self.static_url):
+            return self.static
+        return self.core
+
+    @asynccontextmanager
+    async def lifespan(self) -> AsyncIterator[None]:
+        """Start every service's lifespan; stop them in reverse order, and release the core's connections."""
+        from django.db import connections
+
+        async with AsyncExitStack() as stack:
+            for service in self.services.values():
+                await stack.enter_async_context(service.router.lifespan_context(service))
+            stack.callback(connections.close_all)
+            yield
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._serve_lifespan(receive, send)
+            return
+        await self.route(scope["path"])(scope, receive, send)
+
+    async def _serve_lifespan(self, receive: Receive, send: Send) -> None:
+        message = await receive()
+        assert message["type"] == "lifespan.startup"
+        context = self.lifespan()
+        try:
+            await context.__aenter__()
+        except Exception as error:  # noqa: BLE001 - reported to the server, which exits
+            await send({"type": "lifespan.startup.failed", "message": f"{type(error).__name__}: {error}"})
+            return
+        await send({"type": "lifespan.startup.complete"})
+        message = await receive()
+        assert message["type"] == "lifespan.shutdown"
+        try:
+            await context.__aexit__(None, None, None)
+        except Exception as error:  # noqa: BLE001
+            await send({"type": "lifespan.shutdown.failed", "message": f"{type(error).__name__}: {error}"})
+            return
+        await send({"type": "lifespan.shutdown.complete"})
+
+
+def create_gateway() -> Gateway:
+    """Build the gateway with the core, the scanner and the agent in this process."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.core.settings")
+    from django.conf import settings
+    from django.core.asgi import get_asgi_application
+
+    core = get_asgi_application()
+
+    from bastion.agent.main import create_app as create_agent
+    from bastion.scanner.main import create_app as create_scanner
+
+    static: Any = StaticFiles(directory=settings.STATIC_ROOT, check_dir=False)
+    return Gateway(
+        core=core,
+        services={"scanner": create_scanner(), "agent": create_agent()},
+        static_url=settings.STATIC_URL,
+        static=_strip_prefix(static, settings.STATIC_URL.rstrip("/")),
+    )
+
+
+def _strip_prefix(app: ASGIApp, prefix: str) -> ASGIApp:
+    async def strip(scope: Scope, receive: Receive, send: Send) -> None:
+        # Starlette routes on the path below root_path, so the full path is kept.
+        await app({**scope, "root_path": scope.get("root_path", "") + prefix}, receive, send)
+
+    return strip
+
+
+app = create_gateway()

@@ -1,0 +1,1 @@
+"""The scanner service: report imports, webhooks and the scans Bastion runs itself."""

@@ -1,0 +1,1 @@
+"""What the FastAPI services (scanner, agent) share: app factory, authentication, health."""

@@ -6,13 +6,15 @@ import os
 import secrets
 import sys
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 from bastion.config import ConfigurationError, get_settings
 
-app = typer.Typer(help="Bastion: vulnerability management.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Bastion: vulnerability management.", no_args_is_help=True, add_completion=False
+)
 org_app = typer.Typer(help="Organisations.", no_args_is_help=True)
 user_app = typer.Typer(help="Users.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
@@ -35,7 +37,7 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _fail(message: str, code: int = 2) -> None:
+def _fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"bastion: {message}", err=True)
     raise typer.Exit(code)
 
@@ -67,18 +69,42 @@ def up(
     children = [
         Child(
             "gateway",
-            [python, "-m", "uvicorn", "bastion.gateway:app", "--host", host, "--port", str(port),
-             "--lifespan", "on", "--no-server-header"],
+            [
+                python,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "bastion.gateway:create_gateway",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--lifespan",
+                "on",
+                "--no-server-header",
+            ],
         ),
         Child(
             "worker",
-            [*celery, "worker", "--loglevel=INFO", f"--concurrency={worker_concurrency}",
-             "--hostname=bastion@%h", "--without-gossip", "--without-mingle"],
+            [
+                *celery,
+                "worker",
+                "--loglevel=INFO",
+                f"--concurrency={worker_concurrency}",
+                "--hostname=bastion@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
         ),
         Child(
             "beat",
-            [*celery, "beat", "--loglevel=INFO", f"--schedule={var_dir / 'run' / 'beat-schedule'}",
-             f"--pidfile={var_dir / 'run' / 'beat.pid'}"],
+            [
+                *celery,
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={var_dir / 'run' / 'beat-schedule'}",
+                f"--pidfile={var_dir / 'run' / 'beat.pid'}",
+            ],
         ),
     ]
     display_host = f"[{host}]" if ":" in host else host
@@ -118,7 +144,11 @@ def _ensure_admin_and_demo() -> None:
 
 
 @app.command(
-    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
+    context_settings={
+        "allow_extra_args": True,
+        "ignore_unknown_options": True,
+        "help_option_names": [],
+    }
 )
 def manage(context: typer.Context) -> None:
     """Run a Django management command: ``bastion manage migrate``, ``bastion manage shell``…"""
@@ -152,7 +182,9 @@ def user_create(
     email: str,
     org: Annotated[str, typer.Option(help="The organisation's slug.")],
     role: Annotated[str, typer.Option(help="owner, admin, analyst or viewer.")],
-    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from standard input.")
+    ] = False,
 ) -> None:
     """Create a user (or find an existing one) and give them a role in an organisation."""
     _setup_django()
@@ -191,14 +223,18 @@ def user_create(
     except ValidationError as error:
         _fail(_message(error))
     verb = "created" if created else "updated"
-    typer.echo(f"bastion: {verb} {user.email} as {chosen_role.value} in {organization.slug}", err=True)
+    typer.echo(
+        f"bastion: {verb} {user.email} as {chosen_role.value} in {organization.slug}", err=True
+    )
 
 
 @token_app.command("create")
 def token_create(
     user: Annotated[str, typer.Option(help="The user's e-mail address.")],
     org: Annotated[str, typer.Option(help="The organisation's slug.")],
-    expires: Annotated[int | None, typer.Option(min=1, help="Days until it expires (default: never).")] = None,
+    expires: Annotated[
+        int | None, typer.Option(min=1, help="Days until it expires (default: never).")
+    ] = None,
     name: Annotated[str, typer.Option(help="What the token is for.")] = "",
 ) -> None:
     """Issue an API token; the key is printed alone on standard output, this once."""

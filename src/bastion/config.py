@@ -111,9 +111,7 @@ class Settings(BaseSettings):
 
 def is_default_password(password: str) -> bool:
     """Tell whether a password is a well-known default or too short to keep."""
-    return (
-        password.lower() in DEFAULT_PASSWORDS or len(password) < MINIMUM_ADMIN_PASSWORD_LENGTH
-    )
+    return password.lower() in DEFAULT_PASSWORDS or len(password) < MINIMUM_ADMIN_PASSWORD_LENGTH
 
 
 def redact_url(url: str) -> str:

@@ -1,8 +1,9 @@
 """One ASGI application on one port: ``/scanner/…`` and ``/agent/…`` to the FastAPI
 services, ``/static/…`` to the collected static files, everything else to Django.
 
-In production nginx does this routing between separate processes; because each
-service's routes carry their own prefix, no path is rewritten either way.
+Served by ``uvicorn --factory bastion.gateway:create_gateway``. In production nginx
+does this routing between separate processes; because each service's routes carry
+their own prefix, no path is rewritten either way.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
@@ -20,7 +21,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 class Gateway:
     """Dispatch each request by its path prefix; fan lifespan events out to every service."""
 
-    def __init__(self, *, core: ASGIApp, services: dict[str, FastAPI], static_url: str, static: ASGIApp):
+    def __init__(
+        self, *, core: ASGIApp, services: dict[str, FastAPI], static_url: str, static: ASGIApp
+    ):
         self.core = core
         self.services = services
         self.static_url = static_url
@@ -37,7 +40,7 @@ class Gateway:
 
     @asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
-        """Start every service's lifespan; stop them in reverse order, and release the core's connections."""
+        """Start every service's lifespan; stop them in reverse, then close the DB connections."""
         from django.db import connections
 
         async with AsyncExitStack() as stack:
@@ -59,7 +62,9 @@ class Gateway:
         try:
             await context.__aenter__()
         except Exception as error:  # noqa: BLE001 - reported to the server, which exits
-            await send({"type": "lifespan.startup.failed", "message": f"{type(error).__name__}: {error}"})
+            await send(
+                {"type": "lifespan.startup.failed", "message": f"{type(error).__name__}: {error}"}
+            )
             return
         await send({"type": "lifespan.startup.complete"})
         message = await receive()
@@ -67,7 +72,9 @@ class Gateway:
         try:
             await context.__aexit__(None, None, None)
         except Exception as error:  # noqa: BLE001
-            await send({"type": "lifespan.shutdown.failed", "message": f"{type(error).__name__}: {error}"})
+            await send(
+                {"type": "lifespan.shutdown.failed", "message": f"{type(error).__name__}: {error}"}
+            )
             return
         await send({"type": "lifespan.shutdown.complete"})
 
@@ -78,7 +85,7 @@ def create_gateway() -> Gateway:
     from django.conf import settings
     from django.core.asgi import get_asgi_application
 
-    core = get_asgi_application()
+    core = cast(ASGIApp, get_asgi_application())
 
     from bastion.agent.main import create_app as create_agent
     from bastion.scanner.main import create_app as create_scanner
@@ -98,6 +105,3 @@ def _strip_prefix(app: ASGIApp, prefix: str) -> ASGIApp:
         await app({**scope, "root_path": scope.get("root_path", "") + prefix}, receive, send)
 
     return strip
-
-
-app = create_gateway()

@@ -1,4 +1,7 @@
-"""The agent's FastAPI application."""
+"""The agent's FastAPI application.
+
+Served alone with ``uvicorn --factory bastion.agent.main:create_app``.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +32,3 @@ def create_app() -> FastAPI:
         description="Code analysis and the assistant that knows the caller's findings.",
         lifespan=lifespan,
     )
-
-
-app = create_app()

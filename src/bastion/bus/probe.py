@@ -7,7 +7,7 @@ from kombu import Connection
 from bastion.contracts.health import CheckResult
 
 
-def check_broker(broker_url: str, *, timeout: float = 2.0) -> CheckResult:
+def check_broker(broker_url: str, *, timeout: int = 2) -> CheckResult:
     """Open and close one connection to the broker; report why it failed, never the URL's secret."""
     try:
         with Connection(broker_url, connect_timeout=timeout, transport_options={}) as connection:

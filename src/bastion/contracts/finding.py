@@ -6,7 +6,6 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
 # The longest free text a finding keeps in one field; parsers clip longer text.
 MAX_TEXT = 100_000
 MAX_TITLE = 500

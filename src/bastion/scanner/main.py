@@ -1,4 +1,7 @@
-"""The scanner's FastAPI application."""
+"""The scanner's FastAPI application.
+
+Served alone with ``uvicorn --factory bastion.scanner.main:create_app``.
+"""
 
 from __future__ import annotations
 
@@ -31,6 +34,3 @@ def create_app() -> FastAPI:
         routers=[diagnostics_router],
         lifespan=lifespan,
     )
-
-
-app = create_app()

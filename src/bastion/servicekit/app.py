@@ -36,11 +36,13 @@ def _base_router(service: str) -> APIRouter:
 
     @router.get("/readyz", tags=["health"], response_model=HealthReport)
     async def readyz() -> JSONResponse:
-        """Answer 200 when the database and the broker are reachable, else 503 naming what is not."""
+        """Answer 200 when the database and the broker answer, else 503 naming what does not."""
         from bastion.core.health import readiness
 
         report = await run_orm(readiness, service=service)
-        return JSONResponse(report.model_dump(mode="json"), status_code=200 if report.ready else 503)
+        return JSONResponse(
+            report.model_dump(mode="json"), status_code=200 if report.ready else 503
+        )
 
     @router.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:

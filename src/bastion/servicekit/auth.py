@@ -35,7 +35,9 @@ def _authenticate(request: Request) -> Principal | None:
         and request.method in UNSAFE_METHODS
         and csrf_rejected(request.scope)
     ):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="CSRF Failed: CSRF token missing or incorrect.")
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, detail="CSRF Failed: CSRF token missing or incorrect."
+        )
     return principal
 
 

@@ -1,4 +1,4 @@
-"""Every real report in tests/fixtures/scans is detected as its tool and yields the expected findings.
+"""Every real report in tests/fixtures/scans is detected as its tool and yields its findings.
 
 EXPECTED.tsv comes with the reports (see README.md there): counts and first-finding
 details as DefectDojo's own parser tests assert them.
@@ -71,7 +71,9 @@ def test_sample_parses_the_same_when_forced(row: dict[str, str]) -> None:
     with path.open("rb") as stream:
         detected = [finding.fingerprint for finding in parse_report(stream)[1]]
     with path.open("rb") as stream:
-        forced = [finding.fingerprint for finding in parse_report(stream, format_name=row["tool"])[1]]
+        forced = [
+            finding.fingerprint for finding in parse_report(stream, format_name=row["tool"])[1]
+        ]
     # then
     assert forced == detected
 

@@ -33,11 +33,29 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
 class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     """Tokens are issued with `bastion token create` or the API; here they are seen and revoked."""
 
-    list_display = ["prefix", "name", "user", "organization", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_display = [
+        "prefix",
+        "name",
+        "user",
+        "organization",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
     list_filter = ["organization"]
     search_fields = ["prefix", "name", "user__email"]
     readonly_fields = ["prefix", "user", "organization", "created_at", "last_used_at"]
-    fields = ["name", "prefix", "user", "organization", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    fields = [
+        "name",
+        "prefix",
+        "user",
+        "organization",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
 
     def has_add_permission(self, request: object) -> bool:
         return False

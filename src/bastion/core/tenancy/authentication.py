@@ -14,10 +14,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user
+from django.contrib.sessions.backends.base import SessionBase
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
-from django.contrib.sessions.backends.base import SessionBase
 from django.utils.module_loading import import_string
 
 from bastion.contracts.principal import Principal

@@ -1,8 +1,8 @@
 """Tenancy errors.
 
-    TenancyError
-    ├── AuthenticationFailed   credentials given but not valid (wrong, revoked, expired)
-    └── TenancyConflict        a write that would break an invariant (duplicate slug, member)
+TenancyError
+├── AuthenticationFailed   credentials given but not valid (wrong, revoked, expired)
+└── TenancyConflict        a write that would break an invariant (duplicate slug, member)
 """
 
 

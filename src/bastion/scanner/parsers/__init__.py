@@ -65,7 +65,9 @@ def detect_format(head: bytes) -> ReportParser:
     return best[2]
 
 
-def parse_report(stream: BinaryIO, *, format_name: str | None = None) -> tuple[ReportParser, Iterator[NormalizedFinding]]:
+def parse_report(
+    stream: BinaryIO, *, format_name: str | None = None
+) -> tuple[ReportParser, Iterator[NormalizedFinding]]:
     """Choose the parser (forced or detected from content) and return it with its findings.
 
     The stream must be seekable: its head is read for detection, then parsing starts over.
@@ -89,9 +91,12 @@ def _checked(parser: ReportParser, stream: BinaryIO) -> Iterator[NormalizedFindi
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
-        raise MalformedReport(f"{field}: {first['msg']}", position=f"finding {number + 1}") from error
+        raise MalformedReport(
+            f"{field}: {first['msg']}", position=f"finding {number + 1}"
+        ) from error
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         # A parser met a shape its format does not allow: reject the report, naming where.
         raise MalformedReport(
-            f"not a valid {parser.label} report: {type(error).__name__}: {error}", position=f"finding {number + 1}"
+            f"not a valid {parser.label} report: {type(error).__name__}: {error}",
+            position=f"finding {number + 1}",
         ) from error

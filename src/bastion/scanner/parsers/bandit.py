@@ -55,7 +55,9 @@ class BanditParser(ReportParser):
                 ),
                 evidence=common.clip(result.get("code")),
                 references=tuple(filter(None, [result.get("more_info")])),
-                tags=tuple(filter(None, [f"confidence:{str(result.get('issue_confidence', '')).lower()}"])),
+                tags=tuple(
+                    filter(None, [f"confidence:{str(result.get('issue_confidence', '')).lower()}"])
+                ),
                 fingerprint=common.fingerprint("bandit", test_id, path, code),
             )
 

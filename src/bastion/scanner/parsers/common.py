@@ -63,7 +63,9 @@ def iter_json(stream: BinaryIO, prefix: str) -> Iterator[Any]:
         for index, item in enumerate(ijson.items(stream, prefix, use_float=True)):  # noqa: B007
             yield item
     except ijson.JSONError as error:
-        raise MalformedReport(f"invalid JSON: {error}", position=f"{prefix} record {index + 1}") from error
+        raise MalformedReport(
+            f"invalid JSON: {error}", position=f"{prefix} record {index + 1}"
+        ) from error
 
 
 def iter_json_lines(stream: BinaryIO) -> Iterator[Any]:
@@ -74,13 +76,17 @@ def iter_json_lines(stream: BinaryIO) -> Iterator[Any]:
         try:
             yield orjson.loads(line)
         except orjson.JSONDecodeError as error:
-            raise MalformedReport(f"invalid JSON: {error.msg}", position=f"line {number}") from error
+            raise MalformedReport(
+                f"invalid JSON: {error.msg}", position=f"line {number}"
+            ) from error
 
 
 def expect_mapping(value: Any, position: str) -> Mapping[str, Any]:
     """Return ``value`` if it is a JSON object, else say where the report breaks its shape."""
     if not isinstance(value, Mapping):
-        raise MalformedReport(f"expected an object, found {type(value).__name__}", position=position)
+        raise MalformedReport(
+            f"expected an object, found {type(value).__name__}", position=position
+        )
     return value
 
 
@@ -110,7 +116,9 @@ def iter_xml(stream: BinaryIO, tags: Iterable[str]) -> Iterator[Element]:
                 yield element
                 element.clear()
     except DefusedXmlException as error:
-        raise MalformedReport(f"XML refused: {type(error).__name__} (DOCTYPE and entities are not allowed)") from error
+        raise MalformedReport(
+            f"XML refused: {type(error).__name__} (DOCTYPE and entities are not allowed)"
+        ) from error
     except SyntaxError as error:  # ParseError: line and column in its message
         raise MalformedReport(f"invalid XML: {error}") from error
 
@@ -183,7 +191,9 @@ def advisory_ids(values: Iterable[object]) -> tuple[str, ...]:
             continue
         text = str(value)
         for match in (*CVE_PATTERN.findall(text), *GHSA_PATTERN.findall(text)):
-            normalized = match.upper() if match.upper().startswith("CVE") else "GHSA" + match[4:].lower()
+            normalized = (
+                match.upper() if match.upper().startswith("CVE") else "GHSA" + match[4:].lower()
+            )
             if normalized not in found:
                 found.append(normalized)
     return tuple(found)

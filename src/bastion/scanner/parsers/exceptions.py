@@ -1,8 +1,8 @@
 """Parser errors.
 
-    ParserError
-    ├── UnknownFormat     no parser recognises the content, or the forced format does not exist
-    └── MalformedReport   the content is not a valid report of its format; says where
+ParserError
+├── UnknownFormat     no parser recognises the content, or the forced format does not exist
+└── MalformedReport   the content is not a valid report of its format; says where
 """
 
 from __future__ import annotations

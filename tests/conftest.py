@@ -1,0 +1,33 @@
+"""Fixtures shared by every test."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+
+# Settings are read once per process: give the test run its own state directory
+# before anything imports them (the Makefile sets it too).
+os.environ.setdefault("BASTION_VAR_DIR", tempfile.mkdtemp(prefix="bastion-test-"))
+
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+from bastion.config import get_settings  # noqa: E402
+from bastion.gateway import create_gateway  # noqa: E402
+
+
+@pytest.fixture
+def gateway_client(transactional_db: None) -> Iterator[TestClient]:
+    """A client of the one-port gateway (core, scanner and agent in this process)."""
+    with TestClient(create_gateway(), base_url="http://localhost") as client:
+        yield client
+
+
+@pytest.fixture
+def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
+    """Let a test change BASTION_* variables; settings are read again, then restored."""
+    get_settings.cache_clear()
+    yield monkeypatch
+    monkeypatch.undo()
+    get_settings.cache_clear()

@@ -1,0 +1,72 @@
+"""Which real servers the tests may use, and what to do when one is missing.
+
+With ``BASTION_TEST_SERVICES=required`` a missing server fails the run; otherwise
+the tests that need it are skipped. Run as ``python -m tests.services NAME``: exit
+0 when NAME answers, 1 when it does not and may be skipped, 2 when it is required.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+
+import pytest
+
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672//"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+ADDRESSES = {
+    "postgres": ("127.0.0.1", 5432),
+    "rabbitmq": ("127.0.0.1", 5672),
+    "redis": ("127.0.0.1", 6379),
+}
+
+
+def is_required() -> bool:
+    """Tell whether missing servers fail the run (CI) instead of skipping tests."""
+    return os.environ.get("BASTION_TEST_SERVICES", "") == "required"
+
+
+def answers(name: str, timeout: float = 1.0) -> bool:
+    """Tell whether a server accepts TCP connections."""
+    try:
+        with socket.create_connection(ADDRESSES[name], timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def require(*names: str) -> None:
+    """Skip the calling test (or fail it in CI) unless every named server answers."""
+    missing = [name for name in names if not answers(name)]
+    if not missing:
+        return
+    message = f"not reachable: {', '.join(missing)}"
+    if is_required():
+        pytest.fail(f"{message} (BASTION_TEST_SERVICES=required)")
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    """Return a TCP port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def main(name: str) -> int:
+    """Exit status for the Makefile: 0 present, 1 absent and optional, 2 absent and required."""
+    if answers(name):
+        return 0
+    if is_required():
+        print(
+            f"{name} is required (BASTION_TEST_SERVICES=required) but not reachable",
+            file=sys.stderr,
+        )
+        return 2
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

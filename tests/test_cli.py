@@ -1,0 +1,150 @@
+"""`bastion org|user|token create`: a set-up scripted without the UI."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from typer.testing import CliRunner
+
+from bastion.cli import app
+from bastion.core.accounts.models import User
+from bastion.core.tenancy.models import ApiToken, Membership, Organization
+from bastion.core.tenancy.services import digest_key
+
+runner = CliRunner()
+KEY = re.compile(r"bst_[A-Za-z0-9_-]{43}")
+
+
+def test_org_create(db: None) -> None:
+    result = runner.invoke(app, ["org", "create", "acme", "--name", "Acme Corp"])
+
+    assert result.exit_code == 0, result.output
+    assert Organization.objects.values_list("slug", "name").get() == ("acme", "Acme Corp")
+
+
+def test_org_create_twice_fails_clearly(db: None) -> None:
+    runner.invoke(app, ["org", "create", "acme"])
+
+    result = runner.invoke(app, ["org", "create", "acme"])
+
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "bastion: organisation 'acme' already exists"
+    assert Organization.objects.count() == 1
+
+
+def test_user_create_with_password_from_stdin(db: None) -> None:
+    # given
+    runner.invoke(app, ["org", "create", "acme"])
+    # when
+    result = runner.invoke(
+        app,
+        [
+            "user",
+            "create",
+            "Ana@Example.com",
+            "--org",
+            "acme",
+            "--role",
+            "analyst",
+            "--password-stdin",
+        ],
+        input="correct horse battery staple\n",
+    )
+    # then
+    assert result.exit_code == 0, result.output
+    user = User.objects.get()
+    assert user.email == "ana@example.com"
+    assert user.check_password("correct horse battery staple")
+    assert Membership.objects.values_list("organization__slug", "role").get(user=user) == (
+        "acme",
+        "analyst",
+    )
+    assert "correct horse" not in result.output
+
+
+def test_user_create_rejects_a_weak_password_and_creates_nothing(db: None) -> None:
+    runner.invoke(app, ["org", "create", "acme"])
+
+    result = runner.invoke(
+        app,
+        [
+            "user",
+            "create",
+            "ana@example.com",
+            "--org",
+            "acme",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        input="password\n",
+    )
+
+    assert result.exit_code == 2
+    assert "This password is too short" in result.stderr
+    assert User.objects.count() == 0
+
+
+def test_user_create_rejects_an_unknown_role(db: None) -> None:
+    runner.invoke(app, ["org", "create", "acme"])
+
+    result = runner.invoke(
+        app, ["user", "create", "ana@example.com", "--org", "acme", "--role", "god"]
+    )
+
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip()
+        == "bastion: unknown role 'god': choose owner, admin, analyst or viewer"
+    )
+    assert User.objects.count() == 0
+
+
+def test_token_create_prints_the_key_alone(db: None) -> None:
+    # given
+    runner.invoke(app, ["org", "create", "acme"])
+    runner.invoke(app, ["user", "create", "ana@example.com", "--org", "acme", "--role", "admin"])
+    # when
+    result = runner.invoke(
+        app, ["token", "create", "--user", "ana@example.com", "--org", "acme", "--expires", "30"]
+    )
+    # then
+    assert result.exit_code == 0, result.output
+    key = result.stdout.strip()
+    assert KEY.fullmatch(key)
+    assert result.stdout == key + "\n"
+    token = ApiToken.objects.get()
+    assert token.digest == digest_key(key)
+    assert token.expires_at is not None
+    remaining = token.expires_at - timezone.now()
+    assert timedelta(days=29, hours=23) < remaining <= timedelta(days=30)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["--user", "nobody@example.com", "--org", "acme"],
+            "bastion: no user 'nobody@example.com'",
+        ),
+        (["--user", "ana@example.com", "--org", "nowhere"], "bastion: no organisation 'nowhere'"),
+        (
+            ["--user", "ana@example.com", "--org", "other"],
+            "bastion: ana@example.com is not a member of other",
+        ),
+    ],
+)
+def test_token_create_fails_clearly(db: None, arguments: list[str], message: str) -> None:
+    runner.invoke(app, ["org", "create", "acme"])
+    runner.invoke(app, ["org", "create", "other"])
+    runner.invoke(app, ["user", "create", "ana@example.com", "--org", "acme", "--role", "admin"])
+
+    result = runner.invoke(app, ["token", "create", *arguments])
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == message
+    assert ApiToken.objects.count() == 0

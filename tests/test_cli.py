@@ -148,3 +148,10 @@ def test_token_create_fails_clearly(db: None, arguments: list[str], message: str
     assert result.stdout == ""
     assert result.stderr.strip() == message
     assert ApiToken.objects.count() == 0
+
+
+def test_manage_runs_django_commands(db: None) -> None:
+    result = runner.invoke(app, ["manage", "check", "--fail-level", "WARNING"])
+
+    assert result.exit_code == 0, result.output
+    assert "System check identified no issues" in result.stdout

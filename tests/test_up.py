@@ -100,10 +100,10 @@ def _start(tmp_path: Path, environment: dict[str, str]) -> Running:
     return running
 
 
-def _stop(running: Running) -> list[psutil.Process]:
-    """SIGTERM `bastion up`; return the descendants that were alive before it."""
+def _stop(running: Running, signum: int = signal.SIGTERM) -> list[psutil.Process]:
+    """Signal `bastion up` to stop; return the descendants that were alive before it."""
     descendants: list[psutil.Process] = psutil.Process(running.process.pid).children(recursive=True)
-    running.process.send_signal(signal.SIGTERM)
+    running.process.send_signal(signum)
     running.process.wait(timeout=30)
     return descendants
 
@@ -155,8 +155,8 @@ def _exercise(running: Running) -> None:
     assert key not in running.log()
 
 
-def _assert_clean_stop(running: Running) -> None:
-    descendants = _stop(running)
+def _assert_clean_stop(running: Running, signum: int = signal.SIGTERM) -> None:
+    descendants = _stop(running, signum)
     assert running.process.returncode == 0, running.log()
     assert len(descendants) >= 3
     gone, alive = psutil.wait_procs(descendants, timeout=5)
@@ -220,7 +220,7 @@ def test_second_start_reuses_state_and_keeps_the_admin(tmp_path: Path) -> None:
         ).status_code
         == 200
     )
-    _assert_clean_stop(second)
+    _assert_clean_stop(second, signal.SIGINT)  # what Ctrl-C sends
 
 
 @pytest.fixture

@@ -12,8 +12,16 @@ django.setup()
 
 from django.conf import settings  # noqa: E402 - needs django.setup() first
 
+from celery.schedules import crontab  # noqa: E402
+
 from bastion.bus.app import celery_app  # noqa: E402
 
 celery_app.autodiscover_tasks(lambda: settings.INSTALLED_APPS)
+celery_app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "bastion.operations.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
 
 app = celery_app

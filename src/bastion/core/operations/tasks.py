@@ -12,3 +12,13 @@ from celery import shared_task
 def ping(nonce: str) -> dict[str, object]:
     """Echo a nonce with the worker's identity, so a caller can see a round trip."""
     return {"nonce": nonce, "hostname": socket.gethostname(), "pid": os.getpid()}
+
+
+@shared_task(name="bastion.operations.clear_expired_sessions")
+def clear_expired_sessions() -> None:
+    """Delete expired sign-in sessions (scheduled daily by beat)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

@@ -10,9 +10,8 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.core.settings")
 django.setup()
 
-from django.conf import settings  # noqa: E402 - needs django.setup() first
-
 from celery.schedules import crontab  # noqa: E402
+from django.conf import settings  # noqa: E402 - needs django.setup() first
 
 from bastion.bus.app import celery_app  # noqa: E402
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 
 # Settings are read once per process: give the test run its own state directory
 # before anything imports them (the Makefile sets it too).
@@ -31,3 +32,9 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPat
     yield monkeypatch
     monkeypatch.undo()
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Hash test passwords cheaply; production keeps Django's slow default."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

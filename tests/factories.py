@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 from itertools import count
+from typing import Any
 
 from bastion.contracts.principal import Role
 from bastion.core.accounts.models import User
+from bastion.core.assets import services as asset_services
+from bastion.core.assets.models import Asset
+from bastion.core.engagements import services as engagement_services
+from bastion.core.engagements.models import Engagement
+from bastion.core.findings import services as finding_services
+from bastion.core.findings.models import Finding
 from bastion.core.tenancy import services
 from bastion.core.tenancy.models import Organization
 
@@ -30,3 +37,51 @@ def member(org: Organization, role: Role = Role.ANALYST, email: str | None = Non
 def token_key(user: User, org: Organization, expires_in: timedelta | None = None) -> str:
     """Issue a token and return its key."""
     return services.create_token(user=user, organization=org, expires_in=expires_in).key
+
+
+def asset(
+    org: Organization, name: str | None = None, criticality: int = 3, kind: str = "repository"
+) -> Asset:
+    """Create an asset."""
+    number = next(_numbers)
+    return asset_services.create_asset(
+        actor=None,
+        organization=org,
+        kind=kind,
+        name=name or f"asset-{number}",
+        identifier=f"https://git.example.com/{org.slug}/repo-{number}",
+        criticality=criticality,
+    )
+
+
+def engagement(target: Asset, name: str | None = None) -> Engagement:
+    """Create an engagement on an asset."""
+    return engagement_services.create_engagement(
+        actor=None, asset=target, kind="pentest", name=name or f"engagement-{next(_numbers)}"
+    )
+
+
+def finding(
+    target: Asset,
+    *,
+    severity: str = "high",
+    title: str | None = None,
+    status: str = "open",
+    **fields: Any,
+) -> Finding:
+    """Create a finding on an asset (in a given status, set directly for test set-up)."""
+    number = next(_numbers)
+    created = finding_services.create_finding(
+        actor=None,
+        organization=target.organization,
+        asset=target,
+        title=title or f"Finding {number}",
+        severity=severity,
+        fingerprint=f"fp-{number}",
+        tool=fields.pop("tool", "bandit"),
+        **fields,
+    )
+    if status != "open":
+        Finding.objects.filter(pk=created.pk).update(status=status)
+        created.refresh_from_db()
+    return created

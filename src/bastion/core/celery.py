@@ -21,6 +21,10 @@ celery_app.conf.beat_schedule = {
         "task": "bastion.operations.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=17),
     },
+    "expire-risk-acceptances": {
+        "task": "bastion.findings.expire_risk_acceptances",
+        "schedule": crontab(minute=5),
+    },
 }
 
 app = celery_app

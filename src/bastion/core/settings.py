@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "bastion.core.accounts",
     "bastion.core.tenancy",
+    "bastion.core.audit",
+    "bastion.core.assets",
+    "bastion.core.engagements",
+    "bastion.core.findings",
     "bastion.core.operations",
 ]
 
@@ -78,7 +82,10 @@ def _database(url: str) -> dict[str, Any]:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     else:
-        database["CONN_HEALTH_CHECKS"] = True
+        # A pool per process: the FastAPI services run ORM work on short-lived worker
+        # threads, which hand their connection back after each call instead of keeping it.
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = {"pool": {"min_size": 1, "max_size": 20, "timeout": 10}}
     return database
 
 
@@ -129,6 +136,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_PAGINATION_CLASS": "bastion.core.api.pagination.BastionCursorPagination",
+    "PAGE_SIZE": 50,
 }
 
 SPECTACULAR_SETTINGS = {

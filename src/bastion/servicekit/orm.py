@@ -22,13 +22,14 @@ def setup_django() -> None:
 
 
 def _with_fresh_connections(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    from django.db import close_old_connections
+    from django.db import connections
 
-    close_old_connections()
     try:
         return function(*args, **kwargs)
     finally:
-        close_old_connections()
+        # Worker threads come and go: give the connection back (to the pool on
+        # PostgreSQL) rather than leave it to a thread that may never run again.
+        connections.close_all()
 
 
 async def run_orm(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

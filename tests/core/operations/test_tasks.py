@@ -12,7 +12,7 @@ from bastion.core.operations.tasks import clear_expired_sessions, ping
 
 
 def test_ping_echoes_the_nonce(db: None) -> None:
-    answer = ping.apply(args=["abc123"]).get()
+    answer = ping("abc123")
 
     assert answer["nonce"] == "abc123"
     assert isinstance(answer["pid"], int)
@@ -24,7 +24,7 @@ def test_clear_expired_sessions_keeps_live_ones(db: None) -> None:
     Session.objects.create(session_key="old", session_data="x", expire_date=now - timedelta(days=1))
     Session.objects.create(session_key="new", session_data="x", expire_date=now + timedelta(days=1))
     # when
-    clear_expired_sessions.apply().get()
+    clear_expired_sessions()
     # then
     assert list(Session.objects.values_list("session_key", flat=True)) == ["new"]
 

@@ -49,6 +49,11 @@ class Membership(models.Model):
         return f"{self.user} in {self.organization} as {self.role}"
 
 
+def is_member(user_id: int, organization_id: int) -> bool:
+    """Tell whether a user belongs to an organisation."""
+    return Membership.objects.filter(user_id=user_id, organization_id=organization_id).exists()
+
+
 class ApiToken(models.Model):
     """A key a script uses instead of a session; only its SHA-256 digest is kept."""
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from bastion.contracts.principal import Role
 from bastion.core.accounts.models import User
+from bastion.core.audit import services as audit
 from bastion.core.tenancy.exceptions import TenancyConflict
 from bastion.core.tenancy.models import ApiToken, Membership, Organization
 
@@ -32,28 +33,77 @@ def digest_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_organization(*, slug: str, name: str = "") -> Organization:
+def create_organization(*, slug: str, name: str = "", actor: User | None = None) -> Organization:
     """Create an organisation; the slug must be new."""
     organization = Organization(slug=slug, name=name or slug)
     organization.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
             organization.save()
+            audit.record_creation(actor=actor, organization=organization, instance=organization)
     except IntegrityError as error:
         raise TenancyConflict(f"organisation {slug!r} already exists") from error
     return organization
 
 
-def set_membership(*, organization: Organization, user: User, role: Role) -> Membership:
-    """Give a user a role in an organisation, replacing any role they had there."""
-    membership, _ = Membership.objects.update_or_create(
-        organization=organization, user=user, defaults={"role": role.value}
+@transaction.atomic
+def update_organization(
+    *, organization: Organization, actor: User | None = None, name: str
+) -> Organization:
+    """Rename an organisation (its slug never changes: URLs and tokens rely on it)."""
+    before = audit.snapshot(organization)
+    organization.name = name
+    organization.full_clean()
+    organization.save(update_fields=["name"])
+    audit.record_update(
+        actor=actor, organization=organization, instance=organization, before=before
     )
+    return organization
+
+
+@transaction.atomic
+def delete_organization(*, organization: Organization, actor: User | None = None) -> None:
+    """Delete an organisation with everything in it; the audit log keeps the record."""
+    audit.record_deletion(actor=actor, organization=organization, instance=organization)
+    organization.delete()
+
+
+@transaction.atomic
+def set_membership(
+    *, organization: Organization, user: User, role: Role, actor: User | None = None
+) -> Membership:
+    """Give a user a role in an organisation, replacing any role they had there."""
+    membership = Membership.objects.filter(organization=organization, user=user).first()
+    if membership is None:
+        membership = Membership.objects.create(
+            organization=organization, user=user, role=role.value
+        )
+        audit.record_creation(actor=actor, organization=organization, instance=membership)
+    elif membership.role != role.value:
+        before = audit.snapshot(membership)
+        membership.role = role.value
+        membership.save(update_fields=["role"])
+        audit.record_update(
+            actor=actor, organization=organization, instance=membership, before=before
+        )
     return membership
 
 
+@transaction.atomic
+def remove_membership(*, membership: Membership, actor: User | None = None) -> None:
+    """Take a user out of an organisation; their tokens for it stop working at once."""
+    audit.record_deletion(actor=actor, organization=membership.organization, instance=membership)
+    membership.delete()
+
+
+@transaction.atomic
 def create_token(
-    *, user: User, organization: Organization, name: str = "", expires_in: timedelta | None = None
+    *,
+    user: User,
+    organization: Organization,
+    name: str = "",
+    expires_in: timedelta | None = None,
+    actor: User | None = None,
 ) -> IssuedToken:
     """Issue an API token for a member of an organisation; the key is returned once."""
     if not Membership.objects.filter(organization=organization, user=user).exists():
@@ -67,14 +117,20 @@ def create_token(
         digest=digest_key(key),
         expires_at=timezone.now() + expires_in if expires_in is not None else None,
     )
+    audit.record_creation(actor=actor or user, organization=organization, instance=token)
     return IssuedToken(token=token, key=key)
 
 
-def revoke_token(*, token: ApiToken) -> ApiToken:
+@transaction.atomic
+def revoke_token(*, token: ApiToken, actor: User | None = None) -> ApiToken:
     """Revoke a token at once; revoking twice keeps the first time."""
     if token.revoked_at is None:
+        before = audit.snapshot(token)
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.record_update(
+            actor=actor, organization=token.organization, instance=token, before=before
+        )
     return token
 
 

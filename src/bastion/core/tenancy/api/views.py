@@ -1,21 +1,202 @@
-"""The caller's own identity."""
+"""The caller's identity, organisations, memberships and SLA policies."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bastion.contracts.principal import Principal
-from bastion.core.tenancy.api.serializers import PrincipalSerializer
+from bastion.contracts.principal import Principal, Role
+from bastion.core.api.base import (
+    TenantViewSet,
+    django_errors,
+    principal_of,
+    readable_organization_ids,
+)
+from bastion.core.api.permissions import SUPERUSER, RolePolicy
+from bastion.core.findings import selectors as finding_selectors
+from bastion.core.findings.api.serializers import SlaPolicySerializer
+from bastion.core.findings.models import SlaPolicy
+from bastion.core.tenancy import services
+from bastion.core.tenancy.api.serializers import (
+    MembershipSerializer,
+    OrganizationSerializer,
+    PrincipalSerializer,
+)
+from bastion.core.tenancy.exceptions import TenancyConflict
+from bastion.core.tenancy.models import Membership, Organization
 
 
 class MeView(APIView):
     """Who the caller is, and their role in each organisation they can reach."""
 
+    permission_classes = [RolePolicy]
+    permission_policy = {"get": Role.VIEWER}
+
     @extend_schema(responses=PrincipalSerializer)
     def get(self, request: Request) -> Response:
-        principal = request.auth
-        assert isinstance(principal, Principal)
-        return Response(principal.model_dump(mode="json"))
+        return Response(principal_of(request).model_dump(mode="json"))
+
+
+class OrganizationViewSet(TenantViewSet):
+    """Organisations: members read, admins rename and set the SLA, owners delete.
+
+    Only superusers create organisations.
+    """
+
+    serializer_class = OrganizationSerializer
+    organization_field = "pk"
+    permission_policy = {
+        "list": Role.VIEWER,
+        "retrieve": Role.VIEWER,
+        "sla": Role.VIEWER,
+        "set_sla": Role.ADMIN,
+        "create": SUPERUSER,
+        "update": Role.ADMIN,
+        "partial_update": Role.ADMIN,
+        "destroy": Role.OWNER,
+    }
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        return Organization.objects.filter(pk__in=readable_organization_ids(self.principal()))
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Organization]) -> None:
+        data = serializer.validated_data
+        try:
+            organization = services.create_organization(
+                slug=data["slug"],
+                name=data.get("name", ""),
+                actor=self.actor(),
+            )
+        except TenancyConflict as error:
+            raise serializers.ValidationError({"slug": str(error)}) from error
+        except DjangoValidationError as error:
+            raise django_errors(error) from error
+        services.set_membership(
+            organization=organization,
+            user=self.actor(),
+            role=Role.OWNER,
+            actor=self.actor(),
+        )
+        serializer.instance = organization
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Organization]) -> None:
+        assert isinstance(serializer.instance, Organization)
+        if (
+            serializer.validated_data.get("slug", serializer.instance.slug)
+            != serializer.instance.slug
+        ):
+            raise serializers.ValidationError({"slug": "An organisation's slug never changes."})
+        services.update_organization(
+            organization=serializer.instance,
+            actor=self.actor(),
+            name=serializer.validated_data.get("name", serializer.instance.name),
+        )
+
+    def perform_destroy(self, instance: Organization) -> None:
+        services.delete_organization(organization=instance, actor=self.actor())
+
+    @extend_schema(responses=SlaPolicySerializer)
+    @action(detail=True, methods=["get"])
+    def sla(self, request: Request, pk: str | None = None) -> Response:
+        """The organisation's SLA policy (the defaults until it sets one)."""
+        organization = self.get_object()
+        policy = finding_selectors.sla_policy_for(organization_id=organization.pk)
+        policy.organization = organization
+        return Response(SlaPolicySerializer(policy).data)
+
+    @extend_schema(request=SlaPolicySerializer, responses=SlaPolicySerializer)
+    @sla.mapping.put
+    def set_sla(self, request: Request, pk: str | None = None) -> Response:
+        """Replace the organisation's SLA policy; findings get new due dates from now on."""
+        from bastion.core.findings import services as finding_services
+
+        organization = self.get_object()
+        policy = SlaPolicy.objects.filter(organization=organization).first() or SlaPolicy(
+            organization=organization
+        )
+        payload = SlaPolicySerializer(policy, data=request.data)
+        payload.is_valid(raise_exception=True)
+        saved = finding_services.set_sla_policy(
+            actor=self.actor(),
+            organization=organization,
+            **payload.validated_data,
+        )
+        return Response(SlaPolicySerializer(saved).data)
+
+
+class MembershipViewSet(TenantViewSet):
+    """Memberships: admins and owners manage them; only owners grant or change the owner role."""
+
+    serializer_class = MembershipSerializer
+    filterset_fields = ["role"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    permission_policy = {
+        "list": Role.ADMIN,
+        "retrieve": Role.ADMIN,
+        "create": Role.ADMIN,
+        "partial_update": Role.ADMIN,
+        "destroy": Role.ADMIN,
+    }
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        principal = self.principal()
+        visible = [g.organization_id for g in principal.memberships if g.role.allows(Role.ADMIN)]
+        if self.action in {"list"}:
+            return Membership.objects.filter(organization_id__in=visible).select_related(
+                "organization", "user"
+            )
+        return Membership.objects.filter(
+            organization_id__in=readable_organization_ids(principal)
+        ).select_related("organization", "user")
+
+    def _check_owner_rule(self, principal: Principal, organization_id: int, *roles: Any) -> None:
+        if Role.OWNER.value in roles and principal.role_in(organization_id) != Role.OWNER:
+            raise exceptions.PermissionDenied(
+                "Only an owner may grant, change or remove the owner role."
+            )
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Membership]) -> None:
+        data = serializer.validated_data
+        organization = data["organization"]
+        self.check_role_in(organization, Role.ADMIN)
+        self._check_owner_rule(self.principal(), organization.pk, data["role"])
+        if Membership.objects.filter(organization=organization, user=data["user"]).exists():
+            raise serializers.ValidationError(
+                {"user": "Already a member; change their role instead."}
+            )
+        serializer.instance = services.set_membership(
+            organization=organization,
+            user=data["user"],
+            role=Role(data["role"]),
+            actor=self.actor(),
+        )
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Membership]) -> None:
+        membership = serializer.instance
+        assert isinstance(membership, Membership)
+        data = serializer.validated_data
+        if (
+            data.get("organization", membership.organization) != membership.organization
+            or data.get("user", membership.user) != membership.user
+        ):
+            raise serializers.ValidationError({"role": "Only the role of a membership can change."})
+        role = data.get("role", membership.role)
+        self._check_owner_rule(self.principal(), membership.organization_id, role, membership.role)
+        serializer.instance = services.set_membership(
+            organization=membership.organization,
+            user=membership.user,
+            role=Role(role),
+            actor=self.actor(),
+        )
+
+    def perform_destroy(self, instance: Membership) -> None:
+        self._check_owner_rule(self.principal(), instance.organization_id, instance.role)
+        services.remove_membership(membership=instance, actor=self.actor())

@@ -1,0 +1,1 @@
+"""What every REST endpoint of the core shares: role policies, tenant scoping, pagination."""

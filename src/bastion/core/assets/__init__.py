@@ -1,0 +1,1 @@
+"""What an organisation protects: assets, and the tags shared by assets and findings."""

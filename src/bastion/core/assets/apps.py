@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AssetsConfig(AppConfig):
+    """Assets and tags."""
+
+    name = "bastion.core.assets"
+    label = "assets"

@@ -1,0 +1,47 @@
+"""The audit log, read-only, for admins and owners."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from rest_framework import viewsets
+
+from bastion.contracts.principal import Role
+from bastion.core.api.base import principal_of
+from bastion.core.api.permissions import RolePolicy
+from bastion.core.audit.api.serializers import AuditEventSerializer
+from bastion.core.audit.models import AuditAction, AuditEvent
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    organization = django_filters.CharFilter(field_name="organization_slug")
+    action = django_filters.MultipleChoiceFilter(choices=AuditAction.choices)
+    after = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    before = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["organization", "actor", "object_type", "object_id", "action"]
+
+
+class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every change to the organisation's data: who, when, what, before and after."""
+
+    serializer_class = AuditEventSerializer
+    filterset_class = AuditEventFilter
+    permission_classes = [RolePolicy]
+    permission_policy = {"list": Role.ADMIN, "retrieve": Role.ADMIN}
+    organization_field = "organization_id"
+
+    def get_queryset(self) -> QuerySet[AuditEvent]:
+        principal = principal_of(self.request)
+        if self.action == "list":
+            organizations = [
+                g.organization_id for g in principal.memberships if g.role.allows(Role.ADMIN)
+            ]
+        else:  # one event: 404 outside the caller's organisations, 403 below admin (RolePolicy)
+            organizations = sorted(principal.organization_ids)
+        return AuditEvent.objects.filter(organization_id__in=organizations)
+
+    def organization_id_of(self, event: AuditEvent) -> int:
+        return int(event.organization_id or 0)

@@ -1,0 +1,1 @@
+"""Engagements: a pentest, a scanning programme, a bug bounty or an audit of an asset."""

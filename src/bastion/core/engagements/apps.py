@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class EngagementsConfig(AppConfig):
+    """Engagements."""
+
+    name = "bastion.core.engagements"
+    label = "engagements"

@@ -1,0 +1,1 @@
+"""Findings (the design's vulnerabilities), their triage workflow, comments and SLAs."""

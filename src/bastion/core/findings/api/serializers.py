@@ -63,6 +63,8 @@ class FindingSerializer(TenantSerializer):
             "created_at",
             "updated_at",
         ]
+        # (asset, fingerprint) is unique; the view computes a missing fingerprint and checks it.
+        validators: list[object] = []
 
     def get_days_open(self, finding: Finding) -> int | None:
         days_open = getattr(finding, "days_open", None)

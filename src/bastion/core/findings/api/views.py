@@ -49,10 +49,13 @@ class FindingOrdering(OrderingFilter):
 
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> list[str]:
         ordering = super().get_ordering(request, queryset, view) or []
-        return [
+        terms = [
             ("-" if term.startswith("-") else "") + FINDING_ORDERINGS[term.lstrip("-")]
             for term in ordering
         ]
+        if terms and terms[-1].lstrip("-") != "id":  # ties in the order they were recorded
+            terms.append("-id" if terms[0].startswith("-") else "id")
+        return terms
 
 
 def _domain_error(error: FindingError) -> exceptions.APIException:
@@ -117,7 +120,7 @@ class FindingViewSet(TenantViewSet):
         data.setdefault("fingerprint", services.manual_fingerprint(data))
         if Finding.objects.filter(asset=asset, fingerprint=data["fingerprint"]).exists():
             raise serializers.ValidationError(
-                {"fingerprint": "The asset already has a finding with it."}
+                {"fingerprint": ["The asset already has a finding with it."]}
             )
         try:
             serializer.instance = services.create_finding(

@@ -148,6 +148,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "FindingStatusEnum": "bastion.core.findings.choices.Status.choices",
+        "SeverityEnum": "bastion.core.findings.choices.SEVERITY_CHOICES",
+        "RoleEnum": "bastion.core.tenancy.choices.ROLE_CHOICES",
+        "EngagementStatusEnum": "bastion.core.engagements.choices.EngagementStatus.choices",
+        "EngagementKindEnum": "bastion.core.engagements.choices.EngagementKind.choices",
+        "AssetKindEnum": "bastion.core.assets.choices.AssetKind.choices",
+        "EnvironmentEnum": "bastion.core.assets.choices.Environment.choices",
+        "AuditActionEnum": "bastion.core.audit.models.AuditAction.choices",
+    },
 }
 
 CELERY_BROKER_URL = _config.resolved_broker_url

@@ -251,3 +251,21 @@ def test_sla_due_date_follows_policy_and_tightens_for_critical_assets(
         today + timedelta(days=5),
         None,
     ]
+
+
+def test_cvss_vectors_are_parsed_and_scored(world: dict[str, object]) -> None:
+    finding = factories.finding(
+        world["asset"],  # type: ignore[arg-type]
+        cvss_v3_vector="CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+        cvss_v4_vector="CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+    )
+
+    assert (str(finding.cvss_v3_score), str(finding.cvss_v4_score)) == ("9.8", "9.3")
+
+
+def test_invalid_cvss_vector_is_refused(world: dict[str, object]) -> None:
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Not a valid CVSS v3 vector"):
+        factories.finding(world["asset"], cvss_v3_vector="CVSS:3.1/AV:X")  # type: ignore[arg-type]
+    assert Finding.objects.count() == 0

@@ -14,6 +14,15 @@ from bastion.core.accounts.models import User
 from bastion.core.api.permissions import Policy, RolePolicy, require_role
 from bastion.core.tenancy.models import Organization
 
+#: What schema generation sees as the caller: a principal who reaches no organisation.
+SCHEMA_PRINCIPAL = Principal(
+    user_id=0,
+    email="schema@bastion.invalid",
+    is_superuser=False,
+    auth_method="token",
+    memberships=(),
+)
+
 
 def principal_of(request: Request) -> Principal:
     """Return the authenticated principal of a request."""
@@ -67,7 +76,9 @@ class TenantViewSet(viewsets.ModelViewSet):
     organization_field: ClassVar[str] = "organization_id"
 
     def principal(self) -> Principal:
-        """Return the caller."""
+        """Return the caller (during schema generation, one who reaches nothing)."""
+        if getattr(self, "swagger_fake_view", False):
+            return SCHEMA_PRINCIPAL
         return principal_of(self.request)
 
     def actor(self) -> User:

@@ -8,14 +8,16 @@ from django.db.models import QuerySet
 from bastion.core.assets.choices import AssetKind
 from bastion.core.findings import selectors
 from bastion.core.findings.choices import SEVERITY_CHOICES, Status
-from bastion.core.findings.models import Finding, FindingAdvisory, FindingCwe
+from bastion.core.findings.models import SEVERITY_RANKS, Finding, FindingAdvisory, FindingCwe
 
 FindingTag = Finding.tags.through
 
 
 class FindingFilter(django_filters.FilterSet):
     organization = django_filters.CharFilter(field_name="organization__slug")
-    severity = django_filters.MultipleChoiceFilter(choices=SEVERITY_CHOICES)
+    severity = django_filters.MultipleChoiceFilter(
+        choices=SEVERITY_CHOICES, method="filter_severity"
+    )
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     asset_kind = django_filters.MultipleChoiceFilter(
         field_name="asset__kind", choices=AssetKind.choices
@@ -37,6 +39,16 @@ class FindingFilter(django_filters.FilterSet):
     class Meta:
         model = Finding
         fields = ["organization", "asset", "engagement", "tool", "rule_id", "assignee"]
+
+    def filter_severity(
+        self, queryset: QuerySet[Finding], name: str, value: list[str]
+    ) -> QuerySet[Finding]:
+        # The numeric rank is what the indexes hold.
+        return (
+            queryset.filter(severity_rank__in=[SEVERITY_RANKS[severity] for severity in value])
+            if value
+            else queryset
+        )
 
     def filter_tag(self, queryset: QuerySet[Finding], name: str, value: str) -> QuerySet[Finding]:
         return queryset.filter(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
+from cvss import CVSS3, CVSS4
+from cvss.exceptions import CVSSError
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -115,7 +118,8 @@ class Finding(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def clean(self) -> None:
-        """Keep the asset and engagement in the finding's organisation."""
+        """Keep asset, engagement and assignee in the organisation; score the CVSS vectors."""
+        self._score_cvss()
         if self.asset_id is not None and self.asset.organization_id != self.organization_id:
             raise ValidationError({"asset": "The asset belongs to another organisation."})
         if self.engagement_id is not None and self.engagement is not None:
@@ -127,6 +131,23 @@ class Finding(models.Model):
             raise ValidationError({"assignee": "The assignee is not a member of the organisation."})
         if self.line_start and self.line_end and self.line_end < self.line_start:
             raise ValidationError({"line_end": "The range ends before it starts."})
+
+    def _score_cvss(self) -> None:
+        errors = {}
+        for version, parse in (("v3", CVSS3), ("v4", CVSS4)):
+            vector = getattr(self, f"cvss_{version}_vector").strip()
+            if not vector:
+                setattr(self, f"cvss_{version}_score", None)
+                continue
+            try:
+                parsed = parse(vector)
+            except CVSSError as error:
+                errors[f"cvss_{version}_vector"] = f"Not a valid CVSS {version} vector: {error}"
+                continue
+            setattr(self, f"cvss_{version}_vector", parsed.clean_vector())
+            setattr(self, f"cvss_{version}_score", Decimal(str(parsed.base_score)))
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_sla_breached(self) -> bool:

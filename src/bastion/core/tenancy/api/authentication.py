@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
@@ -10,6 +13,24 @@ from bastion.contracts.principal import Principal
 from bastion.core.accounts.models import User
 from bastion.core.tenancy import authentication as core_auth
 from bastion.core.tenancy.exceptions import AuthenticationFailed
+
+
+class BastionAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """Describe the API token (and the session cookie) in the OpenAPI schema."""
+
+    target_class = "bastion.core.tenancy.api.authentication.BastionAuthentication"
+    name = ["tokenAuth", "cookieAuth"]
+
+    def get_security_definition(self, auto_schema: Any) -> list[dict[str, str]]:
+        return [
+            {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "An API token: `Token <key>` or `Bearer <key>`.",
+            },
+            {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME},
+        ]
 
 
 class BastionAuthentication(authentication.BaseAuthentication):

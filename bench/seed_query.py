@@ -1,0 +1,267 @@
+"""Seed PostgreSQL with a million findings and time the reads analysts make most.
+
+    .venv/bin/python bench/seed_query.py [--findings 1000000] [--assets 10000]
+        [--organizations 20] [--runs 40] [--reuse]
+
+Creates (or, with --reuse, keeps) the database ``bastion_bench`` on 127.0.0.1, loads it
+with COPY, then reports the median and p95 of
+  * the showcase query (first page of 50, tags and comments prefetched), and
+  * a filtered ``GET /api/v1/findings`` through the whole Django/DRF stack (token
+    authentication, filters, cursor pagination, serialization), in process.
+Targets: showcase < 50 ms, API call < 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+SERVER = "postgres://postgres@127.0.0.1:5432"
+DATABASE = "bastion_bench"
+SEVERITIES = [
+    ("critical", 5, 0.05),
+    ("high", 4, 0.15),
+    ("medium", 3, 0.40),
+    ("low", 2, 0.30),
+    ("info", 1, 0.10),
+]
+STATUSES = [
+    ("open", 0.55),
+    ("triaged", 0.15),
+    ("in_progress", 0.1),
+    ("resolved", 0.15),
+    ("false_positive", 0.05),
+]
+TOOLS = ["bandit", "semgrep", "trivy", "grype", "zap", "nuclei", "gitleaks", "snyk"]
+WORDS = [
+    "injection",
+    "traversal",
+    "deserialization",
+    "overflow",
+    "exposure",
+    "secret",
+    "weak cipher",
+    "redirect",
+    "xss",
+    "csrf",
+    "ssrf",
+]
+
+
+def prepare_database(reuse: bool) -> bool:
+    """Create the bench database; return True when it already holds seeded data to reuse."""
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
+        ).fetchone()
+        if exists and reuse:
+            return True
+        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{DATABASE}"')
+    return False
+
+
+def setup_django(var_dir: Path) -> None:
+    os.environ["BASTION_DATABASE_URL"] = f"{SERVER}/{DATABASE}"
+    os.environ["BASTION_VAR_DIR"] = str(var_dir)
+    os.environ["BASTION_LOG_LEVEL"] = "WARNING"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.core.settings")
+    import django
+
+    django.setup()
+
+
+def weighted(rng: random.Random, table: list[tuple[str, float]]) -> str:
+    return rng.choices([name for name, _ in table], [weight for _, weight in table])[0]
+
+
+def seed(findings: int, assets: int, organizations: int) -> None:
+    """Load organisations, members, assets and findings with COPY."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bastion.contracts.principal import Role
+    from bastion.core.accounts.models import User
+    from bastion.core.tenancy import services
+
+    call_command("migrate", verbosity=0)
+    rng = random.Random(20261130)  # noqa: S311 - reproducible data, not security
+    now = datetime.now(UTC)
+    orgs = [services.create_organization(slug=f"org-{n:02d}") for n in range(organizations)]
+    for org in orgs:
+        user = User.objects.create_user(f"analyst@{org.slug}.test", None)
+        services.set_membership(organization=org, user=user, role=Role.ANALYST)
+    started = time.perf_counter()
+    raw = connection.connection
+    assert raw is not None
+    with raw.cursor() as cursor:
+        with cursor.copy(
+            "COPY assets_asset (organization_id, kind, name, identifier, criticality, environment,"
+            " is_internet_facing, created_at, updated_at) FROM STDIN"
+        ) as copy:
+            for n in range(assets):
+                org = orgs[n % organizations]
+                copy.write_row(
+                    (
+                        org.pk,
+                        "repository",
+                        f"repo-{n}",
+                        f"https://git.test/{org.slug}/repo-{n}",
+                        rng.randint(1, 5),
+                        "production",
+                        n % 3 == 0,
+                        now,
+                        now,
+                    )
+                )
+        asset_rows = cursor.execute(
+            "SELECT id, organization_id FROM assets_asset ORDER BY id"
+        ).fetchall()
+        with cursor.copy(
+            "COPY findings_finding (organization_id, asset_id, title, description, severity,"
+            " severity_rank, cvss_v3_vector, cvss_v4_vector, tool, rule_id, file_path, line_start,"
+            " url, parameter, host, protocol, package, package_version, fixed_version, component,"
+            ' evidence, remediation, "references", fingerprint, status, first_seen, last_seen,'
+            " sla_due_on, risk_justification, created_at, updated_at) FROM STDIN"
+        ) as copy:
+            for n in range(findings):
+                asset_id, org_id = asset_rows[n % len(asset_rows)]
+                severity, rank, _ = rng.choices(SEVERITIES, [w for *_, w in SEVERITIES])[0]
+                first_seen = now - timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60))
+                word = rng.choice(WORDS)
+                copy.write_row(
+                    (
+                        org_id,
+                        asset_id,
+                        f"Possible {word} in module {n % 997}",
+                        f"The {word} flaw lets an attacker reach data {n}.",
+                        severity,
+                        rank,
+                        "",
+                        "",
+                        rng.choice(TOOLS),
+                        f"rule-{n % 311}",
+                        f"src/app/module_{n % 997}.py",
+                        n % 500 + 1,
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "[]",
+                        uuid.uuid4().hex,
+                        weighted(rng, STATUSES),
+                        first_seen,
+                        now,
+                        (first_seen + timedelta(days=30)).date(),
+                        "",
+                        first_seen,
+                        now,
+                    )
+                )
+        with cursor.copy(
+            "COPY findings_findingadvisory (finding_id, identifier) FROM STDIN"
+        ) as copy:
+            for finding_id in range(1, findings + 1, 3):
+                copy.write_row(
+                    (finding_id, f"CVE-{2015 + finding_id % 10}-{finding_id % 50000:05d}")
+                )
+        with cursor.copy("COPY findings_findingcwe (finding_id, cwe_id) FROM STDIN") as copy:
+            for finding_id in range(1, findings + 1, 2):
+                copy.write_row((finding_id, rng.choice([79, 89, 22, 502, 327, 798, 918, 611])))
+        cursor.execute("ANALYZE")
+    raw.commit()
+    print(
+        f"seeded {findings:,} findings over {assets:,} assets in {organizations} organisations "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure(runs: int) -> None:
+    from rest_framework.test import APIClient
+
+    from bastion.core.findings import selectors
+    from bastion.core.tenancy import services
+    from bastion.core.tenancy.models import Membership
+    from bastion.core.tenancy.selectors import principal_for_session
+
+    memberships = list(
+        Membership.objects.select_related("user", "organization").order_by("organization_id")
+    )
+    showcase, api = [], []
+    returned = 0
+    for run in range(runs + 3):
+        membership = memberships[run % len(memberships)]
+        principal = principal_for_session(user=membership.user)
+        started = time.perf_counter()
+        rows = list(
+            selectors.showcase(principal=principal, organization_id=membership.organization_id)[:50]
+        )
+        for row in rows:
+            list(row.tags.all()), list(row.comments.all())
+        elapsed = time.perf_counter() - started
+        assert len(rows) == 50
+        key = services.create_token(user=membership.user, organization=membership.organization).key
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        started = time.perf_counter()
+        response = client.get(
+            "/api/v1/findings",
+            {"severity": ["critical", "high"], "status": "open", "tool": "semgrep", "cwe": "79"},
+        )
+        api_elapsed = time.perf_counter() - started
+        assert response.status_code == 200, response.content[:300]
+        returned = len(response.json()["results"])
+        if run >= 3:  # the first runs warm caches and connections
+            showcase.append(elapsed * 1000)
+            api.append(api_elapsed * 1000)
+    report("showcase query (first 50)", showcase, target=50)
+    report(f"GET /api/v1/findings filtered ({returned} rows)", api, target=150)
+
+
+def report(name: str, samples: list[float], *, target: float) -> None:
+    median, p95 = statistics.median(samples), percentile(samples, 0.95)
+    print(f"{name}: median {median:.1f} ms, p95 {p95:.1f} ms (target < {target:.0f} ms)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--findings", type=int, default=1_000_000)
+    parser.add_argument("--assets", type=int, default=10_000)
+    parser.add_argument("--organizations", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--reuse", action="store_true", help="keep an already seeded bastion_bench")
+    args = parser.parse_args()
+    reused = prepare_database(args.reuse)
+    var_dir = Path("var") / "bench"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    setup_django(var_dir)
+    if not reused:
+        seed(args.findings, args.assets, args.organizations)
+    measure(args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -45,11 +45,11 @@ migrations-check:
 pytest:
 	BASTION_VAR_DIR=$(TEST_VAR) $(BIN)/pytest
 
-# The core's tests once more on PostgreSQL (required in CI: BASTION_TEST_SERVICES=required).
+# The core's and the import pipeline's tests once more on PostgreSQL (required in CI).
 pytest-postgres:
-	@$(BIN)/python -m tests.services postgres; status=$$?; \
+	@$(BIN)/python -m tests.services postgres --ensure-database bastion; status=$$?; \
 	if [ $$status -eq 0 ]; then \
-		BASTION_VAR_DIR=$(TEST_VAR) BASTION_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/core; \
+		BASTION_VAR_DIR=$(TEST_VAR) BASTION_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/core tests/scanner/imports; \
 	elif [ $$status -eq 1 ]; then \
 		echo "PostgreSQL is not reachable: the core's tests on PostgreSQL were skipped"; \
 	else exit 1; fi

@@ -60,9 +60,7 @@ WORDS = [
 def prepare_database(reuse: bool) -> bool:
     """Create the bench database; return True when it already holds seeded data to reuse."""
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]
-        ).fetchone()
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
         if exists and reuse:
             return True
         connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
@@ -123,9 +121,7 @@ def seed(findings: int, assets: int, organizations: int) -> None:
                         now,
                     )
                 )
-        asset_rows = cursor.execute(
-            "SELECT id, organization_id FROM assets_asset ORDER BY id"
-        ).fetchall()
+        asset_rows = cursor.execute("SELECT id, organization_id FROM assets_asset ORDER BY id").fetchall()
         with cursor.copy(
             "COPY findings_finding (organization_id, asset_id, title, description, severity,"
             " severity_rank, cvss_v3_vector, cvss_v4_vector, tool, rule_id, file_path, line_start,"
@@ -173,13 +169,9 @@ def seed(findings: int, assets: int, organizations: int) -> None:
                         now,
                     )
                 )
-        with cursor.copy(
-            "COPY findings_findingadvisory (finding_id, identifier) FROM STDIN"
-        ) as copy:
+        with cursor.copy("COPY findings_findingadvisory (finding_id, identifier) FROM STDIN") as copy:
             for finding_id in range(1, findings + 1, 3):
-                copy.write_row(
-                    (finding_id, f"CVE-{2015 + finding_id % 10}-{finding_id % 50000:05d}")
-                )
+                copy.write_row((finding_id, f"CVE-{2015 + finding_id % 10}-{finding_id % 50000:05d}"))
         with cursor.copy("COPY findings_findingcwe (finding_id, cwe_id) FROM STDIN") as copy:
             for finding_id in range(1, findings + 1, 2):
                 copy.write_row((finding_id, rng.choice([79, 89, 22, 502, 327, 798, 918, 611])))
@@ -204,18 +196,14 @@ def measure(runs: int) -> None:
     from bastion.core.tenancy.models import Membership
     from bastion.core.tenancy.selectors import principal_for_session
 
-    memberships = list(
-        Membership.objects.select_related("user", "organization").order_by("organization_id")
-    )
+    memberships = list(Membership.objects.select_related("user", "organization").order_by("organization_id"))
     showcase, api = [], []
     returned = 0
     for run in range(runs + 3):
         membership = memberships[run % len(memberships)]
         principal = principal_for_session(user=membership.user)
         started = time.perf_counter()
-        rows = list(
-            selectors.showcase(principal=principal, organization_id=membership.organization_id)[:50]
-        )
+        rows = list(selectors.showcase(principal=principal, organization_id=membership.organization_id)[:50])
         for row in rows:
             list(row.tags.all()), list(row.comments.all())
         elapsed = time.perf_counter() - started

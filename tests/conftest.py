@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,11 +12,13 @@ from typing import Any
 # before anything imports them (the Makefile sets it too).
 os.environ.setdefault("BASTION_VAR_DIR", tempfile.mkdtemp(prefix="bastion-test-"))
 
+import psycopg  # noqa: E402
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from bastion.config import get_settings  # noqa: E402
 from bastion.gateway import create_gateway  # noqa: E402
+from tests import services  # noqa: E402
 
 
 @pytest.fixture
@@ -38,3 +41,15 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPat
 def _fast_password_hashing(settings: Any) -> None:
     """Hash test passwords cheaply; production keeps Django's slow default."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database, dropped afterwards."""
+    services.require("postgres")
+    name = f"bastion_up_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(services.POSTGRES_URL, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    with psycopg.connect(services.POSTGRES_URL, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

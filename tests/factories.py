@@ -27,9 +27,7 @@ def organization(slug: str | None = None) -> Organization:
 
 def member(org: Organization, role: Role = Role.ANALYST, email: str | None = None) -> User:
     """Create a user with a role in an organisation."""
-    user = User.objects.create_user(
-        email or f"user{next(_numbers)}@example.com", "a long test password"
-    )
+    user = User.objects.create_user(email or f"user{next(_numbers)}@example.com", "a long test password")
     services.set_membership(organization=org, user=user, role=role)
     return user
 

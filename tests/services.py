@@ -55,9 +55,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def main(name: str) -> int:
-    """Exit status for the Makefile: 0 present, 1 absent and optional, 2 absent and required."""
+def ensure_database(name: str) -> None:
+    """Create a PostgreSQL database unless it exists (Celery's result tables live there)."""
+    import psycopg
+
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def main(name: str, *options: str) -> int:
+    """Exit status for the Makefile: 0 present, 1 absent and optional, 2 absent and required.
+
+    ``postgres --ensure-database NAME`` also creates that database when it is missing.
+    """
     if answers(name):
+        if name == "postgres" and options[:1] == ("--ensure-database",):
+            ensure_database(options[1])
         return 0
     if is_required():
         print(
@@ -69,4 +83,4 @@ def main(name: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(*sys.argv[1:]))

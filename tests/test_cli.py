@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -91,15 +92,10 @@ def test_user_create_rejects_a_weak_password_and_creates_nothing(db: None) -> No
 def test_user_create_rejects_an_unknown_role(db: None) -> None:
     runner.invoke(app, ["org", "create", "acme"])
 
-    result = runner.invoke(
-        app, ["user", "create", "ana@example.com", "--org", "acme", "--role", "god"]
-    )
+    result = runner.invoke(app, ["user", "create", "ana@example.com", "--org", "acme", "--role", "god"])
 
     assert result.exit_code == 2
-    assert (
-        result.stderr.strip()
-        == "bastion: unknown role 'god': choose owner, admin, analyst or viewer"
-    )
+    assert result.stderr.strip() == "bastion: unknown role 'god': choose owner, admin, analyst or viewer"
     assert User.objects.count() == 0
 
 
@@ -155,3 +151,44 @@ def test_manage_runs_django_commands(db: None) -> None:
 
     assert result.exit_code == 0, result.output
     assert "System check identified no issues" in result.stdout
+
+
+def test_parse_prints_one_json_line_per_finding_in_report_order() -> None:
+    import json
+    from pathlib import Path
+
+    report = Path(__file__).parent / "fixtures" / "scans" / "bandit" / "dd.json"
+
+    result = runner.invoke(app, ["parse", str(report)])
+
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 47
+    assert (lines[0]["tool"], lines[0]["rule_id"], lines[0]["location"]["file_path"]) == (
+        "bandit",
+        "blacklist:B303",
+        "dojo/tools/acunetix/parser.py",
+    )
+
+
+def test_parse_rejects_a_malformed_report_with_one_line(tmp_path: Any) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"results": [')
+
+    unknown = runner.invoke(app, ["parse", str(broken)])
+    forced = runner.invoke(app, ["parse", str(broken), "--format", "bandit"])
+
+    assert (unknown.exit_code, forced.exit_code) == (2, 2)
+    assert unknown.stderr == "bastion: the report's format was not recognised; name it with --format\n"
+    assert forced.stderr.startswith("bastion: ")
+    assert forced.stderr.count("\n") == 1
+    assert forced.stdout == ""
+
+
+def test_formats_lists_every_parser() -> None:
+    from bastion.scanner.parsers import all_parsers
+
+    result = runner.invoke(app, ["formats"])
+
+    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == list(all_parsers())
+    assert "sarif" in all_parsers()

@@ -88,9 +88,7 @@ def test_production_accepts_a_safe_configuration() -> None:
 
 def test_bastion_up_refuses_production_without_a_secret_key(tmp_path: Path) -> None:
     # given
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith("BASTION_")
-    }
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("BASTION_")}
     environment.update(BASTION_PROFILE="production", BASTION_VAR_DIR=str(tmp_path))
     # when
     result = subprocess.run(
@@ -104,8 +102,7 @@ def test_bastion_up_refuses_production_without_a_secret_key(tmp_path: Path) -> N
     # then
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        "bastion: production profile refused: "
-        "BASTION_SECRET_KEY must be set to at least 32 characters"
+        "bastion: production profile refused: BASTION_SECRET_KEY must be set to at least 32 characters"
     )
     assert not (tmp_path / "bastion.sqlite3").exists()
 

@@ -32,9 +32,7 @@ def test_lifespan_reaches_every_service(transactional_db: None) -> None:
     gateway = create_gateway()
     # when
     with TestClient(gateway, base_url="http://localhost") as client:
-        clients: list[httpx.AsyncClient] = [
-            service.state.http for service in gateway.services.values()
-        ]
+        clients: list[httpx.AsyncClient] = [service.state.http for service in gateway.services.values()]
         assert client.get("/scanner/healthz").status_code == 200
         assert [http.is_closed for http in clients] == [False, False]
     # then

@@ -6,15 +6,14 @@ import os
 import secrets
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
 from bastion.config import ConfigurationError, get_settings
 
-app = typer.Typer(
-    help="Bastion: vulnerability management.", no_args_is_help=True, add_completion=False
-)
+app = typer.Typer(help="Bastion: vulnerability management.", no_args_is_help=True, add_completion=False)
 org_app = typer.Typer(help="Organisations.", no_args_is_help=True)
 user_app = typer.Typer(help="Users.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
@@ -182,9 +181,7 @@ def user_create(
     email: str,
     org: Annotated[str, typer.Option(help="The organisation's slug.")],
     role: Annotated[str, typer.Option(help="owner, admin, analyst or viewer.")],
-    password_stdin: Annotated[
-        bool, typer.Option(help="Read the password from standard input.")
-    ] = False,
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from standard input.")] = False,
 ) -> None:
     """Create a user (or find an existing one) and give them a role in an organisation."""
     _setup_django()
@@ -223,9 +220,7 @@ def user_create(
     except ValidationError as error:
         _fail(_message(error))
     verb = "created" if created else "updated"
-    typer.echo(
-        f"bastion: {verb} {user.email} as {chosen_role.value} in {organization.slug}", err=True
-    )
+    typer.echo(f"bastion: {verb} {user.email} as {chosen_role.value} in {organization.slug}", err=True)
 
 
 @token_app.command("create")
@@ -260,6 +255,58 @@ def token_create(
     except TenancyConflict as error:
         _fail(str(error))
     typer.echo(issued.key)
+
+
+@app.command()
+def parse(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    format_name: Annotated[
+        str | None, typer.Option("--format", help="Force a format (see `bastion formats`).")
+    ] = None,
+) -> None:
+    """Print a report's normalized findings as JSON Lines, in report order."""
+    from bastion.scanner.parsers import ParserError, parse_report
+
+    out = sys.stdout.buffer
+    try:
+        with path.open("rb") as stream:
+            _parser, findings = parse_report(stream, format_name=format_name)
+            for finding in findings:
+                out.write(finding.model_dump_json().encode() + b"\n")
+    except ParserError as error:
+        out.flush()
+        _fail(str(error).replace("\n", " "))
+    out.flush()
+
+
+@app.command()
+def formats() -> None:
+    """List the report formats Bastion reads: name, then description."""
+    from bastion.scanner.parsers import all_parsers
+
+    for parser in all_parsers().values():
+        typer.echo(f"{parser.name}\t{parser.label}")
+
+
+webhook_app = typer.Typer(help="Webhook secrets.", no_args_is_help=True)
+app.add_typer(webhook_app, name="webhook-secret")
+
+
+@webhook_app.command("create")
+def webhook_secret_create(
+    org: Annotated[str, typer.Option(help="The organisation's slug.")],
+) -> None:
+    """Make (or replace) an organisation's webhook secret; it is printed alone, this once."""
+    _setup_django()
+    from bastion.core.imports.models import WebhookSecret
+    from bastion.core.tenancy.models import Organization
+
+    organization = Organization.objects.filter(slug=org).first()
+    if organization is None:
+        _fail(f"no organisation {org!r}")
+    secret = secrets.token_urlsafe(32)
+    WebhookSecret.objects.update_or_create(organization=organization, defaults={"secret": secret})
+    typer.echo(secret)
 
 
 def _message(error: Exception) -> str:

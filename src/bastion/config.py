@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     admin_password: SecretStr | None = None
     allowed_hosts: str = "localhost,127.0.0.1,[::1],testserver"
     log_level: str = "INFO"
+    max_upload_bytes: int = Field(default=1024**3, ge=1024)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -57,9 +58,7 @@ class Settings(BaseSettings):
             problems.append("BASTION_SECRET_KEY must be set to at least 32 characters")
         if self.debug:
             problems.append("BASTION_DEBUG must be off")
-        if self.admin_password is not None and is_default_password(
-            self.admin_password.get_secret_value()
-        ):
+        if self.admin_password is not None and is_default_password(self.admin_password.get_secret_value()):
             problems.append(
                 "BASTION_ADMIN_PASSWORD is a default or shorter than "
                 f"{MINIMUM_ADMIN_PASSWORD_LENGTH} characters"

@@ -21,19 +21,23 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 class Gateway:
     """Dispatch each request by its path prefix; fan lifespan events out to every service."""
 
-    def __init__(
-        self, *, core: ASGIApp, services: dict[str, FastAPI], static_url: str, static: ASGIApp
-    ):
+    def __init__(self, *, core: ASGIApp, services: dict[str, FastAPI], static_url: str, static: ASGIApp):
         self.core = core
         self.services = services
         self.static_url = static_url
         self.static = static
+
+    #: paths another product defined, served by one of our services (DefectDojo's import API)
+    borrowed_prefixes: tuple[tuple[str, str], ...] = (("/api/v2/", "scanner"),)
 
     def route(self, path: str) -> ASGIApp:
         """Return the application that serves a path."""
         first = path.split("/", 2)[1] if path.startswith("/") else ""
         if first in self.services:
             return self.services[first]
+        for prefix, service in self.borrowed_prefixes:
+            if path.startswith(prefix):
+                return self.services[service]
         if path.startswith(self.static_url):
             return self.static
         return self.core
@@ -62,9 +66,7 @@ class Gateway:
         try:
             await context.__aenter__()
         except Exception as error:  # noqa: BLE001 - reported to the server, which exits
-            await send(
-                {"type": "lifespan.startup.failed", "message": f"{type(error).__name__}: {error}"}
-            )
+            await send({"type": "lifespan.startup.failed", "message": f"{type(error).__name__}: {error}"})
             return
         await send({"type": "lifespan.startup.complete"})
         message = await receive()
@@ -72,9 +74,7 @@ class Gateway:
         try:
             await context.__aexit__(None, None, None)
         except Exception as error:  # noqa: BLE001
-            await send(
-                {"type": "lifespan.shutdown.failed", "message": f"{type(error).__name__}: {error}"}
-            )
+            await send({"type": "lifespan.shutdown.failed", "message": f"{type(error).__name__}: {error}"})
             return
         await send({"type": "lifespan.shutdown.complete"})
 

@@ -62,9 +62,7 @@ class Supervisor:
         announced = False
         dead: Child | None = None
         while self.stop_requested is None and dead is None:
-            dead = next(
-                (c for c in self.children if c.process and c.process.poll() is not None), None
-            )
+            dead = next((c for c in self.children if c.process and c.process.poll() is not None), None)
             if not announced and dead is None and self._healthy():
                 elapsed = time.monotonic() - started
                 log(f"ready: {self.health_url.removesuffix('healthz')} in {elapsed:.1f}s")

@@ -15,11 +15,7 @@ DOMAIN_APPS = {"accounts", "tenancy", "assets", "engagements", "findings", "audi
 
 
 def test_every_domain_model_is_registered() -> None:
-    models = [
-        m
-        for m in apps.get_models()
-        if m._meta.app_label in DOMAIN_APPS and not m._meta.auto_created
-    ]
+    models = [m for m in apps.get_models() if m._meta.app_label in DOMAIN_APPS and not m._meta.auto_created]
     unregistered = [m._meta.label for m in models if m not in admin.site._registry]
     inline_only = {"findings.FindingAdvisory", "findings.FindingCwe", "findings.FindingTransition"}
     assert sorted(set(unregistered) - inline_only) == []

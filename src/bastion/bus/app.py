@@ -7,11 +7,14 @@ from celery import Celery
 from bastion.bus.queues import DEFAULT_QUEUE
 from bastion.config import get_settings
 
+# Task modules outside the core's Django apps (which are discovered on their own).
+TASK_MODULES = ("bastion.scanner.imports.tasks",)
+
 
 def create_celery_app() -> Celery:
     """Build the Celery application from the environment."""
     settings = get_settings()
-    app = Celery("bastion")
+    app = Celery("bastion", include=list(TASK_MODULES))
     app.conf.update(
         broker_url=settings.resolved_broker_url,
         result_backend=settings.result_backend_url,

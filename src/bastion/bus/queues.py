@@ -2,3 +2,5 @@
 
 DEFAULT_QUEUE = "bastion.default"
 EVENTS_EXCHANGE = "bastion.events"
+# Where events wait in the embedded profile (see bus.events).
+EVENTS_QUEUE = "bastion.events.all"

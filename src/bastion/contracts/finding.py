@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 # The longest free text a finding keeps in one field; parsers clip longer text.
 MAX_TEXT = 100_000
@@ -25,15 +24,6 @@ class Severity(StrEnum):
     def rank(self) -> int:
         """Return a number for ordering: critical is 5, info is 1."""
         return {"critical": 5, "high": 4, "medium": 3, "low": 2, "info": 1}[self.value]
-
-
-def _without_nul(value: Any) -> Any:
-    """Drop NUL characters, which no database text column accepts."""
-    if isinstance(value, str):
-        return value.replace("\x00", "") if "\x00" in value else value
-    if isinstance(value, tuple):
-        return tuple(_without_nul(item) for item in value)
-    return value
 
 
 class FindingLocation(BaseModel):
@@ -56,8 +46,6 @@ class FindingLocation(BaseModel):
     package_version: str | None = None
     fixed_version: str | None = None
     component: str | None = None
-
-    _no_nul = field_validator("*", mode="after")(_without_nul)
 
 
 class NormalizedFinding(BaseModel):
@@ -84,5 +72,3 @@ class NormalizedFinding(BaseModel):
     remediation: str = Field(default="", max_length=MAX_TEXT)
     references: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
-
-    _no_nul = field_validator("*", mode="after")(_without_nul)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "bastion.core.assets",
     "bastion.core.engagements",
     "bastion.core.findings",
+    "bastion.core.imports",
     "bastion.core.operations",
 ]
 
@@ -119,6 +120,21 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = _config.resolved_var_dir / "static"
 
+# Uploaded reports, kept for re-parsing and audit. An S3-compatible bucket works the
+# same through django-storages ("storages.backends.s3.S3Storage") in production.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "reports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(_config.resolved_var_dir / "reports"),
+            "file_permissions_mode": 0o600,
+        },
+    },
+}
+BASTION_MAX_UPLOAD_BYTES = _config.max_upload_bytes
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -129,9 +145,7 @@ if _config.profile == "production":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "bastion.core.tenancy.api.authentication.BastionAuthentication"
-    ],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["bastion.core.tenancy.api.authentication.BastionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

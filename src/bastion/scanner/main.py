@@ -11,7 +11,10 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
+from bastion.scanner.compat.router import router as defectdojo_router
 from bastion.scanner.diagnostics.router import router as diagnostics_router
+from bastion.scanner.imports.router import router as imports_router
+from bastion.scanner.webhooks.router import router as webhooks_router
 from bastion.servicekit.app import create_service_app
 
 OUTBOUND_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
@@ -31,6 +34,7 @@ def create_app() -> FastAPI:
         service="scanner",
         title="Bastion scanner",
         description="Report imports, inbound webhooks and scans run by Bastion.",
-        routers=[diagnostics_router],
+        routers=[diagnostics_router, imports_router, webhooks_router],
+        root_routers=[defectdojo_router],
         lifespan=lifespan,
     )

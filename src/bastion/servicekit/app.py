@@ -40,9 +40,7 @@ def _base_router(service: str) -> APIRouter:
         from bastion.core.health import readiness
 
         report = await run_orm(readiness, service=service)
-        return JSONResponse(
-            report.model_dump(mode="json"), status_code=200 if report.ready else 503
-        )
+        return JSONResponse(report.model_dump(mode="json"), status_code=200 if report.ready else 503)
 
     @router.get("/docs", include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:
@@ -77,6 +75,7 @@ def create_service_app(
     title: str,
     description: str,
     routers: Sequence[APIRouter] = (),
+    root_routers: Sequence[APIRouter] = (),
     lifespan: Lifespan = _no_lifespan,
 ) -> FastAPI:
     """Build a FastAPI service whose every route lives under ``/<service>/``."""
@@ -99,4 +98,6 @@ def create_service_app(
     app.include_router(_base_router(service))
     for router in routers:
         app.include_router(router, prefix=f"/{service}")
+    for router in root_routers:  # routes that keep another product's paths (the gateway maps them)
+        app.include_router(router)
     return app

@@ -35,9 +35,7 @@ def _authenticate(request: Request) -> Principal | None:
         and request.method in UNSAFE_METHODS
         and csrf_rejected(request.scope)
     ):
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, detail="CSRF Failed: CSRF token missing or incorrect."
-        )
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="CSRF Failed: CSRF token missing or incorrect.")
     return principal
 
 
@@ -45,9 +43,7 @@ async def current_principal(request: Request) -> Principal:
     """Return the caller's principal, or answer 401 as the core does."""
     principal = await run_orm(_authenticate, request)
     if principal is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, detail=NOT_AUTHENTICATED, headers=WWW_AUTHENTICATE
-        )
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=NOT_AUTHENTICATED, headers=WWW_AUTHENTICATE)
     return principal
 
 

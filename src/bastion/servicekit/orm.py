@@ -34,6 +34,4 @@ def _with_fresh_connections(function: Callable[P, T], *args: P.args, **kwargs: P
 
 async def run_orm(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run blocking ORM work in a worker thread, never in the event loop."""
-    return await anyio.to_thread.run_sync(
-        partial(_with_fresh_connections, function, *args, **kwargs)
-    )
+    return await anyio.to_thread.run_sync(partial(_with_fresh_connections, function, *args, **kwargs))

@@ -74,9 +74,7 @@ def _routes() -> list[Route]:
 
 
 ROUTES = _routes()
-DETAIL_CASES = [
-    (route, method) for route in ROUTES if route.is_detail for method in sorted(route.actions)
-]
+DETAIL_CASES = [(route, method) for route in ROUTES if route.is_detail for method in sorted(route.actions)]
 LIST_ROUTES = [route for route in ROUTES if not route.is_detail and "get" in route.actions]
 ROLES = list(Role)
 
@@ -153,9 +151,7 @@ def _object_in(route: Route, organization: Organization) -> models.Model:
 
 
 def _snapshot(model: type[models.Model]) -> list[tuple[Any, ...]]:
-    return sorted(
-        model._default_manager.values_list(*[f.attname for f in model._meta.concrete_fields])
-    )
+    return sorted(model._default_manager.values_list(*[f.attname for f in model._meta.concrete_fields]))
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
@@ -212,19 +208,13 @@ def _ids_in(payload: Any) -> set[int]:
 
 @pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
 @pytest.mark.parametrize("route", LIST_ROUTES, ids=[r.name for r in LIST_ROUTES])
-def test_lists_never_show_another_organisation(
-    world: dict[str, Any], route: Route, role: Role
-) -> None:
+def test_lists_never_show_another_organisation(world: dict[str, Any], route: Route, role: Role) -> None:
     # given
     client = _client(world, role)
     other_ids = set()
     if route.view is not None and hasattr(route.view, "serializer_class") and route.name != "me":
         model = _model_of(route)
-        path = (
-            "pk"
-            if model is Organization
-            else getattr(route.view, "organization_field", "organization_id")
-        )
+        path = "pk" if model is Organization else getattr(route.view, "organization_field", "organization_id")
         other_ids = set(
             model._default_manager.filter(**{path: world["other"].pk}).values_list("pk", flat=True)
         )
@@ -254,9 +244,7 @@ def test_lists_never_show_another_organisation(
         assert response.status_code == 200, (query, response.content)
         assert _ids_in(response.json()).isdisjoint(other_ids), query
         assert "other" not in {
-            row.get("organization")
-            for row in response.json().get("results", [])
-            if isinstance(row, dict)
+            row.get("organization") for row in response.json().get("results", []) if isinstance(row, dict)
         }
 
 
@@ -295,9 +283,7 @@ def test_creating_with_another_organisations_references_is_refused(world: dict[s
             {"asset": theirs["asset"].pk, "title": "x", "severity": "low"},
             format="json",
         ),
-        client.post(
-            "/api/v1/comments", {"finding": theirs["finding"].pk, "body": "x"}, format="json"
-        ),
+        client.post("/api/v1/comments", {"finding": theirs["finding"].pk, "body": "x"}, format="json"),
         client.post(
             "/api/v1/engagements",
             {"asset": theirs["asset"].pk, "kind": "audit", "name": "x"},

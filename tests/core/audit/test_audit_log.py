@@ -13,10 +13,7 @@ from tests import factories
 
 
 def _events(object_type: str) -> list[tuple[str, dict[str, list[object]]]]:
-    return [
-        (e.action, e.changes)
-        for e in AuditEvent.objects.filter(object_type=object_type).order_by("id")
-    ]
+    return [(e.action, e.changes) for e in AuditEvent.objects.filter(object_type=object_type).order_by("id")]
 
 
 def test_asset_changes_are_recorded_with_actor_and_fields(db: None) -> None:

@@ -126,9 +126,7 @@ def test_bulk_transition_changes_all_or_none(world: dict[str, object]) -> None:
     assert refused.json() == {"detail": "a finding cannot go from false_positive to triaged"}
     assert statuses_after_refusal == ["open", "open", "false_positive"]
     assert accepted.json() == {"changed": 2}
-    assert list(
-        Finding.objects.filter(pk__in=ids).order_by("pk").values_list("status", flat=True)
-    ) == [
+    assert list(Finding.objects.filter(pk__in=ids).order_by("pk").values_list("status", flat=True)) == [
         "triaged",
         "triaged",
         "false_positive",
@@ -189,12 +187,8 @@ def test_admin_sets_the_sla_policy_and_it_is_audited(world: dict[str, object]) -
         "critical_asset_percent": 50,
     }
 
-    viewer_put = _client(world, Role.VIEWER).put(
-        f"/api/v1/organizations/{org.pk}/sla", policy, format="json"
-    )  # type: ignore[attr-defined]
-    admin_put = _client(world, Role.ADMIN).put(
-        f"/api/v1/organizations/{org.pk}/sla", policy, format="json"
-    )  # type: ignore[attr-defined]
+    viewer_put = _client(world, Role.VIEWER).put(f"/api/v1/organizations/{org.pk}/sla", policy, format="json")  # type: ignore[attr-defined]
+    admin_put = _client(world, Role.ADMIN).put(f"/api/v1/organizations/{org.pk}/sla", policy, format="json")  # type: ignore[attr-defined]
     read = _client(world, Role.VIEWER).get(f"/api/v1/organizations/{org.pk}/sla")  # type: ignore[attr-defined]
 
     assert viewer_put.status_code == 403
@@ -252,8 +246,6 @@ def test_only_owners_grant_the_owner_role(world: dict[str, object]) -> None:
 def test_only_superusers_create_organisations(world: dict[str, object]) -> None:
     owner = _client(world, Role.OWNER)
 
-    response = owner.post(
-        "/api/v1/organizations", {"slug": "newco", "name": "NewCo"}, format="json"
-    )
+    response = owner.post("/api/v1/organizations", {"slug": "newco", "name": "NewCo"}, format="json")
 
     assert response.status_code == 403

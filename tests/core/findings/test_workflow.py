@@ -16,13 +16,9 @@ from bastion.core.findings.exceptions import RiskAcceptanceInvalid, TransitionNo
 from bastion.core.findings.models import Finding, FindingTransition
 from tests import factories
 
-ALLOWED = sorted(
-    (current, target) for current, targets in TRANSITIONS.items() for target in targets
-)
+ALLOWED = sorted((current, target) for current, targets in TRANSITIONS.items() for target in targets)
 FORBIDDEN = sorted(
-    (current, target)
-    for current, target in product(Status, Status)
-    if target not in TRANSITIONS[current]
+    (current, target) for current, target in product(Status, Status) if target not in TRANSITIONS[current]
 )
 TOMORROW = timezone.now().date() + timedelta(days=1)
 
@@ -72,9 +68,7 @@ def test_allowed_transition_is_made_and_recorded(
         "checked by hand",
         world["analyst"],
     )
-    event = AuditEvent.objects.filter(
-        object_type="findings.finding", object_id=str(finding.pk)
-    ).first()
+    event = AuditEvent.objects.filter(object_type="findings.finding", object_id=str(finding.pk)).first()
     assert (
         AuditEvent.objects.filter(object_type="findings.finding", object_id=str(finding.pk)).count()
         == events_before + 1
@@ -91,9 +85,7 @@ def test_forbidden_transition_is_refused_and_changes_nothing(
     # given
     finding = factories.finding(world["asset"], status=current)  # type: ignore[arg-type]
     # when
-    with pytest.raises(
-        TransitionNotAllowed, match=f"cannot go from {current.value} to {target.value}"
-    ):
+    with pytest.raises(TransitionNotAllowed, match=f"cannot go from {current.value} to {target.value}"):
         services.transition(
             actor=world["analyst"],  # type: ignore[arg-type]
             finding=finding,
@@ -129,9 +121,7 @@ def test_risk_acceptance_needs_justification_qualified_approver_and_future_expir
         "expires_on": TOMORROW,
     }
     for key, value in change.items():
-        fields[key] = (
-            people.get(value, value) if isinstance(value, str) and key == "approver" else value
-        )
+        fields[key] = people.get(value, value) if isinstance(value, str) and key == "approver" else value
     if fields["expires_on"] == "today":
         fields["expires_on"] = timezone.now().date()
     # when
@@ -195,9 +185,7 @@ def test_acceptance_is_still_valid_on_its_last_day(world: dict[str, object]) -> 
     assert Finding.objects.get(pk=finding.pk).status == Status.RISK_ACCEPTED
 
 
-@pytest.mark.parametrize(
-    "current", [Status.OPEN, Status.TRIAGED, Status.IN_PROGRESS, Status.REOPENED]
-)
+@pytest.mark.parametrize("current", [Status.OPEN, Status.TRIAGED, Status.IN_PROGRESS, Status.REOPENED])
 def test_system_may_resolve_any_active_finding(world: dict[str, object], current: Status) -> None:
     finding = factories.finding(world["asset"], status=current)  # type: ignore[arg-type]
 
@@ -209,9 +197,7 @@ def test_system_may_resolve_any_active_finding(world: dict[str, object], current
 
 
 @pytest.mark.parametrize("current", [Status.FALSE_POSITIVE, Status.RISK_ACCEPTED])
-def test_system_never_resolves_set_aside_findings(
-    world: dict[str, object], current: Status
-) -> None:
+def test_system_never_resolves_set_aside_findings(world: dict[str, object], current: Status) -> None:
     finding = factories.finding(world["asset"], status=current)  # type: ignore[arg-type]
 
     with pytest.raises(TransitionNotAllowed):

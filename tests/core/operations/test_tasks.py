@@ -33,6 +33,4 @@ def test_beat_schedules_session_cleanup_and_worker_knows_every_task() -> None:
     celery_app.loader.import_default_modules()
 
     assert celery_app.conf.beat_schedule["clear-expired-sessions"]["task"] in celery_app.tasks
-    assert {"bastion.operations.ping", "bastion.operations.clear_expired_sessions"} <= set(
-        celery_app.tasks
-    )
+    assert {"bastion.operations.ping", "bastion.operations.clear_expired_sessions"} <= set(celery_app.tasks)

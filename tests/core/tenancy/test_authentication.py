@@ -38,9 +38,7 @@ def test_valid_token_yields_the_same_principal_everywhere(
         "is_superuser": False,
         "auth_method": "token",
         "token_id": issued.token.pk,
-        "memberships": [
-            {"organization_id": org.pk, "organization_slug": "acme", "role": "analyst"}
-        ],
+        "memberships": [{"organization_id": org.pk, "organization_slug": "acme", "role": "analyst"}],
     }
 
 

@@ -36,13 +36,9 @@ def _run(data: bytes, format_name: str | None) -> None:
 
 
 @pytest.mark.parametrize("format_name", sorted(all_parsers()))
-@settings(
-    max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_damaged_report_is_parsed_or_rejected_cleanly(
-    format_name: str, data: st.DataObject
-) -> None:
+def test_damaged_report_is_parsed_or_rejected_cleanly(format_name: str, data: st.DataObject) -> None:
     # given: a real report, cut short and with a few bytes changed
     seed = _seed(format_name)
     cut = data.draw(st.integers(min_value=1, max_value=len(seed)), label="cut")

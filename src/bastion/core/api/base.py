@@ -47,16 +47,12 @@ class TenantSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         principal = request.auth if request is not None else None
-        organization_ids = (
-            readable_organization_ids(principal) if isinstance(principal, Principal) else []
-        )
+        organization_ids = readable_organization_ids(principal) if isinstance(principal, Principal) else []
         for name, path in self.scoped_fields.items():
             field = fields.get(name)
             target: Any = getattr(field, "child_relation", field)
             if target is not None and getattr(target, "queryset", None) is not None:
-                target.queryset = target.queryset.filter(
-                    **{f"{path}__in": organization_ids}
-                ).distinct()
+                target.queryset = target.queryset.filter(**{f"{path}__in": organization_ids}).distinct()
         return fields
 
 

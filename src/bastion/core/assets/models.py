@@ -19,9 +19,7 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "name"], name="tag_unique_name")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="tag_unique_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -46,9 +44,7 @@ class Asset(models.Model):
         on_delete=models.SET_NULL,
         related_name="owned_assets",
     )
-    environment = models.CharField(
-        max_length=16, choices=Environment.choices, default=Environment.PRODUCTION
-    )
+    environment = models.CharField(max_length=16, choices=Environment.choices, default=Environment.PRODUCTION)
     is_internet_facing = models.BooleanField(default=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="assets")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -24,9 +24,7 @@ def create_asset(*, actor: User | None, **fields: Any) -> Asset:
 def update_asset(*, actor: User | None, asset: Asset, **changes: Any) -> Asset:
     """Change an asset (never its organisation)."""
     changes.pop("organization", None)
-    result: Asset = audit.update_audited(
-        asset, actor=actor, organization=asset.organization, changes=changes
-    )
+    result: Asset = audit.update_audited(asset, actor=actor, organization=asset.organization, changes=changes)
     return result
 
 
@@ -39,9 +37,7 @@ def delete_asset(*, actor: User | None, asset: Asset) -> None:
 @transaction.atomic
 def create_tag(*, actor: User | None, **fields: Any) -> Tag:
     """Create a tag in its organisation."""
-    tag: Tag = audit.create_audited(
-        Tag, actor=actor, organization=fields["organization"], fields=fields
-    )
+    tag: Tag = audit.create_audited(Tag, actor=actor, organization=fields["organization"], fields=fields)
     return tag
 
 
@@ -49,9 +45,7 @@ def create_tag(*, actor: User | None, **fields: Any) -> Tag:
 def update_tag(*, actor: User | None, tag: Tag, **changes: Any) -> Tag:
     """Rename a tag."""
     changes.pop("organization", None)
-    result: Tag = audit.update_audited(
-        tag, actor=actor, organization=tag.organization, changes=changes
-    )
+    result: Tag = audit.update_audited(tag, actor=actor, organization=tag.organization, changes=changes)
     return result
 
 

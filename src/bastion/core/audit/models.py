@@ -54,9 +54,7 @@ class AuditEvent(models.Model):
         related_name="+",
         db_constraint=False,
     )
-    actor_email = models.CharField(
-        max_length=254, blank=True, help_text="Kept when the user is deleted."
-    )
+    actor_email = models.CharField(max_length=254, blank=True, help_text="Kept when the user is deleted.")
     at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=8, choices=AuditAction.choices)
     object_type = models.CharField(max_length=64, help_text="app_label.model")

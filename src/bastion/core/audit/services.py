@@ -155,9 +155,7 @@ def update_audited(
     return instance
 
 
-def delete_audited(
-    instance: models.Model, *, actor: User | None, organization: Organization | None
-) -> None:
+def delete_audited(instance: models.Model, *, actor: User | None, organization: Organization | None) -> None:
     """Record an object's last state, then delete it."""
     record_deletion(actor=actor, organization=organization, instance=instance)
     instance.delete()

@@ -14,9 +14,7 @@ from bastion.core.tenancy.models import Organization, is_member
 class Engagement(models.Model):
     """A piece of security work on an asset, with dates, a status and a lead."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="engagements"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="engagements")
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="engagements")
     kind = models.CharField(max_length=32, choices=EngagementKind.choices)
     name = models.CharField(max_length=200)

@@ -15,34 +15,24 @@ FindingTag = Finding.tags.through
 
 class FindingFilter(django_filters.FilterSet):
     organization = django_filters.CharFilter(field_name="organization__slug")
-    severity = django_filters.MultipleChoiceFilter(
-        choices=SEVERITY_CHOICES, method="filter_severity"
-    )
+    severity = django_filters.MultipleChoiceFilter(choices=SEVERITY_CHOICES, method="filter_severity")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    asset_kind = django_filters.MultipleChoiceFilter(
-        field_name="asset__kind", choices=AssetKind.choices
-    )
+    asset_kind = django_filters.MultipleChoiceFilter(field_name="asset__kind", choices=AssetKind.choices)
     tag = django_filters.CharFilter(method="filter_tag")
     cwe = django_filters.CharFilter(method="filter_cwe")
-    cve = django_filters.CharFilter(
-        method="filter_advisory", label="CVE, GHSA or other advisory id"
-    )
+    cve = django_filters.CharFilter(method="filter_advisory", label="CVE, GHSA or other advisory id")
     sla_breached = django_filters.BooleanFilter(method="filter_sla_breached")
     first_seen_after = django_filters.IsoDateTimeFilter(field_name="first_seen", lookup_expr="gte")
     first_seen_before = django_filters.IsoDateTimeFilter(field_name="first_seen", lookup_expr="lt")
     last_seen_after = django_filters.IsoDateTimeFilter(field_name="last_seen", lookup_expr="gte")
     last_seen_before = django_filters.IsoDateTimeFilter(field_name="last_seen", lookup_expr="lt")
-    q = django_filters.CharFilter(
-        method="filter_text", label="free text over title, description and ids"
-    )
+    q = django_filters.CharFilter(method="filter_text", label="free text over title, description and ids")
 
     class Meta:
         model = Finding
         fields = ["organization", "asset", "engagement", "tool", "rule_id", "assignee"]
 
-    def filter_severity(
-        self, queryset: QuerySet[Finding], name: str, value: list[str]
-    ) -> QuerySet[Finding]:
+    def filter_severity(self, queryset: QuerySet[Finding], name: str, value: list[str]) -> QuerySet[Finding]:
         # The numeric rank is what the indexes hold.
         return (
             queryset.filter(severity_rank__in=[SEVERITY_RANKS[severity] for severity in value])
@@ -51,21 +41,15 @@ class FindingFilter(django_filters.FilterSet):
         )
 
     def filter_tag(self, queryset: QuerySet[Finding], name: str, value: str) -> QuerySet[Finding]:
-        return queryset.filter(
-            id__in=FindingTag.objects.filter(tag__name=value).values("finding_id")
-        )
+        return queryset.filter(id__in=FindingTag.objects.filter(tag__name=value).values("finding_id"))
 
     def filter_cwe(self, queryset: QuerySet[Finding], name: str, value: str) -> QuerySet[Finding]:
         digits = value.upper().removeprefix("CWE-")
         if not digits.isdigit():
             return queryset.none()
-        return queryset.filter(
-            id__in=FindingCwe.objects.filter(cwe_id=int(digits)).values("finding_id")
-        )
+        return queryset.filter(id__in=FindingCwe.objects.filter(cwe_id=int(digits)).values("finding_id"))
 
-    def filter_advisory(
-        self, queryset: QuerySet[Finding], name: str, value: str
-    ) -> QuerySet[Finding]:
+    def filter_advisory(self, queryset: QuerySet[Finding], name: str, value: str) -> QuerySet[Finding]:
         identifier = value.strip().upper() if value.upper().startswith("CVE-") else value.strip()
         return queryset.filter(
             id__in=FindingAdvisory.objects.filter(identifier=identifier).values("finding_id")

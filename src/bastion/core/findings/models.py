@@ -25,9 +25,7 @@ SEVERITY_RANKS = {severity.value: severity.rank for severity in Severity}
 class Finding(models.Model):
     """A weakness found on an asset: what it is, where, how bad, and where it stands."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="findings"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="findings")
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="findings")
     engagement = models.ForeignKey(
         Engagement, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
@@ -35,9 +33,7 @@ class Finding(models.Model):
     title = models.CharField(max_length=500)
     description = models.TextField(blank=True)
     severity = models.CharField(max_length=16, choices=SEVERITY_CHOICES)
-    severity_rank = models.PositiveSmallIntegerField(
-        editable=False, help_text="5 critical … 1 info"
-    )
+    severity_rank = models.PositiveSmallIntegerField(editable=False, help_text="5 critical … 1 info")
     cvss_v3_vector = models.CharField(max_length=200, blank=True)
     cvss_v3_score = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     cvss_v4_vector = models.CharField(max_length=300, blank=True)
@@ -61,6 +57,13 @@ class Finding(models.Model):
     remediation = models.TextField(blank=True)
     references = models.JSONField(default=list, blank=True)
     fingerprint = models.CharField(max_length=128, help_text="Deduplication key, unique per asset.")
+    content_hash = models.CharField(
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text="What an import compares to see a change.",
+    )
+    last_import_id = models.UUIDField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -85,9 +88,7 @@ class Finding(models.Model):
     class Meta:
         ordering = ["-severity_rank", "first_seen", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["asset", "fingerprint"], name="finding_unique_fingerprint"
-            ),
+            models.UniqueConstraint(fields=["asset", "fingerprint"], name="finding_unique_fingerprint"),
             models.CheckConstraint(
                 condition=models.Q(severity_rank__gte=1, severity_rank__lte=5),
                 name="finding_severity_rank",
@@ -95,12 +96,8 @@ class Finding(models.Model):
         ]
         indexes = [
             # The showcase query: worst first, then longest open.
-            models.Index(
-                fields=["organization", "-severity_rank", "first_seen"], name="finding_org_sev_age"
-            ),
-            models.Index(
-                fields=["organization", "status", "-severity_rank"], name="finding_org_status"
-            ),
+            models.Index(fields=["organization", "-severity_rank", "first_seen"], name="finding_org_sev_age"),
+            models.Index(fields=["organization", "status", "-severity_rank"], name="finding_org_status"),
             models.Index(fields=["asset", "status"], name="finding_asset_status"),
             models.Index(fields=["engagement"], name="finding_engagement"),
             models.Index(fields=["organization", "tool"], name="finding_org_tool"),
@@ -124,9 +121,7 @@ class Finding(models.Model):
             raise ValidationError({"asset": "The asset belongs to another organisation."})
         if self.engagement_id is not None and self.engagement is not None:
             if self.engagement.organization_id != self.organization_id:
-                raise ValidationError(
-                    {"engagement": "The engagement belongs to another organisation."}
-                )
+                raise ValidationError({"engagement": "The engagement belongs to another organisation."})
         if self.assignee_id is not None and not is_member(self.assignee_id, self.organization_id):
             raise ValidationError({"assignee": "The assignee is not a member of the organisation."})
         if self.line_start and self.line_end and self.line_end < self.line_start:
@@ -170,9 +165,7 @@ class FindingAdvisory(models.Model):
     class Meta:
         ordering = ["identifier"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["finding", "identifier"], name="advisory_unique_per_finding"
-            )
+            models.UniqueConstraint(fields=["finding", "identifier"], name="advisory_unique_per_finding")
         ]
         indexes = [models.Index(fields=["identifier"], name="advisory_identifier")]
 
@@ -188,9 +181,7 @@ class FindingCwe(models.Model):
 
     class Meta:
         ordering = ["cwe_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["finding", "cwe_id"], name="cwe_unique_per_finding")
-        ]
+        constraints = [models.UniqueConstraint(fields=["finding", "cwe_id"], name="cwe_unique_per_finding")]
         indexes = [models.Index(fields=["cwe_id"], name="cwe_id")]
 
     def __str__(self) -> str:
@@ -239,16 +230,12 @@ class FindingTransition(models.Model):
 class SlaPolicy(models.Model):
     """How many days an organisation gives itself to fix a finding, by severity."""
 
-    organization = models.OneToOneField(
-        Organization, on_delete=models.CASCADE, related_name="sla_policy"
-    )
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="sla_policy")
     critical_days = models.PositiveIntegerField(default=7)
     high_days = models.PositiveIntegerField(default=30)
     medium_days = models.PositiveIntegerField(default=90)
     low_days = models.PositiveIntegerField(default=180)
-    info_days = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Empty: no SLA for info."
-    )
+    info_days = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no SLA for info.")
     critical_asset_percent = models.PositiveSmallIntegerField(
         default=50,
         validators=[MinValueValidator(1), MaxValueValidator(100)],

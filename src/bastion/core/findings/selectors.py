@@ -36,9 +36,7 @@ def organization_ids(principal: Principal, *, at_least: Role = Role.VIEWER) -> l
 
 def findings_for(*, principal: Principal, at_least: Role = Role.VIEWER) -> QuerySet[Finding]:
     """Return the findings the caller may see (or change, with a higher ``at_least``)."""
-    return Finding.objects.filter(
-        organization_id__in=organization_ids(principal, at_least=at_least)
-    )
+    return Finding.objects.filter(organization_id__in=organization_ids(principal, at_least=at_least))
 
 
 def with_days_open(findings: QuerySet[Finding]) -> QuerySet[Finding]:
@@ -54,9 +52,7 @@ def showcase(*, principal: Principal, organization_id: int) -> QuerySet[Finding]
     if organization_id not in principal.organization_ids:
         return Finding.objects.none()
     return with_days_open(
-        Finding.objects.filter(
-            organization_id=organization_id, severity_rank__gte=Severity.HIGH.rank
-        )
+        Finding.objects.filter(organization_id=organization_id, severity_rank__gte=Severity.HIGH.rank)
         .select_related("asset", "engagement")
         .prefetch_related("tags", "comments")
     ).order_by("-severity_rank", "first_seen", "id")

@@ -67,12 +67,9 @@ def create_finding(
     finding.sla_due_on = sla_due_on(finding)
     finding.save()
     FindingAdvisory.objects.bulk_create(
-        FindingAdvisory(finding=finding, identifier=identifier)
-        for identifier in dict.fromkeys(advisory_ids)
+        FindingAdvisory(finding=finding, identifier=identifier) for identifier in dict.fromkeys(advisory_ids)
     )
-    FindingCwe.objects.bulk_create(
-        FindingCwe(finding=finding, cwe_id=cwe) for cwe in dict.fromkeys(cwe_ids)
-    )
+    FindingCwe.objects.bulk_create(FindingCwe(finding=finding, cwe_id=cwe) for cwe in dict.fromkeys(cwe_ids))
     finding.tags.set(list(tags))
     audit.record_creation(actor=actor, organization=finding.organization, instance=finding)
     return finding
@@ -90,9 +87,7 @@ def update_finding(*, actor: User | None, finding: Finding, **changes: Any) -> F
     if before["severity"] != finding.severity:
         finding.sla_due_on = sla_due_on(finding)
     finding.save()
-    audit.record_update(
-        actor=actor, organization=finding.organization, instance=finding, before=before
-    )
+    audit.record_update(actor=actor, organization=finding.organization, instance=finding, before=before)
     return finding
 
 
@@ -123,9 +118,7 @@ def _check_risk_acceptance(finding: Finding, acceptance: RiskAcceptance | None) 
         .first()
     )
     if approver_role not in RISK_APPROVER_ROLES:
-        raise RiskAcceptanceInvalid(
-            "the approver must be an admin or owner of the finding's organisation"
-        )
+        raise RiskAcceptanceInvalid("the approver must be an admin or owner of the finding's organisation")
     if acceptance.expires_on is None or acceptance.expires_on <= timezone.now().date():
         raise RiskAcceptanceInvalid("a risk acceptance needs an expiry date in the future")
     return acceptance
@@ -149,9 +142,7 @@ def transition(
             else is_allowed(current, to_status)
         )
         if not allowed:
-            raise TransitionNotAllowed(
-                f"a finding cannot go from {current.value} to {to_status.value}"
-            )
+            raise TransitionNotAllowed(f"a finding cannot go from {current.value} to {to_status.value}")
         before = audit.snapshot(finding)
         now = timezone.now()
         if to_status == Status.RISK_ACCEPTED:
@@ -175,9 +166,7 @@ def transition(
             to_status=to_status,
             reason=reason,
         )
-        audit.record_update(
-            actor=actor, organization=finding.organization, instance=finding, before=before
-        )
+        audit.record_update(actor=actor, organization=finding.organization, instance=finding, before=before)
     return move
 
 

@@ -50,10 +50,7 @@ class TenantScopedAdmin(admin.ModelAdmin):
         return bool(managed) if obj is None else self._organization_id(obj) in managed
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(
-            request.user.is_superuser
-            or (request.user.is_staff and member_organization_ids(request))
-        )
+        return bool(request.user.is_superuser or (request.user.is_staff and member_organization_ids(request)))
 
     def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return self.has_module_permission(request)
@@ -74,9 +71,7 @@ class TenantScopedAdmin(admin.ModelAdmin):
             if model is Organization:
                 kwargs["queryset"] = Organization.objects.filter(pk__in=organizations)
             elif any(f.name == "organization" for f in model._meta.get_fields()):
-                kwargs["queryset"] = model._default_manager.filter(
-                    organization_id__in=organizations
-                )
+                kwargs["queryset"] = model._default_manager.filter(organization_id__in=organizations)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

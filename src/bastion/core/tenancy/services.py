@@ -47,17 +47,13 @@ def create_organization(*, slug: str, name: str = "", actor: User | None = None)
 
 
 @transaction.atomic
-def update_organization(
-    *, organization: Organization, actor: User | None = None, name: str
-) -> Organization:
+def update_organization(*, organization: Organization, actor: User | None = None, name: str) -> Organization:
     """Rename an organisation (its slug never changes: URLs and tokens rely on it)."""
     before = audit.snapshot(organization)
     organization.name = name
     organization.full_clean()
     organization.save(update_fields=["name"])
-    audit.record_update(
-        actor=actor, organization=organization, instance=organization, before=before
-    )
+    audit.record_update(actor=actor, organization=organization, instance=organization, before=before)
     return organization
 
 
@@ -75,17 +71,13 @@ def set_membership(
     """Give a user a role in an organisation, replacing any role they had there."""
     membership = Membership.objects.filter(organization=organization, user=user).first()
     if membership is None:
-        membership = Membership.objects.create(
-            organization=organization, user=user, role=role.value
-        )
+        membership = Membership.objects.create(organization=organization, user=user, role=role.value)
         audit.record_creation(actor=actor, organization=organization, instance=membership)
     elif membership.role != role.value:
         before = audit.snapshot(membership)
         membership.role = role.value
         membership.save(update_fields=["role"])
-        audit.record_update(
-            actor=actor, organization=organization, instance=membership, before=before
-        )
+        audit.record_update(actor=actor, organization=organization, instance=membership, before=before)
     return membership
 
 
@@ -128,9 +120,7 @@ def revoke_token(*, token: ApiToken, actor: User | None = None) -> ApiToken:
         before = audit.snapshot(token)
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record_update(
-            actor=actor, organization=token.organization, instance=token, before=before
-        )
+        audit.record_update(actor=actor, organization=token.organization, instance=token, before=before)
     return token
 
 

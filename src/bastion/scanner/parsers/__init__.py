@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from bastion.contracts.finding import NormalizedFinding
 from bastion.scanner.parsers.base import HEAD_BYTES, ReportParser
+from bastion.scanner.parsers.common import EMPTY_REPORT, first_byte, peek
 from bastion.scanner.parsers.exceptions import MalformedReport, ParserError, UnknownFormat
 
 __all__ = [
@@ -70,33 +71,38 @@ def parse_report(
 ) -> tuple[ReportParser, Iterator[NormalizedFinding]]:
     """Choose the parser (forced or detected from content) and return it with its findings.
 
-    The stream must be seekable: its head is read for detection, then parsing starts over.
+    The report is read from where the stream stands; its head is read for detection,
+    then parsing starts over (a stream that cannot seek is replayed from memory).
+    An empty report has no format to detect and is refused; with its format named it
+    goes to that parser, which knows whether its format allows empty content (a JSON
+    Lines report with no lines has no findings; an empty JSON or XML document is not
+    a report).
     """
     if format_name is not None:
         parser = get_parser(format_name)
     else:
-        head = stream.read(HEAD_BYTES)
-        stream.seek(0)
-        if not head.strip():
-            raise MalformedReport("the report is empty")
+        first, stream = first_byte(stream)
+        if not first:
+            raise MalformedReport(EMPTY_REPORT)
+        head, stream = peek(stream)
         parser = detect_format(head)
     return parser, _checked(parser, stream)
 
 
 def _checked(parser: ReportParser, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-    number = 0
+    """Yield the parser's findings; a shape its format does not allow becomes MalformedReport."""
+    count = 0
     try:
-        for number, finding in enumerate(parser.parse(stream), start=1):  # noqa: B007
+        for finding in parser.parse(stream):
             yield finding
+            count += 1
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
-        raise MalformedReport(
-            f"{field}: {first['msg']}", position=f"finding {number + 1}"
-        ) from error
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
-        # A parser met a shape its format does not allow: reject the report, naming where.
+        raise MalformedReport(f"{field}: {first['msg']}", position=f"finding[{count}]") from error
+    except (LookupError, TypeError, ValueError, AttributeError) as error:
+        # The report broke an assumption the parser did not check: name the finding it was on.
         raise MalformedReport(
             f"not a valid {parser.label} report: {type(error).__name__}: {error}",
-            position=f"finding {number + 1}",
+            position=f"finding[{count}]",
         ) from error

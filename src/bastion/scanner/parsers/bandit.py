@@ -31,14 +31,17 @@ class BanditParser(ReportParser):
         return 90 if all(marker in text for marker in markers) else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        for index, item in enumerate(common.iter_json(stream, "results.item")):
-            result = common.expect_mapping(item, f"results[{index}]")
+        for position, item in common.iter_json(stream, "results.item", required=True):
+            result = common.expect_mapping(item, position)
             test_id = str(result.get("test_id") or "")
             test_name = str(result.get("test_name") or "")
             path = str(result["filename"])
             code = " ".join(str(result.get("code") or "").split())
             line = common.as_int(result.get("line_number"))
-            line_range = [common.as_int(n) for n in result.get("line_range") or []]
+            line_range = [
+                common.as_int(n)
+                for n in common.expect_list(result.get("line_range"), f"{position}.line_range")
+            ]
             lines = [n for n in line_range if n is not None]
             cwe = result.get("issue_cwe") or {}
             yield NormalizedFinding(
@@ -55,9 +58,7 @@ class BanditParser(ReportParser):
                 ),
                 evidence=common.clip(result.get("code")),
                 references=tuple(filter(None, [result.get("more_info")])),
-                tags=tuple(
-                    filter(None, [f"confidence:{str(result.get('issue_confidence', '')).lower()}"])
-                ),
+                tags=tuple(filter(None, [f"confidence:{str(result.get('issue_confidence', '')).lower()}"])),
                 fingerprint=common.fingerprint("bandit", test_id, path, code),
             )
 

@@ -11,9 +11,7 @@ from bastion.core.tenancy.models import Organization
 
 
 class TagSerializer(TenantSerializer):
-    organization = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organization.objects.all()
-    )
+    organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
     scoped_fields = {"organization": "pk"}
 
     class Meta:
@@ -22,12 +20,8 @@ class TagSerializer(TenantSerializer):
 
 
 class AssetSerializer(TenantSerializer):
-    organization = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organization.objects.all()
-    )
-    owner = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), allow_null=True, required=False
-    )
+    organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
     tags = serializers.PrimaryKeyRelatedField(queryset=Tag.objects.all(), many=True, required=False)
     scoped_fields = {
         "organization": "pk",

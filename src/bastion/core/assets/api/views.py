@@ -47,9 +47,7 @@ class AssetViewSet(TenantViewSet):
     def perform_update(self, serializer: serializers.BaseSerializer[Asset]) -> None:
         assert isinstance(serializer.instance, Asset)
         try:
-            services.update_asset(
-                actor=self.actor(), asset=serializer.instance, **serializer.validated_data
-            )
+            services.update_asset(actor=self.actor(), asset=serializer.instance, **serializer.validated_data)
         except DjangoValidationError as error:
             raise django_errors(error) from error
 
@@ -84,9 +82,7 @@ class TagViewSet(TenantViewSet):
     def perform_update(self, serializer: serializers.BaseSerializer[Tag]) -> None:
         assert isinstance(serializer.instance, Tag)
         try:
-            services.update_tag(
-                actor=self.actor(), tag=serializer.instance, **serializer.validated_data
-            )
+            services.update_tag(actor=self.actor(), tag=serializer.instance, **serializer.validated_data)
         except DjangoValidationError as error:
             raise django_errors(error) from error
 

@@ -38,9 +38,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
             return AuditEvent.objects.none()
         principal = principal_of(self.request)
         if self.action == "list":
-            organizations = [
-                g.organization_id for g in principal.memberships if g.role.allows(Role.ADMIN)
-            ]
+            organizations = [g.organization_id for g in principal.memberships if g.role.allows(Role.ADMIN)]
         else:  # one event: 404 outside the caller's organisations, 403 below admin (RolePolicy)
             organizations = sorted(principal.organization_ids)
         return AuditEvent.objects.filter(organization_id__in=organizations)

@@ -17,9 +17,7 @@ class EngagementSerializer(TenantSerializer):
         slug_field="slug", read_only=True
     )
     asset = serializers.PrimaryKeyRelatedField(queryset=Asset.objects.all())
-    lead = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), allow_null=True, required=False
-    )
+    lead = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
     scoped_fields = {"asset": "organization_id", "lead": "memberships__organization_id"}
 
     class Meta:

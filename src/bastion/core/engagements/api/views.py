@@ -45,9 +45,7 @@ class EngagementViewSet(TenantViewSet):
         assert isinstance(serializer.instance, Engagement)
         data = dict(serializer.validated_data)
         if "asset" in data and data["asset"].organization_id != serializer.instance.organization_id:
-            raise serializers.ValidationError(
-                {"asset": "The asset belongs to another organisation."}
-            )
+            raise serializers.ValidationError({"asset": "The asset belongs to another organisation."})
         try:
             services.update_engagement(actor=self.actor(), engagement=serializer.instance, **data)
         except DjangoValidationError as error:

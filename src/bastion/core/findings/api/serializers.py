@@ -84,9 +84,7 @@ class TransitionRequestSerializer(serializers.Serializer):
 
     status = serializers.ChoiceField(choices=Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-    justification = serializers.CharField(
-        required=False, allow_blank=True, max_length=5000, default=""
-    )
+    justification = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     approver = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), required=False, allow_null=True
     )
@@ -96,15 +94,11 @@ class TransitionRequestSerializer(serializers.Serializer):
 class BulkRequestSerializer(serializers.Serializer):
     """Change up to 10,000 findings at once, all or none."""
 
-    ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=10_000
-    )
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=10_000)
     action = serializers.ChoiceField(choices=["transition", "assign", "tag"])
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-    justification = serializers.CharField(
-        required=False, allow_blank=True, max_length=5000, default=""
-    )
+    justification = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     approver = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), required=False, allow_null=True
     )
@@ -112,9 +106,7 @@ class BulkRequestSerializer(serializers.Serializer):
     assignee = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), required=False, allow_null=True
     )
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, max_length=100
-    )
+    tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=100)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         action = attrs["action"]
@@ -139,9 +131,7 @@ class FindingTransitionSerializer(serializers.ModelSerializer):
 
 class CommentSerializer(TenantSerializer):
     finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all())
-    author: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        read_only=True
-    )
+    author: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
     scoped_fields = {"finding": "organization_id"}
 
     class Meta:

@@ -50,8 +50,7 @@ class FindingOrdering(OrderingFilter):
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> list[str]:
         ordering = super().get_ordering(request, queryset, view) or []
         terms = [
-            ("-" if term.startswith("-") else "") + FINDING_ORDERINGS[term.lstrip("-")]
-            for term in ordering
+            ("-" if term.startswith("-") else "") + FINDING_ORDERINGS[term.lstrip("-")] for term in ordering
         ]
         if terms and terms[-1].lstrip("-") != "id":  # ties in the order they were recorded
             terms.append("-id" if terms[0].startswith("-") else "id")
@@ -108,10 +107,7 @@ class FindingViewSet(TenantViewSet):
         )
 
     def _tags(self, organization_id: int, names: list[str]) -> list[Tag]:
-        return [
-            Tag.objects.get_or_create(organization_id=organization_id, name=name)[0]
-            for name in names
-        ]
+        return [Tag.objects.get_or_create(organization_id=organization_id, name=name)[0] for name in names]
 
     def perform_create(self, serializer: serializers.BaseSerializer[Finding]) -> None:
         data = dict(serializer.validated_data)
@@ -119,9 +115,7 @@ class FindingViewSet(TenantViewSet):
         self.check_role_in(asset.organization_id, Role.ADMIN)
         data.setdefault("fingerprint", services.manual_fingerprint(data))
         if Finding.objects.filter(asset=asset, fingerprint=data["fingerprint"]).exists():
-            raise serializers.ValidationError(
-                {"fingerprint": ["The asset already has a finding with it."]}
-            )
+            raise serializers.ValidationError({"fingerprint": ["The asset already has a finding with it."]})
         try:
             serializer.instance = services.create_finding(
                 actor=self.actor(),
@@ -139,11 +133,7 @@ class FindingViewSet(TenantViewSet):
         assert isinstance(finding, Finding)
         data = dict(serializer.validated_data)
         for key in ("asset", "engagement"):
-            if (
-                key in data
-                and data[key] is not None
-                and data[key].organization_id != finding.organization_id
-            ):
+            if key in data and data[key] is not None and data[key].organization_id != finding.organization_id:
                 raise serializers.ValidationError({key: "It belongs to another organisation."})
         advisory_ids, cwe_ids, tags = (
             data.pop("advisory_ids", None),
@@ -222,9 +212,7 @@ class FindingViewSet(TenantViewSet):
         return Response(BulkResultSerializer({"changed": result.changed}).data)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("organization", str, required=True, description="organisation slug")
-        ],
+        parameters=[OpenApiParameter("organization", str, required=True, description="organisation slug")],
         responses=FindingSerializer(many=True),
     )
     @action(detail=False, methods=["get"])
@@ -280,9 +268,7 @@ class CommentViewSet(TenantViewSet):
         assert isinstance(comment, Comment)
         self._check_author(comment)
         if serializer.validated_data.get("finding", comment.finding) != comment.finding:
-            raise serializers.ValidationError(
-                {"finding": "A comment cannot move to another finding."}
-            )
+            raise serializers.ValidationError({"finding": "A comment cannot move to another finding."})
         services.edit_comment(
             actor=self.actor(),
             comment=comment,

@@ -43,9 +43,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class MembershipSerializer(TenantSerializer):
-    organization = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organization.objects.all()
-    )
+    organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
     user = serializers.SlugRelatedField(slug_field="email", queryset=User.objects.all())
     scoped_fields = {"organization": "pk"}
 

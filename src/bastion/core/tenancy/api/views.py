@@ -89,10 +89,7 @@ class OrganizationViewSet(TenantViewSet):
 
     def perform_update(self, serializer: serializers.BaseSerializer[Organization]) -> None:
         assert isinstance(serializer.instance, Organization)
-        if (
-            serializer.validated_data.get("slug", serializer.instance.slug)
-            != serializer.instance.slug
-        ):
+        if serializer.validated_data.get("slug", serializer.instance.slug) != serializer.instance.slug:
             raise serializers.ValidationError({"slug": "An organisation's slug never changes."})
         services.update_organization(
             organization=serializer.instance,
@@ -159,9 +156,7 @@ class MembershipViewSet(TenantViewSet):
 
     def _check_owner_rule(self, principal: Principal, organization_id: int, *roles: Any) -> None:
         if Role.OWNER.value in roles and principal.role_in(organization_id) != Role.OWNER:
-            raise exceptions.PermissionDenied(
-                "Only an owner may grant, change or remove the owner role."
-            )
+            raise exceptions.PermissionDenied("Only an owner may grant, change or remove the owner role.")
 
     def perform_create(self, serializer: serializers.BaseSerializer[Membership]) -> None:
         data = serializer.validated_data
@@ -169,9 +164,7 @@ class MembershipViewSet(TenantViewSet):
         self.check_role_in(organization, Role.ADMIN)
         self._check_owner_rule(self.principal(), organization.pk, data["role"])
         if Membership.objects.filter(organization=organization, user=data["user"]).exists():
-            raise serializers.ValidationError(
-                {"user": "Already a member; change their role instead."}
-            )
+            raise serializers.ValidationError({"user": "Already a member; change their role instead."})
         serializer.instance = services.set_membership(
             organization=organization,
             user=data["user"],

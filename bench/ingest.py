@@ -1,0 +1,168 @@
+"""End-to-end import rate on PostgreSQL + RabbitMQ, against a plain COPY of the same rows.
+
+    .venv/bin/python bench/ingest.py [--findings 200000] [--findings 1000000 ...]
+
+For each size: writes a SARIF report, starts ``bastion up`` on a fresh database with
+RabbitMQ as the broker, uploads the report through the scanner and waits until the
+import is committed. Reports findings per second (upload to committed), the peak RSS
+of the worker processes and of the process serving the scanner, and, in the same run,
+the rate of a plain COPY of the same rows into a bare table. Targets: the import at
+least 50% of the plain COPY rate; peak RSS under 512 MB for 1,000,000 findings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.reports import write_sarif  # noqa: E402
+
+SERVER = "postgres://postgres@127.0.0.1:5432"
+BROKER = "amqp://guest:guest@127.0.0.1:5672//"
+BIN = Path(sys.executable).parent
+
+
+class PeakMemory(threading.Thread):
+    """Sample the RSS of a process tree, by role, until stopped."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root = root
+        self.peaks = {"worker": 0, "scanner": 0}
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            try:
+                for process in psutil.Process(self.root).children(recursive=True):
+                    command = " ".join(process.cmdline())
+                    role = "worker" if "worker" in command else "scanner" if "uvicorn" in command else None
+                    if role:
+                        self.peaks[role] = max(self.peaks[role], process.memory_info().rss)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+
+def fresh_database(name: str) -> str:
+    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return f"{SERVER}/{name}"
+
+
+def plain_copy_rate(report: Path) -> float:
+    """COPY the report's normalized rows into a bare table; return rows per second."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.core.settings")
+    import django
+
+    django.setup()
+    from bastion.core.imports.commit import STAGED_COLUMNS, staged_row
+    from bastion.scanner.parsers import parse_report
+
+    with report.open("rb") as stream:
+        rows = [staged_row(n, finding) for n, finding in enumerate(parse_report(stream)[1])]
+    columns = ", ".join(f'"{name}" text' for name in STAGED_COLUMNS)
+    url = fresh_database("bastion_bench_copy")
+    with psycopg.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE bare ({columns})")
+        started = time.perf_counter()
+        with cursor.copy("COPY bare FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        connection.commit()
+        elapsed = time.perf_counter() - started
+    return len(rows) / elapsed
+
+
+def run_import(report: Path, findings: int) -> tuple[float, dict[str, int]]:
+    var_dir = Path(tempfile.mkdtemp(prefix="bastion-ingest-"))
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("BASTION_")}
+    environment.update(
+        BASTION_VAR_DIR=str(var_dir),
+        BASTION_DATABASE_URL=fresh_database("bastion_bench_ingest"),
+        BASTION_BROKER_URL=BROKER,
+        BASTION_ADMIN_EMAIL="bench@example.com",
+        BASTION_ADMIN_PASSWORD="a long bench password",  # noqa: S106 - a throwaway bench instance
+        BASTION_LOG_LEVEL="WARNING",
+        BASTION_MAX_UPLOAD_BYTES=str(8 * 1024**3),
+    )
+    port = 18765
+    up = subprocess.Popen(
+        [str(BIN / "bastion"), "up", "--port", str(port), "--worker-concurrency", "1"],
+        env=environment, stdout=subprocess.DEVNULL, stderr=(var_dir / "up.log").open("w"),
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/scanner/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        token = subprocess.run(
+            [str(BIN / "bastion"), "token", "create", "--user", "bench@example.com", "--org", "demo"],
+            env=environment, capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        headers = {"Authorization": f"Token {token}"}
+        memory = PeakMemory(up.pid)
+        memory.start()
+        started = time.perf_counter()
+        with report.open("rb") as body:
+            response = httpx.post(
+                f"{base}/scanner/v1/imports?asset_identifier=bench&asset_kind=repository&format=sarif",
+                headers={**headers, "Content-Type": "application/octet-stream"},
+                content=body, timeout=600,
+            )  # fmt: skip
+        response.raise_for_status()
+        status_url = base + response.json()["status_url"]
+        while True:
+            state = httpx.get(status_url, headers=headers, timeout=30).json()
+            if state["state"] in {"completed", "failed"}:
+                break
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - started
+        memory.running = False
+        assert state["state"] == "completed", state
+        assert state["new"] == findings, state
+        return findings / elapsed, memory.peaks
+    finally:
+        up.send_signal(signal.SIGTERM)
+        up.wait(timeout=60)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--findings", type=int, action="append", help="report sizes (default 200000)")
+    args = parser.parse_args()
+    for findings in args.findings or [200_000]:
+        report = write_sarif(Path(tempfile.mkdtemp()) / "report.sarif", findings)
+        rate, peaks = run_import(report, findings)
+        copy_rate = plain_copy_rate(report)
+        mb = {role: value / 1024**2 for role, value in peaks.items()}
+        print(
+            f"{findings:,} findings ({report.stat().st_size / 1024**2:.0f} MB SARIF): import {rate:,.0f}/s, "
+            f"plain COPY {copy_rate:,.0f}/s, ratio {rate / copy_rate:.0%}; "
+            f"peak RSS worker {mb['worker']:.0f} MB, scanner {mb['scanner']:.0f} MB"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

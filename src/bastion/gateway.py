@@ -44,13 +44,14 @@ class Gateway:
 
     @asynccontextmanager
     async def lifespan(self) -> AsyncIterator[None]:
-        """Start every service's lifespan; stop them in reverse, then close the DB connections."""
-        from django.db import connections
+        """Start every service's lifespan; stop them in reverse order.
 
+        Django has no lifespan of its own: its connections are opened and closed per
+        request (and per ORM call in the FastAPI services).
+        """
         async with AsyncExitStack() as stack:
             for service in self.services.values():
                 await stack.enter_async_context(service.router.lifespan_context(service))
-            stack.callback(connections.close_all)
             yield
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -75,12 +75,10 @@ def _clip(value: str | None, limit: int | None) -> str:
     return text[:limit] if limit else text
 
 
-def content_hash(finding: NormalizedFinding) -> str:
+def content_hash(content: list[Any], finding: NormalizedFinding) -> str:
     """Hash what an analyst would call the finding's content (not when it was seen)."""
-    payload = finding.model_dump(
-        mode="json", exclude={"fingerprint", "tags", "tool_version", "tool_finding_id"}
-    )
-    return hashlib.blake2b(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()
+    payload = orjson.dumps([content, finding.advisory_ids, finding.cwe_ids])
+    return hashlib.blake2b(payload, digest_size=16).hexdigest()
 
 
 def staged_row(ordinal: int, finding: NormalizedFinding) -> tuple[Any, ...]:
@@ -113,15 +111,12 @@ def staged_row(ordinal: int, finding: NormalizedFinding) -> tuple[Any, ...]:
         "remediation": finding.remediation,
         "references": orjson.dumps(list(finding.references)).decode(),
     }
-    for name, value in values.items():
-        if isinstance(value, str):
-            values[name] = _clip(value, TEXT_LIMITS.get(name))
-    return (
-        ordinal,
-        _clip(finding.fingerprint, TEXT_LIMITS["fingerprint"]),
-        content_hash(finding),
-        *(values[name] for name in CONTENT_COLUMNS),
-    )
+    content = [
+        _clip(value, TEXT_LIMITS.get(name)) if isinstance(value, str) else value
+        for name, value in values.items()  # in CONTENT_COLUMNS order
+    ]
+    fingerprint = _clip(finding.fingerprint, TEXT_LIMITS["fingerprint"])
+    return (ordinal, fingerprint, content_hash(content, finding), *content)
 
 
 class ImportCommit:
@@ -181,7 +176,8 @@ class ImportCommit:
         text_columns = ", ".join(
             f'"{name}" {self._type(name)}' for name in STAGED_COLUMNS if name not in {"ordinal"}
         )
-        cursor.execute(f"CREATE TEMP TABLE import_staging (ordinal bigint, {text_columns}){suffix}")
+        arrays = ", advisory_ids text[], cwe_ids integer[]" if self.is_postgres else ""
+        cursor.execute(f"CREATE TEMP TABLE import_staging (ordinal bigint, {text_columns}{arrays}){suffix}")
         cursor.execute(f"CREATE TEMP TABLE import_advisories (fingerprint text, identifier text){suffix}")
         cursor.execute(f"CREATE TEMP TABLE import_cwes (fingerprint text, cwe_id integer){suffix}")
 
@@ -218,34 +214,25 @@ class ImportCommit:
             self._stage_with_inserts(cursor, findings)
 
     def _stage_with_copy(self, findings: Iterable[NormalizedFinding]) -> None:
+        # One COPY per connection at a time: the ids travel as arrays in the staging row
+        # and are unnested into their own tables once the COPY is done.
         raw = connection.connection
         assert raw is not None
-        advisories: list[tuple[str, str]] = []
-        cwes: list[tuple[str, int]] = []
-        columns = ", ".join(f'"{name}"' for name in STAGED_COLUMNS)
+        columns = ", ".join(f'"{name}"' for name in (*STAGED_COLUMNS, "advisory_ids", "cwe_ids"))
         with raw.cursor() as cursor:
             with cursor.copy(f"COPY import_staging ({columns}) FROM STDIN") as copy:
                 for ordinal, finding in self._accepted(findings):
-                    row = staged_row(ordinal, finding)
-                    copy.write_row(row)
-                    side_advisories, side_cwes = self._side_rows(finding, row[1])
-                    advisories += side_advisories
-                    cwes += side_cwes
-                    if len(advisories) + len(cwes) >= 50_000:
-                        self._copy_side_tables(cursor, advisories, cwes)
-                        advisories, cwes = [], []
-            self._copy_side_tables(cursor, advisories, cwes)
-
-    @staticmethod
-    def _copy_side_tables(
-        cursor: Any, advisories: list[tuple[str, str]], cwes: list[tuple[str, int]]
-    ) -> None:
-        with cursor.copy("COPY import_advisories (fingerprint, identifier) FROM STDIN") as copy:
-            for row in advisories:
-                copy.write_row(row)
-        with cursor.copy("COPY import_cwes (fingerprint, cwe_id) FROM STDIN") as copy:
-            for cwe_row in cwes:
-                copy.write_row(cwe_row)
+                    advisories = [_clip(item, ADVISORY_LIMIT) for item in dict.fromkeys(finding.advisory_ids)]
+                    cwes = list(dict.fromkeys(finding.cwe_ids))
+                    copy.write_row((*staged_row(ordinal, finding), advisories, cwes))
+            cursor.execute(
+                "INSERT INTO import_advisories (fingerprint, identifier) "
+                "SELECT fingerprint, unnest(advisory_ids) FROM import_staging"
+            )
+            cursor.execute(
+                "INSERT INTO import_cwes (fingerprint, cwe_id) "
+                "SELECT fingerprint, unnest(cwe_ids) FROM import_staging"
+            )
 
     def _stage_with_inserts(self, cursor: CursorWrapper, findings: Iterable[NormalizedFinding]) -> None:
         placeholders = ", ".join(["%s"] * len(STAGED_COLUMNS))

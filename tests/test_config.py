@@ -12,6 +12,7 @@ import pytest
 from pydantic import SecretStr
 
 from bastion.config import ConfigurationError, Settings, redact_url
+from tests import services
 
 BIN = Path(sys.executable).parent
 STRONG_KEY = SecretStr("k" * 50)
@@ -110,3 +111,28 @@ def test_bastion_up_refuses_production_without_a_secret_key(tmp_path: Path) -> N
 def test_redact_url_hides_the_password() -> None:
     assert redact_url("amqp://guest:s3cret@mq:5672//") == "amqp://guest:***@mq:5672//"
     assert redact_url("sqlite:////var/x.sqlite3") == "sqlite:////var/x.sqlite3"
+
+
+def test_redis_url_puts_the_cache_in_redis(tmp_path: Path) -> None:
+    # given: a process configured with Redis
+    services.require("redis")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("BASTION_")}
+    environment.update(BASTION_VAR_DIR=str(tmp_path), BASTION_REDIS_URL=services.REDIS_URL)
+    key = f"bastion-test-{os.getpid()}"
+    script = (
+        "from django.core.cache import cache; import redis; "
+        f"cache.set('{key}', 'kept', 30); "
+        f"print(cache.get('{key}'), bool(redis.Redis.from_url('{services.REDIS_URL}').keys('*{key}')))"
+    )
+    # when
+    result = subprocess.run(
+        [str(BIN / "bastion"), "manage", "shell", "-c", script],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    # then: the value went through Redis itself
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["kept", "True"]

@@ -151,6 +151,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_PAGINATION_CLASS": "bastion.core.api.pagination.BastionCursorPagination",
+    "EXCEPTION_HANDLER": "bastion.core.api.exceptions.handle",
     "PAGE_SIZE": 50,
 }
 

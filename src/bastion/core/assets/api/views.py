@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import serializers
 
 from bastion.contracts.principal import Role
-from bastion.core.api.base import TenantViewSet, django_errors, readable_organization_ids
+from bastion.core.api.base import TenantViewSet, readable_organization_ids
 from bastion.core.assets import services
 from bastion.core.assets.api.serializers import AssetSerializer, TagSerializer
 from bastion.core.assets.filtersets import AssetFilter, TagFilter
@@ -39,17 +38,11 @@ class AssetViewSet(TenantViewSet):
     def perform_create(self, serializer: serializers.BaseSerializer[Asset]) -> None:
         data = dict(serializer.validated_data)
         self.check_role_in(data["organization"], Role.ADMIN)
-        try:
-            serializer.instance = services.create_asset(actor=self.actor(), **data)
-        except DjangoValidationError as error:
-            raise django_errors(error) from error
+        serializer.instance = services.create_asset(actor=self.actor(), **data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Asset]) -> None:
         assert isinstance(serializer.instance, Asset)
-        try:
-            services.update_asset(actor=self.actor(), asset=serializer.instance, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise django_errors(error) from error
+        services.update_asset(actor=self.actor(), asset=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: Asset) -> None:
         services.delete_asset(actor=self.actor(), asset=instance)
@@ -74,17 +67,11 @@ class TagViewSet(TenantViewSet):
     def perform_create(self, serializer: serializers.BaseSerializer[Tag]) -> None:
         data = dict(serializer.validated_data)
         self.check_role_in(data["organization"], Role.ANALYST)
-        try:
-            serializer.instance = services.create_tag(actor=self.actor(), **data)
-        except DjangoValidationError as error:
-            raise django_errors(error) from error
+        serializer.instance = services.create_tag(actor=self.actor(), **data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Tag]) -> None:
         assert isinstance(serializer.instance, Tag)
-        try:
-            services.update_tag(actor=self.actor(), tag=serializer.instance, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise django_errors(error) from error
+        services.update_tag(actor=self.actor(), tag=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance: Tag) -> None:
         services.delete_tag(actor=self.actor(), tag=instance)

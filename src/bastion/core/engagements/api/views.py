@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import serializers
 
 from bastion.contracts.principal import Role
-from bastion.core.api.base import TenantViewSet, django_errors, readable_organization_ids
+from bastion.core.api.base import TenantViewSet, readable_organization_ids
 from bastion.core.engagements import services
 from bastion.core.engagements.api.serializers import EngagementSerializer
 from bastion.core.engagements.filtersets import EngagementFilter
@@ -36,20 +35,14 @@ class EngagementViewSet(TenantViewSet):
     def perform_create(self, serializer: serializers.BaseSerializer[Engagement]) -> None:
         data = dict(serializer.validated_data)
         self.check_role_in(data["asset"].organization_id, Role.ADMIN)
-        try:
-            serializer.instance = services.create_engagement(actor=self.actor(), **data)
-        except DjangoValidationError as error:
-            raise django_errors(error) from error
+        serializer.instance = services.create_engagement(actor=self.actor(), **data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Engagement]) -> None:
         assert isinstance(serializer.instance, Engagement)
         data = dict(serializer.validated_data)
         if "asset" in data and data["asset"].organization_id != serializer.instance.organization_id:
             raise serializers.ValidationError({"asset": "The asset belongs to another organisation."})
-        try:
-            services.update_engagement(actor=self.actor(), engagement=serializer.instance, **data)
-        except DjangoValidationError as error:
-            raise django_errors(error) from error
+        services.update_engagement(actor=self.actor(), engagement=serializer.instance, **data)
 
     def perform_destroy(self, instance: Engagement) -> None:
         services.delete_engagement(actor=self.actor(), engagement=instance)

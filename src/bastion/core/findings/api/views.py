@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -15,7 +14,7 @@ from rest_framework.response import Response
 
 from bastion.contracts.principal import Role
 from bastion.core.accounts.models import User
-from bastion.core.api.base import TenantViewSet, django_errors, readable_organization_ids
+from bastion.core.api.base import TenantViewSet, readable_organization_ids
 from bastion.core.assets.models import Tag
 from bastion.core.findings import selectors, services
 from bastion.core.findings.api.serializers import (
@@ -116,17 +115,14 @@ class FindingViewSet(TenantViewSet):
         data.setdefault("fingerprint", services.manual_fingerprint(data))
         if Finding.objects.filter(asset=asset, fingerprint=data["fingerprint"]).exists():
             raise serializers.ValidationError({"fingerprint": ["The asset already has a finding with it."]})
-        try:
-            serializer.instance = services.create_finding(
-                actor=self.actor(),
-                organization=asset.organization,
-                advisory_ids=data.pop("advisory_ids", []),
-                cwe_ids=data.pop("cwe_ids", []),
-                tags=self._tags(asset.organization_id, data.pop("tags", [])),
-                **data,
-            )
-        except DjangoValidationError as error:
-            raise django_errors(error) from error
+        serializer.instance = services.create_finding(
+            actor=self.actor(),
+            organization=asset.organization,
+            advisory_ids=data.pop("advisory_ids", []),
+            cwe_ids=data.pop("cwe_ids", []),
+            tags=self._tags(asset.organization_id, data.pop("tags", [])),
+            **data,
+        )
 
     def perform_update(self, serializer: serializers.BaseSerializer[Finding]) -> None:
         finding = serializer.instance
@@ -140,10 +136,7 @@ class FindingViewSet(TenantViewSet):
             data.pop("cwe_ids", None),
             data.pop("tags", None),
         )
-        try:
-            services.update_finding(actor=self.actor(), finding=finding, **data)
-        except DjangoValidationError as error:
-            raise django_errors(error) from error
+        services.update_finding(actor=self.actor(), finding=finding, **data)
         if advisory_ids is not None:
             finding.advisories.all().delete()
             FindingAdvisory.objects.bulk_create(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
@@ -16,7 +15,6 @@ from rest_framework.views import APIView
 from bastion.contracts.principal import Principal, Role
 from bastion.core.api.base import (
     TenantViewSet,
-    django_errors,
     principal_of,
     readable_organization_ids,
 )
@@ -77,8 +75,6 @@ class OrganizationViewSet(TenantViewSet):
             )
         except TenancyConflict as error:
             raise serializers.ValidationError({"slug": str(error)}) from error
-        except DjangoValidationError as error:
-            raise django_errors(error) from error
         services.set_membership(
             organization=organization,
             user=self.actor(),

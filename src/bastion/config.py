@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     allowed_hosts: str = "localhost,127.0.0.1,[::1],testserver"
     log_level: str = "INFO"
     max_upload_bytes: int = Field(default=1024**3, ge=1024)
+    imports_per_minute: int = Field(default=120, ge=1)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

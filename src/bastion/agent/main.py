@@ -11,6 +11,8 @@ from contextlib import asynccontextmanager
 import httpx
 from fastapi import FastAPI
 
+from bastion.agent.analysis.router import router as analysis_router
+from bastion.agent.chat.router import router as chat_router
 from bastion.servicekit.app import create_service_app
 
 OUTBOUND_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
@@ -30,5 +32,6 @@ def create_app() -> FastAPI:
         service="agent",
         title="Bastion agent",
         description="Code analysis and the assistant that knows the caller's findings.",
+        routers=[analysis_router, chat_router],
         lifespan=lifespan,
     )

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "bastion.core.engagements",
     "bastion.core.findings",
     "bastion.core.imports",
+    "bastion.core.assistant",
     "bastion.core.operations",
 ]
 

@@ -23,7 +23,7 @@ class RateLimit:
         from django.core.cache import cache
 
         window = int(time.time()) // self.seconds
-        cache_key = f"ratelimit:{self.scope}:{key}:{window}"
+        cache_key = f"ratelimit:{self.scope.replace(' ', '-')}:{key}:{window}"
         cache.add(cache_key, 0, timeout=self.seconds + 1)
         if cache.incr(cache_key) <= self.count:
             return None

@@ -1,0 +1,119 @@
+"""Import analysis results as an asset's findings, through the import pipeline (as SARIF 2.1.0)."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bastion.contracts.analysis import AnalyzeRequest, Vulnerability
+from bastion.contracts.finding import Severity
+from bastion.contracts.principal import Principal
+
+# SARIF's security-severity (a CVSS-like score) carries Bastion's severity through the parser.
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "2.0",
+    Severity.INFO: "0.0",
+}
+LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning"}
+
+
+def sarif_report(request: AnalyzeRequest, file_name: str, vulnerabilities: list[Vulnerability]) -> bytes:
+    """Write the results as a SARIF log; the fingerprint follows the code line, not its number."""
+    lines = request.code.splitlines()
+    rules: dict[str, dict[str, Any]] = {}
+    results = []
+    for v in vulnerabilities:
+        rules.setdefault(
+            v.rule_id,
+            {
+                "id": v.rule_id,
+                "shortDescription": {"text": v.title},
+                "help": {"text": v.fix},
+                "properties": {
+                    "tags": [v.cwe] if v.cwe else [],
+                    "security-severity": SECURITY_SEVERITY[v.severity],
+                },
+            },
+        )
+        code_line = lines[v.line_start - 1].strip() if 0 < v.line_start <= len(lines) else ""
+        anchor = hashlib.sha256(f"{v.rule_id}\0{file_name}\0{code_line}".encode()).hexdigest()[:32]
+        results.append(
+            {
+                "ruleId": v.rule_id,
+                "level": LEVELS.get(v.severity, "note"),
+                "message": {"text": v.message or v.title},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": file_name},
+                            "region": {"startLine": v.line_start, "endLine": v.line_end},
+                        }
+                    }
+                ],
+                "partialFingerprints": {"bastionAnalysis/v1": anchor},
+                "properties": {"security-severity": SECURITY_SEVERITY[v.severity], "source": v.source.value},
+            }
+        )
+    log = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "bastion-analyze", "rules": list(rules.values())}},
+                "results": results,
+            }
+        ],
+    }
+    return orjson.dumps(log)
+
+
+def queue_analysis_import(
+    *,
+    principal: Principal,
+    asset_id: int,
+    request: AnalyzeRequest,
+    file_name: str,
+    vulnerabilities: list[Vulnerability],
+) -> str:
+    """Queue the results as a partial import of the asset; return the import job's id."""
+    from bastion.core.accounts.models import User
+    from bastion.core.imports.choices import ImportSource
+    from bastion.scanner.imports.router import spool_dir
+    from bastion.scanner.imports.service import ImportOptions, queue_import
+    from bastion.scanner.imports.upload import Upload
+
+    report = sarif_report(request, file_name, vulnerabilities)
+    directory = spool_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        prefix="analysis-", suffix=".sarif", dir=directory, delete=False
+    ) as handle:
+        handle.write(report)
+    upload = Upload(
+        path=Path(handle.name),
+        size=len(report),
+        sha256=hashlib.sha256(report).hexdigest(),
+        file_name=f"{file_name}.sarif",
+    )
+    options = ImportOptions(
+        asset_id=asset_id, asset_identifier="", asset_kind="", asset_name="", organization="",
+        engagement_id=None, format_name="sarif", is_full=False, tags=("code-analysis",), minimum_severity="",
+    )  # fmt: skip
+    try:
+        job = queue_import(
+            principal=principal,
+            actor=User.objects.filter(pk=principal.user_id).first(),
+            upload=upload,
+            options=options,
+            source=ImportSource.ANALYSIS,
+        )
+    finally:
+        upload.discard()
+    return str(job.pk)

@@ -1,0 +1,86 @@
+"""Analyse code: run the engines that fit its language, merge, score; a model reviews if configured."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from types import ModuleType
+
+from bastion.agent.analysis import scoring
+from bastion.agent.engines import bandit, secrets, semgrep
+from bastion.agent.engines.base import Workspace, file_name_for
+from bastion.agent.exceptions import AgentError
+from bastion.config import get_settings
+from bastion.contracts.analysis import AnalyzeRequest, AnalyzeResponse, EngineRun, Source, Vulnerability
+
+ENGINES: dict[str, tuple[ModuleType, ...]] = {
+    "security": (bandit, semgrep, secrets),
+    "secrets": (secrets,),
+}
+# When two engines report the same weakness on the same line, the more specific one is kept.
+SOURCE_PRIORITY = {Source.SEMGREP: 3, Source.BANDIT: 2, Source.DETECT_SECRETS: 1, Source.MODEL: 0}
+
+Review = Callable[
+    [AnalyzeRequest, list[Vulnerability]], Awaitable[tuple[list[Vulnerability], str | None, str]]
+]
+
+
+async def analyze(request: AnalyzeRequest, *, review: Review | None = None) -> AnalyzeResponse:
+    """Run the engines on the code in a temporary directory and answer with scored results."""
+    settings = get_settings()
+    engines = [engine for engine in ENGINES[request.scan_type] if request.language in engine.LANGUAGES]
+    with tempfile.TemporaryDirectory(prefix="bastion-analyze-") as directory:
+        workspace = Workspace(
+            Path(directory), file_name_for(request.language, request.filename), request.language
+        )
+        workspace.path.write_text(request.code, encoding="utf-8")
+        outcomes = await asyncio.gather(
+            *(
+                _timed(engine, workspace, settings.analysis_timeout_seconds, settings.analysis_memory_mb)
+                for engine in engines
+            )
+        )
+    runs = [run for run, _ in outcomes]
+    vulnerabilities = merge([v for _, found in outcomes for v in found])
+    explanation, model = None, None
+    if review is not None:
+        vulnerabilities, explanation, model = await review(request, vulnerabilities)
+    return AnalyzeResponse(
+        vulnerabilities=vulnerabilities,
+        risk_score=scoring.risk_score(vulnerabilities),
+        recommendations=scoring.recommendations(vulnerabilities, runs),
+        engines=runs,
+        explanation=explanation,
+        model=model,
+    )
+
+
+async def _timed(
+    engine: ModuleType, workspace: Workspace, time_limit: float, memory_mb: int
+) -> tuple[EngineRun, list[Vulnerability]]:
+    started = time.perf_counter()
+    try:
+        found: list[Vulnerability] = await engine.scan(workspace, time_limit=time_limit, memory_mb=memory_mb)
+        error = None
+    except AgentError as failure:
+        found, error = [], str(failure)
+    elapsed = int((time.perf_counter() - started) * 1000)
+    return EngineRun(name=engine.NAME, findings=len(found), duration_ms=elapsed, error=error), found
+
+
+def merge(vulnerabilities: list[Vulnerability]) -> list[Vulnerability]:
+    """Keep one result per (line, weakness), the most severe and specific; order by line."""
+    kept: dict[tuple[int, str], Vulnerability] = {}
+    for vulnerability in vulnerabilities:
+        key = (vulnerability.line_start, vulnerability.cwe or vulnerability.rule_id)
+        current = kept.get(key)
+        if current is None or _rank(vulnerability) > _rank(current):
+            kept[key] = vulnerability
+    return sorted(kept.values(), key=lambda v: (v.line_start, -v.severity.rank, v.rule_id))
+
+
+def _rank(vulnerability: Vulnerability) -> tuple[int, int]:
+    return vulnerability.severity.rank, SOURCE_PRIORITY[vulnerability.source]

@@ -1,0 +1,146 @@
+"""Read what the user asked for, from the user's own words only, into tool calls.
+
+The plan decides which tools run before any model is asked (and all of them when there is
+no model), and whether the user asked for a change at all: only then may a tool that
+proposes a change run, whoever (or whatever text in the data) asks for it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+FINDING_REF = re.compile(r"(?:#|\bfindings?\s+(?:#|no\.?\s*)?)(\d{1,12})\b", re.IGNORECASE)
+CWE = re.compile(r"\bCWE[-\s]?(\d{1,5})\b", re.IGNORECASE)
+ADVISORY = re.compile(r"\b(CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b", re.IGNORECASE)
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+QUOTED = re.compile(r"[\"“']([^\"”']{2,100})[\"”']")
+SEVERITY_WORDS = {"critical": "critical", "high": "high", "medium": "medium", "low": "low", "info": "info"}
+STATUS_PHRASES = {
+    "false positive": "false_positive",
+    "false-positive": "false_positive",
+    "in progress": "in_progress",
+    "resolved": "resolved",
+    "fixed": "resolved",
+    "closed": "resolved",
+    "confirmed": "confirmed",
+    "reopened": "reopened",
+    "accepted": "risk_accepted",
+}
+CHANGE_TARGETS = {
+    "false positive": "false_positive",
+    "false-positive": "false_positive",
+    "in progress": "in_progress",
+    "resolved": "resolved",
+    "fixed": "resolved",
+    "closed": "resolved",
+    "confirmed": "confirmed",
+    "reopen": "reopened",
+}
+CHANGE_VERBS = re.compile(
+    r"\b(mark|set|change|move|close|resolve|reopen|confirm|flag|assign|reassign|triage)\b", re.IGNORECASE
+)
+EXPLAIN = re.compile(
+    r"\b(explain|what is|what's|tell me about|describe|how (?:do|can|should) i fix|fix for)\b", re.I
+)
+SUMMARY = re.compile(
+    r"\b(summar\w*|overview|posture|status of|state of|how (?:is|are) .* doing)\b", re.IGNORECASE
+)
+TRENDS = re.compile(
+    r"\b(trends?|over time|per week|weekly|progress|velocity|mttr|time to (?:resolve|fix))\b", re.I
+)
+SLA = re.compile(r"\b(sla|overdue|breach\w*|past due|deadline)\b", re.IGNORECASE)
+LAST_IMPORT = re.compile(
+    r"\b(last|latest|recent|previous) (?:import|scan|upload)\b|\bwhat changed\b", re.IGNORECASE
+)
+
+
+@dataclass
+class Plan:
+    """The tools to run, with their arguments, and whether the user asked for a change."""
+
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    asks_for_change: bool = False
+
+
+def _mentioned(text: str, names: list[str]) -> str:
+    lowered = text.lower()
+    for name in sorted(names, key=len, reverse=True):
+        if len(name) >= 3 and re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", lowered):
+            return name
+    return ""
+
+
+def plan(message: str, *, asset_names: list[str], engagement_names: list[str]) -> Plan:
+    """Turn the user's message into tool calls."""
+    text = " ".join(message.split())
+    lowered = text.lower()
+    result = Plan()
+    finding_ids = [int(match) for match in FINDING_REF.findall(text)][:50]
+    asset = _mentioned(text, asset_names)
+    engagement = _mentioned(text, engagement_names)
+
+    if finding_ids and CHANGE_VERBS.search(text):
+        result.asks_for_change = True
+        email = EMAIL.search(text)
+        if re.search(r"\b(re)?assign", lowered) and email:
+            result.calls.append(
+                ("propose_assignment", {"finding_ids": finding_ids, "assignee_email": email.group(0)})
+            )
+        else:
+            target = next((status for phrase, status in CHANGE_TARGETS.items() if phrase in lowered), None)
+            if target is None and re.search(r"\b(close|resolve)\b", lowered):
+                target = "resolved"
+            if target is not None:
+                result.calls.append(
+                    (
+                        "propose_status_change",
+                        {"finding_ids": finding_ids, "status": target, "reason": text[:500]},
+                    )
+                )
+        return result
+    if finding_ids:
+        result.calls += [("explain_finding", {"finding_id": finding_id}) for finding_id in finding_ids[:5]]
+        return result
+    if SUMMARY.search(text):
+        if engagement and "engagement" in lowered:
+            result.calls.append(("summarize", {"scope": "engagement", "name": engagement}))
+        elif asset:
+            result.calls.append(("summarize", {"scope": "asset", "name": asset}))
+        else:
+            result.calls.append(("summarize", {"scope": "organization"}))
+    if TRENDS.search(text):
+        result.calls.append(("trends", {}))
+    if SLA.search(text):
+        result.calls.append(("sla_breaches", {}))
+    if LAST_IMPORT.search(text):
+        result.calls.append(("last_import", {"asset": asset}))
+    if result.calls:
+        return result
+
+    search: dict[str, Any] = {}
+    severities = [value for word, value in SEVERITY_WORDS.items() if re.search(rf"\b{word}\b", lowered)]
+    if severities:
+        search["severity"] = severities
+    statuses = [value for phrase, value in STATUS_PHRASES.items() if phrase in lowered]
+    if statuses:
+        search["status"] = list(dict.fromkeys(statuses))
+    if asset:
+        search["asset"] = asset
+    cwe = CWE.search(text)
+    if cwe:
+        search["cwe"] = int(cwe.group(1))
+    advisory = ADVISORY.search(text)
+    if advisory:
+        search["advisory"] = advisory.group(1)
+    quoted = QUOTED.search(text)
+    about = re.search(r"\b(?:about|matching|mentioning|related to|containing)\s+([\w.-]{3,60})", text, re.I)
+    if quoted:
+        search["text"] = quoted.group(1)
+    elif about and not cwe and not advisory:
+        search["text"] = about.group(1)
+    elif cwe and EXPLAIN.search(text):
+        search["text"] = ""
+    result.calls.append(("search_findings", search))
+    return result

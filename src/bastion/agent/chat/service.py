@@ -1,0 +1,153 @@
+"""The chat's reads and writes that are not a turn: limits, WebSocket identity, conversations, proposals."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import orjson
+from fastapi import HTTPException, WebSocket, status
+from pydantic import ValidationError
+
+from bastion.config import get_settings
+from bastion.contracts.chat import (
+    ConversationDetail,
+    ConversationMessage,
+    ConversationSummary,
+    ProposalOutcome,
+)
+from bastion.contracts.principal import Principal
+from bastion.servicekit.orm import run_orm
+from bastion.servicekit.ratelimit import RateLimit
+
+
+def chat_rate_limit() -> RateLimit:
+    """Return the per-user limit on chat messages (``BASTION_CHAT_MESSAGES_PER_MINUTE``)."""
+    return RateLimit(scope="chat messages", count=get_settings().chat_messages_per_minute, seconds=60)
+
+
+def describe(error: ValidationError) -> str:
+    """Say in one line what is wrong with a request."""
+    return "invalid request: " + "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors()[:5]
+    )
+
+
+def is_cancel(message: str) -> bool:
+    """Tell whether a WebSocket message asks to stop the answer being written."""
+    try:
+        payload = orjson.loads(message)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(payload, dict) and payload.get("type") == "cancel"
+
+
+def _websocket_principal(
+    authorization: str | None, session_key: str | None, same_origin: bool
+) -> Principal | None:
+    from bastion.core.tenancy.authentication import authenticate
+    from bastion.core.tenancy.exceptions import AuthenticationFailed
+
+    try:
+        principal = authenticate(authorization=authorization, session_key=session_key)
+    except AuthenticationFailed:
+        return None
+    # A browser sends the session cookie to any page's WebSocket: accept it only from our own pages.
+    if principal is not None and principal.auth_method == "session" and not same_origin:
+        return None
+    return principal
+
+
+async def websocket_principal(websocket: WebSocket) -> Principal | None:
+    """Authenticate a WebSocket by token header, or by session cookie from the same origin."""
+    from django.conf import settings
+
+    origin = websocket.headers.get("origin")
+    host = websocket.headers.get("host", "")
+    same_origin = origin is None or urlsplit(origin).netloc == host
+    return await run_orm(
+        _websocket_principal,
+        websocket.headers.get("authorization"),
+        websocket.cookies.get(settings.SESSION_COOKIE_NAME),
+        same_origin,
+    )
+
+
+def _list(principal: Principal) -> list[ConversationSummary]:
+    from bastion.core.assistant import selectors
+
+    return [
+        ConversationSummary(
+            id=str(c.pk),
+            organization=c.organization_id,
+            title=c.title,
+            created_at=c.created_at.isoformat(),
+            updated_at=c.updated_at.isoformat(),
+        )
+        for c in selectors.conversations_for(principal=principal)[:200]
+    ]
+
+
+async def list_conversations(principal: Principal) -> list[ConversationSummary]:
+    """Return the caller's conversations, newest first (at most 200)."""
+    return await run_orm(_list, principal)
+
+
+def _get(principal: Principal, conversation_id: str) -> ConversationDetail | None:
+    from bastion.core.assistant import selectors
+
+    found = selectors.conversation_for(principal=principal, conversation_id=conversation_id)
+    if found is None:
+        return None
+    return ConversationDetail(
+        id=str(found.pk),
+        organization=found.organization_id,
+        title=found.title,
+        created_at=found.created_at.isoformat(),
+        updated_at=found.updated_at.isoformat(),
+        messages=[
+            ConversationMessage(
+                id=m.pk,
+                role=m.role,
+                content=m.content,
+                tool_name=m.tool_name,
+                payload=m.payload,
+                state=m.state,
+                prompt_tokens=m.prompt_tokens,
+                completion_tokens=m.completion_tokens,
+                created_at=m.created_at.isoformat(),
+            )
+            for m in selectors.messages_of(found)
+        ],
+    )
+
+
+async def get_conversation(principal: Principal, conversation_id: str) -> ConversationDetail | None:
+    """Return one of the caller's conversations with its messages."""
+    return await run_orm(_get, principal, conversation_id)
+
+
+def _decide(principal: Principal, proposal_id: str, confirm: bool) -> ProposalOutcome:
+    from bastion.core.accounts.models import User
+    from bastion.core.assistant import selectors, services
+    from bastion.core.assistant.exceptions import ProposalRefused
+
+    proposal = selectors.proposal_for(principal=principal, proposal_id=proposal_id)
+    if proposal is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no proposal {proposal_id}")
+    try:
+        if confirm:
+            changed = services.confirm(
+                principal=principal, actor=User.objects.get(pk=principal.user_id), proposal=proposal
+            )
+        else:
+            services.reject(proposal=proposal)
+            changed = 0
+    except ProposalRefused as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
+    proposal.refresh_from_db()
+    return ProposalOutcome(proposal_id=str(proposal.pk), state=proposal.state, changed=changed)
+
+
+async def decide(principal: Principal, proposal_id: str, *, confirm: bool) -> ProposalOutcome:
+    """Confirm or reject one of the caller's pending proposals."""
+    return await run_orm(_decide, principal, proposal_id, confirm)

@@ -1,0 +1,1 @@
+"""What Bastion knows about weaknesses without asking a model: CWE names, impact and fixes."""

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AssistantConfig(AppConfig):
+    """The assistant's conversations, proposed changes and token spending."""
+
+    name = "bastion.core.assistant"
+    label = "assistant"

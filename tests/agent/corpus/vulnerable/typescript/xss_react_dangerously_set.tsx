@@ -1,0 +1,31 @@
+import { useEffect, useState } from 'react';
+
+interface Comment {
+  id: string;
+  author: string;
+  bodyHtml: string;
+  postedAt: string;
+}
+
+export function CommentList({ ticketId }: { ticketId: string }) {
+  const [comments, setComments] = useState<Comment[]>([]);
+
+  useEffect(() => {
+    fetch(`/api/tickets/${encodeURIComponent(ticketId)}/comments`)
+      .then((response) => response.json())
+      .then((data: { comments: Comment[] }) => setComments(data.comments));
+  }, [ticketId]);
+
+  return (
+    <ul className="comments">
+      {comments.map((comment) => (
+        <li key={comment.id}>
+          <header>
+            {comment.author} · <time dateTime={comment.postedAt}>{new Date(comment.postedAt).toLocaleString()}</time>
+          </header>
+          <div className="comment-body" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} />
+        </li>
+      ))}
+    </ul>
+  );
+}

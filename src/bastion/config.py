@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     llm_model_path: Path | None = None
     llm_timeout_seconds: float = Field(default=120.0, gt=0)
     llm_max_tokens: int = Field(default=512, ge=16)
+    llm_temperature: float = Field(default=0.2, ge=0, le=2)
     llm_threads: int = Field(default=2, ge=1)
     chat_messages_per_minute: int = Field(default=20, ge=1)
     llm_tokens_per_day: int = Field(default=500_000, ge=0)

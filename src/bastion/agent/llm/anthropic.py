@@ -6,6 +6,7 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 import anthropic
+import anyio
 
 from bastion.agent.exceptions import ProviderError
 from bastion.agent.llm.base import (
@@ -99,8 +100,11 @@ class AnthropicProvider:
             ]
         if system:
             options["system"] = system
+        client = anthropic.AsyncAnthropic(
+            base_url=self.base_url, api_key=self.api_key, timeout=self.timeout, max_retries=0
+        )
         try:
-            open_stream: Any = self.client.messages.stream  # turns are built as plain dicts
+            open_stream: Any = client.messages.stream  # turns are built as plain dicts
             async with open_stream(
                 model=self.model, max_tokens=max_tokens, messages=turns, **options
             ) as stream:
@@ -110,6 +114,9 @@ class AnthropicProvider:
                 final = await stream.get_final_message()
         except anthropic.AnthropicError as error:
             raise ProviderError(describe(error)) from error
+        finally:
+            with anyio.CancelScope(shield=True):
+                await client.close()
         for block in final.content:
             if block.type == "tool_use":
                 yield ToolCallRequested(ToolCall(block.id, block.name, dict(block.input)))

@@ -33,7 +33,10 @@ class LlamaCppProvider:
     name = "llamacpp"
     supports_tools = False  # the agent chooses tools itself and hands the results to the model
 
-    def __init__(self, *, model_path: Path | None, threads: int, chat_format: str = "gemma") -> None:
+    def __init__(
+        self, *, model_path: Path | None, threads: int, chat_format: str = "gemma", temperature: float = 0.2
+    ) -> None:
+        self.temperature = temperature
         self.model_path = model_path
         self.threads = threads
         self.chat_format = chat_format
@@ -49,7 +52,11 @@ class LlamaCppProvider:
     @classmethod
     def from_settings(cls, settings: Settings) -> LlamaCppProvider:
         """Build from ``BASTION_LLM_MODEL_PATH`` (default: the bundled model) and thread count."""
-        return cls(model_path=settings.llm_model_path, threads=settings.llm_threads)
+        return cls(
+            model_path=settings.llm_model_path,
+            threads=settings.llm_threads,
+            temperature=settings.llm_temperature,
+        )
 
     def _load(self) -> Any:
         with self._load_lock:
@@ -93,7 +100,7 @@ class LlamaCppProvider:
                 try:
                     with self._generation:
                         chunks: Iterator[Any] = llama.create_chat_completion(
-                            messages=prompt, max_tokens=max_tokens, stream=True, temperature=0.7
+                            messages=prompt, max_tokens=max_tokens, stream=True, temperature=self.temperature
                         )
                         try:
                             for chunk in chunks:

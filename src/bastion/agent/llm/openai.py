@@ -56,11 +56,20 @@ class OpenAIProvider:
     name = "openai"
     supports_tools = True
 
-    def __init__(self, *, base_url: str | None, model: str, api_key: str | None, timeout: float) -> None:
+    def __init__(
+        self,
+        *,
+        base_url: str | None,
+        model: str,
+        api_key: str | None,
+        timeout: float,
+        temperature: float = 0.2,
+    ) -> None:
         self.model = model
-        self.client = openai.AsyncOpenAI(
-            base_url=base_url, api_key=api_key or "not-needed", timeout=timeout, max_retries=0
-        )
+        self.temperature = temperature
+        self.base_url = base_url
+        self.api_key = api_key or "not-needed"
+        self.timeout = timeout
 
     @classmethod
     def from_settings(cls, settings: Settings) -> OpenAIProvider:
@@ -73,6 +82,7 @@ class OpenAIProvider:
             model=settings.llm_model,
             api_key=key,
             timeout=settings.llm_timeout_seconds,
+            temperature=settings.llm_temperature,
         )
 
     async def stream(
@@ -91,12 +101,17 @@ class OpenAIProvider:
         calls: dict[int, dict[str, str]] = {}
         usage: Usage | None = None
         completion_chunks = 0
+        # A client per answer: its connections close with it, whichever loop or task ran it.
+        client = openai.AsyncOpenAI(
+            base_url=self.base_url, api_key=self.api_key, timeout=self.timeout, max_retries=0
+        )
         try:
-            create: Any = self.client.chat.completions.create  # messages are built as plain dicts
+            create: Any = client.chat.completions.create  # messages are built as plain dicts
             stream = await create(
                 model=self.model,
                 messages=[to_openai(m) for m in messages],
                 max_tokens=max_tokens,
+                temperature=self.temperature,
                 stream=True,
                 stream_options={"include_usage": True},
                 **options,
@@ -125,6 +140,9 @@ class OpenAIProvider:
             raise ProviderError(describe(error)) from error
         except (ValueError, KeyError) as error:  # a malformed event in the stream
             raise ProviderError("the language model's server sent a malformed stream") from error
+        finally:
+            with anyio.CancelScope(shield=True):
+                await client.close()
         for index, call in sorted(calls.items()):
             try:
                 arguments = json.loads(call["arguments"] or "{}")

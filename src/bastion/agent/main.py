@@ -9,10 +9,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from bastion.agent.analysis.router import router as analysis_router
 from bastion.agent.chat.router import router as chat_router
+from bastion.agent.exceptions import ProviderError
 from bastion.servicekit.app import create_service_app
 
 OUTBOUND_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
@@ -26,12 +28,19 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
+async def provider_unavailable(request: Request, error: Exception) -> JSONResponse:
+    """A misconfigured or unreachable model is the service's problem, said plainly: 503."""
+    return JSONResponse({"detail": str(error)}, status_code=503)
+
+
 def create_app() -> FastAPI:
     """Build the agent service."""
-    return create_service_app(
+    app = create_service_app(
         service="agent",
         title="Bastion agent",
         description="Code analysis and the assistant that knows the caller's findings.",
         routers=[analysis_router, chat_router],
         lifespan=lifespan,
     )
+    app.add_exception_handler(ProviderError, provider_unavailable)
+    return app

@@ -72,9 +72,9 @@ class AnthropicProvider:
 
     def __init__(self, *, base_url: str | None, model: str, api_key: str | None, timeout: float) -> None:
         self.model = model
-        self.client = anthropic.AsyncAnthropic(
-            base_url=base_url, api_key=api_key, timeout=timeout, max_retries=0
-        )
+        self.base_url = base_url
+        self.api_key = api_key
+        self.timeout = timeout
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AnthropicProvider:

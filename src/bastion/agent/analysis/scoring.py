@@ -58,12 +58,12 @@ def recommendations(vulnerabilities: list[Vulnerability], engines: list[EngineRu
         noun = "line" if "," not in places else "lines"
         fix = entry.fix if entry else group[0].fix
         lines.append(f"{name} ({noun} {places}): {fix}")
-    for run in engines:
-        if run.error:
-            lines.append(f"{run.name} did not run ({run.error}): the results may be incomplete.")
     if not vulnerabilities:
         lines.append(
             "No vulnerability found by the engines. They do not prove the absence of flaws: review "
             "authentication, authorisation and business logic by hand."
         )
+    for run in engines:
+        if run.error:
+            lines.append(f"{run.name} did not run ({run.error}): the results may be incomplete.")
     return lines

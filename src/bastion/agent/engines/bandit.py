@@ -18,9 +18,10 @@ NAME = "bandit"
 LANGUAGES = frozenset({"python"})
 SEVERITIES = {"HIGH": Severity.HIGH, "MEDIUM": Severity.MEDIUM, "LOW": Severity.LOW}
 CONFIDENCES = {"HIGH": Confidence.HIGH, "MEDIUM": Confidence.MEDIUM, "LOW": Confidence.LOW}
-# Not vulnerabilities in themselves: asserts, try/except/pass, and importing a module that
-# *can* be misused (the call that misuses it is reported on its own line).
-SKIPPED_TESTS = ("B101", "B110", "B112", *(f"B{n}" for n in range(401, 416)))
+# Not vulnerabilities in themselves: asserts, try/except/pass, importing a module that *can*
+# be misused (the call that misuses it is reported on its own line), and starting a process
+# from an argument list (the safe way; B602/B605 report the shell).
+SKIPPED_TESTS = ("B101", "B110", "B112", "B603", "B607", *(f"B{n}" for n in range(401, 416)))
 
 
 async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> list[Vulnerability]:
@@ -37,6 +38,7 @@ async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> li
             ",".join(SKIPPED_TESTS),
             workspace.file_name,
         ],
+        name=NAME,
         cwd=workspace.directory,
         time_limit=time_limit,
         memory_mb=memory_mb,

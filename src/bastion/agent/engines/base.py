@@ -8,12 +8,13 @@ from pathlib import Path
 
 from bastion.contracts.analysis import Language
 
-EXTENSIONS: dict[str, str] = {
-    "python": ".py",
-    "javascript": ".js",
-    "typescript": ".ts",
-    "java": ".java",
-    "go": ".go",
+# The first suffix is the default; the others are kept when the caller's file name has them.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "python": (".py",),
+    "javascript": (".js", ".jsx", ".mjs", ".cjs"),
+    "typescript": (".ts", ".tsx"),
+    "java": (".java",),
+    "go": (".go",),
 }
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -34,8 +35,8 @@ class Workspace:
 
 def file_name_for(language: Language, filename: str | None) -> str:
     """Name the file so that engines recognise its language, keeping the caller's name when it fits."""
-    extension = EXTENSIONS[language]
+    extensions = EXTENSIONS[language]
     if filename:
         cleaned = SAFE_NAME.sub("_", filename)[:100].lstrip(".") or "snippet"
-        return cleaned if cleaned.endswith(extension) else cleaned + extension
-    return "snippet" + extension
+        return cleaned if cleaned.endswith(extensions) else cleaned + extensions[0]
+    return "snippet" + extensions[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import os
 import signal
@@ -28,6 +29,7 @@ class Completed:
 async def run_limited(
     argv: list[str],
     *,
+    name: str,
     cwd: Path,
     time_limit: float,
     memory_mb: int,
@@ -58,10 +60,11 @@ async def run_limited(
         stdout, stderr = await asyncio.wait_for(process.communicate(), time_limit)
     except (TimeoutError, asyncio.CancelledError) as error:
         _kill_group(process.pid)
-        await process.wait()
+        with contextlib.suppress(TimeoutError):  # a loop shutting down may never report the exit
+            await asyncio.wait_for(asyncio.shield(process.wait()), 5)
         if isinstance(error, asyncio.CancelledError):
             raise
-        raise EngineFailed(f"{Path(argv[0]).name} took longer than {time_limit:g} s") from error
+        raise EngineFailed(f"{name} took longer than {time_limit:g} s") from error
     return Completed(process.returncode or 0, stdout, stderr)
 
 

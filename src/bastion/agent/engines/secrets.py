@@ -24,6 +24,7 @@ async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> li
     """Run detect-secrets on the workspace's file; report where and what kind, never the value."""
     completed = await run_limited(
         [sys.executable, "-m", "detect_secrets", "scan", workspace.file_name],
+        name=NAME,
         cwd=workspace.directory,
         time_limit=time_limit,
         memory_mb=memory_mb,

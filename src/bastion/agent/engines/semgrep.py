@@ -52,6 +52,7 @@ async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> li
             "--timeout", str(max(1, int(time_limit) - 1)), "--max-memory", str(memory_mb),
             workspace.file_name,
         ],
+        name=NAME,
         cwd=workspace.directory,
         time_limit=time_limit,
         memory_mb=0,  # the OCaml runtime reserves address space up front: Semgrep's own limit applies

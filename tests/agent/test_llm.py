@@ -128,7 +128,7 @@ def test_analysis_with_the_local_model_keeps_every_engine_result(
     reviewed = gateway_client.post("/agent/v1/analyze", json={"code": code}, headers=headers).json()
     # then: the engines' results are all there; the model only explains, adds or flags
     engine_results = [v for v in reviewed["vulnerabilities"] if v["source"] != "model"]
-    assert [(v["rule_id"], v["line_start"]) for v in engine_results] == [("bandit.B602", 4)]
+    assert [(v["cwe"], v["line_start"]) for v in engine_results] == [("CWE-78", 4)]
     assert reviewed["model"] == MODEL_FILE
     assert all(v["confidence"] == "low" for v in reviewed["vulnerabilities"] if v["source"] == "model")
 
@@ -392,3 +392,52 @@ def test_an_instruction_planted_in_analysed_code_removes_nothing_and_sets_no_sco
     fence = received[0]["messages"][0]["content"].split('<data id="')[1].split('"')[0]
     start, end = prompt.index(f'<data id="{fence}" source="code">'), prompt.index(f'</data id="{fence}">')
     assert start < prompt.index("AI REVIEWER") < end
+
+
+def _until_first_text(websocket: Any) -> list[dict[str, Any]]:
+    events = [websocket.receive_json()]
+    while events[-1]["type"] != "text":
+        events.append(websocket.receive_json())
+    return events
+
+
+def test_a_cancel_message_stops_the_answer_on_a_websocket(
+    llamacpp: pytest.MonkeyPatch, gateway_client: Any, tenants: dict[str, Any]
+) -> None:
+    llamacpp.setenv("BASTION_LLM_MAX_TOKENS", "2000")
+    headers = {"Authorization": f"Token {tenants['key']}"}
+    with gateway_client.websocket_connect("/agent/v1/chat/ws", headers=headers) as websocket:
+        websocket.send_json({"message": "Write a long report on every finding"})
+        _until_first_text(websocket)
+        # when
+        websocket.send_json({"type": "cancel"})
+        events = [websocket.receive_json()]
+        while events[-1]["type"] != "done":
+            events.append(websocket.receive_json())
+        # then: the socket still serves the next turn
+        websocket.send_json({"message": "trends", "conversation_id": str(Conversation.objects.get().pk)})
+        next_turn = [websocket.receive_json()]
+        while next_turn[-1]["type"] != "done":
+            next_turn.append(websocket.receive_json())
+    done = events[-1]
+    answer = Message.objects.get(pk=done["message_id"])
+    assert done["cancelled"] is True
+    assert answer.state == "cancelled"
+    assert done["usage"]["completion_tokens"] == answer.completion_tokens < 200
+    assert next_turn[-1]["cancelled"] is False
+    assert get_provider().active_generations == 0  # type: ignore[union-attr]
+
+
+def test_closing_the_websocket_stops_the_answer(
+    llamacpp: pytest.MonkeyPatch, gateway_client: Any, tenants: dict[str, Any]
+) -> None:
+    llamacpp.setenv("BASTION_LLM_MAX_TOKENS", "2000")
+    headers = {"Authorization": f"Token {tenants['key']}"}
+    with gateway_client.websocket_connect("/agent/v1/chat/ws", headers=headers) as websocket:
+        websocket.send_json({"message": "Write a long report on every finding"})
+        _until_first_text(websocket)
+    # then
+    answer = _wait_for(lambda: Message.objects.filter(role="assistant").first())
+    assert answer.state == "cancelled"
+    assert answer.completion_tokens < 200
+    _wait_for(lambda: get_provider().active_generations == 0 or None)  # type: ignore[union-attr]

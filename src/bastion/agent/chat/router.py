@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 
 import anyio
 import orjson
@@ -95,23 +96,42 @@ async def chat_ws(websocket: WebSocket) -> None:
 
 
 async def _stream_turn(websocket: WebSocket, turn: flows.Turn) -> None:
-    """Send a turn's events while listening for a cancel message or a disconnect."""
+    """Send a turn's events while listening for a cancel message or a disconnect.
+
+    One turn at a time: another request sent meanwhile gets an error event. After a cancel,
+    the turn ends with a ``done`` event marked ``cancelled``.
+    """
+    cancelled = disconnected = False
     async with anyio.create_task_group() as group:
 
         async def produce() -> None:
-            async for event in flows.respond(turn, get_provider()):
-                await websocket.send_text(event.model_dump_json())
+            async with aclosing(flows.respond(turn, get_provider())) as events:
+                async for event in events:
+                    await websocket.send_text(event.model_dump_json())
             group.cancel_scope.cancel()
 
         async def listen() -> None:
+            nonlocal cancelled, disconnected
             while True:
-                message = await websocket.receive_text()  # a disconnect raises and cancels the turn
-                if service.is_cancel(message):
+                try:
+                    message = await websocket.receive_text()
+                except WebSocketDisconnect:  # the client went away: stop the answer
+                    disconnected = True
                     group.cancel_scope.cancel()
                     return
+                if service.is_cancel(message):
+                    cancelled = True
+                    group.cancel_scope.cancel()
+                    return
+                busy = ErrorEvent(message='an answer is being written: send {"type": "cancel"} first')
+                await websocket.send_text(busy.model_dump_json())
 
         group.start_soon(produce)
         group.start_soon(listen)
+    if disconnected:
+        raise WebSocketDisconnect(status.WS_1000_NORMAL_CLOSURE)
+    if cancelled:
+        await websocket.send_text((await service.cancelled_done(turn)).model_dump_json())
 
 
 @router.get("/conversations", response_model=list[ConversationSummary])

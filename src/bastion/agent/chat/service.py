@@ -8,12 +8,15 @@ import orjson
 from fastapi import HTTPException, WebSocket, status
 from pydantic import ValidationError
 
+from bastion.agent.chat.flows import Turn
 from bastion.config import get_settings
 from bastion.contracts.chat import (
     ConversationDetail,
     ConversationMessage,
     ConversationSummary,
+    Done,
     ProposalOutcome,
+    UsageReport,
 )
 from bastion.contracts.principal import Principal
 from bastion.servicekit.orm import run_orm
@@ -70,6 +73,28 @@ async def websocket_principal(websocket: WebSocket) -> Principal | None:
         websocket.cookies.get(settings.SESSION_COOKIE_NAME),
         same_origin,
     )
+
+
+def _cancelled_done(turn: Turn) -> Done:
+    from bastion.core.assistant.models import Message
+
+    message = (
+        Message.objects.filter(conversation_id=turn.conversation_id, role="assistant").order_by("-id").first()
+    )
+    prompt, completion = (message.prompt_tokens, message.completion_tokens) if message else (0, 0)
+    return Done(
+        message_id=message.pk if message else None,
+        usage=UsageReport(
+            prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+        ),
+        without_model=message is None or message.provider == "none",
+        cancelled=True,
+    )
+
+
+async def cancelled_done(turn: Turn) -> Done:
+    """The ``done`` event of a turn the user cancelled: the stored partial answer and its usage."""
+    return await run_orm(_cancelled_done, turn)
 
 
 def _list(principal: Principal) -> list[ConversationSummary]:

@@ -201,6 +201,40 @@ def test_the_openai_provider_streams_from_a_real_server(
     assert Message.objects.get(pk=events[-1]["message_id"]).content == "".join(chunks)
 
 
+def test_a_client_that_goes_away_closes_the_request_to_the_server(
+    llama_server: str,
+    openai: Callable[[str], None],
+    fresh_settings: pytest.MonkeyPatch,
+    tenants: dict[str, Any],
+) -> None:
+    openai(llama_server)
+    fresh_settings.setenv("BASTION_LLM_MAX_TOKENS", "2000")
+    fresh_settings.setenv("BASTION_LLM_TIMEOUT_SECONDS", "60")
+    get_settings.cache_clear()
+    get_provider.cache_clear()
+    with serve(create_gateway()) as base_url:
+        with httpx.Client(base_url=base_url, timeout=60) as client:
+            with client.stream(
+                "POST",
+                "/agent/v1/chat/stream",
+                json={"message": "Write a long report on every finding"},
+                headers={"Authorization": f"Token {tenants['key']}"},
+            ) as response:
+                for line in response.iter_lines():
+                    if line.startswith("data: ") and orjson.loads(line[6:])["type"] == "text":
+                        break
+        answer = _wait_for(lambda: Message.objects.filter(role="assistant").first())
+        # the server is free again at once: a short request answers (it would queue behind 2000 tokens)
+        reply = httpx.post(
+            f"{llama_server}/chat/completions",
+            json={"model": "gemma", "messages": [{"role": "user", "content": "hi"}], "max_tokens": 2},
+            timeout=30,
+        )
+    assert (answer.provider, answer.state) == ("openai", "cancelled")
+    assert 1 <= answer.completion_tokens < 200
+    assert reply.status_code == 200
+
+
 # --- stand-ins for a provider that fails or misbehaves ------------------------------------------
 
 

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     llm_temperature: float = Field(default=0.2, ge=0, le=2)
     llm_threads: int = Field(default=2, ge=1)
     chat_messages_per_minute: int = Field(default=20, ge=1)
+    analyses_per_minute: int = Field(default=30, ge=1)
+    concurrent_analyses: int = Field(default=4, ge=1)
     llm_tokens_per_day: int = Field(default=500_000, ge=0)
 
     @model_validator(mode="after")

@@ -263,3 +263,14 @@ def test_recommendations_group_by_weakness_worst_first() -> None:
         "crypto.randomBytes, SecureRandom, crypto/rand).",
         "bandit did not run (boom): the results may be incomplete.",
     ]
+
+
+def test_analyses_are_rate_limited_per_user(
+    gateway_client: TestClient, tenants: dict[str, Any], fresh_settings: pytest.MonkeyPatch
+) -> None:
+    fresh_settings.setenv("BASTION_ANALYSES_PER_MINUTE", "1")
+    analyze(gateway_client, tenants, code="print('hello')\n")
+    # when
+    refused = analyze(gateway_client, tenants, expect=429, code="print('hello')\n")
+    # then
+    assert refused["detail"].startswith("rate limit: at most 1 analyses per 60 s; retry in ")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
@@ -83,3 +85,27 @@ def test_a_bad_message_gets_an_error_and_the_socket_stays_open(
     }
     assert turn[-1]["type"] == "done"
     assert Conversation.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("origin", "accepted"),
+    [("http://testserver", True), ("https://evil.example", False), ("http://testserver:8080", False)],
+)
+def test_a_session_cookie_opens_a_websocket_only_from_the_site_itself(
+    gateway_client: TestClient, tenants: dict[str, Any], origin: str, accepted: bool
+) -> None:
+    browser = Client()
+    browser.force_login(tenants["analyst"])
+    cookie = f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}"
+    headers = {"Cookie": cookie, "Origin": origin}
+    if accepted:
+        with gateway_client.websocket_connect("/agent/v1/chat/ws", headers=headers) as websocket:
+            websocket.send_json({"message": "trends"})
+            assert receive_turn(websocket)[-1]["type"] == "done"
+        assert Conversation.objects.count() == 1
+        return
+    with pytest.raises(WebSocketDisconnect) as closed:
+        with gateway_client.websocket_connect("/agent/v1/chat/ws", headers=headers) as websocket:
+            websocket.receive_json()
+    assert closed.value.code == 4401
+    assert Conversation.objects.count() == 0

@@ -7,10 +7,12 @@ from fastapi import APIRouter, HTTPException, status
 from bastion.agent.analysis import imports, review, service
 from bastion.agent.engines.base import file_name_for
 from bastion.agent.llm import get_provider
+from bastion.config import get_settings
 from bastion.contracts.analysis import AnalyzeRequest, AnalyzeResponse, Vulnerability
 from bastion.core.imports.exceptions import ImportRefused
 from bastion.servicekit.auth import CurrentPrincipal
 from bastion.servicekit.orm import run_orm
+from bastion.servicekit.ratelimit import RateLimit
 
 router = APIRouter(prefix="/v1", tags=["analysis"])
 
@@ -18,6 +20,9 @@ router = APIRouter(prefix="/v1", tags=["analysis"])
 @router.post("/analyze", response_model=AnalyzeResponse)
 async def analyze(principal: CurrentPrincipal, request: AnalyzeRequest) -> AnalyzeResponse:
     """Analyse code with Bandit (Python), Semgrep (Bastion's rules) and detect-secrets."""
+    await RateLimit(scope="analyses", count=get_settings().analyses_per_minute, seconds=60).check(
+        f"user:{principal.user_id}"
+    )
     provider = get_provider()
 
     async def reviewed(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import ModuleType
@@ -28,8 +29,23 @@ Review = Callable[
 ]
 
 
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _slot() -> asyncio.Semaphore:
+    """At most ``BASTION_CONCURRENT_ANALYSES`` analyses run at once per process; the rest wait."""
+    return _slots.setdefault(
+        asyncio.get_running_loop(), asyncio.Semaphore(get_settings().concurrent_analyses)
+    )
+
+
 async def analyze(request: AnalyzeRequest, *, review: Review | None = None) -> AnalyzeResponse:
     """Run the engines on the code in a temporary directory and answer with scored results."""
+    async with _slot():
+        return await _analyze(request, review=review)
+
+
+async def _analyze(request: AnalyzeRequest, *, review: Review | None) -> AnalyzeResponse:
     settings = get_settings()
     engines = [engine for engine in ENGINES[request.scan_type] if request.language in engine.LANGUAGES]
     with tempfile.TemporaryDirectory(prefix="bastion-analyze-") as directory:

@@ -60,13 +60,24 @@ def _websocket_principal(
     return principal
 
 
+def _authority(url: str) -> tuple[str, int]:
+    """Return a URL's host and port, the port defaulted by its scheme."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return ("", 0)
+    return (parts.hostname or "", port or (443 if parts.scheme == "https" else 80))
+
+
 async def websocket_principal(websocket: WebSocket) -> Principal | None:
     """Authenticate a WebSocket by token header, or by session cookie from the same origin."""
     from django.conf import settings
 
     origin = websocket.headers.get("origin")
-    host = websocket.headers.get("host", "")
-    same_origin = origin is None or urlsplit(origin).netloc == host
+    same_origin = origin is None or _authority(origin) == _authority(
+        f"{'https' if websocket.url.scheme == 'wss' else 'http'}://{websocket.headers.get('host', '')}"
+    )
     return await run_orm(
         _websocket_principal,
         websocket.headers.get("authorization"),

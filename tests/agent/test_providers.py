@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from bastion.agent.exceptions import ProviderError
 from bastion.agent.llm import get_provider
@@ -109,3 +110,22 @@ def test_a_misconfigured_provider_answers_503(
     assert chat("trends", expect=503) == [
         {"detail": "BASTION_LLM_MODEL must name the model for the openai provider"}
     ]
+
+
+def test_the_agents_openapi_document_lists_its_endpoints(gateway_client: TestClient) -> None:
+    document = gateway_client.get("/agent/openapi.json").json()
+    assert sorted(document["paths"]) == [
+        "/agent/healthz",
+        "/agent/readyz",
+        "/agent/v1/analyze",
+        "/agent/v1/chat/stream",
+        "/agent/v1/conversations",
+        "/agent/v1/conversations/{conversation_id}",
+        "/agent/v1/me",
+        "/agent/v1/proposals/{proposal_id}/confirm",
+        "/agent/v1/proposals/{proposal_id}/reject",
+    ]
+    assert (
+        "text/event-stream"
+        in document["paths"]["/agent/v1/chat/stream"]["post"]["responses"]["200"]["content"]
+    )

@@ -52,7 +52,6 @@ class Turn:
     principal: Principal
     conversation_id: str
     organization_id: int
-    is_new: bool
     history: list[LlmMessage]
     message: str
     plan: intent.Plan
@@ -116,7 +115,6 @@ def _prepare(principal: Principal, request: ChatRequest, provider: Provider | No
         principal=principal,
         conversation_id=str(conversation.pk),
         organization_id=organization_id,
-        is_new=request.conversation_id is None,
         history=history,
         message=request.message,
         plan=intent.plan(request.message, asset_names=assets, engagement_names=engagements),

@@ -60,14 +60,13 @@ def _websocket_principal(
     return principal
 
 
-def _authority(url: str) -> tuple[str, int]:
-    """Return a URL's host and port, the port defaulted by its scheme."""
+def _authority(url: str) -> tuple[str, int | None]:
+    """Return a URL's host name and explicit port (browsers leave a default port out of Origin)."""
     parts = urlsplit(url)
     try:
-        port = parts.port
+        return (parts.hostname or "", parts.port)
     except ValueError:
-        return ("", 0)
-    return (parts.hostname or "", port or (443 if parts.scheme == "https" else 80))
+        return ("", -1)
 
 
 async def websocket_principal(websocket: WebSocket) -> Principal | None:
@@ -75,9 +74,8 @@ async def websocket_principal(websocket: WebSocket) -> Principal | None:
     from django.conf import settings
 
     origin = websocket.headers.get("origin")
-    same_origin = origin is None or _authority(origin) == _authority(
-        f"{'https' if websocket.url.scheme == 'wss' else 'http'}://{websocket.headers.get('host', '')}"
-    )
+    # Compared by host and explicit port, so that it holds behind a TLS-terminating proxy too.
+    same_origin = origin is None or _authority(origin) == _authority(f"//{websocket.headers.get('host', '')}")
     return await run_orm(
         _websocket_principal,
         websocket.headers.get("authorization"),

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -28,11 +26,11 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.instance import running  # noqa: E402
 from bench.reports import write_sarif  # noqa: E402
 
 SERVER = "postgres://postgres@127.0.0.1:5432"
 BROKER = "amqp://guest:guest@127.0.0.1:5672//"
-BIN = Path(sys.executable).parent
 
 
 class PeakMemory(threading.Thread):
@@ -89,35 +87,12 @@ def plain_copy_rate(report: Path) -> float:
 
 
 def run_import(report: Path, findings: int) -> tuple[float, dict[str, int]]:
-    var_dir = Path(tempfile.mkdtemp(prefix="bastion-ingest-"))
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("BASTION_")}
-    environment.update(
-        BASTION_VAR_DIR=str(var_dir),
-        BASTION_DATABASE_URL=fresh_database("bastion_bench_ingest"),
-        BASTION_BROKER_URL=BROKER,
-        BASTION_ADMIN_EMAIL="bench@example.com",
-        BASTION_ADMIN_PASSWORD="a long bench password",  # noqa: S106 - a throwaway bench instance
-        BASTION_LOG_LEVEL="WARNING",
-        BASTION_MAX_UPLOAD_BYTES=str(8 * 1024**3),
-    )
-    port = 18765
-    up = subprocess.Popen(
-        [str(BIN / "bastion"), "up", "--port", str(port), "--worker-concurrency", "1"],
-        env=environment, stdout=subprocess.DEVNULL, stderr=(var_dir / "up.log").open("w"),
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/scanner/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        token = subprocess.run(
-            [str(BIN / "bastion"), "token", "create", "--user", "bench@example.com", "--org", "demo"],
-            env=environment, capture_output=True, text=True, check=True,
-        ).stdout.strip()  # fmt: skip
+    settings = {
+        "database_url": fresh_database("bastion_bench_ingest"),
+        "broker_url": BROKER,
+        "max_upload_bytes": str(8 * 1024**3),
+    }
+    with running(18765, **settings) as (base, token, up):
         headers = {"Authorization": f"Token {token}"}
         memory = PeakMemory(up.pid)
         memory.start()
@@ -140,9 +115,6 @@ def run_import(report: Path, findings: int) -> tuple[float, dict[str, int]]:
         assert state["state"] == "completed", state
         assert state["new"] == findings, state
         return findings / elapsed, memory.peaks
-    finally:
-        up.send_signal(signal.SIGTERM)
-        up.wait(timeout=60)
 
 
 def main() -> int:

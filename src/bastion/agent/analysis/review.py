@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from bastion.agent.chat import prompts
+from bastion.agent import prompts
 from bastion.agent.exceptions import ProviderError
 from bastion.agent.llm.base import Message, Provider, TextDelta
 from bastion.config import get_settings

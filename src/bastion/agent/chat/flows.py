@@ -19,7 +19,8 @@ from typing import Any
 import anyio
 from pydantic import ValidationError
 
-from bastion.agent.chat import intent, prompts
+from bastion.agent import prompts
+from bastion.agent.chat import intent
 from bastion.agent.exceptions import BudgetExceeded, ChatRefused, ProviderError
 from bastion.agent.llm.base import Message as LlmMessage
 from bastion.agent.llm.base import Provider, TextDelta, ToolCall, ToolCallRequested, ToolSpec, Usage
@@ -106,7 +107,7 @@ def _prepare(principal: Principal, request: ChatRequest, provider: Provider | No
             history.append(
                 LlmMessage("user" if message.role == MessageRole.USER else "assistant", message.content)
             )
-    services.add_message(conversation=conversation, role=MessageRole.USER, content=request.message)
+    services.add_message(conversation_id=conversation.pk, role=MessageRole.USER, content=request.message)
     assets = list(Asset.objects.filter(organization_id=organization_id).values_list("name", flat=True)[:1000])
     engagements = list(
         Engagement.objects.filter(organization_id=organization_id).values_list("name", flat=True)[:1000]
@@ -135,7 +136,7 @@ class ToolOutcome:
 
 
 def _run_tool(turn: Turn, call: ToolCall) -> ToolOutcome:
-    from bastion.core.assistant import selectors, services
+    from bastion.core.assistant import services
     from bastion.core.assistant.choices import MessageRole
 
     tool = TOOLS.get(call.name)
@@ -158,10 +159,9 @@ def _run_tool(turn: Turn, call: ToolCall) -> ToolOutcome:
             )
         except ToolFailed as failed:
             error = str(failed)
-    conversation = selectors.conversation_for(principal=turn.principal, conversation_id=turn.conversation_id)
-    assert conversation is not None
+    # The turn's conversation was checked to be the caller's when the turn was prepared.
     services.add_message(
-        conversation=conversation,
+        conversation_id=turn.conversation_id,
         role=MessageRole.TOOL,
         content=text if error is None else f"error: {error}",
         tool_name=call.name[:64],
@@ -191,13 +191,11 @@ def _tool_events(outcome: ToolOutcome) -> list[ChatEvent]:
 
 
 def _finish(turn: Turn, text: str, *, provider: Provider | None, usage: Usage, state: str) -> int:
-    from bastion.core.assistant import selectors, services
+    from bastion.core.assistant import services
     from bastion.core.assistant.choices import MessageRole, MessageState
 
-    conversation = selectors.conversation_for(principal=turn.principal, conversation_id=turn.conversation_id)
-    assert conversation is not None
     message = services.add_message(
-        conversation=conversation,
+        conversation_id=turn.conversation_id,
         role=MessageRole.ASSISTANT,
         content=text,
         state=MessageState(state),

@@ -30,7 +30,7 @@ def start_conversation(*, user_id: int, organization_id: int, title: str) -> Con
 
 def add_message(
     *,
-    conversation: Conversation,
+    conversation_id: Any,
     role: MessageRole,
     content: str,
     tool_name: str = "",
@@ -44,7 +44,7 @@ def add_message(
     """Append a message and mark the conversation as updated."""
     with transaction.atomic():
         message = Message.objects.create(
-            conversation=conversation,
+            conversation_id=conversation_id,
             role=role,
             content=content,
             tool_name=tool_name,
@@ -55,7 +55,7 @@ def add_message(
             prompt_tokens=prompt_tokens,
             completion_tokens=completion_tokens,
         )
-        Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
+        Conversation.objects.filter(pk=conversation_id).update(updated_at=timezone.now())
     return message
 
 

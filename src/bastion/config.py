@@ -50,7 +50,14 @@ class Settings(BaseSettings):
     allowed_hosts: str = "localhost,127.0.0.1,[::1],testserver"
     log_level: str = "INFO"
     max_upload_bytes: int = Field(default=1024**3, ge=1024)
+    # Production only: how long browsers keep to HTTPS (Strict-Transport-Security); 0 sends no header.
+    hsts_seconds: int = Field(default=365 * 24 * 3600, ge=0)
     imports_per_minute: int = Field(default=120, ge=1)
+    # The most memory one worker process may take for a task (imports); past it the task fails.
+    worker_memory_mb: int = Field(default=1024, ge=256)
+    # Admin sign-in: this many failures lock the account and the address for this many minutes.
+    login_failure_limit: int = Field(default=5, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
     # The agent: engines, the language model, and what a user or an organisation may spend on it.
     semgrep_bin: Path | None = None
     analysis_timeout_seconds: float = Field(default=20.0, gt=0)
@@ -88,11 +95,25 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def absolute_var_dir(self) -> Path:
+        """Return the absolute state directory (``BASTION_VAR_DIR``, else ``./var``), without creating it."""
+        return self.var_dir.expanduser().resolve()
+
+    @property
     def resolved_var_dir(self) -> Path:
         """Return the absolute state directory, creating it on first use."""
-        path = self.var_dir.expanduser().resolve()
+        path = self.absolute_var_dir
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """Return the SQLite database file, or None when the database is a server (PostgreSQL)."""
+        if self.database_url is None:
+            return self.absolute_var_dir / "bastion.sqlite3"
+        if self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
+            return Path(self.database_url.removeprefix("sqlite:///")).expanduser().resolve()
+        return None
 
     @property
     def resolved_database_url(self) -> str:

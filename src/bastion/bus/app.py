@@ -27,6 +27,9 @@ def create_celery_app() -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # A pool process that grew past half its hard limit (bus.worker.limit_memory) is replaced
+        # after its task, so that the memory goes back to the system.
+        worker_max_memory_per_child=settings.worker_memory_mb * 1024 // 2,
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
         timezone="UTC",

@@ -1,6 +1,11 @@
-"""Queue and exchange names shared by producers and workers."""
+"""Queue, exchange and task names shared by producers and workers."""
 
 DEFAULT_QUEUE = "bastion.default"
 EVENTS_EXCHANGE = "bastion.events"
 # Where events wait in the embedded profile (see bus.events).
 EVENTS_QUEUE = "bastion.events.all"
+# Where a task's message is parked when it is given up (see bus.worker.dead_letter); no worker consumes it.
+DEAD_LETTER_QUEUE = "bastion.dead"
+# Tasks sent by name from a part that must not import their module.
+IMPORT_TASK = "bastion.scanner.run_import"
+REAP_IMPORTS_TASK = "bastion.operations.reap_imports"

@@ -4,6 +4,7 @@ Run with ``celery -A bastion.core.celery worker`` (``bastion up`` does this).
 """
 
 import os
+from typing import Any
 
 import django
 
@@ -11,9 +12,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.core.settings")
 django.setup()
 
 from celery.schedules import crontab  # noqa: E402
+from celery.signals import worker_process_init, worker_ready  # noqa: E402
 from django.conf import settings  # noqa: E402 - needs django.setup() first
 
 from bastion.bus.app import celery_app  # noqa: E402
+from bastion.bus.queues import REAP_IMPORTS_TASK  # noqa: E402
+from bastion.bus.worker import limit_memory  # noqa: E402
+from bastion.config import get_settings  # noqa: E402
 
 celery_app.autodiscover_tasks(lambda: settings.INSTALLED_APPS)
 celery_app.conf.beat_schedule = {
@@ -25,6 +30,20 @@ celery_app.conf.beat_schedule = {
         "task": "bastion.findings.expire_risk_acceptances",
         "schedule": crontab(minute=5),
     },
+    "reap-imports": {"task": REAP_IMPORTS_TASK, "schedule": crontab()},  # every minute
 }
+
+
+@worker_process_init.connect
+def _limit_pool_process_memory(**_: Any) -> None:
+    """Cap each pool process's memory before it runs a task (BASTION_WORKER_MEMORY_MB)."""
+    limit_memory(get_settings().worker_memory_mb)
+
+
+@worker_ready.connect
+def _reap_imports_on_start(sender: Any, **_: Any) -> None:
+    """Take up the imports that workers gone before this one left running."""
+    sender.app.send_task(REAP_IMPORTS_TASK)
+
 
 app = celery_app

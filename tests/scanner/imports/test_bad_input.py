@@ -68,10 +68,22 @@ def test_report_of_another_format_than_claimed_fails(import_report: Importer) ->
     assert Finding.objects.count() == 0
 
 
-def test_unknown_format_fails(import_report: Importer) -> None:
-    job = import_report(b"just some text, not a report")
+def _refused_at_intake(client: TestClient, caller: dict[str, Any], content: bytes) -> Any:
+    response = client.post(
+        "/scanner/v1/imports",
+        headers={"Authorization": f"Token {caller['key']}"},
+        files={"file": ("report", content)},
+        data={"asset": str(caller["asset"].pk)},
+    )
+    assert ImportJob.objects.count() == 0
+    return response
 
-    _failed(job, "format was not recognised")
+
+def test_unknown_format_is_refused_at_intake(gateway_client: TestClient, caller: dict[str, Any]) -> None:
+    response = _refused_at_intake(gateway_client, caller, b"just some text, not a report")
+
+    assert response.status_code == 400
+    assert "format was not recognised" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(
@@ -83,12 +95,13 @@ def test_xml_with_doctype_or_entities_is_refused(import_report: Importer, conten
     _failed(job, "not allowed")
 
 
-def test_compressed_report_is_not_unpacked(import_report: Importer) -> None:
+def test_compressed_report_is_not_unpacked(gateway_client: TestClient, caller: dict[str, Any]) -> None:
     bomb = gzip.compress(b"{" * 10_000_000)
 
-    job = import_report(bomb)
+    response = _refused_at_intake(gateway_client, caller, bomb)
 
-    _failed(job, "format was not recognised")
+    assert response.status_code == 400
+    assert "format was not recognised" in response.json()["detail"]
 
 
 def test_absurd_field_size_fails_clearly(import_report: Importer) -> None:

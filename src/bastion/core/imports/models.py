@@ -19,7 +19,16 @@ class ImportJob(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="import_jobs")
-    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="import_jobs")
+    asset = models.ForeignKey(
+        Asset,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        help_text="Empty once a failed import's own new asset was removed.",
+    )
+    has_created_asset = models.BooleanField(
+        default=False, help_text="The import created its asset: removed again if the import fails."
+    )
     engagement = models.ForeignKey(
         Engagement, null=True, blank=True, on_delete=models.SET_NULL, related_name="import_jobs"
     )
@@ -46,6 +55,11 @@ class ImportJob(models.Model):
     resolved = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Who runs a running job (core.imports.claims): the worker process, and its last sign of life.
+    worker = models.CharField(
+        max_length=255, blank=True, help_text="host:pid of the worker process running it."
+    )
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -55,6 +69,8 @@ class ImportJob(models.Model):
         indexes = [
             models.Index(fields=["organization", "-created_at"], name="import_org_time"),
             models.Index(fields=["asset", "-created_at"], name="import_asset_time"),
+            # What the reaper looks at, every minute.
+            models.Index(fields=["started_at"], condition=models.Q(state="running"), name="import_running"),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,8 @@ import socket
 
 from celery import shared_task
 
+from bastion.bus.queues import REAP_IMPORTS_TASK
+
 
 @shared_task(name="bastion.operations.ping")
 def ping(nonce: str) -> dict[str, object]:
@@ -22,3 +24,11 @@ def clear_expired_sessions() -> None:
     from django.conf import settings
 
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+
+
+@shared_task(name=REAP_IMPORTS_TASK)
+def reap_imports() -> dict[str, int]:
+    """Requeue (or fail) the running imports whose worker is gone (on worker start-up and every minute)."""
+    from bastion.core.imports import services
+
+    return services.reap()

@@ -23,6 +23,7 @@ from bastion.servicekit.orm import run_orm
 
 router = APIRouter(prefix="/api/v2", tags=["defectdojo-compatibility"])
 
+# DefectDojo's severities (it capitalises them; any case is taken) onto Bastion's.
 DD_SEVERITY = {
     "info": "info",
     "low": "low",
@@ -59,7 +60,10 @@ def fields_for_bastion(dd: dict[str, str], *, reimport: bool) -> dict[str, str]:
     product = (dd.get("product_name") or "").strip()
     if not product:
         raise ImportRefused("product_name is required (Bastion does not take DefectDojo's numeric ids)")
-    minimum = dd.get("minimum_severity", "").strip().lower()
+    minimum = dd.get("minimum_severity", "").strip()
+    if minimum and minimum.lower() not in DD_SEVERITY:
+        allowed = ", ".join(name.capitalize() for name in DD_SEVERITY)
+        raise ImportRefused(f"minimum_severity must be one of {allowed} (in any case), not {minimum!r}")
     return {
         "format": formats[scan_type],
         "asset_identifier": product,
@@ -68,7 +72,7 @@ def fields_for_bastion(dd: dict[str, str], *, reimport: bool) -> dict[str, str]:
         "organization": dd.get("organization", ""),
         "full": "true" if _flag(dd.get("close_old_findings"), reimport) else "false",
         "tags": dd.get("tags", ""),
-        "minimum_severity": DD_SEVERITY.get(minimum, "") if minimum else "",
+        "minimum_severity": DD_SEVERITY[minimum.lower()] if minimum else "",
     }
 
 
@@ -76,6 +80,7 @@ def _queue(
     principal: Principal, received: upload.Upload, dd: dict[str, str], reimport: bool
 ) -> tuple[Any, str]:
     from bastion.core.accounts.models import User
+    from bastion.core.assets.models import Asset
     from bastion.core.engagements import services as engagement_services
     from bastion.core.engagements.models import Engagement
 
@@ -83,38 +88,51 @@ def _queue(
     options = service.options_from(fields)
     actor = User.objects.get(pk=principal.user_id)
     auto_create = _flag(dd.get("auto_create_context"), False)
-    from bastion.core.assets.models import Asset
-
     organization_ids = [g.organization_id for g in principal.memberships if g.role.allows(Role.ANALYST)]
-    existing = Asset.objects.filter(
-        organization_id__in=organization_ids,
-        identifier=options.asset_identifier,
-        kind=options.asset_kind,
-    ).first()
-    if existing is None and not auto_create:
-        raise ImportRefused(
-            f"no product {options.asset_identifier!r}; send auto_create_context=true to create it"
-        )
-    asset = existing or service.resolve_asset(principal=principal, actor=actor, options=options)
-    engagement_name = (dd.get("engagement_name") or "").strip()[:200]
-    engagement_id = ""
-    if engagement_name:
-        engagement = Engagement.objects.filter(asset=asset, name=engagement_name).first()
-        if engagement is None:
-            if not auto_create:
-                raise ImportRefused(f"no engagement {engagement_name!r}; send auto_create_context=true")
-            engagement = engagement_services.create_engagement(
-                actor=actor,
-                asset=asset,
-                kind="continuous_scanning",
-                name=engagement_name,
-                status="in_progress",
+    # One transaction: a refused or failed intake creates no product, engagement or stored report.
+    with service.intake():
+        asset = (
+            Asset.objects.select_for_update()  # see service.resolve_asset
+            .filter(
+                organization_id__in=organization_ids,
+                identifier=options.asset_identifier,
+                kind=options.asset_kind,
             )
-        engagement_id = str(engagement.pk)
-    options = service.options_from({**fields, "engagement": engagement_id})
-    job = service.queue_import(
-        principal=principal, actor=actor, upload=received, options=options, asset=asset
-    )
+            .first()
+        )
+        has_created_asset = False
+        if asset is None:
+            if not auto_create:
+                raise ImportRefused(
+                    f"no product {options.asset_identifier!r}; send auto_create_context=true to create it"
+                )
+            asset, has_created_asset = service.resolve_asset(
+                principal=principal, actor=actor, options=options
+            )
+        engagement_name = (dd.get("engagement_name") or "").strip()[:200]
+        engagement_id = ""
+        if engagement_name:
+            engagement = Engagement.objects.filter(asset=asset, name=engagement_name).first()
+            if engagement is None:
+                if not auto_create:
+                    raise ImportRefused(f"no engagement {engagement_name!r}; send auto_create_context=true")
+                engagement = engagement_services.create_engagement(
+                    actor=actor,
+                    asset=asset,
+                    kind="continuous_scanning",
+                    name=engagement_name,
+                    status="in_progress",
+                )
+            engagement_id = str(engagement.pk)
+        options = service.options_from({**fields, "engagement": engagement_id})
+        job = service.queue_import(
+            principal=principal,
+            actor=actor,
+            upload=received,
+            options=options,
+            asset=asset,
+            has_created_asset=has_created_asset,
+        )
     return job, fields["format"]
 
 

@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import orjson
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from bastion.config import get_settings
 from bastion.contracts.principal import Principal
@@ -40,7 +41,7 @@ class ImportStatus(BaseModel):
 
     id: str
     organization: str
-    asset: int
+    asset: int | None = Field(description="null once a failed import's own new asset was removed")
     engagement: int | None
     source: str
     format: str
@@ -64,6 +65,11 @@ class ImportStatus(BaseModel):
 def spool_dir() -> Path:
     """Where uploads land before they are stored."""
     return get_settings().resolved_var_dir / "uploads"
+
+
+async def remove_stale_uploads() -> int:
+    """Delete the spool files a crashed process left behind (at start-up); return how many."""
+    return await anyio.to_thread.run_sync(upload.remove_stale, spool_dir())
 
 
 def _status(job: Any) -> ImportStatus:

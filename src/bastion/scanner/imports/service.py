@@ -1,13 +1,23 @@
-"""Turn a received upload into a queued import job: asset, engagement, options, storage."""
+"""Turn a received upload into a queued import job: asset, engagement, options, storage.
+
+An intake either ends with a queued job or leaves nothing behind: the report's format
+is checked before anything is created, and the asset, engagement, stored report and
+job are made in one transaction (:func:`intake`), the stored report deleted when that
+transaction does not commit.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import storages
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from bastion.contracts.principal import Principal, Role
 from bastion.core.accounts.models import User
@@ -21,11 +31,19 @@ from bastion.core.imports.choices import ImportSource
 from bastion.core.imports.exceptions import ImportRefused
 from bastion.core.imports.models import ImportJob
 from bastion.scanner.imports.upload import Upload
-from bastion.scanner.parsers import all_parsers
+from bastion.scanner.parsers import ParserError, UnknownFormat, all_parsers, parse_report
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off", ""})
 SEVERITIES = frozenset(value for value, _ in SEVERITY_CHOICES)
+# How each intake lets its caller name a report's format, for the error when detection fails.
+NAMING_THE_FORMAT: dict[str, str] = {
+    ImportSource.WEBHOOK: "name it in the URL: /scanner/v1/webhooks/<format>",
+}
+NAMING_THE_FORMAT_DEFAULT = "name it with the `format` field"
+
+# The keys of the reports stored by the intake transaction open in this context.
+_stored_reports: ContextVar[list[str] | None] = ContextVar("stored_reports", default=None)
 
 
 @dataclass(frozen=True)
@@ -105,36 +123,119 @@ def _organization_id(principal: Principal, slug: str) -> int:
     raise ImportRefused("you belong to several organisations: name one with 'organization'")
 
 
-def resolve_asset(*, principal: Principal, actor: User | None, options: ImportOptions) -> Asset:
-    """Find the asset by id, or by identifier and kind in the caller's organisation (creating it)."""
+def resolve_asset(*, principal: Principal, actor: User | None, options: ImportOptions) -> tuple[Asset, bool]:
+    """Find the asset by id, or by identifier and kind in the caller's organisation (creating it).
+
+    Return the asset and whether it was created. The asset's row stays locked until the
+    transaction ends, so that a failed import cannot remove it under this one.
+    """
     readable = principal.organization_ids
     if options.asset_id is not None:
-        asset = Asset.objects.filter(pk=options.asset_id, organization_id__in=readable).first()
+        asset = (
+            Asset.objects.select_for_update()
+            .filter(pk=options.asset_id, organization_id__in=readable)
+            .first()
+        )
         if asset is None:
             raise ImportRefused(f"no asset {options.asset_id}")
         role = principal.role_in(asset.organization_id)
         if role is None or not role.allows(Role.ANALYST):
             raise ImportRefused("importing needs the analyst role or higher")
-        return asset
+        return asset, False
     if not options.asset_identifier or not options.asset_kind:
         raise ImportRefused("name the asset: 'asset' (an id), or 'asset_identifier' and 'asset_kind'")
-    organization_id = _organization_id(principal, options.organization)
-    asset = Asset.objects.filter(
-        organization_id=organization_id,
-        kind=options.asset_kind,
-        identifier=options.asset_identifier,
-    ).first()
-    if asset is not None:
-        return asset
-    from bastion.core.tenancy.models import Organization
-
-    return asset_services.create_asset(
+    return find_or_create_asset(
         actor=actor,
-        organization=Organization.objects.get(pk=organization_id),
+        organization_id=_organization_id(principal, options.organization),
         kind=options.asset_kind,
         identifier=options.asset_identifier,
         name=options.asset_name or options.asset_identifier[:200],
     )
+
+
+def find_or_create_asset(
+    *, actor: User | None, organization_id: int, kind: str, identifier: str, name: str
+) -> tuple[Asset, bool]:
+    """Return the organisation's asset of that kind and identifier, locked, creating it if needed."""
+    from bastion.core.tenancy.models import Organization
+
+    def find() -> Asset | None:
+        return (
+            Asset.objects.select_for_update()
+            .filter(organization_id=organization_id, kind=kind, identifier=identifier)
+            .first()
+        )
+
+    asset = find()
+    if asset is not None:
+        return asset, False
+    try:
+        created = asset_services.create_asset(  # a savepoint: a lost race is undone alone
+            actor=actor,
+            organization=Organization.objects.get(pk=organization_id),
+            kind=kind,
+            identifier=identifier,
+            name=name,
+        )
+    except (IntegrityError, ValidationError) as error:
+        asset = find()  # another import created it meanwhile
+        if asset is None:
+            raise ImportRefused(f"the asset cannot be created: {error}") from error
+        return asset, False
+    return created, True
+
+
+@contextmanager
+def intake() -> Iterator[None]:
+    """Run an intake in one transaction; a report stored inside is deleted unless it commits.
+
+    Nested intakes join the outermost one.
+    """
+    if _stored_reports.get() is not None:
+        yield
+        return
+    stored: list[str] = []
+    committed: list[bool] = []
+    token = _stored_reports.set(stored)
+    try:
+        with transaction.atomic():
+            transaction.on_commit(lambda: committed.append(True))  # before the task is sent
+            yield
+    except BaseException:
+        if not committed:
+            for key in stored:
+                storages["reports"].delete(key)
+        raise
+    finally:
+        _stored_reports.reset(token)
+
+
+def _store(upload: Upload, *, key: str) -> str:
+    """Store the report in the open intake, which deletes it again if it does not commit."""
+    stored_reports = _stored_reports.get()
+    if stored_reports is None:
+        raise RuntimeError("a report is stored inside intake()")
+    stored_reports.append(key)  # a partial write is deleted too
+    with upload.path.open("rb") as handle:
+        stored = storages["reports"].save(key, File(handle, name=key))
+    stored_reports.append(stored)
+    return stored
+
+
+def check_format(*, upload: Upload, options: ImportOptions, source: str) -> None:
+    """Refuse a report whose format is neither named nor recognised, before anything is created."""
+    if options.format_name:
+        return
+    try:
+        with upload.path.open("rb") as report:
+            parse_report(report)  # detection only: the findings are read by the worker
+    except UnknownFormat as error:
+        hint = NAMING_THE_FORMAT.get(source, NAMING_THE_FORMAT_DEFAULT)
+        raise ImportRefused(
+            f"the report's format was not recognised; {hint} (GET /scanner/v1/formats lists them)"
+        ) from error
+    except ParserError as error:
+        raise ImportRefused(str(error)) from error
 
 
 def queue_import(
@@ -145,23 +246,28 @@ def queue_import(
     options: ImportOptions,
     source: str = ImportSource.UPLOAD,
     asset: Asset | None = None,
+    has_created_asset: bool = False,
 ) -> ImportJob:
-    """Store the report, record the job and queue its processing once that is committed."""
+    """Store the report, record the job and queue its processing once that is committed.
+
+    ``asset`` is the target when the caller resolved it itself (inside the same
+    :func:`intake`); ``has_created_asset`` says the caller created it for this import.
+    """
     from bastion.scanner.imports.tasks import run_import
 
-    with transaction.atomic():
-        target = asset or resolve_asset(principal=principal, actor=actor, options=options)
+    check_format(upload=upload, options=options, source=source)
+    with intake():
+        if asset is None:
+            asset, has_created_asset = resolve_asset(principal=principal, actor=actor, options=options)
         engagement = None
         if options.engagement_id is not None:
-            engagement = Engagement.objects.filter(pk=options.engagement_id, asset=target).first()
+            engagement = Engagement.objects.filter(pk=options.engagement_id, asset=asset).first()
             if engagement is None:
-                raise ImportRefused(f"no engagement {options.engagement_id} on asset {target.pk}")
-        key = f"{target.organization_id}/{uuid.uuid4().hex}"
-        with upload.path.open("rb") as handle:
-            stored = storages["reports"].save(key, File(handle, name=key))
+                raise ImportRefused(f"no engagement {options.engagement_id} on asset {asset.pk}")
+        stored = _store(upload, key=f"{asset.organization_id}/{uuid.uuid4().hex}")
         job = import_services.create_job(
             actor=actor,
-            asset=target,
+            asset=asset,
             engagement=engagement,
             storage_key=stored,
             size_bytes=upload.size,
@@ -172,6 +278,7 @@ def queue_import(
             tags=options.tags,
             minimum_severity=options.minimum_severity,
             source=source,
+            has_created_asset=has_created_asset,
         )
         transaction.on_commit(lambda: run_import.delay(str(job.pk)))
     upload.discard()

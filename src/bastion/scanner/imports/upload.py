@@ -1,7 +1,9 @@
 """Receive a report upload as a stream: multipart or raw body, to a spool file, with limits.
 
 Nothing is held in memory: chunks go to disk as they arrive (file writes run in a
-worker thread), counted against the size limit and hashed on the way.
+worker thread), counted against the size limit and hashed on the way. Whatever goes
+wrong, the spool file is deleted before the error leaves :func:`receive`; files a
+crashed process left behind are removed by :func:`remove_stale` at start-up.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -21,6 +25,9 @@ from starlette.requests import ClientDisconnect, Request
 MAX_FIELD_BYTES = 64 * 1024
 MAX_FIELDS = 32
 FILE_FIELD = "file"
+# A spool file is written to as its upload arrives and deleted when it ends; one untouched
+# for an hour was left by a process that died (several processes may share the directory).
+STALE_SPOOL_SECONDS = 3600
 
 
 class UploadRefused(Exception):  # noqa: N818
@@ -29,6 +36,37 @@ class UploadRefused(Exception):  # noqa: N818
     def __init__(self, message: str, *, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
+
+
+def refuse_nul(name: str, value: str) -> None:
+    """Refuse a text the database cannot store (PostgreSQL has no NUL in text), naming its field."""
+    if "\x00" in value:
+        raise UploadRefused(f"{name} must not contain NUL bytes")
+
+
+def refuse_nul_in(items: Iterable[tuple[str, str]], what: str) -> None:
+    """Refuse NUL bytes in the names and values of form fields or query parameters."""
+    for name, value in items:
+        refuse_nul(f"a {what} name", name)
+        refuse_nul(name or f"an unnamed {what}", value)
+
+
+def remove_stale(directory: Path, *, older_than: float = STALE_SPOOL_SECONDS) -> int:
+    """Delete the spool files nobody has written for ``older_than`` seconds; return how many."""
+    cutoff = time.time() - older_than
+    removed = 0
+    try:
+        entries = list(os.scandir(directory))
+    except FileNotFoundError:
+        return 0
+    for entry in entries:
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                os.unlink(entry.path)
+                removed += 1
+        except FileNotFoundError:  # another process cleaned it first
+            continue
+    return removed
 
 
 @dataclass
@@ -119,11 +157,13 @@ class _MultipartSink:
         _kind, options = parse_options_header(self._headers.get(b"content-disposition", b""))
         self._name = options.get(b"name", b"").decode("utf-8", "replace")
         self._is_file = self._name == FILE_FIELD
+        refuse_nul("a form field name", self._name)
         if self._is_file:
             if self.has_file:
                 raise UploadRefused("send one report per import")
             self.has_file = True
             self.file_name = os.path.basename(options.get(b"filename", b"").decode("utf-8", "replace"))
+            refuse_nul("the file name", self.file_name)
         elif len(self.fields) >= MAX_FIELDS:
             raise UploadRefused(f"too many form fields (at most {MAX_FIELDS})")
 
@@ -137,28 +177,32 @@ class _MultipartSink:
 
     def _part_end(self) -> None:
         if not self._is_file:
-            self.fields[self._name] = self._value.decode("utf-8", "replace")
+            value = self._value.decode("utf-8", "replace")
+            refuse_nul(self._name, value)
+            self.fields[self._name] = value
 
 
 async def receive(request: Request, *, limit: int, spool_dir: Path, also_hash: Any = None) -> Upload:
     """Stream the request body to disk; return the report and its fields, or raise UploadRefused.
 
     ``also_hash`` (an hmac or hashlib object) is fed the report's bytes as they arrive.
+    Query parameters are checked before anything is written; on any error the spool
+    file is gone when this returns.
     """
     if request.headers.get("content-encoding", "identity").lower() not in {"identity", ""}:
         raise UploadRefused("compressed request bodies are not accepted", status=415)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit + MAX_FIELDS * MAX_FIELD_BYTES:
         raise UploadRefused(f"the report is larger than the limit of {limit} bytes", status=413)
-    spool = _Spool(spool_dir, limit, also_hash)
+    refuse_nul_in(request.query_params.multi_items(), "query parameter")
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
+    if content_type == b"multipart/form-data" and not options.get(b"boundary"):
+        raise UploadRefused("multipart body without a boundary")
+    spool = _Spool(spool_dir, limit, also_hash)
     try:
         if content_type == b"multipart/form-data":
-            boundary = options.get(b"boundary")
-            if not boundary:
-                raise UploadRefused("multipart body without a boundary")
             sink = _MultipartSink(spool)
-            parser = MultipartParser(boundary, sink.callbacks())
+            parser = MultipartParser(options[b"boundary"], sink.callbacks())
             async for chunk in request.stream():
                 await anyio.to_thread.run_sync(parser.write, chunk)
             await anyio.to_thread.run_sync(parser.finalize)
@@ -170,14 +214,13 @@ async def receive(request: Request, *, limit: int, spool_dir: Path, also_hash: A
                 await anyio.to_thread.run_sync(spool.write, chunk)
             fields = dict(request.query_params.items())
             file_name = fields.pop("file_name", "")
-    except UploadRefused:
-        spool.discard()
-        raise
+        spool.close()
+        if spool.size == 0:
+            raise UploadRefused("the report is empty")
     except (MultipartParseError, ClientDisconnect) as error:
         spool.discard()
         raise UploadRefused(f"the upload could not be read: {error or type(error).__name__}") from error
-    spool.close()
-    if spool.size == 0:
+    except BaseException:  # refused, cancelled, disk full...: nothing of the upload stays
         spool.discard()
-        raise UploadRefused("the report is empty")
+        raise
     return Upload(spool.path, spool.size, spool.digest.hexdigest(), file_name, fields)

@@ -62,7 +62,9 @@ def detect_format(head: bytes) -> ReportParser:
     scored = [(parser.detect(head), parser.name, parser) for parser in all_parsers().values()]
     best = max(scored, key=lambda entry: (entry[0], entry[1]), default=None)
     if best is None or best[0] <= 0:
-        raise UnknownFormat("the report's format was not recognised; name it with --format")
+        raise UnknownFormat(
+            "the report's format was not recognised; name it with the `format` field (API) or --format (CLI)"
+        )
     return best[2]
 
 

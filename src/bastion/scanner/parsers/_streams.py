@@ -16,6 +16,11 @@ from bastion.scanner.parsers.base import HEAD_BYTES
 from bastion.scanner.parsers.exceptions import MalformedReport
 
 EMPTY_REPORT = "the report is empty"
+# How deep a report may nest (JSON arrays and objects, XML elements), for every reader.
+# Real reports stay under 20 levels; ijson's memory grows with the square of the depth
+# (256 levels cost it 160 KB, 10,000 levels 250 MB), so depth is refused before it is parsed.
+MAX_DEPTH = 256
+TOO_DEEP = f"the report nests deeper than {MAX_DEPTH} levels"
 
 BOM = b"\xef\xbb\xbf"
 BLANK = b" \t\r\n"

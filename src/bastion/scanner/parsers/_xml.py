@@ -18,6 +18,8 @@ from bastion.scanner.parsers._streams import (
     BLANK,
     BOM,
     EMPTY_REPORT,
+    MAX_DEPTH,
+    TOO_DEEP,
     first_byte,
     replayed,
 )
@@ -52,7 +54,8 @@ def iter_xml(
     ``drop_doctype``: then a DOCTYPE that declares nothing but elements and
     attribute lists (it may name an external DTD, which is never read) is blanked
     out, its lines kept so that errors name the right line. A DOCTYPE declaring an
-    entity, a notation or a parameter entity is refused all the same.
+    entity, a notation or a parameter entity is refused all the same. A document
+    nesting deeper than MAX_DEPTH elements is refused.
     """
     first, source = first_byte(stream)
     if not first:
@@ -76,6 +79,8 @@ def iter_xml(
                         f"<{'> or <'.join(roots)}>; it may be another tool's report",
                         position="top level",
                     )
+                if len(open_elements) == MAX_DEPTH:
+                    raise MalformedReport(TOO_DEEP)
                 open_elements.append(element)
                 continue
             open_elements.pop()

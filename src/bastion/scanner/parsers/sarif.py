@@ -115,6 +115,10 @@ class SarifParser(ReportParser):
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
         repeats = common.RepeatCounter()
+        with common.depth_checked(stream) as checked:  # before ijson reads it, here directly
+            yield from self._parse(checked, repeats)
+
+    def _parse(self, stream: BinaryIO, repeats: common.RepeatCounter) -> Iterator[NormalizedFinding]:
         tool_value = _single_run_tool(stream)
         if tool_value is not None:
             # The usual log: one run. Its results stream through ijson's C parser, which is

@@ -46,7 +46,7 @@ def _secret_for(slug: str) -> tuple[int, str] | None:
 def _queue_delivery(
     organization_id: int, delivery_id: str, received: upload.Upload, fields: dict[str, str]
 ) -> Any:
-    from django.db import IntegrityError, transaction
+    from django.db import IntegrityError
 
     from bastion.contracts.principal import MembershipGrant, Principal, Role
     from bastion.core.imports.choices import ImportSource
@@ -70,7 +70,7 @@ def _queue_delivery(
     )
     options = service.options_from({**fields, "organization": organization.slug})
     try:
-        with transaction.atomic():
+        with service.intake():
             delivery = WebhookDelivery.objects.create(organization=organization, delivery_id=delivery_id)
             job = service.queue_import(
                 principal=principal,
@@ -104,6 +104,9 @@ async def receive_webhook(source: str, request: Request) -> JSONResponse:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"unknown source {source!r}")
     if not (slug and timestamp and delivery_id and given):
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="missing signature headers")
+    for name, value in (("X-Bastion-Organization", slug), ("X-Bastion-Delivery", delivery_id)):
+        if "\x00" in value:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=f"{name} must not contain NUL bytes")
     if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW_SECONDS:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="timestamp outside the 5-minute window")
     if len(delivery_id) > 200:
@@ -123,7 +126,7 @@ async def receive_webhook(source: str, request: Request) -> JSONResponse:
     if not hmac.compare_digest("sha256=" + mac.hexdigest(), given):
         received.discard()
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=INVALID)
-    fields = dict(request.query_params)
+    fields = dict(request.query_params)  # checked for NUL bytes by upload.receive
     if source != "auto":
         fields["format"] = source
     try:
@@ -132,4 +135,7 @@ async def receive_webhook(source: str, request: Request) -> JSONResponse:
         received.discard()
         code = status.HTTP_409_CONFLICT if "already received" in str(error) else status.HTTP_400_BAD_REQUEST
         raise HTTPException(code, detail=str(error)) from error
+    except BaseException:
+        received.discard()
+        raise
     return _accepted(job)

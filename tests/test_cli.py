@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import sqlite3
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +20,10 @@ from bastion.cli import app
 from bastion.core.accounts.models import User
 from bastion.core.tenancy.models import ApiToken, Membership, Organization
 from bastion.core.tenancy.services import digest_key
+from bastion.scanner.parsers import all_parsers
 
 runner = CliRunner()
+BIN = Path(sys.executable).parent
 KEY = re.compile(r"bst_[A-Za-z0-9_-]{43}")
 
 
@@ -154,9 +162,6 @@ def test_manage_runs_django_commands(db: None) -> None:
 
 
 def test_parse_prints_one_json_line_per_finding_in_report_order() -> None:
-    import json
-    from pathlib import Path
-
     report = Path(__file__).parent / "fixtures" / "scans" / "bandit" / "dd.json"
 
     result = runner.invoke(app, ["parse", str(report)])
@@ -179,16 +184,68 @@ def test_parse_rejects_a_malformed_report_with_one_line(tmp_path: Any) -> None:
     forced = runner.invoke(app, ["parse", str(broken), "--format", "bandit"])
 
     assert (unknown.exit_code, forced.exit_code) == (2, 2)
-    assert unknown.stderr == "bastion: the report's format was not recognised; name it with --format\n"
+    assert unknown.stderr == (
+        "bastion: the report's format was not recognised; "
+        "name it with the `format` field (API) or --format (CLI)\n"
+    )
     assert forced.stderr.startswith("bastion: ")
     assert forced.stderr.count("\n") == 1
     assert forced.stdout == ""
 
 
 def test_formats_lists_every_parser() -> None:
-    from bastion.scanner.parsers import all_parsers
-
     result = runner.invoke(app, ["formats"])
 
     assert [line.split("\t")[0] for line in result.stdout.splitlines()] == list(all_parsers())
     assert "sarif" in all_parsers()
+
+
+def test_item_16_outside_an_instance_a_command_stops_with_one_line_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    # given: an empty directory, and no BASTION_VAR_DIR
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("BASTION_")}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    # when
+    result = subprocess.run(
+        [str(BIN / "bastion"), "org", "create", "x"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    # then
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"bastion: no Bastion instance here (BASTION_VAR_DIR is not set, so ./var: {tmp_path / 'var'}): "
+        "run this where `bastion up` runs, or set BASTION_VAR_DIR to that instance's directory\n"
+    )
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_item_16_an_unmigrated_database_is_named_with_what_to_do(tmp_path: Path) -> None:
+    # given: a state directory whose database was never migrated
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("BASTION_")}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment["BASTION_VAR_DIR"] = str(tmp_path)
+    sqlite3.connect(tmp_path / "bastion.sqlite3").close()
+    # when
+    result = subprocess.run(
+        [str(BIN / "bastion"), "token", "create", "--user", "ana@example.com", "--org", "acme"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    # then
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"bastion: the database is not migrated (BASTION_VAR_DIR is {tmp_path}): "
+        "run `bastion manage migrate` (or `bastion up`) first"
+    )
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""

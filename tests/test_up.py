@@ -3,13 +3,15 @@ a task round trip through the worker, and a clean stop of every child process.""
 
 from __future__ import annotations
 
-import re
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
+import psycopg
 import pytest
 
 from tests import services
@@ -24,6 +26,10 @@ from tests.processes import (
 )
 
 pytestmark = pytest.mark.slow
+# A real report (tests/fixtures/scans): 795 findings, 594 of them distinct.
+REPORT = Path(__file__).parent / "fixtures" / "scans" / "trivy_operator" / "cis_benchmark.json"
+REPORT_FINDINGS = 795
+REPORT_NEW = 594
 
 
 @pytest.fixture
@@ -86,20 +92,103 @@ def test_static_files_and_docs_are_served(embedded: Running) -> None:
     assert httpx.get(embedded.base_url + "/api/schema/", timeout=10).status_code == 200
 
 
-def test_a_dying_child_stops_everything_and_is_named(embedded: Running) -> None:
-    # given
-    worker = next(
-        child for child in psutil.Process(embedded.process.pid).children() if "worker" in child.cmdline()
+def test_item_4_an_embedded_instance_counts_sign_ins_by_connection_not_x_forwarded_for(
+    embedded: Running,
+) -> None:
+    # given: a client that writes a new X-Forwarded-For, and a new account name, on every try
+    with httpx.Client(base_url=embedded.base_url, timeout=10) as client:
+        client.get("/admin/login/")
+        tries = [
+            client.post(
+                "/admin/login/",
+                data={
+                    "username": f"nobody{n}@example.com",
+                    "password": "wrong",
+                    "csrfmiddlewaretoken": client.cookies["csrftoken"],
+                },
+                headers={"X-Forwarded-For": f"203.0.113.{n}"},
+            )
+            for n in range(6)
+        ]
+    # then: the address is locked after five failures all the same (uvicorn trusted none of them)
+    assert [response.status_code for response in tries] == [200] * 4 + [429] * 2
+
+
+def _child(running: Running, argument: str) -> psutil.Process:
+    """The supervised child whose command line has this argument (``worker``, ``beat``...)."""
+    return next(c for c in psutil.Process(running.process.pid).children() if argument in c.cmdline())
+
+
+def _wait_for_log(running: Running, text: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while text not in running.log():
+        assert time.monotonic() < deadline, f"{text!r} not logged within {seconds}s:\n{running.log()}"
+        time.sleep(0.1)
+
+
+def test_item_3_killed_worker_and_gateway_are_restarted_and_the_import_completes_once(
+    tmp_path: Path, postgres_database: str
+) -> None:
+    # given: the whole system on PostgreSQL and RabbitMQ, and a real report being imported
+    services.require("rabbitmq")
+    running = start(
+        tmp_path,
+        environment_for(
+            tmp_path, BASTION_DATABASE_URL=postgres_database, BASTION_BROKER_URL=services.RABBITMQ_URL
+        ),
     )
-    descendants = psutil.Process(embedded.process.pid).children(recursive=True)
-    # when
-    worker.kill()
-    embedded.process.wait(timeout=30)
-    # then
-    assert embedded.process.returncode == 1
-    assert re.search(r"bastion: worker exited with status -?\d+; stopping the others", embedded.log())
-    _gone, alive = psutil.wait_procs(descendants, timeout=5)
-    assert alive == []
+    try:
+        headers = {"Authorization": f"Token {token_for(running)}"}
+        accepted = httpx.post(
+            running.base_url + "/scanner/v1/imports?asset_identifier=cluster&asset_kind=host",
+            headers={**headers, "Content-Type": "application/octet-stream"},
+            content=REPORT.read_bytes(),
+            timeout=60,
+        )
+        assert accepted.status_code == 202, accepted.text
+        # when: the worker is killed as the import reaches it, then the gateway
+        _child(running, "worker").kill()
+        _wait_for_log(running, "bastion: worker was killed by SIGKILL; restarting it in 1s")
+        _wait_for_log(running, "bastion: restarted worker")
+        _child(running, "bastion.gateway:create_gateway").kill()
+        _wait_for_log(running, "bastion: gateway was killed by SIGKILL; restarting it in 1s")
+        # then: the service answers again within seconds
+        deadline = time.monotonic() + 20
+        while not _answers(running.base_url + "/healthz"):
+            assert time.monotonic() < deadline, running.log()
+            time.sleep(0.2)
+        # and the import completes, every finding once
+        deadline = time.monotonic() + 120
+        while (state := _get(running, accepted.json()["status_url"], headers))["state"] not in {
+            "completed",
+            "failed",
+        }:
+            assert time.monotonic() < deadline, state
+            time.sleep(0.3)
+        assert (state["state"], state["parsed"], state["new"]) == ("completed", REPORT_FINDINGS, REPORT_NEW)
+        with psycopg.connect(postgres_database) as connection:
+            counts = connection.execute(
+                "SELECT count(*), count(DISTINCT fingerprint) FROM findings_finding"
+            ).fetchone()
+            jobs = connection.execute("SELECT state FROM imports_importjob").fetchall()
+        assert counts == (REPORT_NEW, REPORT_NEW)
+        assert jobs == [("completed",)]
+        assert running.process.poll() is None  # bastion up itself never stopped
+    finally:
+        _assert_cleanstop(running)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _get(running: Running, url: str, headers: dict[str, str]) -> dict[str, Any]:
+    response = httpx.get(running.base_url + url, headers=headers, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
 
 
 def test_second_start_reuses_state_and_keeps_the_admin(tmp_path: Path) -> None:

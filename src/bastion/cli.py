@@ -11,7 +11,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from bastion.config import ConfigurationError, get_settings
+from bastion.config import ConfigurationError, Settings, get_settings, redact_url
 
 app = typer.Typer(help="Bastion: vulnerability management.", no_args_is_help=True, add_completion=False)
 org_app = typer.Typer(help="Organisations.", no_args_is_help=True)
@@ -25,15 +25,58 @@ DEFAULT_ADMIN_EMAIL = "admin@bastion.local"
 DEMO_ORGANIZATION = "demo"
 
 
-def _setup_django() -> None:
+def _setup_django(*, instance: bool = True) -> None:
+    """Set Django up; with ``instance``, first make sure there is a migrated database to work on.
+
+    Commands find the instance's state as ``bastion up`` does: in ``BASTION_VAR_DIR``, else
+    ``./var`` under the current directory. Only ``up`` and ``manage`` (``migrate``) start a
+    new instance; the others stop with one line rather than leave an empty one behind.
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.core.settings")
     try:
-        get_settings()
+        settings = get_settings()
     except ConfigurationError as error:
         _fail(str(error))
+    from django.apps import apps
+
+    if instance and not apps.ready:
+        # Checked before Django starts: its settings create the state directory.
+        database = settings.sqlite_path
+        if database is not None and not database.is_file():
+            _fail(
+                f"no Bastion instance here ({_where(settings)}): run this where `bastion up` runs, "
+                "or set BASTION_VAR_DIR to that instance's directory"
+            )
     import django
 
     django.setup()
+    if instance:
+        _require_migrated(settings)
+
+
+def _where(settings: Settings) -> str:
+    if settings.database_url is not None:
+        return f"BASTION_DATABASE_URL is {redact_url(settings.database_url)}"
+    if "BASTION_VAR_DIR" in os.environ:
+        return f"BASTION_VAR_DIR is {settings.absolute_var_dir}"
+    return f"BASTION_VAR_DIR is not set, so ./var: {settings.absolute_var_dir}"
+
+
+def _require_migrated(settings: Settings) -> None:
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        _fail(f"the database cannot be used ({_where(settings)}): {reason}")
+    if pending:
+        _fail(
+            f"the database is not migrated ({_where(settings)}): "
+            "run `bastion manage migrate` (or `bastion up`) first"
+        )
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -50,7 +93,7 @@ def up(
     """Migrate, make sure an admin and a demo organisation exist, and run every service."""
     from bastion.supervisor import Child, Supervisor
 
-    _setup_django()
+    _setup_django(instance=False)
     from django.core.management import call_command
 
     settings = get_settings()
@@ -81,6 +124,9 @@ def up(
                 "--lifespan",
                 "on",
                 "--no-server-header",
+                # Embedded, nothing stands in front: X-Forwarded-For is the client's to write,
+                # so the connection's address is the client (sign-in throttling counts it).
+                *(["--no-proxy-headers"] if settings.profile == "embedded" else []),
             ],
         ),
         Child(
@@ -90,7 +136,9 @@ def up(
                 "worker",
                 "--loglevel=INFO",
                 f"--concurrency={worker_concurrency}",
-                "--hostname=bastion@%h",
+                # One node name per instance (its port): two instances on one host and broker
+                # must not fight over the node's exclusive control queue.
+                f"--hostname=bastion-{port}@%h",
                 "--without-gossip",
                 "--without-mingle",
             ],
@@ -151,7 +199,7 @@ def _ensure_admin_and_demo() -> None:
 )
 def manage(context: typer.Context) -> None:
     """Run a Django management command: ``bastion manage migrate``, ``bastion manage shell``…"""
-    _setup_django()
+    _setup_django(instance=False)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["bastion manage", *context.args])
@@ -192,6 +240,7 @@ def user_create(
     from bastion.contracts.principal import Role
     from bastion.core.accounts.models import User
     from bastion.core.tenancy import services
+    from bastion.core.tenancy.exceptions import TenancyConflict
     from bastion.core.tenancy.models import Organization
 
     try:
@@ -217,7 +266,7 @@ def user_create(
                     user.set_password(password)
                     user.save(update_fields=["password"])
             services.set_membership(organization=organization, user=user, role=chosen_role)
-    except ValidationError as error:
+    except (ValidationError, TenancyConflict) as error:
         _fail(_message(error))
     verb = "created" if created else "updated"
     typer.echo(f"bastion: {verb} {user.email} as {chosen_role.value} in {organization.slug}", err=True)

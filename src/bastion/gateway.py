@@ -4,6 +4,10 @@ services, ``/static/…`` to the collected static files, everything else to Djan
 Served by ``uvicorn --factory bastion.gateway:create_gateway``. In production nginx
 does this routing between separate processes; because each service's routes carry
 their own prefix, no path is rewritten either way.
+
+Request bodies are limited before they are read: the FastAPI services limit their own
+(per route, see ``servicekit.app``); the core's are refused past Django's
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413), on their ``Content-Length`` or as they stream in.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from typing import Any, cast
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from bastion.servicekit.middleware import BodyLimit
 
 
 class Gateway:
@@ -86,7 +92,7 @@ def create_gateway() -> Gateway:
     from django.conf import settings
     from django.core.asgi import get_asgi_application
 
-    core = cast(ASGIApp, get_asgi_application())
+    core = BodyLimit(cast(ASGIApp, get_asgi_application()), max_bytes=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
     from bastion.agent.main import create_app as create_agent
     from bastion.scanner.main import create_app as create_scanner

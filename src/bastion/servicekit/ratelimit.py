@@ -1,13 +1,24 @@
-"""Fixed-window rate limits on the shared cache: Redis when configured, in-process otherwise."""
+"""Fixed-window rate limits on the shared cache: Redis when configured, in-process otherwise.
+
+Every rate-limited call is a write (an import, a chat message, an analysis), so when the
+cache does not answer the limit fails closed: 503 with ``Retry-After``, nothing done.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
 from fastapi import HTTPException, status
+from redis import RedisError
 
 from bastion.servicekit.orm import run_orm
+
+logger = logging.getLogger(__name__)
+
+#: How long a client is asked to wait when the cache that counts calls does not answer.
+UNAVAILABLE_RETRY_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -30,8 +41,19 @@ class RateLimit:
         return self.seconds - int(time.time()) % self.seconds
 
     async def check(self, key: str) -> None:
-        """Answer 429 with Retry-After when the key is over its limit."""
-        wait = await run_orm(self._hit, key)
+        """Answer 429 with Retry-After when the key is over its limit, 503 when it cannot be counted."""
+        try:
+            wait = await run_orm(self._hit, key)
+        except (RedisError, OSError) as error:
+            logger.warning("rate limit on %s not counted: the cache does not answer (%s)", self.scope, error)
+            raise HTTPException(
+                status.HTTP_503_SERVICE_UNAVAILABLE,
+                detail=(
+                    f"{self.scope} are paused: the rate-limit store (Redis) does not answer; "
+                    f"retry in {UNAVAILABLE_RETRY_SECONDS} s"
+                ),
+                headers={"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)},
+            ) from error
         if wait is not None:
             raise HTTPException(
                 status.HTTP_429_TOO_MANY_REQUESTS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import dj_database_url
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "bastion.core.accounts",
     "bastion.core.tenancy",
     "bastion.core.audit",
@@ -44,17 +46,39 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bastion.core.middleware.refuse_nul_in_query",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a sign-in refused for too many failures into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bastion.core.urls"
 ASGI_APPLICATION = "bastion.core.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
+
+# Password sign-in (the admin's login form) is throttled by django-axes: after
+# BASTION_LOGIN_FAILURE_LIMIT failures, the account and the address are each refused (429)
+# for BASTION_LOGIN_LOCKOUT_MINUTES. Its backend comes first so that it sees every attempt.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _config.login_failure_limit
+AXES_COOLOFF_TIME = timedelta(minutes=_config.login_lockout_minutes)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_USERNAME_FORM_FIELD = "username"  # the admin form's field (it holds the e-mail address)
+AXES_LOCKOUT_CALLABLE = "bastion.core.accounts.lockout.lockout_response"
+AXES_VERBOSE = False  # no banner on every command's start; failures are still logged
+# The client is the connection's address; in production, behind the proxy (deploy/nginx.conf),
+# the address that proxy appended to X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "bastion.core.accounts.lockout." + (
+    "proxied_client_address" if _config.profile == "production" else "remote_address"
+)
 
 TEMPLATES = [
     {
@@ -99,6 +123,8 @@ if _config.redis_url:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _config.redis_url,
+            # An unreachable Redis fails a call in seconds (a 503), never hangs a request.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -144,10 +170,21 @@ if _config.profile == "production":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain HTTP is redirected to HTTPS, except the health checks a load balancer makes from inside.
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = _config.hsts_seconds
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["bastion.core.tenancy.api.authentication.BastionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON bodies: at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes and MAX_JSON_DEPTH levels.
+    "DEFAULT_PARSER_CLASSES": [
+        "bastion.core.api.parsers.JSONParser",
+        "bastion.core.api.parsers.FormParser",
+        "bastion.core.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "UNAUTHENTICATED_USER": None,

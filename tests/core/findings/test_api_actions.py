@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from bastion.contracts.principal import Role
 from bastion.core.audit.models import AuditEvent
-from bastion.core.findings.models import Finding, FindingTransition
+from bastion.core.findings.models import Finding, FindingTransition, SlaPolicy
 from tests import factories
 
 
@@ -249,3 +249,22 @@ def test_only_superusers_create_organisations(world: dict[str, object]) -> None:
     response = owner.post("/api/v1/organizations", {"slug": "newco", "name": "NewCo"}, format="json")
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("field", ["critical_days", "high_days", "medium_days", "low_days", "info_days"])
+def test_sla_days_past_ten_years_are_refused_and_nothing_changes(
+    world: dict[str, object], field: str
+) -> None:
+    # given: found by schemathesis: 2147483646 days made every later finding and import fail
+    org = world["org"]
+    policy = {"critical_days": 3, "high_days": 14, "medium_days": 60, "low_days": 120, "info_days": None}
+
+    # when
+    response = _client(world, Role.ADMIN).put(  # type: ignore[attr-defined]
+        f"/api/v1/organizations/{org.pk}/sla", {**policy, field: 2_147_483_646}, format="json"
+    )
+
+    # then
+    assert response.status_code == 400
+    assert response.json()[field] == ["Ensure this value is less than or equal to 3650."]
+    assert not SlaPolicy.objects.filter(organization=org).exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
+from bastion.core.api.filters import UtcDateTimeFilter
 from bastion.core.assets.choices import AssetKind
 from bastion.core.findings import selectors
 from bastion.core.findings.choices import SEVERITY_CHOICES, Status
@@ -22,10 +23,10 @@ class FindingFilter(django_filters.FilterSet):
     cwe = django_filters.CharFilter(method="filter_cwe")
     cve = django_filters.CharFilter(method="filter_advisory", label="CVE, GHSA or other advisory id")
     sla_breached = django_filters.BooleanFilter(method="filter_sla_breached")
-    first_seen_after = django_filters.IsoDateTimeFilter(field_name="first_seen", lookup_expr="gte")
-    first_seen_before = django_filters.IsoDateTimeFilter(field_name="first_seen", lookup_expr="lt")
-    last_seen_after = django_filters.IsoDateTimeFilter(field_name="last_seen", lookup_expr="gte")
-    last_seen_before = django_filters.IsoDateTimeFilter(field_name="last_seen", lookup_expr="lt")
+    first_seen_after = UtcDateTimeFilter(field_name="first_seen", lookup_expr="gte")
+    first_seen_before = UtcDateTimeFilter(field_name="first_seen", lookup_expr="lt")
+    last_seen_after = UtcDateTimeFilter(field_name="last_seen", lookup_expr="gte")
+    last_seen_before = UtcDateTimeFilter(field_name="last_seen", lookup_expr="lt")
     q = django_filters.CharFilter(method="filter_text", label="free text over title, description and ids")
 
     class Meta:

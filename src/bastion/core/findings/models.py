@@ -227,15 +227,22 @@ class FindingTransition(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
+# A due date must stay a date: ten years is longer than any real SLA, and far from date's limits.
+MAX_SLA_DAYS = 3650
+SLA_DAYS = [MaxValueValidator(MAX_SLA_DAYS)]
+
+
 class SlaPolicy(models.Model):
     """How many days an organisation gives itself to fix a finding, by severity."""
 
     organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="sla_policy")
-    critical_days = models.PositiveIntegerField(default=7)
-    high_days = models.PositiveIntegerField(default=30)
-    medium_days = models.PositiveIntegerField(default=90)
-    low_days = models.PositiveIntegerField(default=180)
-    info_days = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: no SLA for info.")
+    critical_days = models.PositiveIntegerField(default=7, validators=SLA_DAYS)
+    high_days = models.PositiveIntegerField(default=30, validators=SLA_DAYS)
+    medium_days = models.PositiveIntegerField(default=90, validators=SLA_DAYS)
+    low_days = models.PositiveIntegerField(default=180, validators=SLA_DAYS)
+    info_days = models.PositiveIntegerField(
+        null=True, blank=True, validators=SLA_DAYS, help_text="Empty: no SLA for info."
+    )
     critical_asset_percent = models.PositiveSmallIntegerField(
         default=50,
         validators=[MinValueValidator(1), MaxValueValidator(100)],

@@ -3,6 +3,7 @@
 TenancyError
 ├── AuthenticationFailed   credentials given but not valid (wrong, revoked, expired)
 └── TenancyConflict        a write that would break an invariant (duplicate slug, member)
+    └── LastOwnerRequired  the change would leave an organisation without an owner
 """
 
 
@@ -21,3 +22,12 @@ class AuthenticationFailed(TenancyError):  # noqa: N818 - the name HTTP framewor
 
 class TenancyConflict(TenancyError):  # noqa: N818
     """A write would break a tenancy invariant."""
+
+
+class LastOwnerRequired(TenancyConflict):
+    """Removing or demoting this member would leave the organisation without an owner."""
+
+    public_message = "an organisation must keep at least one owner"
+
+    def __init__(self, organization_slug: str) -> None:
+        super().__init__(f"{self.public_message}: {organization_slug} has no other owner")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from bastion.contracts.principal import MembershipGrant, Principal, Role
 from bastion.core.accounts.models import User
@@ -50,3 +50,23 @@ def principal_for_token(*, token: ApiToken) -> Principal:
 def organizations_for(*, principal: Principal) -> QuerySet[Organization]:
     """Return the organisations the caller may reach."""
     return Organization.objects.filter(pk__in=principal.organization_ids)
+
+
+def organizations_left_without_owner(*, leaving: QuerySet[Membership]) -> list[str]:
+    """Return the slugs of organisations that would have no owner once these memberships are gone."""
+    leaving_owners = dict(
+        leaving.filter(role=Role.OWNER.value)
+        .order_by()
+        .values_list("organization_id")
+        .annotate(count=Count("pk", distinct=True))
+    )
+    if not leaving_owners:
+        return []
+    all_owners = dict(
+        Membership.objects.filter(role=Role.OWNER.value, organization_id__in=leaving_owners)
+        .order_by()
+        .values_list("organization_id")
+        .annotate(count=Count("pk"))
+    )
+    emptied = [pk for pk, count in leaving_owners.items() if all_owners.get(pk) == count]
+    return list(Organization.objects.filter(pk__in=emptied).order_by("slug").values_list("slug", flat=True))

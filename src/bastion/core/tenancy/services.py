@@ -13,7 +13,7 @@ from django.utils import timezone
 from bastion.contracts.principal import Role
 from bastion.core.accounts.models import User
 from bastion.core.audit import services as audit
-from bastion.core.tenancy.exceptions import TenancyConflict
+from bastion.core.tenancy.exceptions import LastOwnerRequired, TenancyConflict
 from bastion.core.tenancy.models import ApiToken, Membership, Organization
 
 TOKEN_PREFIX = "bst_"  # noqa: S105 - a marker, not a secret
@@ -64,12 +64,34 @@ def delete_organization(*, organization: Organization, actor: User | None = None
     organization.delete()
 
 
+def _keep_an_owner(*, organization: Organization, leaving: Membership) -> None:
+    """Refuse a change that takes away the organisation's last owner.
+
+    The organisation's owner rows stay locked until the transaction ends, so two owners
+    demoting each other at the same moment cannot both succeed.
+    """
+    owners = list(
+        Membership.objects.select_for_update(of=("self",))
+        .filter(organization=organization, role=Role.OWNER.value)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if owners == [leaving.pk]:
+        raise LastOwnerRequired(organization.slug)
+
+
 @transaction.atomic
 def set_membership(
     *, organization: Organization, user: User, role: Role, actor: User | None = None
 ) -> Membership:
-    """Give a user a role in an organisation, replacing any role they had there."""
+    """Give a user a role in an organisation, replacing any role they had there.
+
+    Raises ``LastOwnerRequired`` when that would demote the organisation's only owner.
+    """
     membership = Membership.objects.filter(organization=organization, user=user).first()
+    if membership is not None and role != Role.OWNER:
+        _keep_an_owner(organization=organization, leaving=membership)
+        membership.refresh_from_db(fields=["role"])
     if membership is None:
         membership = Membership.objects.create(organization=organization, user=user, role=role.value)
         audit.record_creation(actor=actor, organization=organization, instance=membership)
@@ -83,7 +105,11 @@ def set_membership(
 
 @transaction.atomic
 def remove_membership(*, membership: Membership, actor: User | None = None) -> None:
-    """Take a user out of an organisation; their tokens for it stop working at once."""
+    """Take a user out of an organisation; their tokens for it stop working at once.
+
+    Raises ``LastOwnerRequired`` when the member is the organisation's only owner.
+    """
+    _keep_an_owner(organization=membership.organization, leaving=membership)
     audit.record_deletion(actor=actor, organization=membership.organization, instance=membership)
     membership.delete()
 

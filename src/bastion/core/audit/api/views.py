@@ -8,6 +8,7 @@ from rest_framework import viewsets
 
 from bastion.contracts.principal import Role
 from bastion.core.api.base import principal_of
+from bastion.core.api.filters import UtcDateTimeFilter
 from bastion.core.api.permissions import RolePolicy
 from bastion.core.audit.api.serializers import AuditEventSerializer
 from bastion.core.audit.models import AuditAction, AuditEvent
@@ -16,8 +17,8 @@ from bastion.core.audit.models import AuditAction, AuditEvent
 class AuditEventFilter(django_filters.FilterSet):
     organization = django_filters.CharFilter(field_name="organization_slug")
     action = django_filters.MultipleChoiceFilter(choices=AuditAction.choices)
-    after = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    before = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    after = UtcDateTimeFilter(field_name="at", lookup_expr="gte")
+    before = UtcDateTimeFilter(field_name="at", lookup_expr="lt")
 
     class Meta:
         model = AuditEvent

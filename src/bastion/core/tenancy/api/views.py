@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,7 +28,7 @@ from bastion.core.tenancy.api.serializers import (
     OrganizationSerializer,
     PrincipalSerializer,
 )
-from bastion.core.tenancy.exceptions import TenancyConflict
+from bastion.core.tenancy.exceptions import LastOwnerRequired, TenancyConflict
 from bastion.core.tenancy.models import Membership, Organization
 
 
@@ -125,6 +125,23 @@ class OrganizationViewSet(TenantViewSet):
         return Response(SlaPolicySerializer(saved).data)
 
 
+class LastOwnerConflict(exceptions.APIException):
+    """409: the change would leave an organisation without an owner."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = LastOwnerRequired.public_message
+    default_code = "last_owner"
+
+
+LAST_OWNER_RESPONSE = OpenApiResponse(
+    description="the organisation's only owner cannot be demoted or removed"
+)
+
+
+@extend_schema_view(
+    partial_update=extend_schema(responses={200: MembershipSerializer, 409: LAST_OWNER_RESPONSE}),
+    destroy=extend_schema(responses={204: None, 409: LAST_OWNER_RESPONSE}),
+)
 class MembershipViewSet(TenantViewSet):
     """Memberships: admins and owners manage them; only owners grant or change the owner role."""
 
@@ -179,13 +196,19 @@ class MembershipViewSet(TenantViewSet):
             raise serializers.ValidationError({"role": "Only the role of a membership can change."})
         role = data.get("role", membership.role)
         self._check_owner_rule(self.principal(), membership.organization_id, role, membership.role)
-        serializer.instance = services.set_membership(
-            organization=membership.organization,
-            user=membership.user,
-            role=Role(role),
-            actor=self.actor(),
-        )
+        try:
+            serializer.instance = services.set_membership(
+                organization=membership.organization,
+                user=membership.user,
+                role=Role(role),
+                actor=self.actor(),
+            )
+        except LastOwnerRequired as error:
+            raise LastOwnerConflict(str(error)) from error
 
     def perform_destroy(self, instance: Membership) -> None:
         self._check_owner_rule(self.principal(), instance.organization_id, instance.role)
-        services.remove_membership(membership=instance, actor=self.actor())
+        try:
+            services.remove_membership(membership=instance, actor=self.actor())
+        except LastOwnerRequired as error:
+            raise LastOwnerConflict(str(error)) from error

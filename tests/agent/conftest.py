@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -23,6 +26,15 @@ def _fresh_limits_and_provider() -> Iterator[None]:
     get_provider.cache_clear()
     yield
     get_provider.cache_clear()
+
+
+@pytest.fixture
+def drop_box() -> Iterator[Path]:
+    """A directory anyone may write to (``nobody`` too): code that ran would leave its mark here."""
+    directory = Path(tempfile.mkdtemp(prefix="bastion-drop-box-"))
+    directory.chmod(0o1777)
+    yield directory
+    shutil.rmtree(directory)
 
 
 @pytest.fixture

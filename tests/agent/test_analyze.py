@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from bastion.agent.analysis import scoring
+from bastion.agent.engines.base import workspace
 from bastion.agent.engines.runner import run_limited
 from bastion.contracts.analysis import Confidence, EngineRun, Source, Vulnerability
 from bastion.contracts.finding import Severity
@@ -142,16 +142,17 @@ def test_an_engine_over_its_time_limit_is_reported_not_waited_for(
     )
 
 
-def test_an_engine_is_held_to_its_memory_limit(tmp_path: Path) -> None:
-    completed = asyncio.run(
-        run_limited(
-            [sys.executable, "-c", "blob = bytearray(400 * 1024 * 1024)"],
-            name="probe",
-            cwd=tmp_path,
-            time_limit=20,
-            memory_mb=200,
+def test_an_engine_is_held_to_its_memory_limit() -> None:
+    with workspace("x = 1\n", language="python") as created:
+        completed = asyncio.run(
+            run_limited(
+                [sys.executable, "-I", "-c", "blob = bytearray(400 * 1024 * 1024)"],
+                name="probe",
+                workspace=created,
+                time_limit=20,
+                memory_mb=200,
+            )
         )
-    )
     assert completed.returncode == 1
     assert completed.stderr.strip().endswith(b"MemoryError")
 

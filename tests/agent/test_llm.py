@@ -428,6 +428,51 @@ def test_an_instruction_planted_in_analysed_code_removes_nothing_and_sets_no_sco
     assert start < prompt.index("AI REVIEWER") < end
 
 
+LEAKED = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8vT3nKw2"
+
+
+async def _repeats_the_secret(request: Request, received: list[dict[str, Any]]) -> Response:
+    """A model that quotes the secret it read in the code everywhere it can."""
+    answer = {
+        "explanation": f"The key {LEAKED} is written on line 3; rotate {LEAKED}.",
+        "additional": [
+            {"title": f"AWS secret key {LEAKED}", "cwe": "CWE-798", "line": 3, "severity": "high",
+             "message": f"The secret '{LEAKED}' is in the code.", "fix": f"Revoke {LEAKED}."},
+        ],
+        "false_positives": [{"rule_id": "bandit.B105", "line": 3, "reason": f"{LEAKED} is a test value"}],
+    }  # fmt: skip
+    return _sse([chunk({"content": orjson.dumps(answer).decode()}, finish="stop"), "data: [DONE]"])
+
+
+def test_item_8_the_models_review_never_repeats_a_secret(
+    openai: Callable[[str], None], gateway_client: Any, tenants: dict[str, Any]
+) -> None:
+    code = f'import boto3\n\nsecret_access_key = "{LEAKED}"\n'
+    app, _ = _stand_in(_repeats_the_secret)
+    with serve(app) as base_url:
+        openai(f"{base_url}/v1")
+        # when
+        response = gateway_client.post(
+            "/agent/v1/analyze", json={"code": code}, headers={"Authorization": f"Token {tenants['key']}"}
+        )
+    # then
+    assert response.status_code == 200
+    assert LEAKED not in response.text
+    reviewed = response.json()
+    assert reviewed["explanation"] == "The key [redacted] is written on line 3; rotate [redacted]."
+    assert [
+        (v["source"], v["rule_id"], v["title"], v["message"], v["fix"], v["model_note"])
+        for v in reviewed["vulnerabilities"]
+        if v["source"] in ("model", "bandit")
+    ] == [
+        ("bandit", "bandit.B105", "Hardcoded password string", "Possible hardcoded password: '[redacted]'",
+         "Read credentials from the environment or a secret manager; rotate the exposed one.",
+         "[redacted] is a test value"),
+        ("model", "model.review", "AWS secret key [redacted]", "The secret '[redacted]' is in the code.",
+         "Revoke [redacted].", None),
+    ]  # fmt: skip
+
+
 def _until_first_text(websocket: Any) -> list[dict[str, Any]]:
     events = [websocket.receive_json()]
     while events[-1]["type"] != "text":

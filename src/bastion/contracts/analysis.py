@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from bastion.contracts.finding import Severity
+from bastion.contracts.text import NulFree
 
 # 512 KiB of source: far more than a reviewer pastes, small enough to scan within the time limit.
 MAX_CODE_BYTES = 512 * 1024
@@ -38,7 +39,7 @@ class AnalyzeRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(min_length=1, max_length=MAX_CODE_BYTES)
+    code: NulFree = Field(min_length=1, max_length=MAX_CODE_BYTES)
     language: Language = "python"
     scan_type: ScanType = "security"
     filename: str | None = Field(default=None, max_length=255, pattern=r"^[^/\\\x00]+$")

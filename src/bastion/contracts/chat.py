@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from typing import Any, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from bastion.contracts.text import NulFree
 
 MAX_MESSAGE = 8_000
 
@@ -14,8 +17,8 @@ class ChatRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    message: str = Field(min_length=1, max_length=MAX_MESSAGE)
-    conversation_id: str | None = None
+    message: NulFree = Field(min_length=1, max_length=MAX_MESSAGE)
+    conversation_id: UUID | None = None
     organization: int | None = Field(default=None, description="needed when you belong to several")
 
 

@@ -4,6 +4,9 @@ The model answers in JSON; what it says is data, never a command: it can add fin
 (``source: "model"``, low confidence) and flag engine results as likely false positives,
 but it cannot remove a result or set the risk score. An answer that is not the expected
 JSON (a small model often writes prose) is kept as the explanation only.
+
+The model reads the code, secrets included: everything it writes back is redacted with the
+string literals of the lines the engines reported as hard-coded credentials.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from bastion.agent import prompts
+from bastion.agent import prompts, redaction
 from bastion.agent.exceptions import ProviderError
 from bastion.agent.llm.base import Message, Provider, TextDelta
 from bastion.config import get_settings
@@ -63,21 +66,34 @@ async def review(
                     parts.append(event.text)
     except ProviderError as error:
         return vulnerabilities, f"The model's review failed: {error}", provider.model
+    secrets = redaction.secret_values(request.code, vulnerabilities)
     answer = "".join(parts).strip()
     parsed = _parse(answer)
     if parsed is None:
-        return vulnerabilities, answer[:4000] or None, provider.model
+        return vulnerabilities, redaction.redact(answer, secrets)[:4000] or None, provider.model
     line_count = request.code.count("\n") + 1
     flagged = _flags(parsed.get("false_positives"))
     reviewed = [
-        v.model_copy(update={"likely_false_positive": True, "model_note": flagged[(v.rule_id, v.line_start)]})
+        v.model_copy(
+            update={
+                "likely_false_positive": True,
+                "model_note": redaction.redact(flagged[(v.rule_id, v.line_start)], secrets),
+            }
+        )
         if (v.rule_id, v.line_start) in flagged
         else v
         for v in vulnerabilities
     ]
-    additions = _additions(parsed.get("additional"), line_count)
+    additions = [
+        redaction.redact_vulnerability(added, secrets)
+        for added in _additions(parsed.get("additional"), line_count)
+    ]
     explanation = parsed.get("explanation")
-    return reviewed + additions, str(explanation)[:4000] if explanation else None, provider.model
+    return (
+        reviewed + additions,
+        redaction.redact(str(explanation), secrets)[:4000] if explanation else None,
+        provider.model,
+    )
 
 
 def _parse(answer: str) -> dict[str, Any] | None:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import tempfile
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from types import ModuleType
 
 from bastion.agent.analysis import scoring
 from bastion.agent.engines import bandit, secrets, semgrep
-from bastion.agent.engines.base import Workspace, file_name_for
+from bastion.agent.engines.base import Workspace, workspace
 from bastion.agent.exceptions import AgentError
 from bastion.config import get_settings
 from bastion.contracts.analysis import AnalyzeRequest, AnalyzeResponse, EngineRun, Source, Vulnerability
@@ -48,14 +46,10 @@ async def analyze(request: AnalyzeRequest, *, review: Review | None = None) -> A
 async def _analyze(request: AnalyzeRequest, *, review: Review | None) -> AnalyzeResponse:
     settings = get_settings()
     engines = [engine for engine in ENGINES[request.scan_type] if request.language in engine.LANGUAGES]
-    with tempfile.TemporaryDirectory(prefix="bastion-analyze-") as directory:
-        workspace = Workspace(
-            Path(directory), file_name_for(request.language, request.filename), request.language
-        )
-        workspace.path.write_text(request.code, encoding="utf-8")
+    with workspace(request.code, language=request.language, filename=request.filename) as created:
         outcomes = await asyncio.gather(
             *(
-                _timed(engine, workspace, settings.analysis_timeout_seconds, settings.analysis_memory_mb)
+                _timed(engine, created, settings.analysis_timeout_seconds, settings.analysis_memory_mb)
                 for engine in engines
             )
         )

@@ -76,9 +76,9 @@ def _prepare(principal: Principal, request: ChatRequest, provider: Provider | No
     from bastion.core.assistant.choices import MessageRole
     from bastion.core.engagements.models import Engagement
 
-    if request.conversation_id:
+    if request.conversation_id is not None:
         conversation = selectors.conversation_for(
-            principal=principal, conversation_id=request.conversation_id
+            principal=principal, conversation_id=str(request.conversation_id)
         )
         if conversation is None:
             raise ChatRefused(f"no conversation {request.conversation_id}")

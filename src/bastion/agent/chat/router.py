@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import aclosing
+from typing import Annotated, Any
 
 import anyio
 import orjson
-from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect, status
+from fastapi import APIRouter, Depends, HTTPException, Path, WebSocket, WebSocketDisconnect, status
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 
@@ -29,6 +31,31 @@ router = APIRouter(prefix="/v1", tags=["chat"])
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 WS_UNAUTHENTICATED = 4401
 WS_RATE_LIMITED = 4429
+
+
+def _uuid_or_404(value: str, kind: str) -> uuid.UUID:
+    """A malformed id names nothing: 404, as an unknown one does."""
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no {kind} {value[:64]}") from None
+
+
+def _conversation_id(
+    conversation_id: Annotated[str, Path(json_schema_extra={"format": "uuid"})],
+) -> uuid.UUID:
+    return _uuid_or_404(conversation_id, "conversation")
+
+
+def _proposal_id(proposal_id: Annotated[str, Path(json_schema_extra={"format": "uuid"})]) -> uuid.UUID:
+    return _uuid_or_404(proposal_id, "proposal")
+
+
+ConversationId = Annotated[uuid.UUID, Depends(_conversation_id)]
+ProposalId = Annotated[uuid.UUID, Depends(_proposal_id)]
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "no such conversation or proposal of the caller's (or a malformed id)"}
+}
 
 
 def sse(event: ChatEvent) -> bytes:
@@ -140,8 +167,8 @@ async def conversations(principal: CurrentPrincipal) -> list[ConversationSummary
     return await service.list_conversations(principal)
 
 
-@router.get("/conversations/{conversation_id}", response_model=ConversationDetail)
-async def conversation(principal: CurrentPrincipal, conversation_id: str) -> ConversationDetail:
+@router.get("/conversations/{conversation_id}", response_model=ConversationDetail, responses=NOT_FOUND)
+async def conversation(principal: CurrentPrincipal, conversation_id: ConversationId) -> ConversationDetail:
     """Return one of the caller's conversations with its messages."""
     found = await service.get_conversation(principal, conversation_id)
     if found is None:
@@ -149,13 +176,13 @@ async def conversation(principal: CurrentPrincipal, conversation_id: str) -> Con
     return found
 
 
-@router.post("/proposals/{proposal_id}/confirm", response_model=ProposalOutcome)
-async def confirm_proposal(principal: CurrentPrincipal, proposal_id: str) -> ProposalOutcome:
+@router.post("/proposals/{proposal_id}/confirm", response_model=ProposalOutcome, responses=NOT_FOUND)
+async def confirm_proposal(principal: CurrentPrincipal, proposal_id: ProposalId) -> ProposalOutcome:
     """Apply a change the assistant proposed, with the caller's own permissions."""
     return await service.decide(principal, proposal_id, confirm=True)
 
 
-@router.post("/proposals/{proposal_id}/reject", response_model=ProposalOutcome)
-async def reject_proposal(principal: CurrentPrincipal, proposal_id: str) -> ProposalOutcome:
+@router.post("/proposals/{proposal_id}/reject", response_model=ProposalOutcome, responses=NOT_FOUND)
+async def reject_proposal(principal: CurrentPrincipal, proposal_id: ProposalId) -> ProposalOutcome:
     """Decline a change the assistant proposed."""
     return await service.decide(principal, proposal_id, confirm=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import urlsplit
 
 import orjson
@@ -126,10 +127,10 @@ async def list_conversations(principal: Principal) -> list[ConversationSummary]:
     return await run_orm(_list, principal)
 
 
-def _get(principal: Principal, conversation_id: str) -> ConversationDetail | None:
+def _get(principal: Principal, conversation_id: uuid.UUID) -> ConversationDetail | None:
     from bastion.core.assistant import selectors
 
-    found = selectors.conversation_for(principal=principal, conversation_id=conversation_id)
+    found = selectors.conversation_for(principal=principal, conversation_id=str(conversation_id))
     if found is None:
         return None
     return ConversationDetail(
@@ -155,17 +156,17 @@ def _get(principal: Principal, conversation_id: str) -> ConversationDetail | Non
     )
 
 
-async def get_conversation(principal: Principal, conversation_id: str) -> ConversationDetail | None:
+async def get_conversation(principal: Principal, conversation_id: uuid.UUID) -> ConversationDetail | None:
     """Return one of the caller's conversations with its messages."""
     return await run_orm(_get, principal, conversation_id)
 
 
-def _decide(principal: Principal, proposal_id: str, confirm: bool) -> ProposalOutcome:
+def _decide(principal: Principal, proposal_id: uuid.UUID, confirm: bool) -> ProposalOutcome:
     from bastion.core.accounts.models import User
     from bastion.core.assistant import selectors, services
     from bastion.core.assistant.exceptions import ProposalRefused
 
-    proposal = selectors.proposal_for(principal=principal, proposal_id=proposal_id)
+    proposal = selectors.proposal_for(principal=principal, proposal_id=str(proposal_id))
     if proposal is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no proposal {proposal_id}")
     try:
@@ -182,6 +183,6 @@ def _decide(principal: Principal, proposal_id: str, confirm: bool) -> ProposalOu
     return ProposalOutcome(proposal_id=str(proposal.pk), state=proposal.state, changed=changed)
 
 
-async def decide(principal: Principal, proposal_id: str, *, confirm: bool) -> ProposalOutcome:
+async def decide(principal: Principal, proposal_id: uuid.UUID, *, confirm: bool) -> ProposalOutcome:
     """Confirm or reject one of the caller's pending proposals."""
     return await run_orm(_decide, principal, proposal_id, confirm)

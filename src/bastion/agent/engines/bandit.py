@@ -1,4 +1,4 @@
-"""Bandit: Python's security linter, run as ``python -m bandit -f json`` on the file."""
+"""Bandit: Python's security linter, run as ``python -I -m bandit -f json`` on the file."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bastion.agent.engines.base import Workspace
 from bastion.agent.engines.runner import run_limited
 from bastion.agent.exceptions import EngineFailed
 from bastion.agent.knowledge.cwe import GENERIC_FIX, weakness
+from bastion.agent.redaction import redact
 from bastion.contracts.analysis import Confidence, Source, Vulnerability
 from bastion.contracts.finding import Severity
 
@@ -29,6 +30,7 @@ async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> li
     completed = await run_limited(
         [
             sys.executable,
+            "-I",
             "-m",
             "bandit",
             "--format",
@@ -36,10 +38,10 @@ async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> li
             "--quiet",
             "--skip",
             ",".join(SKIPPED_TESTS),
-            workspace.file_name,
+            str(workspace.path),
         ],
         name=NAME,
-        cwd=workspace.directory,
+        workspace=workspace,
         time_limit=time_limit,
         memory_mb=memory_mb,
     )
@@ -52,7 +54,7 @@ async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> li
         raise EngineFailed("bandit wrote no JSON report") from error
     if report.get("errors"):
         reason = report["errors"][0].get("reason", "unknown error")
-        raise EngineFailed(f"bandit could not analyse the code: {reason}")
+        raise EngineFailed(f"bandit could not analyse the code: {redact(str(reason))}")
     return [_vulnerability(result) for result in report.get("results", [])]
 
 
@@ -61,7 +63,8 @@ def _vulnerability(result: dict[str, Any]) -> Vulnerability:
     entry = weakness(cwe_id)
     lines = result.get("line_range") or [result["line_number"]]
     test_name = str(result.get("test_name", result["test_id"]))
-    text = str(result.get("issue_text", ""))
+    # "Possible hardcoded password: '<the password>'": the value goes here, before anything else.
+    text = redact(str(result.get("issue_text", "")))
     # The "blacklist" tests all share one name: their message says what was called.
     title = text.split(",")[0].split(".")[0][:80] if test_name == "blacklist" else test_name.replace("_", " ")
     return Vulnerability(

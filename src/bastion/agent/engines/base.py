@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bastion.agent.engines.sandbox import sandbox_identity
 from bastion.contracts.analysis import Language
 
 # The first suffix is the default; the others are kept when the caller's file name has them.
@@ -21,16 +26,31 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]")
 
 @dataclass(frozen=True)
 class Workspace:
-    """A temporary directory holding the one file under analysis."""
+    """A temporary directory for one analysis: ``code/`` holds the file, ``home/`` is the engines'.
+
+    An engine's working directory (and ``HOME``) is ``home/``; the submitted file is passed by
+    its absolute path. ``code/`` is never a working directory and never on any search path:
+    a file named like a module an engine imports (``json.py``) is only ever read as data.
+    """
 
     directory: Path
     file_name: str
     language: Language
 
     @property
+    def code(self) -> Path:
+        """Return the directory holding the analysed file, and nothing else."""
+        return self.directory / "code"
+
+    @property
+    def home(self) -> Path:
+        """Return the engines' working and home directory (writable by them)."""
+        return self.directory / "home"
+
+    @property
     def path(self) -> Path:
         """Return the analysed file's path."""
-        return self.directory / self.file_name
+        return self.code / self.file_name
 
 
 def file_name_for(language: Language, filename: str | None) -> str:
@@ -40,3 +60,33 @@ def file_name_for(language: Language, filename: str | None) -> str:
         cleaned = SAFE_NAME.sub("_", filename)[:100].lstrip(".") or "snippet"
         return cleaned if cleaned.endswith(extensions) else cleaned + extensions[0]
     return "snippet" + extensions[0]
+
+
+@contextmanager
+def workspace(code: str, *, language: Language, filename: str | None = None) -> Iterator[Workspace]:
+    """Write the code into a fresh workspace, readable by the engines' user only; remove it afterwards.
+
+    When the service runs as root the engines run as ``nobody`` (see ``sandbox``): the file is
+    then readable through ``nobody``'s group and ``home/`` is ``nobody``'s; no other user reads
+    the code.
+    """
+    with tempfile.TemporaryDirectory(prefix="bastion-analyze-") as directory:
+        created = Workspace(Path(directory), file_name_for(language, filename), language)
+        prepare(created, code.encode("utf-8"))
+        yield created
+
+
+def prepare(workspace: Workspace, code: bytes) -> None:
+    """Create ``code/`` with the file and ``home/`` in the workspace, owned for the engines' user."""
+    workspace.code.mkdir(mode=0o700)
+    workspace.home.mkdir(mode=0o700)
+    descriptor = os.open(workspace.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(code)
+    if os.geteuid() == 0:
+        uid, gid = sandbox_identity()
+        for path, mode in ((workspace.path, 0o640), (workspace.code, 0o750)):
+            os.chown(path, 0, gid)
+            path.chmod(mode)
+        os.chown(workspace.home, uid, gid)
+        workspace.directory.chmod(0o711)  # entered, never listed

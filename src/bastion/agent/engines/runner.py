@@ -1,4 +1,4 @@
-"""Start an engine as a subprocess with limits; kill its whole process group on timeout."""
+"""Start an engine through the sandbox launcher; kill its whole process group on timeout."""
 
 from __future__ import annotations
 
@@ -8,13 +8,22 @@ import math
 import os
 import signal
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bastion.agent.engines import sandbox
+from bastion.agent.engines.base import Workspace
 from bastion.agent.exceptions import EngineFailed
+from bastion.agent.redaction import redact
+from bastion.config import get_settings
 
-# Engines see only what they need: no credentials of the service leak into them.
-PASSED_ENVIRONMENT = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
+# Run as a script with -I -S (not with -m, which needs site-packages, hence .pth files, on the
+# path): see the launcher's docstring.
+LAUNCHER = Path(sandbox.__file__).resolve()
+# Engines get this environment and what their module adds, nothing of the service's own
+# (no BASTION_*, keys, tokens, proxies or PYTHON* variables).
+ENVIRONMENT = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
 
 
 @dataclass(frozen=True)
@@ -26,30 +35,62 @@ class Completed:
     stderr: bytes
 
 
+def launcher_command(
+    argv: list[str], *, memory_mb: int, cpu_seconds: int, expose: Iterable[Path], hide: Iterable[Path]
+) -> list[str]:
+    """Return the launcher's command line that runs ``argv`` under the limits (see ``sandbox``)."""
+    options: list[str] = []
+    for flag, directories in (("--expose", expose), ("--hide", hide)):
+        for directory in dict.fromkeys(str(Path(d).absolute()) for d in directories):
+            options += [flag, directory]
+    return [
+        sys.executable,
+        "-I",
+        "-S",
+        str(LAUNCHER),
+        str(memory_mb),
+        str(cpu_seconds),
+        *options,
+        "--",
+        *argv,
+    ]
+
+
+def installation(program: str) -> list[Path]:
+    """Return the directories a program is installed in: its ``bin``'s parent, before and after symlinks.
+
+    For ``.venv/bin/python`` that is the virtual environment and the Python it was made from.
+    """
+    path = Path(program)
+    return [path.parent.parent, Path(os.path.realpath(path)).parent.parent] if path.is_absolute() else []
+
+
 async def run_limited(
     argv: list[str],
     *,
     name: str,
-    cwd: Path,
+    workspace: Workspace,
     time_limit: float,
     memory_mb: int,
-    environment: dict[str, str] | None = None,
+    environment: Mapping[str, str] | None = None,
+    expose: Iterable[Path] = (),
 ) -> Completed:
-    """Run ``argv`` in ``cwd`` within ``time_limit`` seconds and ``memory_mb`` of address space (0: none)."""
-    env = {name: os.environ[name] for name in PASSED_ENVIRONMENT if name in os.environ}
-    env.update(environment or {})
-    launcher = [
-        sys.executable,
-        "-m",
-        "bastion.agent.engines.sandbox",
-        str(memory_mb),
-        str(math.ceil(time_limit)),
-    ]
+    """Run ``argv`` in the workspace's home within ``time_limit`` seconds and ``memory_mb`` of address space.
+
+    ``memory_mb`` 0 sets no address-space limit. ``expose`` names directories the engine reads
+    besides the workspace and its own installation; Bastion's state directory is hidden from it.
+    """
+    command = launcher_command(
+        argv,
+        memory_mb=memory_mb,
+        cpu_seconds=math.ceil(time_limit),
+        expose=[workspace.directory, *installation(argv[0]), *expose],
+        hide=[get_settings().resolved_var_dir],
+    )
+    env = {**ENVIRONMENT, **(environment or {}), "HOME": str(workspace.home), "TMPDIR": str(workspace.home)}
     process = await asyncio.create_subprocess_exec(
-        *launcher,
-        "--",
-        *argv,
-        cwd=cwd,
+        *command,
+        cwd=workspace.home,
         env=env,
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
@@ -65,6 +106,9 @@ async def run_limited(
         if isinstance(error, asyncio.CancelledError):
             raise
         raise EngineFailed(f"{name} took longer than {time_limit:g} s") from error
+    if process.returncode == sandbox.EXIT_REFUSED and stderr.startswith(b"sandbox: "):
+        reason = stderr.decode("utf-8", "replace").splitlines()[0].removeprefix("sandbox: ")
+        raise EngineFailed(f"{name} was not started: {redact(reason)}")
     return Completed(process.returncode or 0, stdout, stderr)
 
 

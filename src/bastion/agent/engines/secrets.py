@@ -1,4 +1,9 @@
-"""detect-secrets: committed credentials. The secret itself never leaves this module."""
+"""detect-secrets: committed credentials. The secret itself never leaves this module.
+
+Started as ``python -I -m detect_secrets -C CODE_DIR scan FILE``: ``-C`` makes the code
+directory the scan's root (a file outside the root is skipped) without it being the working
+directory.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from bastion.agent.engines.base import Workspace
 from bastion.agent.engines.runner import run_limited
 from bastion.agent.exceptions import EngineFailed
 from bastion.agent.knowledge.cwe import CATALOGUE
+from bastion.agent.redaction import redact
 from bastion.contracts.analysis import Confidence, Source, Vulnerability
 from bastion.contracts.finding import Severity
 
@@ -23,12 +29,15 @@ PRECISE = frozenset({"AWS Access Key", "Private Key", "GitHub Token", "Slack Tok
 async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> list[Vulnerability]:
     """Run detect-secrets on the workspace's file; report where and what kind, never the value."""
     completed = await run_limited(
-        [sys.executable, "-m", "detect_secrets", "scan", workspace.file_name],
+        [
+            sys.executable, "-I", "-m", "detect_secrets", "-C", str(workspace.code), "--cores", "1",
+            "scan", str(workspace.path),
+        ],
         name=NAME,
-        cwd=workspace.directory,
+        workspace=workspace,
         time_limit=time_limit,
         memory_mb=memory_mb,
-    )
+    )  # fmt: skip
     if completed.returncode != 0:
         raise EngineFailed(f"detect-secrets failed (exit {completed.returncode})")
     try:
@@ -43,7 +52,7 @@ async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> li
 
 def _vulnerability(result: dict[str, Any]) -> Vulnerability:
     # Only the kind and the line are read: hashed_secret and the value are dropped here.
-    kind = str(result.get("type", "Secret"))
+    kind = redact(str(result.get("type", "Secret")))
     line = int(result.get("line_number", 1))
     slug = kind.lower().replace(" ", "-")
     is_precise = kind in PRECISE

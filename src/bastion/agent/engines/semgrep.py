@@ -2,20 +2,23 @@
 
 Semgrep runs offline: metrics and the version check are off (without that it waits on a DNS
 lookup of its home site), and it is started through its native CLI (``--experimental``),
-which answers in a fraction of a second where the Python wrapper takes several.
+which answers in a fraction of a second where the Python wrapper takes several. Its entry
+point is a Python console script: it runs under its own interpreter with ``-I``.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from bastion.agent.engines.base import Workspace
-from bastion.agent.engines.runner import run_limited
+from bastion.agent.engines.runner import installation, run_limited
 from bastion.agent.exceptions import EngineFailed
 from bastion.agent.knowledge.cwe import GENERIC_FIX
+from bastion.agent.redaction import redact
 from bastion.config import get_settings
 from bastion.contracts.analysis import Confidence, Language, Source, Vulnerability
 from bastion.contracts.finding import Severity
@@ -32,7 +35,7 @@ RULE_DIRECTORIES: dict[str, str] = {
 }
 SEVERITIES = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW}
 CONFIDENCES = {"HIGH": Confidence.HIGH, "MEDIUM": Confidence.MEDIUM, "LOW": Confidence.LOW}
-OFFLINE = {"SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
+OFFLINE = {"SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off", "NO_COLOR": "1"}
 
 
 def rules_for(language: Language) -> Path:
@@ -40,23 +43,40 @@ def rules_for(language: Language) -> Path:
     return RULES / RULE_DIRECTORIES[language]
 
 
+def command(binary: Path) -> list[str]:
+    """Return how to start Semgrep: a Python script under its interpreter in isolated mode.
+
+    ``binary`` is usually the ``semgrep`` console script of its virtual environment; any other
+    program (a native build, a wrapper through ``env``) is started as it is.
+    """
+    with binary.open("rb") as handle:
+        first_line = handle.readline(512)
+    words = first_line[2:].split() if first_line.startswith(b"#!") else []
+    interpreter = Path(os.fsdecode(words[0])) if words else None
+    if interpreter is not None and interpreter.is_absolute() and interpreter.name.startswith("python"):
+        return [str(interpreter), "-I", str(binary)]
+    return [str(binary)]
+
+
 async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> list[Vulnerability]:
     """Run Semgrep with the language's rules on the workspace's file and map its results."""
     binary = get_settings().resolved_semgrep_bin
     if not binary.exists():
         raise EngineFailed("semgrep is not installed (run `make install`)")
+    rules = rules_for(workspace.language)
     completed = await run_limited(
         [
-            str(binary), "--experimental", "--config", str(rules_for(workspace.language)),
+            *command(binary), "--experimental", "--config", str(rules),
             "--json", "--quiet", "--metrics=off", "--disable-version-check", "--no-git-ignore",
             "--timeout", str(max(1, int(time_limit) - 1)), "--max-memory", str(memory_mb),
-            workspace.file_name,
+            str(workspace.path),
         ],
         name=NAME,
-        cwd=workspace.directory,
+        workspace=workspace,
         time_limit=time_limit,
         memory_mb=0,  # the OCaml runtime reserves address space up front: Semgrep's own limit applies
-        environment={**OFFLINE, "HOME": str(workspace.directory)},
+        environment=OFFLINE,
+        expose=[rules, *installation(str(binary))],
     )  # fmt: skip
     try:
         report = orjson.loads(completed.stdout)
@@ -66,7 +86,7 @@ async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> li
         e for e in report.get("errors", []) if e.get("level") == "error" and "Syntax" not in e.get("type", "")
     ]
     if fatal and not report.get("results"):
-        raise EngineFailed(f"semgrep failed: {fatal[0].get('message', 'unknown error')[:200]}")
+        raise EngineFailed(f"semgrep failed: {redact(str(fatal[0].get('message', 'unknown error')))[:200]}")
     return [_vulnerability(result) for result in report.get("results", [])]
 
 
@@ -75,10 +95,11 @@ def _vulnerability(result: dict[str, Any]) -> Vulnerability:
     metadata = extra.get("metadata", {})
     cwes = metadata.get("cwe") or []
     cwe = str(cwes[0] if isinstance(cwes, list) and cwes else cwes).split(":", 1)[0] or None
-    message = " ".join(str(extra.get("message", "")).split())
+    # A rule's message may quote what it matched ($VALUE): redacted before anything else.
+    message = redact(" ".join(str(extra.get("message", "")).split()))
     return Vulnerability(
         rule_id=str(result["check_id"]),
-        title=str(metadata.get("title") or message[:80]),
+        title=redact(str(metadata.get("title") or message[:80])),
         severity=SEVERITIES.get(extra.get("severity", ""), Severity.MEDIUM),
         cwe=cwe,
         line_start=int(result["start"]["line"]),

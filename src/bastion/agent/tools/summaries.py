@@ -150,14 +150,13 @@ def last_import(context: ToolContext, arguments: LastImportArguments) -> ToolRes
             Q(asset__name__iexact=arguments.asset) | Q(asset__identifier__iexact=arguments.asset)
         )
     job = jobs.select_related("asset").order_by("-finished_at").first()
-    if job is None:
+    asset = job.asset if job else None  # only a failed import can lose its asset
+    if job is None or asset is None:
         raise ToolFailed("no completed import" + (f" for {arguments.asset}" if arguments.asset else ""))
     new = [
         finding_row(f)
         for f in organization_findings(context)
-        .filter(
-            asset_id=job.asset_id, last_import_id=job.pk, first_seen__gte=job.started_at or job.created_at
-        )
+        .filter(asset=asset, last_import_id=job.pk, first_seen__gte=job.started_at or job.created_at)
         .select_related("asset")
         .order_by("-severity_rank", "id")[:10]
     ]
@@ -167,14 +166,14 @@ def last_import(context: ToolContext, arguments: LastImportArguments) -> ToolRes
     finished = job.finished_at.isoformat() if job.finished_at else None
     data = {
         "import_id": str(job.pk),
-        "asset": job.asset.name,
+        "asset": asset.name,
         "tool": job.tool,
         "finished_at": finished,
         **counts,
         "new_findings": new,
     }
     text = (
-        f"The last import ({job.tool or job.format} on {job.asset.name}, {finished}): "
+        f"The last import ({job.tool or job.format} on {asset.name}, {finished}): "
         f"{counts['parsed']} parsed, "
         f"{counts['new']} new, {counts['updated']} updated, {counts['reopened']} reopened, "
         f"{counts['resolved']} resolved, {counts['unchanged']} unchanged."

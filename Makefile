@@ -12,7 +12,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/bastion
 # the build takes about 7 minutes on 2 cores instead of 15, and uv caches the wheel afterwards.
 LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 
-.PHONY: run test install install-dev llm lint typecheck migrations-check pytest pytest-postgres clean
+.PHONY: run test install install-dev llm lint typecheck migrations-check pytest pytest-postgres fuzz-api clean
 
 run: install
 	$(BIN)/bastion up
@@ -74,6 +74,11 @@ pytest-postgres:
 	elif [ $$status -eq 1 ]; then \
 		echo "PostgreSQL is not reachable: the core's tests on PostgreSQL were skipped"; \
 	else exit 1; fi
+
+# schemathesis on the three OpenAPI documents of a `bastion up` on PostgreSQL (about 3 minutes; docs/testing.md).
+# `pytest` runs it too, so `make test` does: this target runs it alone and prints its counts.
+fuzz-api: install-dev
+	BASTION_VAR_DIR=$(TEST_VAR) $(BIN)/pytest tests/fuzz
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var .mypy_cache .ruff_cache .pytest_cache

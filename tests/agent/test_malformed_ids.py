@@ -133,7 +133,9 @@ def test_item_10_a_chat_message_with_a_nul_character_is_invalid_and_nothing_is_s
     assert Conversation.objects.count() == 0
 
 
-def test_item_10_code_with_a_nul_character_is_invalid(gateway_client: TestClient, tenants: dict[str, Any]) -> None:
+def test_item_10_code_with_a_nul_character_is_invalid(
+    gateway_client: TestClient, tenants: dict[str, Any]
+) -> None:
     response = gateway_client.post(
         "/agent/v1/analyze",
         json={"code": "x = 1\x00\n", "asset": None},

@@ -21,6 +21,22 @@ from bastion.gateway import create_gateway  # noqa: E402
 from tests import services  # noqa: E402
 
 
+class SettingsPatch(pytest.MonkeyPatch):
+    """A monkeypatch whose environment changes take effect at once: settings are read again.
+
+    (An app built before the change, such as the gateway a client fixture made, reads the new
+    value the next time it asks for the settings.)
+    """
+
+    def setenv(self, name: str, value: str, prepend: str | None = None) -> None:
+        super().setenv(name, value, prepend)
+        get_settings.cache_clear()
+
+    def delenv(self, name: str, raising: bool = True) -> None:
+        super().delenv(name, raising)
+        get_settings.cache_clear()
+
+
 @pytest.fixture
 def gateway_client(transactional_db: None) -> Iterator[TestClient]:
     """A client of the one-port gateway (core, scanner and agent in this process)."""
@@ -29,11 +45,12 @@ def gateway_client(transactional_db: None) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
-    """Let a test change BASTION_* variables; settings are read again, then restored."""
+def fresh_settings() -> Iterator[pytest.MonkeyPatch]:
+    """Let a test change BASTION_* variables; settings are read again after each change, then restored."""
+    patch = SettingsPatch()
     get_settings.cache_clear()
-    yield monkeypatch
-    monkeypatch.undo()
+    yield patch
+    patch.undo()
     get_settings.cache_clear()
 
 

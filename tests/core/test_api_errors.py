@@ -68,9 +68,14 @@ def test_nul_in_a_body_field_is_a_400_naming_it_and_nothing_is_stored(
 
 
 @pytest.mark.parametrize(
-    "url", ["/api/v1/findings?tool=a%00b", "/api/v1/assets?search=%00", "/api/v1/audit-events?action=%00"]
+    ("url", "named"),
+    [
+        ("/api/v1/findings?tool=a%00b", "'tool'"),
+        ("/api/v1/assets?search=%00&ordering=name", "'search'"),
+        ("/api/v1/audit-events?action=%00&a%00=1", "'action', 'a\\x00'"),
+    ],
 )
-def test_nul_in_a_query_parameter_is_a_400(db: None, url: str) -> None:
+def test_nul_in_a_query_parameter_is_a_400(db: None, url: str, named: str) -> None:
     org = factories.organization()
     viewer = factories.member(org, Role.VIEWER)
     client = APIClient()
@@ -79,4 +84,4 @@ def test_nul_in_a_query_parameter_is_a_400(db: None, url: str) -> None:
     response = client.get(url)
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "query parameters must not contain NUL bytes"}
+    assert response.json() == {"detail": f"query parameters must not contain NUL bytes: {named}"}

@@ -34,10 +34,19 @@ celery_app.conf.beat_schedule = {
 }
 
 
+# The process that loaded the Celery app: the worker's main process, whose pool children fork from it.
+_LOADING_PID = os.getpid()
+
+
 @worker_process_init.connect
 def _limit_pool_process_memory(**_: Any) -> None:
-    """Cap each pool process's memory before it runs a task (BASTION_WORKER_MEMORY_MB)."""
-    limit_memory(get_settings().worker_memory_mb)
+    """Cap each pool process's memory before it runs a task (BASTION_WORKER_MEMORY_MB).
+
+    Only in a forked pool child: the solo pool sends this signal too, in the process that
+    started it (a test, an embedding program), whose own memory is not the worker's to cap.
+    """
+    if os.getpid() != _LOADING_PID:
+        limit_memory(get_settings().worker_memory_mb)
 
 
 @worker_ready.connect

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import unquote_to_bytes
+from urllib.parse import parse_qsl
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-NUL_IN_QUERY = "query parameters must not contain NUL bytes"
+NUL = "\x00"
 
 
 def refuse_nul_in_query(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
@@ -16,8 +16,15 @@ def refuse_nul_in_query(get_response: Callable[[HttpRequest], HttpResponse]) -> 
 
     def middleware(request: HttpRequest) -> HttpResponse:
         query = request.META.get("QUERY_STRING", "")
-        if query and b"\x00" in unquote_to_bytes(query.replace("+", " ")):
-            return JsonResponse({"detail": NUL_IN_QUERY}, status=400)
+        if "%00" in query or NUL in query:
+            pairs = parse_qsl(query, keep_blank_values=True, errors="replace")
+            named = list(dict.fromkeys(name for name, value in pairs if NUL in name or NUL in value))
+            if named:
+                shown = [name.replace(NUL, "\\x00")[:64] for name in named[:5]]
+                names = ", ".join(f"'{name}'" for name in shown)
+                return JsonResponse(
+                    {"detail": f"query parameters must not contain NUL bytes: {names}"}, status=400
+                )
         return get_response(request)
 
     return middleware

@@ -7,6 +7,7 @@ their role, is refused before any task is sent; and it is not in the public API 
 from __future__ import annotations
 
 import os
+import resource
 import socket
 from typing import Any
 
@@ -57,10 +58,13 @@ def test_item_14_worker_ping_answers_a_superuser(gateway_client: TestClient) -> 
     user.save(update_fields=["is_superuser"])
     key = factories.token_key(user, org)
     # when
+    memory_limit = resource.getrlimit(resource.RLIMIT_DATA)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
         response = gateway_client.post(PING, headers={"Authorization": f"Token {key}"})
     # then
     assert response.status_code == 200, response.text
+    # and the pool child's memory cap was not put on the process that ran the solo pool
+    assert resource.getrlimit(resource.RLIMIT_DATA) == memory_limit
     answer: dict[str, Any] = response.json()
     assert (answer["worker_pid"], answer["worker_hostname"]) == (os.getpid(), socket.gethostname())
 

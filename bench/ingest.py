@@ -69,7 +69,7 @@ def plain_copy_rate(report: Path) -> float:
 
     django.setup()
     from bastion.core.imports.commit import STAGED_COLUMNS, staged_row
-    from bastion.scanner.parsers import parse_report
+    from bastion.parsers import parse_report
 
     with report.open("rb") as stream:
         rows = [staged_row(n, finding) for n, finding in enumerate(parse_report(stream)[1])]

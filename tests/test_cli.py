@@ -20,7 +20,7 @@ from bastion.cli import app
 from bastion.core.accounts.models import User
 from bastion.core.tenancy.models import ApiToken, Membership, Organization
 from bastion.core.tenancy.services import digest_key
-from bastion.scanner.parsers import all_parsers
+from bastion.parsers import all_parsers
 
 runner = CliRunner()
 BIN = Path(sys.executable).parent

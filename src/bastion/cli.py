@@ -314,7 +314,7 @@ def parse(
     ] = None,
 ) -> None:
     """Print a report's normalized findings as JSON Lines, in report order."""
-    from bastion.scanner.parsers import ParserError, parse_report
+    from bastion.parsers import ParserError, parse_report
 
     out = sys.stdout.buffer
     try:
@@ -331,7 +331,7 @@ def parse(
 @app.command()
 def formats() -> None:
     """List the report formats Bastion reads: name, then description."""
-    from bastion.scanner.parsers import all_parsers
+    from bastion.parsers import all_parsers
 
     for parser in all_parsers().values():
         typer.echo(f"{parser.name}\t{parser.label}")

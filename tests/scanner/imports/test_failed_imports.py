@@ -15,8 +15,8 @@ from bastion.core.audit.models import AuditEvent
 from bastion.core.engagements.models import Engagement
 from bastion.core.findings.models import Finding
 from bastion.core.imports.models import ImportJob, WebhookDelivery, WebhookSecret
+from bastion.parsers import UnknownFormat, detect_format
 from bastion.scanner.imports.tasks import run_import
-from bastion.scanner.parsers import UnknownFormat, detect_format
 from bastion.scanner.webhooks.router import sign
 from tests.scanner.imports.conftest import SCANS
 

@@ -15,9 +15,9 @@ from fastapi.responses import JSONResponse
 
 from bastion.contracts.principal import Principal, Role
 from bastion.core.imports.exceptions import ImportRefused
+from bastion.parsers import all_parsers
 from bastion.scanner.imports import service, upload
 from bastion.scanner.imports.router import spool_dir, upload_limit
-from bastion.scanner.parsers import all_parsers
 from bastion.servicekit.auth import CurrentPrincipal
 from bastion.servicekit.orm import run_orm
 

@@ -244,7 +244,7 @@ class FormatInfo(BaseModel):
 @router.get("/formats", response_model=list[FormatInfo], tags=["formats"])
 async def formats(principal: CurrentPrincipal) -> list[FormatInfo]:
     """Every report format, by the name ``format`` takes."""
-    from bastion.scanner.parsers import all_parsers
+    from bastion.parsers import all_parsers
 
     return [
         FormatInfo(

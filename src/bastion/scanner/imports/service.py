@@ -30,8 +30,8 @@ from bastion.core.imports import services as import_services
 from bastion.core.imports.choices import ImportSource
 from bastion.core.imports.exceptions import ImportRefused
 from bastion.core.imports.models import ImportJob
+from bastion.parsers import ParserError, UnknownFormat, all_parsers, parse_report
 from bastion.scanner.imports.upload import Upload
-from bastion.scanner.parsers import ParserError, UnknownFormat, all_parsers, parse_report
 
 TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
 FALSE_WORDS = frozenset({"false", "0", "no", "off", ""})

@@ -23,7 +23,7 @@ from bastion.core.imports import services
 from bastion.core.imports.claims import Claim
 from bastion.core.imports.exceptions import ImportGivenUp
 from bastion.core.imports.models import ImportJob
-from bastion.scanner.parsers import ParserError, parse_report
+from bastion.parsers import ParserError, parse_report
 
 logger = logging.getLogger(__name__)
 OUT_OF_MEMORY = (

@@ -19,9 +19,9 @@ from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
 from bastion.core.imports.exceptions import ImportRefused
+from bastion.parsers import all_parsers
 from bastion.scanner.imports import service, upload
 from bastion.scanner.imports.router import _accepted, spool_dir, upload_limit
-from bastion.scanner.parsers import all_parsers
 from bastion.servicekit.orm import run_orm
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])

@@ -1,0 +1,553 @@
+"""Streaming JSON: one array's items, several parts of a document at once, JSON Lines.
+
+Part of :mod:`bastion.parsers.common`, which parsers import; its docstring
+gives the convention for positions.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import Any, BinaryIO, Literal, cast
+
+import ijson
+import orjson
+
+from bastion.parsers._streams import (
+    BOM,
+    EMPTY_REPORT,
+    MAX_DEPTH,
+    TOO_DEEP,
+    first_byte,
+    rewound,
+)
+from bastion.parsers.exceptions import MalformedReport
+
+_ABSENT = object()
+_OPEN = frozenset({"start_map", "start_array"})
+_CLOSE = frozenset({"end_map", "end_array"})
+_EXPECTED = {"object": ("dict",), "array": ("list",), "object or array": ("dict", "list")}
+# What the depth gauge keeps of a chunk: brackets, and quotes to tell strings apart.
+_ALL_BUT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_ALL_BUT_BRACKETS_AND_QUOTES = bytes(byte for byte in range(256) if byte not in b'[]{}"')
+_STEP = tuple(1 if byte in b"[{" else -1 if byte in b"]}" else 0 for byte in range(256))
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_STRING_REST = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)  # up to a string's closing quote
+GAUGE_CHUNK = 256 * 1024
+
+
+class DepthGauge:
+    """Follow how deep a JSON document nests, chunk by chunk; refuse it past MAX_DEPTH.
+
+    It counts the brackets outside strings with bytes methods, in about half the time
+    ijson takes to read the document (some 4% of a parser's time for a SARIF log), and
+    refuses a deep document from its first chunk. A chunk may end anywhere, inside a
+    string or an escape too.
+    """
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self._in_string = False
+        self._escaped = False  # the last chunk ended inside a string, on an escaping backslash
+
+    def feed(self, chunk: bytes) -> None:
+        """Take the document's next bytes; raise MalformedReport when they nest too deep."""
+        brackets = self._brackets(chunk)
+        opened = brackets.count(b"[") + brackets.count(b"{")
+        if self.depth + opened > MAX_DEPTH:
+            deepest = max(accumulate(map(_STEP.__getitem__, brackets), initial=self.depth))
+            if deepest > MAX_DEPTH:
+                raise MalformedReport(TOO_DEEP)
+        self.depth += 2 * opened - len(brackets)
+
+    def _brackets(self, chunk: bytes) -> bytes:
+        """Return the chunk's brackets that stand outside strings, and note where it ends."""
+        start = 0
+        if self._in_string:
+            start, self._escaped = (1 if self._escaped else 0), False
+            found = _STRING_REST.match(chunk, start)  # matches always, perhaps nothing
+            end = found.end() if found else start
+            if end >= len(chunk):
+                return b""
+            if chunk[end] != ord('"'):  # a lone backslash, the chunk's last byte
+                self._escaped = True
+                return b""
+            start, self._in_string = end + 1, False
+        rest = chunk[start:] if start else chunk
+        if b'\\"' not in rest:
+            # No escaped quote: every quote opens or closes a string (the usual chunk, and fast).
+            parts = rest.translate(None, _ALL_BUT_BRACKETS_AND_QUOTES).split(b'"')
+            if len(parts) % 2 == 0:
+                self._note_open_string(rest)
+            return b"".join(parts[0::2])
+        outside = _STRING.sub(b"", rest)
+        quote = outside.find(b'"')
+        if quote >= 0:
+            self._note_open_string(rest)
+            outside = outside[:quote]
+        return outside.translate(None, _ALL_BUT_BRACKETS)
+
+    def _note_open_string(self, rest: bytes) -> None:
+        """Remember that the chunk, ending with ``rest``, ends inside a string."""
+        self._in_string = True
+        self._escaped = (len(rest) - len(rest.rstrip(b"\\"))) % 2 == 1
+
+
+@contextmanager
+def depth_checked(stream: BinaryIO) -> Iterator[BinaryIO]:
+    """Give the report to read from where it stands, once it is known to nest no deeper than MAX_DEPTH.
+
+    The document is read through once by a :class:`DepthGauge` before ijson parses it
+    (the gauge cannot sit between ijson and the file: ijson's C code reads a Python
+    stream on after a MemoryError of its own, and the Python code running meanwhile
+    hides the error, leaving a broken value). A stream that cannot seek is copied to
+    a temporary file as it is measured (a file, read by C code, for the same reason),
+    which is removed on leaving.
+    """
+    gauge = DepthGauge()
+    if stream.seekable():
+        start = stream.tell()
+        while chunk := stream.read(GAUGE_CHUNK):
+            gauge.feed(chunk)
+        stream.seek(start)
+        yield stream
+        return
+    with tempfile.TemporaryFile() as copy:
+        while chunk := stream.read(GAUGE_CHUNK):
+            gauge.feed(chunk)
+            copy.write(chunk)
+        copy.seek(0)
+        yield cast(BinaryIO, copy)
+
+
+def check_depth(data: bytes) -> None:
+    """Refuse a whole JSON document (or line) that nests deeper than MAX_DEPTH."""
+    if data.count(b"[") + data.count(b"{") > MAX_DEPTH:
+        DepthGauge().feed(data)
+
+
+def load_json(stream: BinaryIO) -> Any:
+    """Load a whole JSON document (for formats whose reports are small by nature)."""
+    data = stream.read()
+    if not data.strip():
+        raise MalformedReport(EMPTY_REPORT)
+    check_depth(data)  # orjson's own limit is 1,024 levels, and its error does not say so
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise MalformedReport(f"invalid JSON: {error.msg}", position=f"byte {error.pos}") from error
+
+
+def iter_json(stream: BinaryIO, prefix: str, *, required: bool = False) -> Iterator[tuple[str, Any]]:
+    """Yield ``(position, value)`` for each value at an ijson prefix (``"results.item"``).
+
+    One value is held at a time. ``required``: the array holding the items is what
+    makes the document a report of its format, so a document without it is refused
+    (an empty array, or null, is a report without findings). A prefix below several
+    arrays goes through :class:`JsonReader`, which knows each array's index.
+    """
+    parts = _parts(prefix)
+    if parts.count("item") > 1:
+        required_arrays = [".".join(parts[:-1])] if required else []
+        for record in JsonReader(stream, [prefix], required=required_arrays):
+            yield record.position, record.value
+        return
+    first, source = first_byte(stream)
+    if not first:
+        raise MalformedReport(EMPTY_REPORT)
+    with depth_checked(source) as checked:
+        yield from _iter_items(checked, first, prefix, required=required)
+
+
+def _iter_items(source: BinaryIO, first: bytes, prefix: str, *, required: bool) -> Iterator[tuple[str, Any]]:
+    """Do :func:`iter_json`'s work, in C, for a prefix below one array at most."""
+    parts = _parts(prefix)
+    start = source.tell() if source.seekable() else None
+    is_array = bool(parts) and parts[-1] == "item"
+    base = ".".join(parts[:-1] if is_array else parts)
+    if required and is_array and not base and first != b"[":
+        raise MalformedReport(f"expected an array, found {_kind_of(first)}", position="top level")
+    count = 0
+    try:
+        for item in ijson.items(source, prefix, use_float=True):
+            yield (f"{base}[{count}]" if is_array else base or "top level"), item
+            count += 1
+    except (ijson.JSONError, ValueError) as error:
+        where = f"{base}[{count}]" if is_array else base or "top level"
+        raise MalformedReport(_json_error(error), position=where) from error
+    if required and is_array and base and not count and start is not None:
+        _require_array(source, start, base)
+
+
+def not_a_report(key: str) -> MalformedReport:
+    """Return the error for a document without the key that makes it a report of its format."""
+    return MalformedReport(
+        f"the report has no {key!r}; it may be another tool's report", position="top level"
+    )
+
+
+def read_values(stream: BinaryIO, prefixes: Iterable[str], *, start: int) -> dict[str, Any]:
+    """Return the values at prefixes outside every array, read again from ``start``.
+
+    For a document a reader above has read (and measured: see :func:`depth_checked`).
+    Each is read by a pass of its own that stops where the value is: cheap for a
+    value near the start, a read of the whole document for one that is missing. A
+    missing (or damaged) value is left out; the stream is put back where it was.
+    """
+    found: dict[str, Any] = {}
+    for prefix in sorted(prefixes):
+        with rewound(stream, start) as again:
+            try:
+                value = next(ijson.items(again, prefix, use_float=True), _ABSENT)
+            except (ijson.JSONError, ValueError):
+                continue  # the main read meets the same damage and says where
+        if value is not _ABSENT:
+            found[prefix] = value
+    return found
+
+
+def _kind_of(first: bytes) -> str:
+    """Name the type of the JSON value that starts with ``first``, as expect_* name them."""
+    kinds = {b"{": "dict", b"[": "list", b'"': "str", b"t": "bool", b"f": "bool", b"n": "NoneType"}
+    return kinds.get(first, "float")
+
+
+def _require_array(source: BinaryIO, start: int, prefix: str, *, missing_ok: bool = False) -> None:
+    """Refuse a document without an array (or null) at ``prefix``, read again from ``start``."""
+    with rewound(source, start) as again:
+        try:
+            value = next(ijson.items(again, prefix, use_float=True), _ABSENT)
+        except (ijson.JSONError, ValueError) as error:
+            raise MalformedReport(_json_error(error), position=prefix) from error
+    if value is _ABSENT:
+        if missing_ok:
+            return
+        raise not_a_report(prefix)
+    if value is not None and not isinstance(value, list):
+        raise MalformedReport(f"expected an array, found {type(value).__name__}", position=_label(prefix, {}))
+
+
+def iter_json_lines(stream: BinaryIO) -> Iterator[tuple[str, Any]]:
+    """Yield ``(position, value)`` for each non-blank line of a JSON Lines report."""
+    for number, line in enumerate(stream, start=1):
+        record = line.removeprefix(BOM) if number == 1 else line
+        if not record.strip():
+            continue
+        check_depth(record)
+        try:
+            yield f"line {number}", orjson.loads(record)
+        except orjson.JSONDecodeError as error:
+            raise MalformedReport(f"invalid JSON: {error.msg}", position=f"line {number}") from error
+
+
+@dataclass(frozen=True)
+class JsonRecord:
+    """One value a :class:`JsonReader` was asked for, with where it stands."""
+
+    prefix: str
+    position: str
+    indexes: tuple[int, ...]
+    value: Any
+    key: str | None = None
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+class JsonReader:
+    """Stream several parts of one JSON document in one pass, in document order.
+
+    ``items`` are ijson prefixes whose values are yielded as records, one at a time
+    (``"runs.item.results.item"``); a prefix ending in ``.*`` yields each entry of
+    the object there, its key in ``record.key``. Prefixes must not nest.
+
+    ``context`` values are attached to the records they enclose, under their path
+    below the innermost array they share with the record: with items
+    ``"item.vulnerabilities.item"``, context ``"item.projectName"`` is each record's
+    ``context["projectName"]``. Context is read where it stands, before the
+    records. ``late`` context may stand after them: when a record needs a late value
+    not yet read, one extra pass over the stream (which must seek, else the value
+    stays unknown) reads every late value of the document.
+
+    ``expect`` names prefixes whose value, when present and not null, must be a JSON
+    "object", "array" or "object or array". ``required`` names arrays the document
+    must have (they may be empty, or null): one missing means the document is not a
+    report of the format. After iteration, ``seen`` holds every prefix asked about
+    (items, context, expect, required, the objects of ``.*``) that the document has.
+    """
+
+    def __init__(
+        self,
+        stream: BinaryIO,
+        items: Iterable[str],
+        *,
+        context: Iterable[str] = (),
+        late: Iterable[str] = (),
+        expect: Mapping[str, Literal["object", "array", "object or array"]] | None = None,
+        required: Iterable[str] = (),
+    ) -> None:
+        self.seen: set[str] = set()
+        self._required = tuple(required)
+        self._stream = stream
+        self._items = frozenset(item for item in items if not item.endswith("*"))
+        self._maps = {item.removesuffix("*").removesuffix("."): item for item in items if item.endswith("*")}
+        self._late = frozenset(late)
+        self._context = frozenset(context) | self._late
+        self._expect = dict(expect or {})
+        wanted = [*self._items, *self._maps, *self._context]
+        self._arrays = frozenset(array for prefix in wanted for array in _arrays(prefix))
+        self._item_arrays = {(f"{array}.item" if array else "item"): array for array in self._arrays}
+        self._expect.update((prefix, "array") for prefix in self._required)
+        self._watched = self._items | self._context | set(self._maps) | set(self._expect)
+        self._relevant = {
+            item: [_ContextUse.of(prefix, item, prefix in self._late) for prefix in self._context]
+            for item in [*self._items, *self._maps.values()]
+        }
+        self._latest: dict[str, tuple[tuple[int, ...], Any]] = {}
+        self._late_values: dict[tuple[str, tuple[int, ...]], Any] | None = None
+        self._source = stream
+        self._start: int | None = None
+        self._where = "top level"
+
+    def __iter__(self) -> Iterator[JsonRecord]:
+        first, stream = first_byte(self._stream)
+        if not first:
+            raise MalformedReport(EMPTY_REPORT)
+        with depth_checked(stream) as source:
+            self._source = source
+            self._start = source.tell() if source.seekable() else None
+            try:
+                if self._is_simple():
+                    yield from self._iter_simple(source, first)
+                    return
+                yield from self._iter_events(source)
+            finally:
+                if source is not stream:  # a copy, removed on leaving: nothing to read again
+                    self._source, self._start = stream, None
+        for prefix in self._required:
+            if prefix not in self.seen:
+                raise not_a_report(prefix)
+
+    def _iter_events(self, source: BinaryIO) -> Iterator[JsonRecord]:
+        """Read the document event by event, building what was asked for."""
+        counters: dict[str, int] = {}
+        builder: Any = None
+        depth = 0
+        target: tuple[str, str, str | None] = ("", "", None)  # (prefix asked, position, key)
+        entry: tuple[str, str, str] | None = None  # (its prefix, its map, its key)
+        try:
+            for prefix, event, value in ijson.parse(source, use_float=True):
+                if builder is not None:
+                    builder.event(event, value)
+                    depth += 1 if event in _OPEN else -1 if event in _CLOSE else 0
+                    if depth == 0:
+                        yield from self._emit(target, builder.value, counters)
+                        builder = None
+                    continue
+                if event == "map_key":
+                    if prefix in self._maps:
+                        entry = (f"{prefix}.{value}" if prefix else str(value), prefix, str(value))
+                    continue
+                if event in _CLOSE:
+                    continue
+                array = self._item_arrays.get(prefix)
+                if array is not None:
+                    counters[array] = counters.get(array, -1) + 1
+                if event == "start_array" and prefix in self._arrays:
+                    counters[prefix] = -1
+                if entry is not None and entry[0] == prefix:
+                    asked, key = self._maps[entry[1]], entry[2]
+                    position = f"{_label(entry[1], counters)}[{key}]"
+                    entry = None
+                elif prefix in self._watched:
+                    self.seen.add(prefix)
+                    if prefix in self._expect:
+                        self._check(prefix, event, value, counters)
+                    if prefix not in self._items and prefix not in self._context:
+                        continue
+                    asked, key = prefix, None
+                    position = _label(prefix, counters)
+                else:
+                    continue
+                if event in _OPEN:
+                    builder = ijson.ObjectBuilder()
+                    builder.event(event, value)
+                    depth = 1
+                    target = (asked, position, key)
+                    self._where = position
+                else:
+                    yield from self._emit((asked, position, key), value, counters)
+        except (ijson.JSONError, ValueError) as error:
+            raise MalformedReport(_json_error(error), position=self._where) from error
+
+    def _is_simple(self) -> bool:
+        """Tell whether the records are one array's items and the context top-level values."""
+        if self._maps or len(self._items) != 1:
+            return False
+        (prefix,) = self._items
+        base = ".".join(_parts(prefix)[:-1])
+        if set(self._expect) - {base} or set(self._required) - {base}:
+            return False
+        return (
+            _parts(prefix).count("item") == 1
+            and prefix.endswith("item")
+            and not any("item" in _parts(context) for context in self._context)
+        )
+
+    def _iter_simple(self, source: BinaryIO, first: bytes) -> Iterator[JsonRecord]:
+        """Read the array in C (several times faster); each context value by a read of its own.
+
+        A context value near the start costs little; one after the array costs a read
+        of the document up to it.
+        """
+        (prefix,) = self._items
+        base = ".".join(_parts(prefix)[:-1])
+        if not base and base in self._expect and first != b"[":
+            raise MalformedReport(f"expected an array, found {_kind_of(first)}", position="top level")
+        context: dict[str, Any] | None = None
+        count = 0
+        try:
+            for value in ijson.items(source, prefix, use_float=True):
+                if context is None:
+                    context = self._read_context(source)
+                self.seen.add(prefix)
+                yield JsonRecord(prefix, f"{base}[{count}]", (count,), value, None, context)
+                count += 1
+        except (ijson.JSONError, ValueError) as error:
+            raise MalformedReport(_json_error(error), position=f"{base}[{count}]") from error
+        if not count and base and base in self._expect and self._start is not None:
+            # An absent array is no findings, unless the format requires it.
+            _require_array(source, self._start, base, missing_ok=base not in self._required)
+
+    def document_context(self) -> dict[str, Any]:
+        """Return the context values outside every array, by a read of their own.
+
+        For a document whose records are all checked against its header values: when
+        it has no record at all, the header is still read (and checked) this way.
+        """
+        return self._read_context(self._source)
+
+    def _read_context(self, source: BinaryIO) -> dict[str, Any]:
+        if self._start is None:
+            return {}
+        top_level = [prefix for prefix in self._context if "item" not in _parts(prefix)]
+        found = read_values(source, top_level, start=self._start)
+        self.seen.update(found)
+        return found
+
+    def _check(self, prefix: str, event: str, value: Any, counters: dict[str, int]) -> None:
+        kind = "dict" if event == "start_map" else "list" if event == "start_array" else None
+        kind = kind or type(value).__name__
+        wanted = self._expect[prefix]
+        if kind != "NoneType" and kind not in _EXPECTED[wanted]:
+            raise MalformedReport(
+                f"expected an {wanted.replace(' or ', ' or an ')}, found {kind}",
+                position=_label(prefix, counters),
+            )
+
+    def _emit(
+        self, target: tuple[str, str, str | None], value: Any, counters: dict[str, int]
+    ) -> Iterator[JsonRecord]:
+        asked, position, key = target
+        indexes = tuple(counters[array] for array in _arrays(asked.removesuffix(".*")))
+        self._where = f"after {position}"
+        if asked in self._context:
+            self._latest[asked] = (indexes, value)
+            return
+        yield JsonRecord(asked, position, indexes, value, key, self._context_of(asked, indexes))
+
+    def _context_of(self, item: str, indexes: tuple[int, ...]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for use in self._relevant[item]:
+            if not use.applies:
+                continue
+            latest = self._latest.get(use.prefix)
+            if latest is not None and latest[0] == indexes[: use.depth]:
+                found[use.key] = latest[1]
+            elif use.is_late:
+                late = self._read_late()
+                if (use.prefix, indexes[: use.depth]) in late:
+                    found[use.key] = late[use.prefix, indexes[: use.depth]]
+        return found
+
+    def _read_late(self) -> dict[tuple[str, tuple[int, ...]], Any]:
+        if self._late_values is None:
+            self._late_values = {}
+            if self._start is not None:
+                with rewound(self._source, self._start) as again:
+                    for record in JsonReader(again, self._late):
+                        self._late_values[record.prefix, record.indexes] = record.value
+        return self._late_values
+
+
+@dataclass(frozen=True)
+class _ContextUse:
+    """How one context prefix applies to the records of one item prefix."""
+
+    prefix: str
+    key: str
+    depth: int
+    applies: bool
+    is_late: bool
+
+    @classmethod
+    def of(cls, prefix: str, item: str, is_late: bool) -> _ContextUse:
+        parts = _parts(prefix)
+        last = max((index for index, part in enumerate(parts) if part == "item"), default=-1)
+        boundary = ".".join(parts[: last + 1])
+        applies = not boundary or item == boundary or item.startswith(f"{boundary}.")
+        key = ".".join(parts[last + 1 :])
+        return cls(prefix, key, parts[: last + 1].count("item"), applies, is_late)
+
+
+def _parts(prefix: str) -> list[str]:
+    return prefix.split(".") if prefix else []
+
+
+def _arrays(prefix: str) -> list[str]:
+    """Return the prefixes of the arrays along a path, outermost first."""
+    parts = _parts(prefix)
+    return [".".join(parts[:index]) for index, part in enumerate(parts) if part == "item"]
+
+
+def _label(prefix: str, counters: Mapping[str, int]) -> str:
+    """Return the position of an ijson prefix, its arrays indexed: ``runs[0].results[3]``."""
+    parts = _parts(prefix)
+    label = ""
+    for index, part in enumerate(parts):
+        if part == "item":
+            label += f"[{counters.get('.'.join(parts[:index]), 0)}]"
+        else:
+            label += f".{part}" if label else part
+    return label or "top level"
+
+
+def _json_error(error: Exception) -> str:
+    detail = error.args[0] if error.args else error
+    if isinstance(detail, bytes):
+        detail = detail.decode("utf-8", "replace")
+    return f"invalid JSON: {str(detail).strip().splitlines()[0] if str(detail).strip() else ''}"
+
+
+def expect_mapping(value: Any, position: str) -> Mapping[str, Any]:
+    """Return ``value`` if it is a JSON object, else say where the report breaks its shape."""
+    if isinstance(value, dict) or isinstance(value, Mapping):
+        return value
+    raise MalformedReport(f"expected an object, found {type(value).__name__}", position=position)
+
+
+def expect_list(value: Any, position: str) -> list[Any]:
+    """Return ``value`` if it is a JSON array (None counts as empty)."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise MalformedReport(f"expected an array, found {type(value).__name__}", position=position)
+    return value
+
+
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """Return ``value`` if it is a JSON object, else an empty one (for optional details)."""
+    # ``dict`` first: what the JSON readers make, and far cheaper than the ABC check.
+    return value if isinstance(value, dict) or isinstance(value, Mapping) else {}

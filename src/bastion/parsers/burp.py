@@ -1,0 +1,228 @@
+"""Burp Suite XML issues export ("Report issues" / "Save selected issues" as XML).
+
+Burp lists one ``<issue>`` per place an issue type was seen; a finding is one issue
+type on one host (``<type>`` + ``<host>``), located at the host (and at the path
+when there is only one), its issues kept as instances: their locations, details
+and request/response pairs (base64-decoded, clipped) go into the description and
+evidence, and ``instances:N`` counts them. Severity is Burp's word (High, Medium,
+Low, Information); "False positive" becomes info, tagged ``false-positive``.
+
+Fingerprint: issue type and host URL, the same as the grouping key. Not the serial
+number, which Burp draws anew on every scan, nor the paths, which come and go
+with the crawl.
+
+The export starts with a DOCTYPE whose internal subset only declares elements and
+attribute lists; it is dropped (``common.iter_xml(drop_doctype=True)``). One that
+declares an entity is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
+
+from bastion.contracts.finding import MAX_TEXT, FindingLocation, NormalizedFinding
+from bastion.parsers import common
+from bastion.parsers.base import ReportParser
+from bastion.parsers.exceptions import MalformedReport
+
+# The most of one decoded request or response kept as evidence.
+MESSAGE_LIMIT = 4000
+# The most instances listed for one finding; later ones are only counted.
+INSTANCE_LIMIT = 1000
+
+_PARAMETER = re.compile(r"\[(.+?) (?:\w+ )?(?:parameter|cookie|header)\]\s*$")
+
+
+@dataclass
+class _Group:
+    """One issue type on one host, and the issues Burp reported for it."""
+
+    issue_type: str
+    name: str
+    host: str
+    ip: str
+    severity: str
+    confidence: str
+    serial: str
+    background: str
+    remediation: str
+    references: list[str]
+    cwe_ids: tuple[int, ...]
+    locations: list[str] = field(default_factory=list)
+    paths: set[str] = field(default_factory=set)
+    serials: set[str] = field(default_factory=set)
+    details: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    size: int = 0
+    count: int = 0
+
+
+class BurpParser(ReportParser):
+    """Burp Suite's XML export of issues."""
+
+    name = "burp"
+    label = "Burp Suite XML"
+    defectdojo_scan_types = ("Burp Scan",)
+
+    def detect(self, head: bytes) -> int:
+        text = common.head_text(head)
+        if "<issues burpVersion=" in text:
+            return 100
+        if "<!DOCTYPE issues" in text and "<serialNumber>" in text:
+            return 90
+        return 0
+
+    def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
+        head, source = common.peek(stream)
+        attributes = common.root_attributes(common.head_text(head), "issues")
+        tool_version = attributes.get("burpVersion") or None
+        groups: dict[tuple[str, str], _Group] = {}
+        issues = common.iter_xml(source, ("issue",), roots=("issues",), drop_doctype=True)
+        for index, element in enumerate(issues):
+            _add_issue(groups, element, f"issue[{index}]")
+        for group in groups.values():
+            yield _finding(group, tool_version)
+
+
+def _add_issue(groups: dict[tuple[str, str], _Group], issue: Element, position: str) -> None:
+    issue_type = common.child_text(issue, "type")
+    name = common.child_text(issue, "name")
+    if not issue_type or not name:
+        raise MalformedReport("an issue needs a <type> and a <name>", position=position)
+    host_element = next((child for child in issue if common.local_name(child.tag) == "host"), None)
+    host = (host_element.text or "").strip() if host_element is not None else ""
+    key = (issue_type, host.rstrip("/"))
+    group = groups.get(key)
+    if group is None:
+        classifications = common.child_text(issue, "vulnerabilityClassifications")
+        group = _Group(
+            issue_type=issue_type,
+            name=name,
+            host=host,
+            ip=host_element.get("ip", "") if host_element is not None else "",
+            severity=common.child_text(issue, "severity"),
+            confidence=common.child_text(issue, "confidence"),
+            serial=common.child_text(issue, "serialNumber"),
+            background=common.html_text(common.child_text(issue, "issueBackground")),
+            remediation="\n\n".join(
+                filter(
+                    None,
+                    (
+                        common.html_text(common.child_text(issue, "remediationDetail")),
+                        common.html_text(common.child_text(issue, "remediationBackground")),
+                    ),
+                )
+            ),
+            references=common.urls(common.child_text(issue, "references")) + common.urls(classifications),
+            cwe_ids=common.cwe_ids([classifications]),
+        )
+        groups[key] = group
+    serial = common.child_text(issue, "serialNumber")
+    if serial and serial in group.serials:
+        return  # the export repeats an issue it already listed
+    group.serials.add(serial)
+    group.count += 1
+    if group.count > INSTANCE_LIMIT or group.size > MAX_TEXT:
+        return
+    location = common.child_text(issue, "location") or common.child_text(issue, "path")
+    group.locations.append(location)
+    group.paths.add(common.child_text(issue, "path"))
+    detail = common.html_text(common.child_text(issue, "issueDetail"))
+    items = [
+        (child.text or "").strip()
+        for holder in issue
+        if common.local_name(holder.tag) == "issueDetailItems"
+        for child in holder
+    ]
+    detail = "\n".join(filter(None, [detail, *(f"- {item}" for item in items if item)]))
+    if detail:
+        group.details.append(f"{location}:\n{detail}")
+    group.size += len(detail)
+    for pair in issue:
+        if common.local_name(pair.tag) != "requestresponse":
+            continue
+        messages = {common.local_name(part.tag): _message(part) for part in pair}
+        text = "\n".join(
+            f"--- {kind} ---\n{messages[kind]}" for kind in ("request", "response") if messages.get(kind)
+        )
+        if text:
+            group.evidence.append(f"{location}\n{text}")
+            group.size += len(text)
+
+
+def _message(element: Element) -> str:
+    """Return a request or response as text, decoded from base64 when marked so, clipped."""
+    text = element.text or ""
+    if element.get("base64") == "true":
+        compact = "".join(text[: MESSAGE_LIMIT * 2].split())
+        if len(text) > MESSAGE_LIMIT * 2:  # decode whole 4-character groups of the prefix
+            compact = compact[: len(compact) // 4 * 4]
+        try:
+            text = base64.b64decode(compact, validate=True).decode("utf-8", "replace")
+        except ValueError:
+            pass  # not base64 after all: keep the text as written
+    return common.clip(text.replace("\x00", ""), MESSAGE_LIMIT).strip()
+
+
+def _finding(group: _Group, tool_version: str | None) -> NormalizedFinding:
+    try:
+        address = urlsplit(group.host) if "://" in group.host else None
+        port = address.port if address is not None else None
+    except ValueError:  # a bad port or IPv6 literal: keep the host as written
+        address, port = None, None
+    scheme = address.scheme.lower() if address is not None else ""
+    if port is None and scheme in ("http", "https"):
+        port = 80 if scheme == "http" else 443
+    single = len(set(group.locations)) == 1
+    path = next(iter(group.paths)) if len(group.paths) == 1 else ""
+    parameter = _PARAMETER.search(group.locations[0]) if single else None
+    affected = "\n".join(f"- {location}" for location in group.locations)
+    if group.count > len(group.locations):
+        affected += f"\n- … and {group.count - len(group.locations)} more"
+    description = "\n\n".join(
+        filter(
+            None,
+            (
+                group.background,
+                f"Host: {group.host}" + (f" ({group.ip})" if group.ip else ""),
+                f"Affected locations:\n{affected}" if affected else "",
+                *group.details,
+            ),
+        )
+    )
+    is_false_positive = group.severity.lower() == "false positive"
+    tags = [f"confidence:{group.confidence.lower()}"] if group.confidence else []
+    if is_false_positive:
+        tags.append("false-positive")
+    tags.append(f"instances:{group.count}")
+    return NormalizedFinding(
+        title=common.title(group.name),
+        severity=common.severity_from_word(group.severity),
+        tool="burp",
+        tool_version=tool_version,
+        rule_id=common.clip(group.issue_type, 500),
+        tool_finding_id=common.clip(group.serial, 500) or None,
+        cwe_ids=group.cwe_ids,
+        description=common.clip(description),
+        remediation=common.clip(group.remediation),
+        location=FindingLocation(
+            url=group.host.rstrip("/") + path if group.host else path or None,
+            parameter=parameter.group(1) if parameter else None,
+            host=(address.hostname if address is not None else group.host) or None,
+            port=port,
+            protocol=scheme or None,
+        ),
+        evidence=common.clip("\n\n".join(group.evidence)),
+        references=tuple(group.references),
+        tags=tuple(tags),
+        fingerprint=common.fingerprint("burp", group.issue_type, group.host.rstrip("/")),
+    )
+
+
+PARSER = BurpParser()

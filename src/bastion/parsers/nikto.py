@@ -1,0 +1,268 @@
+"""Nikto reports: XML (``-Format xml``) and JSON (``-Format json``, one host or a list).
+
+Nikto reports one line per request that tripped a check, so the same check with
+the same message shows up for many URLs (every backup file name it guessed, say).
+A finding is one check and message on one target, located at the target (and at
+the URL when there is only one); its requests are listed in the evidence and
+``instances:N`` counts them. Nikto gives no severity: every finding is info.
+
+Fingerprint: target host and port, Nikto's check id and its message with digits
+and whitespace folded (the same key that groups the lines). Not the URLs, which
+vary with Nikto's guesses, nor the numbers some messages embed (header values,
+status codes, counters).
+
+The XML report names an external DTD (``docs/nikto.dtd``); it is never read: the
+DOCTYPE is dropped (``common.iter_xml(drop_doctype=True)``). Both shapes are
+streamed; a target's findings come out when its last result has been read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Literal
+from xml.etree.ElementTree import Element
+
+from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
+from bastion.parsers import common
+from bastion.parsers.base import ReportParser
+from bastion.parsers.exceptions import MalformedReport
+
+# The most URLs listed for one finding; later ones are only counted.
+URL_LIMIT = 1000
+
+_DIGITS = re.compile(r"\d+")
+_XML_VERSION = re.compile(r"<niktoscan\s[^>]*\bversion=\"([^\"]*)\"")
+
+
+@dataclass(frozen=True)
+class _Target:
+    host: str
+    ip: str
+    port: int | None
+    banner: str
+    protocol: str | None = None
+
+
+@dataclass
+class _Group:
+    """One check and message on one target, and the requests that tripped it."""
+
+    check_id: str
+    message: str
+    osvdb_id: str
+    references: list[str]
+    requests: list[str] = field(default_factory=list)
+    paths: set[str] = field(default_factory=set)
+    count: int = 0
+
+
+class NiktoParser(ReportParser):
+    """Nikto's XML and JSON reports."""
+
+    name = "nikto"
+    label = "Nikto XML/JSON"
+    defectdojo_scan_types = ("Nikto Scan",)
+
+    def detect(self, head: bytes) -> int:
+        text = common.head_text(head)
+        if text.startswith("<") and ("<niktoscan" in text or "<!DOCTYPE niktoscan" in text):
+            return 95
+        if text.startswith(("{", "[")) and '"vulnerabilities"' in text:
+            markers = ('"banner"', '"msg"', '"method"', '"url"')
+            return 85 if all(marker in text for marker in markers) else 0
+        return 0
+
+    def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
+        head, source = common.peek(stream)
+        text = common.head_text(head)
+        if text.startswith(("[", "{")):
+            yield from _parse_json(source, is_one_host=text.startswith("{"))
+        else:
+            version = _XML_VERSION.search(text)
+            yield from _parse_xml(source, version.group(1) if version else None)
+
+
+# A host of the JSON report: its fields, and the shapes they must have.
+_HOST_FIELDS = ("host", "ip", "port", "banner")
+_JSON_SHAPE: Mapping[str, Literal["object", "array"]] = {
+    "vulnerabilities": "array",
+    "item": "object",
+    "item.vulnerabilities": "array",
+}
+
+
+def _parse_json(source: BinaryIO, *, is_one_host: bool) -> Iterator[NormalizedFinding]:
+    """Yield each host's findings, one host (one object, or an array of them) at a time.
+
+    Nikto's JSON states neither Nikto's version nor anything after the results.
+    """
+    reader = common.JsonReader(
+        source,
+        ["vulnerabilities.item", "item.vulnerabilities.item"],
+        context=[*_HOST_FIELDS, *(f"item.{field}" for field in _HOST_FIELDS)],
+        expect=_JSON_SHAPE,
+        required=["vulnerabilities"] if is_one_host else ["item.vulnerabilities"],
+    )
+    groups: dict[tuple[str, str], _Group] = {}
+    host: tuple[tuple[int, ...], _Target] | None = None
+    for record in reader:
+        if host is None or host[0] != record.indexes[:-1]:
+            if host is not None:
+                yield from (_finding(group, host[1], None) for group in groups.values())
+            groups = {}
+            if not record.context.get("host") and not record.context.get("ip"):
+                raise MalformedReport(
+                    "a host's results come without its host or ip; it may be another tool's report",
+                    position=record.position,
+                )
+            host = (record.indexes[:-1], _json_target(record.context))
+        vulnerability = common.expect_mapping(record.value, record.position)
+        references = vulnerability.get("references")
+        if isinstance(references, list):
+            references = " ".join(map(str, references))
+        _add(
+            groups,
+            check_id=str(vulnerability.get("id") or ""),
+            message=str(vulnerability.get("msg") or ""),
+            osvdb_id=str(vulnerability.get("OSVDB") or ""),
+            method=str(vulnerability.get("method") or ""),
+            path=str(vulnerability.get("url") or ""),
+            references=common.urls(str(references or "")),
+            position=record.position,
+        )
+    if host is not None:
+        yield from (_finding(group, host[1], None) for group in groups.values())
+
+
+def _json_target(fields: Mapping[str, Any]) -> _Target:
+    port = common.as_int(fields.get("port"))
+    return _Target(
+        host=str(fields.get("host") or ""),
+        ip=str(fields.get("ip") or ""),
+        port=port if port is not None and 0 <= port <= 65535 else None,
+        banner=str(fields.get("banner") or ""),
+    )
+
+
+def _parse_xml(source: BinaryIO, tool_version: str | None) -> Iterator[NormalizedFinding]:
+    groups: dict[tuple[str, str], _Group] = {}
+    target_index = item_index = 0
+    for element in common.iter_xml(source, ("item", "scandetails"), roots=("niktoscan",), drop_doctype=True):
+        if common.local_name(element.tag) == "item":
+            _add_xml_item(groups, element, f"scandetails[{target_index}].item[{item_index}]")
+            item_index += 1
+            continue
+        # A scandetails element ends after its items: only now is the target known.
+        port = common.as_int(element.get("targetport"))
+        target = _Target(
+            host=element.get("targethostname") or element.get("targetip") or "",
+            ip=element.get("targetip") or "",
+            port=port if port is not None and 0 <= port <= 65535 else None,
+            banner=element.get("targetbanner") or "",
+            protocol=_scheme(element.get("sitename") or ""),
+        )
+        for group in groups.values():
+            yield _finding(group, target, tool_version)
+        groups.clear()
+        target_index, item_index = target_index + 1, 0
+    if groups:
+        raise MalformedReport("an item is outside any scandetails", position=f"scandetails[{target_index}]")
+
+
+def _add_xml_item(groups: dict[tuple[str, str], _Group], item: Element, position: str) -> None:
+    _add(
+        groups,
+        check_id=item.get("id") or "",
+        message=common.child_text(item, "description"),
+        osvdb_id=item.get("osvdbid") or "",
+        method=item.get("method") or "",
+        path=common.child_text(item, "uri"),
+        references=common.urls(common.child_text(item, "references"))
+        + common.urls(common.child_text(item, "osvdblink")),
+        position=position,
+    )
+
+
+def _add(
+    groups: dict[tuple[str, str], _Group],
+    *,
+    check_id: str,
+    message: str,
+    osvdb_id: str,
+    method: str,
+    path: str,
+    references: list[str],
+    position: str,
+) -> None:
+    if not check_id and not message:
+        raise MalformedReport("a Nikto result needs an id or a message", position=position)
+    key = (check_id.strip(), _folded(message))
+    group = groups.get(key)
+    if group is None:
+        group = groups[key] = _Group(
+            check_id=check_id.strip(),
+            message=" ".join(message.split()),
+            osvdb_id=osvdb_id.strip() if osvdb_id.strip() not in ("", "0") else "",
+            references=list(dict.fromkeys([*references, *common.urls(message)])),
+        )
+    group.count += 1
+    group.paths.add(path)
+    if len(group.requests) < URL_LIMIT:
+        group.requests.append(" ".join(filter(None, (method, path))))
+
+
+def _scheme(url: str) -> str | None:
+    scheme, separator, _rest = url.partition("://")
+    return scheme.lower() if separator and scheme.isalpha() else None
+
+
+def _folded(message: str) -> str:
+    """Fold a message for grouping: numbers, case and whitespace do not count."""
+    return " ".join(_DIGITS.sub("#", message).lower().split())
+
+
+def _finding(group: _Group, target: _Target, tool_version: str | None) -> NormalizedFinding:
+    requests = "\n".join(f"- {request}" for request in group.requests)
+    if group.count > len(group.requests):
+        requests += f"\n- … and {group.count - len(group.requests)} more"
+    server = target.host + (f" ({target.ip})" if target.ip and target.ip != target.host else "")
+    description = "\n\n".join(
+        filter(
+            None,
+            (
+                group.message,
+                f"Target: {server}" + (f" port {target.port}" if target.port is not None else ""),
+                f"Server banner: {target.banner}" if target.banner else "",
+                f"Requests:\n{requests}" if requests else "",
+            ),
+        )
+    )
+    return NormalizedFinding(
+        title=common.title(group.message, fallback=f"Nikto check {group.check_id}"),
+        severity=Severity.INFO,
+        tool="nikto",
+        tool_version=tool_version,
+        rule_id=common.clip(group.check_id, 500) or None,
+        advisory_ids=common.advisory_ids([group.message]),
+        description=common.clip(description),
+        location=FindingLocation(
+            url=(next(iter(group.paths)) or None) if len(group.paths) == 1 else None,
+            host=target.host or target.ip or None,
+            port=target.port,
+            protocol=target.protocol,
+        ),
+        evidence=common.clip(requests),
+        references=tuple(group.references),
+        tags=(
+            *((f"osvdb:{group.osvdb_id}",) if group.osvdb_id else ()),
+            f"instances:{group.count}",
+        ),
+        fingerprint=common.fingerprint(
+            "nikto", target.host, target.port, group.check_id, _folded(group.message)
+        ),
+    )
+
+
+PARSER = NiktoParser()

@@ -1,0 +1,231 @@
+"""OpenVAS / Greenbone (GVM): the XML report and the CSV results export.
+
+* XML (``<report>`` from ``gvm-cli``/``get_reports``, GMP or the older OMP, bare or
+  wrapped in ``<get_reports_response>``): one finding per ``result`` that names an
+  ``nvt``. Product-detection ``result`` elements that GVM nests inside a result's
+  ``detection`` have no ``nvt`` and are not findings. References come from
+  ``nvt/refs/ref`` (GVM 9+) or the older ``nvt/cve``, ``nvt/bid`` and ``nvt/xref``.
+* CSV ("CSV Results" report format): one finding per row.
+
+Severity: the result's ``threat`` word (Critical, High, Medium, Low; ``Log`` and
+``Debug`` are info, ``False Positive`` is info and tagged). Where a report leaves the
+threat empty, the numeric ``severity`` is rated as CVSS v3 rates a base score.
+
+Fingerprint: NVT OID, host IP, port number and protocol (a "general/tcp" result has
+no port, and then no protocol enters the key either, since the CSV export leaves it
+blank). The result id is the tool_finding_id: GVM makes a new one for every scan, so
+it is not part of the fingerprint, nor are the result's text, scores or timestamps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import BinaryIO
+from xml.etree.ElementTree import Element
+
+from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
+from bastion.parsers import common
+from bastion.parsers.base import ReportParser
+from bastion.parsers.exceptions import MalformedReport
+
+TOOL = "openvas"
+
+THREATS: Mapping[str, Severity] = {
+    "critical": Severity.CRITICAL,
+    "high": Severity.HIGH,
+    "medium": Severity.MEDIUM,
+    "low": Severity.LOW,
+    "log": Severity.INFO,
+    "debug": Severity.INFO,
+    "false positive": Severity.INFO,
+}
+TAG_SEPARATOR = re.compile(r"\|(?=[A-Za-z_]+=)")
+BLANK_LINE = re.compile(r"\n\s*\n")
+URL = re.compile(r"https?://\S+")
+
+CSV_COLUMNS: Mapping[str, Sequence[str]] = {
+    "ip": ("ip",),
+    "hostname": ("hostname",),
+    "port": ("port",),
+    "protocol": ("port protocol",),
+    "cvss": ("cvss",),
+    "severity": ("severity",),
+    "solution_type": ("solution type",),
+    "name": ("nvt name",),
+    "summary": ("summary",),
+    "result": ("specific result",),
+    "oid": ("nvt oid",),
+    "cves": ("cves",),
+    "result_id": ("result id",),
+    "impact": ("impact",),
+    "solution": ("solution",),
+    "insight": ("vulnerability insight",),
+    "references": ("other references",),
+}
+
+
+class OpenVASParser(ReportParser):
+    """OpenVAS / Greenbone XML report and CSV results."""
+
+    name = "openvas"
+    label = "OpenVAS/Greenbone XML/CSV"
+    defectdojo_scan_types = ("OpenVAS Parser", "OpenVAS Parser v2")
+
+    def detect(self, head: bytes) -> int:
+        text = common.head_text(head)
+        if text.startswith("<"):
+            is_report = "<report" in text or "<get_reports_response" in text
+            markers = ("<gmp>", "<omp>", "<nvt oid=", "<scan_run_status>", "<report_format")
+            return 95 if is_report and any(marker in text for marker in markers) else 0
+        columns = common.csv_header(text)
+        return 90 if {"nvt oid", "nvt name"} <= columns else 0
+
+    def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
+        first, source = common.first_byte(stream)
+        if first == b"<":
+            index = 0
+            for result in common.iter_xml(source, ("result",), roots=("report", "get_reports_response")):
+                nvt = common.child(result, "nvt")
+                if nvt is None:
+                    continue
+                yield _xml_finding(result, nvt, f"result[{index}]")
+                index += 1
+        else:
+            rows = common.iter_csv_records(source, CSV_COLUMNS, required={"oid": "NVT OID"})
+            for position, row in rows:
+                yield _csv_finding(row, position)
+
+
+def _xml_finding(result: Element, nvt: Element, position: str) -> NormalizedFinding:
+    oid = nvt.get("oid") or ""
+    if not oid:
+        raise MalformedReport("result's nvt has no oid", position=position)
+    host_element = common.child(result, "host")
+    host = (host_element.text or "").strip() if host_element is not None else ""
+    hostname = common.child_text(host_element, "hostname") if host_element is not None else ""
+    port, protocol = _port(common.child_text(result, "port"))
+    tags = _nvt_tags(common.child_text(nvt, "tags"))
+    threat = common.child_text(result, "threat").lower()
+    score = common.score(common.child_text(result, "severity"))
+    severity = THREATS.get(threat) or common.severity_from_score(score)
+    advisories, references = _xml_refs(nvt)
+    cvss3_vector, cvss3_score = None, None
+    cvss4_vector, cvss4_score = None, None
+    for entry in common.descendants(nvt, "severity"):
+        kind = entry.get("type") or ""
+        vector = common.child_text(entry, "value")
+        if kind.startswith("cvss_base_v3"):
+            cvss3_vector, cvss3_score = common.cvss3(vector)
+        elif kind.startswith("cvss_base_v4"):
+            cvss4_vector, cvss4_score = common.cvss4(vector)
+    solution_element = common.child(nvt, "solution")
+    solution = (solution_element.text or "").strip() if solution_element is not None else ""
+    solution_type = solution_element.get("type", "") if solution_element is not None else ""
+    name = common.child_text(nvt, "name") or common.child_text(result, "name")
+    return NormalizedFinding(
+        title=common.title(name, fallback=f"OpenVAS NVT {oid}"),
+        severity=severity,
+        tool=TOOL,
+        rule_id=oid,
+        tool_finding_id=result.get("id") or None,
+        description=common.clip(
+            "\n\n".join(filter(None, [tags.get("summary"), tags.get("insight"), tags.get("impact")]))
+        ),
+        advisory_ids=advisories,
+        cvss_v3_vector=cvss3_vector,
+        cvss_v3_score=cvss3_score,
+        cvss_v4_vector=cvss4_vector,
+        cvss_v4_score=cvss4_score,
+        location=FindingLocation(host=host or hostname or None, port=port, protocol=protocol),
+        evidence=common.clip(common.child_text(result, "description")),
+        remediation=common.clip(_unwrap(solution) or tags.get("solution", "")),
+        references=references,
+        tags=_tags(
+            family=common.child_text(nvt, "family"),
+            solution_type=solution_type or tags.get("solution_type", ""),
+            threat=threat,
+            hostname=hostname,
+        ),
+        fingerprint=common.fingerprint(TOOL, oid, host or hostname, port, protocol if port else None),
+    )
+
+
+def _csv_finding(row: Mapping[str, str], position: str) -> NormalizedFinding:
+    oid = row["oid"]
+    if not oid:
+        raise MalformedReport("row has no NVT OID", position=position)
+    port = common.as_int(row["port"])
+    protocol = row["protocol"].lower() or None
+    host = row["ip"] or row["hostname"]
+    threat = row["severity"].lower()
+    severity = THREATS.get(threat) or common.severity_from_score(common.score(row["cvss"]))
+    return NormalizedFinding(
+        title=common.title(row["name"], fallback=f"OpenVAS NVT {oid}"),
+        severity=severity,
+        tool=TOOL,
+        rule_id=oid,
+        tool_finding_id=row["result_id"] or None,
+        description=common.clip(
+            "\n\n".join(filter(None, (_unwrap(row[key]) for key in ("summary", "insight", "impact"))))
+        ),
+        advisory_ids=common.advisory_ids([row["cves"]]),
+        location=FindingLocation(host=host or None, port=port, protocol=protocol),
+        evidence=common.clip(row["result"]),
+        remediation=common.clip(_unwrap(row["solution"])),
+        references=tuple(dict.fromkeys(URL.findall(row["references"]))),
+        tags=_tags(family="", solution_type=row["solution_type"], threat=threat, hostname=row["hostname"]),
+        fingerprint=common.fingerprint(TOOL, oid, host, port, protocol if port else None),
+    )
+
+
+def _xml_refs(nvt: Element) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the NVT's advisory ids and reference URLs, from GVM refs or the older fields."""
+    ids: list[str] = []
+    urls: list[str] = []
+    for ref in common.descendants(nvt, "ref"):
+        kind = (ref.get("type") or "").lower()
+        value = ref.get("id") or ""
+        if kind == "url":
+            urls.append(value)
+        elif kind in ("cve", "cve_id"):
+            ids.append(value)
+    # OpenVAS 8 and older: <cve>CVE-1, CVE-2</cve>, <xref>URL:https://..., CERT:...</xref>
+    ids.extend(common.child_text(nvt, "cve").split(","))
+    urls.extend(URL.findall(common.child_text(nvt, "xref")))
+    return common.advisory_ids(ids), tuple(dict.fromkeys(url.rstrip(",") for url in urls if url))
+
+
+def _nvt_tags(text: str) -> dict[str, str]:
+    """Split the NVT's ``key=value|key=value`` tags; values may span lines."""
+    tags: dict[str, str] = {}
+    for part in TAG_SEPARATOR.split(text):
+        key, separator, value = part.partition("=")
+        if separator:
+            tags[key.strip()] = _unwrap(value)
+    return tags
+
+
+def _unwrap(text: str) -> str:
+    """Join the lines of each paragraph: NVT texts are wrapped and indented in the report."""
+    paragraphs = (" ".join(paragraph.split()) for paragraph in BLANK_LINE.split(text))
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+def _tags(*, family: str, solution_type: str, threat: str, hostname: str) -> tuple[str, ...]:
+    found = [
+        family and f"family:{family}",
+        solution_type and f"solution-type:{solution_type}",
+        hostname and f"hostname:{hostname}",
+        "false-positive" if threat == "false positive" else "",
+    ]
+    return tuple(tag for tag in found if tag)
+
+
+def _port(text: str) -> tuple[int | None, str | None]:
+    """Split "443/tcp" into (443, "tcp"); "general/tcp" has no port number."""
+    number, _, protocol = text.partition("/")
+    return common.as_int(number), protocol.strip().lower() or None
+
+
+PARSER = OpenVASParser()

@@ -1,0 +1,450 @@
+"""SARIF 2.1.0 (Static Analysis Results Interchange Format), from any tool that writes it.
+
+One finding per ``result`` and location, across every run of the log. Each run's tool is
+``runs[].tool.driver``: its name (lower-cased) becomes the finding's tool, and its
+``rules`` and the rules of its ``extensions`` describe each result, found by
+``ruleIndex`` (in the component ``rule.toolComponent`` names) or by ``ruleId``.
+
+The log is streamed: each run's ``tool`` and each result are built one at a time, so
+memory stays bounded by the largest result and the rule table (and a short entry
+per finding to number repeated snippets, below). A run whose results come before its
+``tool`` (the specification allows any key order) has its tool read by a second
+pass over the log.
+
+Severity: a ``security-severity`` property (a CVSS-like score that CodeQL, Trivy and
+others put on the result or its rule) wins and is rated as CVSS v3 rates a score;
+otherwise ``level`` (the result's, else the rule's ``defaultConfiguration``, else
+``warning`` as the specification says, or ``none`` for a ``kind`` other than
+``fail``) maps ``error`` to high, ``warning`` to medium, ``note`` to low and ``none``
+to info.
+
+Fingerprint: the tool's own ``fingerprints`` when the result has them, else its
+``partialFingerprints`` (both as sorted ``key=value`` pairs), with the tool name and
+rule id; without either, the rule id, the artifact URI and the flagged snippet with
+whitespace folded (the region's lines and columns when there is no snippet, the
+message when there is neither) — the snippet rather than the line, which moves
+whenever lines are added above. The same snippet flagged by the same rule at several
+places in one file is numbered in report order (the first keeps the plain
+fingerprint), so each place keeps its own fingerprint. A result with several
+locations gives one finding per location (the specification's reading: the result
+occurs at each), their fingerprints told apart by location.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+from urllib.parse import unquote
+
+import ijson
+
+from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
+from bastion.parsers import common
+from bastion.parsers.base import ReportParser
+from bastion.parsers.exceptions import MalformedReport
+
+_SCHEMA = re.compile(r'"\$schema"\s*:\s*"[^"]*sarif', re.IGNORECASE)
+_VERSION = re.compile(r'"version"\s*:\s*"2\.1\.0"')
+_PLACEHOLDER = re.compile(r"\{(\d+)\}")
+_WINDOWS_DRIVE = re.compile(r"^/[A-Za-z]:/")
+
+_LEVELS: Mapping[str, Severity] = {
+    "error": Severity.HIGH,
+    "warning": Severity.MEDIUM,
+    "note": Severity.LOW,
+    "none": Severity.INFO,
+}
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A rule's details, worked out once per rule rather than once per result."""
+
+    id: str | None = None
+    name: str | None = None
+    short: str = ""
+    full: str = ""
+    help_text: str = ""
+    help_uri: str | None = None
+    level: str | None = None
+    score: float | None = None
+    tags: tuple[str, ...] = ()
+    cwe_numbers: tuple[int, ...] = ()
+    cvss_v3: tuple[str | None, float | None] = (None, None)
+    cvss_v4: tuple[str | None, float | None] = (None, None)
+    message_strings: Mapping[str, Any] = field(default_factory=dict)
+
+
+_NO_RULE = _Rule()
+
+
+@dataclass
+class _Tool:
+    """What a run says about the tool that wrote it: name, version and rule tables."""
+
+    name: str = "sarif"
+    version: str | None = None
+    # The driver's rules first, then each extension's, in ``extensions`` order.
+    components: list[list[_Rule]] = field(default_factory=list)
+    component_names: list[str] = field(default_factory=list)
+    rules_by_id: dict[str, _Rule] = field(default_factory=dict)
+
+
+class SarifParser(ReportParser):
+    """A SARIF 2.1.0 log, whatever tool wrote it."""
+
+    name = "sarif"
+    label = "SARIF 2.1.0"
+    defectdojo_scan_types = ("SARIF",)
+
+    def detect(self, head: bytes) -> int:
+        text = common.head_text(head)
+        if not text.startswith("{"):
+            return 0
+        if _SCHEMA.search(text):
+            return 100
+        if '"runs"' not in text:
+            return 0
+        # ``tool.driver`` is how SARIF 2.x names a run's tool; no other format uses it.
+        if '"tool"' in text and '"driver"' in text:
+            return 90
+        return 80 if _VERSION.search(text) else 0
+
+    def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
+        repeats = common.RepeatCounter()
+        with common.depth_checked(stream) as checked:  # before ijson reads it, here directly
+            yield from self._parse(checked, repeats)
+
+    def _parse(self, stream: BinaryIO, repeats: common.RepeatCounter) -> Iterator[NormalizedFinding]:
+        tool_value = _single_run_tool(stream)
+        if tool_value is not None:
+            # The usual log: one run. Its results stream through ijson's C parser, which is
+            # several times faster than following every event in Python.
+            tool = _read_tool(tool_value, "runs[0].tool")
+            index = 0
+            try:
+                results = ijson.items(stream, "runs.item.results.item", use_float=True)
+                for index, value in enumerate(results):  # noqa: B007
+                    yield from _findings(value, f"runs[0].results[{index}]", tool, repeats)
+            except (ijson.JSONError, ValueError) as error:
+                raise MalformedReport(
+                    f"invalid JSON: {error}", position=f"runs[0].results[{index}]"
+                ) from error
+            return
+        reader = common.JsonReader(
+            stream,
+            ["runs.item.results.item"],
+            late=["runs.item.tool"],
+            expect={"": "object", "runs": "array", "runs.item": "object"},
+        )
+        run, tool = -1, _Tool()
+        for record in reader:
+            if record.indexes[0] != run:
+                run = record.indexes[0]
+                value = record.context.get("tool")
+                tool = _Tool() if value is None else _read_tool(value, f"runs[{run}].tool")
+            yield from _findings(record.value, record.position, tool, repeats)
+        if "runs" not in reader.seen:
+            raise MalformedReport("not a SARIF log: it has no runs array", position="top level")
+
+
+def _single_run_tool(stream: BinaryIO) -> Any | None:
+    """Return the tool of a log with exactly one run (rewinding the stream), else None.
+
+    None sends the log down the general path, which also reports any damage precisely.
+    """
+    if not stream.seekable():
+        return None
+    # Every run has a tool (SARIF 2.1.0 section 3.14.6), so one tool means one run.
+    start = stream.tell()
+    try:
+        tools = list(itertools.islice(ijson.items(stream, "runs.item.tool", use_float=True), 2))
+    except (ijson.JSONError, ValueError):
+        tools = []
+    stream.seek(start)
+    return tools[0] if len(tools) == 1 and isinstance(tools[0], dict) else None
+
+
+def _read_tool(value: Any, position: str) -> _Tool:
+    tool_map = common.expect_mapping(value, position)
+    driver = common.expect_mapping(tool_map.get("driver") or {}, f"{position}.driver")
+    extensions = common.expect_list(tool_map.get("extensions"), f"{position}.extensions")
+    tool = _Tool(
+        name=common.clip(str(driver.get("name") or "sarif").strip().lower(), 100) or "sarif",
+        version=common.text(driver.get("version")) or common.text(driver.get("semanticVersion")),
+    )
+    for index, component in enumerate([driver, *extensions]):
+        where = f"{position}.driver" if index == 0 else f"{position}.extensions[{index - 1}]"
+        component_map = common.expect_mapping(component, where)
+        rules = [
+            _read_rule(rule, f"{where}.rules[{number}]")
+            for number, rule in enumerate(common.expect_list(component_map.get("rules"), f"{where}.rules"))
+        ]
+        tool.components.append(rules)
+        tool.component_names.append(str(component_map.get("name") or ""))
+        for rule in rules:
+            if rule.id and rule.id not in tool.rules_by_id:
+                tool.rules_by_id[rule.id] = rule
+    return tool
+
+
+def _read_rule(value: Any, position: str) -> _Rule:
+    rule = common.expect_mapping(value, position)
+    properties = common.as_mapping(rule.get("properties"))
+    tag_list = common.expect_list(properties.get("tags"), f"{position}.properties.tags")
+    tags = tuple(dict.fromkeys(tag.strip() for tag in tag_list if isinstance(tag, str)))
+    tags = tuple(tag for tag in tags if tag)
+    relationships = common.expect_list(rule.get("relationships"), f"{position}.relationships")
+    targets = [item.get("target") for item in relationships if isinstance(item, dict)]
+    return _Rule(
+        id=common.text(rule.get("id")),
+        name=common.text(rule.get("name")),
+        short=_message_text(rule.get("shortDescription")),
+        full=_message_text(rule.get("fullDescription")),
+        help_text=_message_text(rule.get("help")),
+        help_uri=common.text(rule.get("helpUri")),
+        level=common.text(common.as_mapping(rule.get("defaultConfiguration")).get("level")),
+        score=common.score(properties.get("security-severity")),
+        tags=tags,
+        cwe_numbers=_cwe_numbers(properties, [*tags, *_taxa_cwes(targets)]),
+        cvss_v3=common.cvss3(_vector("CVSS:3", properties)),
+        cvss_v4=common.cvss4(_vector("CVSS:4", properties)),
+        message_strings=common.as_mapping(rule.get("messageStrings")),
+    )
+
+
+def _find_rule(result: Mapping[str, Any], tool: _Tool, rule_id: str | None) -> _Rule:
+    """Return the rule a result refers to, by index in its component, else by id."""
+    reference = result.get("rule")
+    reference = reference if isinstance(reference, dict) else {}
+    component = 0
+    tool_component = reference.get("toolComponent")
+    if isinstance(tool_component, dict):
+        index = common.as_int(tool_component.get("index"))
+        named = str(tool_component.get("name") or "")
+        if index is not None:
+            component = index + 1  # toolComponent.index counts the extensions
+        elif named in tool.component_names:
+            component = tool.component_names.index(named)
+    rule_index = common.as_int(result.get("ruleIndex"))
+    if rule_index is None:
+        rule_index = common.as_int(reference.get("index"))
+    if 0 <= component < len(tool.components) and rule_index is not None:
+        rules = tool.components[component]
+        if 0 <= rule_index < len(rules):
+            return rules[rule_index]
+    if rule_id:
+        # A hierarchical id (``C2001/1``) falls back to its parent rule.
+        found = tool.rules_by_id.get(rule_id) or tool.rules_by_id.get(rule_id.split("/")[0])
+        return found or _NO_RULE
+    return _NO_RULE
+
+
+def _findings(
+    value: Any, position: str, tool: _Tool, repeats: common.RepeatCounter
+) -> Iterator[NormalizedFinding]:
+    """Yield one finding per location of a result (one, without a location)."""
+    result = common.expect_mapping(value, position)
+    reference = result.get("rule")
+    rule_id = common.text(result.get("ruleId")) or (
+        common.text(reference.get("id")) if isinstance(reference, dict) else None
+    )
+    rule = _find_rule(result, tool, rule_id)
+    rule_id = rule_id or rule.id
+    properties = common.as_mapping(result.get("properties"))
+
+    message = _message(result.get("message"), rule)
+    first_line = next((line for line in message.splitlines() if line.strip()), "")
+    heading = first_line or rule.short or rule.name or rule_id
+    cvss_v3, cvss_v4 = rule.cvss_v3, rule.cvss_v4
+    cwe_numbers = rule.cwe_numbers
+    advisory_texts: list[object] = [rule_id, rule.name, rule.short, *rule.tags]
+    if properties:  # a result's own properties come before its rule's
+        own_v3 = common.cvss3(_vector("CVSS:3", properties))
+        own_v4 = common.cvss4(_vector("CVSS:4", properties))
+        cvss_v3 = own_v3 if own_v3[0] else cvss_v3
+        cvss_v4 = own_v4 if own_v4[0] else cvss_v4
+        advisory_texts.extend(_strings(properties))
+        cwe_numbers = (*_cwe_numbers(properties, []), *cwe_numbers)
+    taxa = common.expect_list(result.get("taxa"), f"{position}.taxa")
+    if taxa:
+        cwe_numbers = (*_cwe_numbers({}, _taxa_cwes(taxa)), *cwe_numbers)
+    prints = common.as_mapping(result.get("fingerprints")) or common.as_mapping(
+        result.get("partialFingerprints")
+    )
+    stated = ";".join(f"{key}={prints[key]}" for key in sorted(prints))
+    severity = _severity(result, rule, properties)
+    description = common.clip("\n\n".join(dict.fromkeys(filter(None, (message, rule.full)))))
+    remediation = rule.help_text if rule.help_text not in (rule.full, rule.short) else ""
+
+    places = _locations(result, position)
+    for location, snippet, region in places:
+        anchor = " ".join(snippet.split()) or region or " ".join(message.split())
+        if not stated:
+            anchored = (tool.name, rule_id, location.file_path, anchor)
+            occurrence = repeats.number(common.fingerprint(*anchored), location.line_start)
+            # The first place keeps the plain anchor; later ones add their number.
+            key = common.fingerprint("sarif", *anchored, *((occurrence,) if occurrence else ()))
+        elif len(places) == 1:
+            key = common.fingerprint("sarif", tool.name, rule_id, stated)
+        else:  # the tool's fingerprint names the result, not each of its locations
+            key = common.fingerprint("sarif", tool.name, rule_id, stated, location.file_path, anchor)
+        yield NormalizedFinding(
+            title=common.title(heading),
+            severity=severity,
+            tool=tool.name,
+            tool_version=tool.version,
+            rule_id=common.clip(rule_id, 500) if rule_id else None,
+            tool_finding_id=common.text(result.get("guid")) or common.text(result.get("correlationGuid")),
+            description=description,
+            advisory_ids=common.advisory_ids(advisory_texts),
+            cwe_ids=common.cwe_ids(cwe_numbers),
+            cvss_v3_vector=cvss_v3[0],
+            cvss_v3_score=cvss_v3[1],
+            cvss_v4_vector=cvss_v4[0],
+            cvss_v4_score=cvss_v4[1],
+            location=location,
+            evidence=common.clip(snippet),
+            remediation=common.clip(remediation),
+            references=(rule.help_uri,) if rule.help_uri else (),
+            tags=_tags(result, rule.tags),
+            fingerprint=key,
+        )
+
+
+def _severity(result: Mapping[str, Any], rule: _Rule, properties: Mapping[str, Any]) -> Severity:
+    score = common.score(properties.get("security-severity"))
+    score = rule.score if score is None else score
+    if score is not None:
+        return common.severity_from_score(score)
+    level = common.text(result.get("level")) or rule.level
+    if level is None:
+        kind = common.text(result.get("kind")) or "fail"
+        level = "warning" if kind == "fail" else "none"
+    return _LEVELS.get(level.lower(), Severity.MEDIUM)
+
+
+def _locations(result: Mapping[str, Any], position: str) -> list[tuple[FindingLocation, str, str]]:
+    """Return each location with its snippet and its region as ``line:col-line:col``."""
+    locations = common.expect_list(result.get("locations"), f"{position}.locations")
+    places = []
+    for index, item in enumerate(locations or [{}]):
+        where = f"{position}.locations[{index}]"
+        place = common.expect_mapping(item, where)
+        physical = common.as_mapping(place.get("physicalLocation"))
+        artifact = common.as_mapping(physical.get("artifactLocation")) or common.as_mapping(
+            result.get("analysisTarget")
+        )
+        region = common.as_mapping(physical.get("region"))
+        uri = common.text(artifact.get("uri"))
+        line_start = common.line_number(region.get("startLine"))
+        span = ""
+        if region:
+            names = ("startLine", "startColumn", "endLine", "endColumn")
+            span = "{}:{}-{}:{}".format(*(region.get(name, "") for name in names))
+        component = None
+        logical = common.expect_list(place.get("logicalLocations"), f"{where}.logicalLocations")
+        if logical and isinstance(logical[0], dict):
+            component = common.text(logical[0].get("fullyQualifiedName")) or common.text(
+                logical[0].get("name")
+            )
+        location = FindingLocation(
+            file_path=_path(uri),
+            line_start=line_start,
+            line_end=common.line_number(region.get("endLine")) or line_start,
+            component=component,
+        )
+        places.append((location, _message_text(region.get("snippet")), span))
+    return places
+
+
+def _cwe_numbers(properties: Mapping[str, Any], texts: list[str]) -> tuple[int, ...]:
+    """Return the CWE numbers under a property bag's CWE keys and in ``texts``."""
+    found = list(texts)
+    for key in ("cwe", "CWE", "cwe_id", "cwe_ids", "cwes"):
+        if key in properties:  # a bare number under a CWE key is a CWE number
+            found.extend(_strings({key: properties[key]}))
+    return common.cwe_ids(found)
+
+
+def _taxa_cwes(targets: list[Any]) -> list[str]:
+    """Return ``CWE-n`` for each reference to a taxon of the CWE taxonomy."""
+    found = []
+    for target in targets:
+        if isinstance(target, dict):
+            component = common.as_mapping(target.get("toolComponent"))
+            if str(component.get("name") or "").upper() == "CWE":
+                found.append(f"CWE-{target.get('id')}")
+    return found
+
+
+def _tags(result: Mapping[str, Any], rule_tags: tuple[str, ...]) -> tuple[str, ...]:
+    tags = list(rule_tags)
+    kind = common.text(result.get("kind"))
+    if kind and kind != "fail":
+        tags.append(f"kind:{kind}")
+    baseline = common.text(result.get("baselineState"))
+    if baseline:
+        tags.append(f"baseline:{baseline}")
+    if result.get("suppressions"):
+        tags.append("suppressed")
+    return tuple(dict.fromkeys(tags))
+
+
+def _message(value: Any, rule: _Rule) -> str:
+    """Return a result's message text, looked up in the rule by id and with its arguments."""
+    message = common.as_mapping(value)
+    text = _message_text(message)
+    if not text and message.get("id"):
+        text = _message_text(rule.message_strings.get(str(message["id"])))
+    arguments = message.get("arguments")
+    if isinstance(arguments, list) and arguments:
+
+        def argument(match: re.Match[str]) -> str:
+            index = int(match.group(1))
+            return str(arguments[index]) if index < len(arguments) else match.group(0)
+
+        text = _PLACEHOLDER.sub(argument, text)
+    return text
+
+
+def _message_text(value: Any) -> str:
+    """Return the text of a SARIF message or multiformat string (plain text, else markdown)."""
+    message = common.as_mapping(value)
+    text = message.get("text") or message.get("markdown") or ""
+    return str(text).strip()
+
+
+def _path(uri: str | None) -> str | None:
+    """Return an artifact URI as a path: no ``file://`` scheme, percent-escapes decoded."""
+    if not uri:
+        return None
+    path = unquote(uri.removeprefix("file://"))
+    # file:///C:/src/a.c names the Windows path C:/src/a.c
+    return path[1:] if _WINDOWS_DRIVE.match(path) else path
+
+
+def _vector(version: str, *bags: Mapping[str, Any]) -> str | None:
+    """Return the first CVSS vector of this version among the property bags' values."""
+    for properties in bags:
+        for value in properties.values():
+            if isinstance(value, str) and value.strip().upper().startswith(version):
+                return value
+    return None
+
+
+def _strings(properties: Mapping[str, Any]) -> list[str]:
+    """Return the string and integer values of a property bag, flattening lists."""
+    found: list[str] = []
+    for value in properties.values():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, str | int) and not isinstance(item, bool):
+                found.append(str(item).strip())
+    return found
+
+
+PARSER = SarifParser()

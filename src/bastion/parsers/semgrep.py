@@ -1,0 +1,189 @@
+"""Semgrep JSON (``semgrep --json``), Community Edition and AppSec Platform output.
+
+Findings are the ``results`` array, streamed. The report states its Semgrep version
+at the end of the document, so it is read by a second pass when the stream can seek.
+
+Severity: Semgrep's legacy levels map as Semgrep itself renamed them in 2024:
+``ERROR`` is high, ``WARNING`` medium and ``INFO`` low; the current levels
+(``CRITICAL``, ``HIGH``, ``MEDIUM``, ``LOW``) map word for word; ``INVENTORY`` and
+``EXPERIMENT`` (rules that report rather than warn) are info.
+
+Repeats: when a rule is loaded twice (the same rule in two ``--config`` rulesets)
+Semgrep reports the same match twice, with the same rule, file and span; the repeat
+is dropped. Matches that differ in span are all kept.
+
+Fingerprint: rule id (``check_id``), file path and the matched lines with
+whitespace folded — not the line number, which moves whenever lines are added above.
+When the lines are withheld (``"requires login"``) Semgrep's own match fingerprint
+stands in for them, else the span. The same code matched by the same rule at
+several places in one file is numbered in report order (the first keeps the plain
+fingerprint), so each place keeps its own fingerprint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, BinaryIO
+
+from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
+from bastion.parsers import common
+from bastion.parsers.base import ReportParser
+
+_WITHHELD = "requires login"
+_SEVERITIES: Mapping[str, Severity] = {
+    "critical": Severity.CRITICAL,
+    "high": Severity.HIGH,
+    "error": Severity.HIGH,
+    "medium": Severity.MEDIUM,
+    "warning": Severity.MEDIUM,
+    "low": Severity.LOW,
+    "info": Severity.LOW,
+    "inventory": Severity.INFO,
+    "experiment": Severity.INFO,
+}
+_CHECK_ID = re.compile(r'"check_id"\s*:')
+_EMPTY = re.compile(r'^\{\s*"results"\s*:\s*\[\s*\]\s*,\s*"errors"\s*:')
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+class SemgrepParser(ReportParser):
+    """Semgrep's JSON report."""
+
+    name = "semgrep"
+    label = "Semgrep JSON"
+    defectdojo_scan_types = ("Semgrep JSON Report",)
+
+    def detect(self, head: bytes) -> int:
+        text = common.head_text(head)
+        if not text.startswith("{") or '"results"' not in text:
+            return 0
+        # Keys only Semgrep's report has, at the top level or in each result's "extra".
+        if any(key in text for key in ('"interfile_languages_used"', '"skipped_rules"')):
+            return 95
+        if _CHECK_ID.search(text) and '"extra"' in text and '"start"' in text:
+            return 90
+        # An empty report is just {"results": [], "errors": []}: a weak claim.
+        return 20 if _EMPTY.match(text) else 0
+
+    def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
+        seen: set[str] = set()
+        repeats = common.RepeatCounter()
+        for record in common.JsonReader(stream, ["results.item"], late=["version"], required=["results"]):
+            position = record.position
+            version = common.text(record.context.get("version"))
+            result = common.expect_mapping(record.value, position)
+            check_id = str(result["check_id"])
+            path = str(result["path"])
+            start = common.expect_mapping(result.get("start") or {}, f"{position}.start")
+            end = common.expect_mapping(result.get("end") or {}, f"{position}.end")
+            span = "{}:{}-{}:{}".format(
+                start.get("line", ""), start.get("col", ""), end.get("line", ""), end.get("col", "")
+            )
+            match = common.fingerprint(check_id, path, span)[:32]  # 128 bits is plenty
+            if match in seen:
+                continue
+            seen.add(match)
+            yield _finding(result, position, check_id, path, span, version, repeats)
+
+
+def _finding(
+    result: Mapping[str, Any],
+    position: str,
+    check_id: str,
+    path: str,
+    span: str,
+    version: str | None,
+    repeats: common.RepeatCounter,
+) -> NormalizedFinding:
+    extra = common.expect_mapping(result.get("extra") or {}, f"{position}.extra")
+    metadata = common.expect_mapping(extra.get("metadata") or {}, f"{position}.extra.metadata")
+    message = str(extra.get("message") or "").strip()
+    lines = str(extra.get("lines") or "")
+    lines = "" if lines.strip() == _WITHHELD else lines
+    match_id = str(extra.get("fingerprint") or "")
+    match_id = "" if match_id.strip() == _WITHHELD else match_id
+    anchor = " ".join(lines.split()) or match_id or span
+    start = common.line_number(common.expect_mapping(result.get("start") or {}, position).get("line"))
+    end = common.line_number(common.expect_mapping(result.get("end") or {}, position).get("line"))
+    package, package_version = _dependency(extra)
+    occurrence = repeats.number(common.fingerprint(check_id, path, anchor), start)
+    # The first place keeps the plain anchor; later ones add their number.
+    place = (occurrence,) if occurrence else ()
+    return NormalizedFinding(
+        title=common.title(_first_sentence(message) or check_id),
+        severity=_SEVERITIES.get(str(extra.get("severity") or "").strip().lower(), Severity.INFO),
+        tool="semgrep",
+        tool_version=version,
+        rule_id=check_id,
+        tool_finding_id=match_id or None,
+        description=common.clip(message),
+        advisory_ids=common.advisory_ids(
+            [
+                check_id,
+                *_values(metadata.get("cve")),
+                *_values(metadata.get("ghsa")),
+                *_values(metadata.get("sca-vuln-database-identifier")),
+            ]
+        ),
+        cwe_ids=common.cwe_ids(_values(metadata.get("cwe"))),
+        location=FindingLocation(
+            file_path=path,
+            line_start=start,
+            line_end=end,
+            package=package,
+            package_version=package_version,
+        ),
+        evidence=common.clip(lines),
+        remediation=common.clip(extra.get("fix") or ""),
+        references=tuple(
+            dict.fromkeys(
+                [
+                    *_values(metadata.get("references")),
+                    *_values(metadata.get("source-rule-url")),
+                    *_values(metadata.get("shortlink")),
+                ]
+            )
+        ),
+        tags=_tags(extra, metadata),
+        fingerprint=common.fingerprint("semgrep", check_id, path, anchor, *place),
+    )
+
+
+def _dependency(extra: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """Return the package and version a Supply Chain finding is about."""
+    sca = extra.get("sca_info")
+    if not isinstance(sca, Mapping):
+        return None, None
+    match = sca.get("dependency_match")
+    found = match.get("found_dependency") if isinstance(match, Mapping) else None
+    if not isinstance(found, Mapping):
+        return None, None
+    package = found.get("package")
+    version = found.get("version")
+    return (str(package) if package else None), (str(version) if version else None)
+
+
+def _tags(extra: Mapping[str, Any], metadata: Mapping[str, Any]) -> tuple[str, ...]:
+    tags = [
+        f"{key}:{str(metadata[key]).lower()}"
+        for key in ("category", "confidence", "likelihood", "impact")
+        if isinstance(metadata.get(key), str) and metadata[key]
+    ]
+    if extra.get("is_ignored") is True:
+        tags.append("ignored")
+    return tuple(tags)
+
+
+def _first_sentence(message: str) -> str:
+    folded = " ".join(message.split())
+    return _SENTENCE_END.split(folded, maxsplit=1)[0]
+
+
+def _values(value: Any) -> list[str]:
+    """Return a metadata value that may be a string or a list of strings, as a list."""
+    values = value if isinstance(value, list) else [value]
+    return [str(item).strip() for item in values if isinstance(item, str | int) and item]
+
+
+PARSER = SemgrepParser()

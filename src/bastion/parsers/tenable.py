@@ -1,0 +1,222 @@
+"""Tenable Nessus: the ``.nessus`` XML (``NessusClientData_v2``) and CSV exports.
+
+One parser for the three shapes Tenable products write:
+
+* ``.nessus`` v2 XML from Nessus, Tenable.io/Tenable.sc and Tenable Web App Scanning
+  (WAS reports use the same file, with a URL as the ``ReportHost`` name): a
+  ``ReportItem`` per plugin, host and port, read one ``ReportHost`` at a time.
+* CSV exports, whose column names differ by product (Nessus: ``Plugin ID``, ``Risk``,
+  ``Host``, ``Name``; Tenable.sc: ``Plugin``, ``Severity``, ``IP Address``,
+  ``Plugin Name``; Tenable.io: ``Plugin ID``, ``Severity``, ``IP Address``), a row per
+  plugin, host and port (Nessus writes a plugin with several CVEs as a row per CVE).
+
+Grouping: as DefectDojo does with ``.nessus`` files, the records of one plugin and
+severity are one finding, across hosts and ports (DefectDojo keeps a CSV's hosts
+and ports apart; Bastion groups both exports alike, so that they agree). The
+finding is located at the first record's host, port and protocol, with its plugin
+output as evidence; every other host and port is listed after it, ``instances:N``
+counts them, and the CVEs of every record are gathered. The findings come out when
+the report has been read: memory follows the plugins, not the hosts.
+
+Severity: the ``severity`` attribute's 0-4 scale (0 info, 1 low, 2 medium, 3 high,
+4 critical); CSV exports give the words, ``None`` meaning info.
+
+Fingerprint: the grouping key, plugin id and severity — no host or port, which the
+finding spans. Plugin output, dates and scores are left out: they change from scan
+to scan while the finding does not. A plugin Tenable rates anew is a new finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from typing import BinaryIO
+from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element
+
+from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
+from bastion.parsers import common
+from bastion.parsers.base import ReportParser
+from bastion.parsers.exceptions import MalformedReport
+
+TOOL = "tenable"
+
+NESSUS_SEVERITY: Mapping[str, Severity] = {
+    "0": Severity.INFO,
+    "1": Severity.LOW,
+    "2": Severity.MEDIUM,
+    "3": Severity.HIGH,
+    "4": Severity.CRITICAL,
+}
+
+URL_PATTERN = re.compile(r"https?://\S+")
+
+# CSV column names, by meaning, as the different Tenable products spell them.
+CSV_COLUMNS: Mapping[str, Sequence[str]] = {
+    "plugin": ("plugin id", "plugin"),
+    "name": ("plugin name", "name"),
+    "severity": ("severity", "risk", "risk factor"),
+    "host": ("host", "ip address", "ip", "dns name", "fqdn", "asset name"),
+    "protocol": ("protocol",),
+    "port": ("port",),
+    "synopsis": ("synopsis",),
+    "description": ("description",),
+    "solution": ("solution",),
+    "see_also": ("see also",),
+    "output": ("plugin output", "plugin text", "output"),
+    "cve": ("cve", "cves"),
+    "cvss3_vector": ("cvss v3 vector", "cvss v3.0 vector", "cvss3 vector", "cvss vector v3"),
+    "cvss4_vector": ("cvss v4 vector", "cvss v4.0 vector", "cvss4 vector"),
+    "cpe": ("cpe",),
+    "xref": ("cross references", "xref", "cwe"),
+    "family": ("family", "plugin family"),
+    "exploit": ("exploit?", "exploit available", "exploit_available"),
+}
+# The ``ReportItem`` children read, under their CSV key when it differs.
+XML_CHILDREN: Mapping[str, str] = {
+    "plugin_name": "name",
+    "plugin_output": "output",
+    "cwe": "xref",
+    "exploit_available": "exploit",
+}
+
+
+class TenableParser(ReportParser):
+    """Tenable Nessus .nessus XML (also WAS) and CSV exports."""
+
+    name = "tenable"
+    label = "Tenable Nessus XML/CSV"
+    defectdojo_scan_types = ("Tenable Scan", "Nessus Scan", "Nessus WAS Scan")
+
+    def detect(self, head: bytes) -> int:
+        text = common.head_text(head)
+        if text.startswith("<"):
+            return 100 if "<NessusClientData_v2" in text else 0
+        columns = common.csv_header(text)
+        has_plugin = bool(columns & {"plugin id", "plugin"})
+        has_detail = bool(columns & {"synopsis", "plugin output", "plugin text"})
+        has_host = bool(columns & {"host", "ip address"})
+        return 85 if has_plugin and has_detail and has_host else 0
+
+    def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
+        first, source = common.first_byte(stream)
+        records = _xml_records(source) if first == b"<" else _csv_records(source)
+        groups = common.FindingGroups()
+        for finding in records:
+            place = finding.location.url or finding.location.host or ""
+            if finding.location.port:
+                place += f" {finding.location.protocol or 'port'}/{finding.location.port}"
+            groups.add((finding.rule_id, finding.severity), finding, place)
+        yield from groups.findings()
+
+
+def _xml_records(stream: BinaryIO) -> Iterator[NormalizedFinding]:
+    """Yield a finding per ``ReportItem``, read one ``ReportHost`` at a time."""
+    for host_index, host in enumerate(
+        common.iter_xml(stream, ("ReportHost",), roots=("NessusClientData_v2",))
+    ):
+        host_name = host.get("name")
+        if not host_name:
+            raise MalformedReport("ReportHost has no name", position=f"ReportHost[{host_index}]")
+        for item_index, item in enumerate(common.children(host, "ReportItem")):
+            position = f"ReportHost[{host_index}].ReportItem[{item_index}]"
+            if not item.get("pluginID"):
+                raise MalformedReport("ReportItem has no pluginID", position=position)
+            yield _finding(_xml_values(item, host_name))
+
+
+def _csv_records(stream: BinaryIO) -> Iterator[NormalizedFinding]:
+    """Yield a finding per row (the rows of one plugin's CVEs are gathered by the grouping)."""
+    rows = common.iter_csv_records(stream, CSV_COLUMNS, required={"plugin": "plugin", "host": "host"})
+    for position, row in rows:
+        if not row["plugin"]:
+            raise MalformedReport("row has no plugin id", position=position)
+        yield _finding({key: [value] if value else [] for key, value in row.items()})
+
+
+def _xml_values(item: Element, host_name: str) -> dict[str, list[str]]:
+    """Return a ``ReportItem`` under the keys of CSV_COLUMNS, each with its values."""
+    values: dict[str, list[str]] = {}
+    for child in item:
+        name = common.local_name(child.tag)
+        values.setdefault(XML_CHILDREN.get(name, name), []).append((child.text or "").strip())
+    attributes = {
+        "plugin": item.get("pluginID"),
+        "name": item.get("pluginName"),
+        "severity": item.get("severity"),
+        "protocol": item.get("protocol"),
+        "port": item.get("port"),
+        "family": item.get("pluginFamily"),
+        "host": host_name,
+    }
+    for key, value in attributes.items():
+        if value and value.strip():
+            values[key] = [value.strip(), *values.get(key, [])]
+    return values
+
+
+def _finding(values: Mapping[str, Sequence[str]]) -> NormalizedFinding:
+    """Build the finding of one plugin on one host and port, from XML or CSV alike."""
+
+    def first(key: str) -> str:
+        found = values.get(key)
+        return found[0] if found else ""
+
+    plugin_id = first("plugin")
+    code = first("severity")  # 0-4 in XML; a word in CSV; else the XML's risk_factor word
+    severity = NESSUS_SEVERITY.get(code) or common.severity_from_word(
+        code or None, default=common.severity_from_word(first("risk_factor"))
+    )
+    port = common.as_int(first("port"))
+    host_name = first("host")
+    url = host_name if host_name.startswith(("http://", "https://")) else None
+    host = (urlsplit(host_name).hostname if url else host_name) or host_name
+    cvss3_vector, cvss3_score = common.cvss3(first("cvss3_vector"))
+    cvss4_vector, cvss4_score = common.cvss4(first("cvss4_vector"))
+    package, package_version = common.cpe_product(first("cpe"))
+    tags = [f"family:{first('family')}"] if first("family") else []
+    if first("exploit").lower() in ("true", "yes"):
+        tags.append("exploit-available")
+    return NormalizedFinding(
+        title=common.title(first("name"), fallback=f"Nessus plugin {plugin_id}"),
+        severity=severity,
+        tool=TOOL,
+        rule_id=plugin_id,
+        description=common.clip("\n\n".join(filter(None, [first("synopsis"), first("description")]))),
+        advisory_ids=common.advisory_ids(values.get("cve", [])),
+        cwe_ids=common.cwe_ids(values.get("xref", [])),
+        cvss_v3_vector=cvss3_vector,
+        cvss_v3_score=cvss3_score,
+        cvss_v4_vector=cvss4_vector,
+        cvss_v4_score=cvss4_score,
+        location=FindingLocation(
+            host=host,
+            port=port or None,
+            protocol=first("protocol").lower() or None,
+            url=url,
+            package=package,
+            package_version=package_version,
+        ),
+        evidence=common.clip(first("output")),
+        remediation=common.clip(_solution(first("solution"))),
+        references=_references(values.get("see_also", [])),
+        tags=tuple(tags),
+        fingerprint=common.fingerprint(TOOL, plugin_id, severity.value),
+    )
+
+
+def _solution(text: str) -> str:
+    """Return the solution text; Nessus writes "n/a" where a plugin has none."""
+    return "" if text.lower() in ("n/a", "none") else text
+
+
+def _references(values: Sequence[str]) -> tuple[str, ...]:
+    found: list[str] = []
+    for value in values:
+        for url in URL_PATTERN.findall(value):
+            if url not in found:
+                found.append(url)
+    return tuple(found)
+
+
+PARSER = TenableParser()

@@ -1,0 +1,255 @@
+"""OWASP ZAP traditional reports: XML (``OWASPZAPReport``) and JSON (``"site": [...]``).
+
+Both forms, with or without requests and responses, list sites, each with its
+alerts; an alert lists the instances (URI, method, parameter, attack, evidence)
+where ZAP raised it. A finding is one alert on one site, located at the site (and
+at the URI and parameter when all instances share them), its instances listed in
+the evidence and counted by ``instances:N`` (ZAP's ``count`` when it gives one).
+The XML is streamed site by site (the DOCTYPE some versions write is dropped, see
+``common.iter_xml``), the JSON one site at a time.
+
+Severity is ZAP's risk code: 3 high, 2 medium, 1 low, 0 informational (the risk
+word in ``riskdesc`` when the code is missing). Confidence 0 means the alert was
+marked a false positive: tagged ``false-positive``.
+
+Fingerprint: site name, plugin id, alert name, risk and confidence codes: the
+key ZAP itself groups instances by (one plugin raises alerts under several names,
+and splits one name by confidence). Not the instances, which vary with the crawl,
+nor the description, whose wording changes between ZAP versions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, BinaryIO
+from xml.etree.ElementTree import Element
+
+from bastion.contracts.finding import MAX_TEXT, FindingLocation, NormalizedFinding, Severity
+from bastion.parsers import common
+from bastion.parsers.base import ReportParser
+from bastion.parsers.exceptions import MalformedReport
+
+# The most instances kept for one alert; later ones are only counted.
+INSTANCE_LIMIT = 1000
+# The most of one instance value (evidence, attack, request...) kept.
+VALUE_LIMIT = 2000
+
+RISKS = {0: Severity.INFO, 1: Severity.LOW, 2: Severity.MEDIUM, 3: Severity.HIGH}
+CONFIDENCES = {0: "false positive", 1: "low", 2: "medium", 3: "high", 4: "confirmed"}
+INSTANCE_FIELDS = (
+    "attack",
+    "evidence",
+    "otherinfo",
+    "requestheader",
+    "requestbody",
+    "responseheader",
+    "responsebody",
+)
+
+_HTML = re.compile(r"<\s*/?\s*(?:p|br|ul|ol|li|a|b|i|div|code|pre)\b[^>]*>", re.IGNORECASE)
+_JSON_VERSION = re.compile(r'"@version"\s*:\s*"([^"]*)"')
+_JSON_SITE = re.compile(r'"site"\s*:\s*([\[{])')
+
+
+class ZapParser(ReportParser):
+    """ZAP's traditional XML and JSON reports."""
+
+    name = "zap"
+    label = "OWASP ZAP XML/JSON"
+    defectdojo_scan_types = ("ZAP Scan",)
+
+    def detect(self, head: bytes) -> int:
+        text = common.head_text(head)
+        if text.startswith("<") and "<OWASPZAPReport" in text:
+            return 100
+        if text.startswith("{") and '"@generated"' in text and '"@version"' in text:
+            if '"@programName"' in text and '"ZAP"' in text:
+                return 95
+            if '"site"' in text and ('"@ssl"' in text or '"alerts"' in text):
+                return 90
+        return 0
+
+    def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
+        head, source = common.peek(stream)
+        text = common.head_text(head)
+        if text.startswith("{"):
+            yield from _parse_json(source, text)
+        else:
+            yield from _parse_xml(source, text)
+
+
+def _parse_xml(source: BinaryIO, head: str) -> Iterator[NormalizedFinding]:
+    tool_version = common.root_attributes(head, "OWASPZAPReport").get("version") or None
+    pending: list[dict[str, Any]] = []
+    site_index = 0
+    for element in common.iter_xml(
+        source, ("alertitem", "site"), roots=("OWASPZAPReport",), drop_doctype=True
+    ):
+        if common.local_name(element.tag) == "alertitem":
+            pending.append(_xml_alert(element))
+            continue
+        if not element.attrib and not pending:
+            continue  # a <site> naming an insight's site, not a site of alerts
+        # A site ends after its alerts: only now are its name and host known.
+        site = dict(element.attrib)
+        for index, alert in enumerate(pending):
+            yield _finding(alert, site, tool_version, f"site[{site_index}].alertitem[{index}]")
+        pending.clear()
+        site_index += 1
+    if pending:
+        raise MalformedReport("an alertitem is outside any site", position=f"site[{site_index}]")
+
+
+def _xml_alert(element: Element) -> dict[str, Any]:
+    """Turn an ``<alertitem>`` into the shape the JSON report gives an alert."""
+    alert: dict[str, Any] = {}
+    for child in element:
+        name = common.local_name(child.tag)
+        if name != "instances":
+            alert.setdefault(name, common.clip((child.text or "").strip()))
+            continue
+        instances: list[dict[str, str]] = []
+        for instance in child:
+            if len(instances) >= INSTANCE_LIMIT:
+                break
+            instances.append(
+                {
+                    common.local_name(part.tag): common.clip((part.text or "").strip(), VALUE_LIMIT)
+                    for part in instance
+                }
+            )
+        alert["instances"] = instances
+    return alert
+
+
+def _parse_json(source: BinaryIO, head: str) -> Iterator[NormalizedFinding]:
+    version = _JSON_VERSION.search(head)
+    tool_version = version.group(1) if version else None
+    site_shape = _JSON_SITE.search(head)
+    # Reports from before ZAP 2.9 give a lone site as an object, not a list.
+    prefix = "site" if site_shape is not None and site_shape.group(1) == "{" else "site.item"
+    for position, item in common.iter_json(source, prefix, required=True):
+        site_record = common.expect_mapping(item, position)
+        site = {str(key).lstrip("@"): value for key, value in site_record.items() if key != "alerts"}
+        alerts = _items(site_record.get("alerts"), "alertitem", f"{position}.alerts")
+        for alert_index, alert in enumerate(alerts):
+            alert_position = f"{position}.alerts[{alert_index}]"
+            record = dict(common.expect_mapping(alert, alert_position))
+            record["instances"] = _items(record.get("instances"), "instance", f"{alert_position}.instances")[
+                :INSTANCE_LIMIT
+            ]
+            yield _finding(record, site, tool_version, alert_position)
+
+
+def _items(value: Any, wrapper: str, position: str) -> list[Any]:
+    """Return a list of records, also from the ``{"alertitem": ...}`` shape old ZAP wrote."""
+    if isinstance(value, Mapping):
+        inner = value.get(wrapper, value)
+        return [inner] if isinstance(inner, Mapping) else common.expect_list(inner, position)
+    return common.expect_list(value, position)
+
+
+def _key(name: object) -> str:
+    """Fold an instance field name: ``requestHeader`` and ``request-header`` are one."""
+    return str(name).lower().replace("-", "").replace("_", "")
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _as_text(value: object) -> str:
+    """Return ZAP's text, which newer versions write as HTML, as plain text."""
+    text = _text(value)
+    return common.html_text(text) if _HTML.search(text) else text
+
+
+def _finding(
+    alert: Mapping[str, Any], site: Mapping[str, Any], tool_version: str | None, position: str
+) -> NormalizedFinding:
+    plugin_id = _text(alert.get("pluginid"))
+    name = _text(alert.get("name")) or _text(alert.get("alert"))
+    if not plugin_id or not name:
+        raise MalformedReport("an alert needs a pluginid and a name", position=position)
+    instances = [
+        {_key(key): _text(value) for key, value in common.expect_mapping(item, position).items()}
+        for item in alert.get("instances") or []
+    ]
+    risk = common.as_int(alert.get("riskcode"))
+    if risk in RISKS:
+        severity = RISKS[risk]
+    else:
+        severity = common.severity_from_word(_text(alert.get("riskdesc")).split(" (")[0])
+    confidence_code = common.as_int(alert.get("confidence"))
+    confidence = CONFIDENCES.get(confidence_code, "") if confidence_code is not None else ""
+    cwe = common.as_int(alert.get("cweid"))
+    wasc = common.as_int(alert.get("wascid"))
+    alert_ref = _text(alert.get("alertRef"))
+
+    site_name = _text(site.get("name"))
+    ssl = _text(site.get("ssl")).lower()
+    protocol = "https" if ssl == "true" else "http" if ssl == "false" else None
+    if protocol is None and "://" in site_name:
+        protocol = site_name.split("://", 1)[0].lower() or None
+    port = common.as_int(site.get("port"))
+    uris = {instance.get("uri", "") for instance in instances}
+    parameters = {instance.get("param", "") for instance in instances}
+
+    description = "\n\n".join(filter(None, (_as_text(alert.get("desc")), _as_text(alert.get("otherinfo")))))
+    tags = [f"confidence:{confidence}"] if confidence else []
+    if confidence == CONFIDENCES[0]:
+        tags.append("false-positive")
+    if wasc is not None and wasc > 0:
+        tags.append(f"wasc:{wasc}")
+    if alert_ref and alert_ref != plugin_id:
+        tags.append(f"alert-ref:{alert_ref}")
+    tags.append(f"instances:{max(common.as_int(alert.get('count')) or 0, len(instances))}")
+    return NormalizedFinding(
+        title=common.title(name),
+        severity=severity,
+        tool="zap",
+        tool_version=tool_version,
+        rule_id=common.clip(plugin_id, 500),
+        cwe_ids=(cwe,) if cwe is not None and cwe > 0 else (),
+        description=common.clip(description),
+        remediation=common.clip(_as_text(alert.get("solution"))),
+        location=FindingLocation(
+            url=(next(iter(uris)) if len(uris) == 1 and "" not in uris else site_name) or None,
+            parameter=next(iter(parameters)) if len(parameters) == 1 and "" not in parameters else None,
+            host=_text(site.get("host")) or None,
+            port=port if port is not None and 0 <= port <= 65535 else None,
+            protocol=protocol,
+        ),
+        evidence=_evidence(instances, common.as_int(alert.get("count"))),
+        references=tuple(common.urls(_text(alert.get("reference")))),
+        tags=tuple(tags),
+        fingerprint=common.fingerprint("zap", site_name, plugin_id, name, risk, confidence_code),
+    )
+
+
+def _evidence(instances: list[dict[str, str]], count: int | None) -> str:
+    """List the instances, one block each, until the text is full."""
+    blocks: list[str] = []
+    size = 0
+    for instance in instances:
+        line = " ".join(filter(None, (instance.get("method"), instance.get("uri"))))
+        if instance.get("param"):
+            line += f" [{instance['param']}]"
+        details = [
+            f"  {key}: {common.clip(instance[key], VALUE_LIMIT)}"
+            for key in INSTANCE_FIELDS
+            if instance.get(key)
+        ]
+        block = "\n".join([line, *details])
+        size += len(block) + 2
+        if size > MAX_TEXT:
+            break
+        blocks.append(block)
+    total = max(count or 0, len(instances))
+    if total > len(blocks):
+        blocks.append(f"… {total - len(blocks)} more instances")
+    return common.clip("\n\n".join(blocks))
+
+
+PARSER = ZapParser()

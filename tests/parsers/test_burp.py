@@ -1,0 +1,203 @@
+"""The Burp parser: XML issue exports, one finding per issue type and host."""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+import pytest
+
+from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
+from bastion.parsers import MalformedReport, parse_report
+from bastion.parsers.burp import PARSER
+
+SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "burp"
+
+DOCTYPE = b"""<?xml version="1.0"?>
+<!DOCTYPE issues [
+<!ELEMENT issues (issue*)>
+<!ATTLIST issues burpVersion CDATA "">
+<!ELEMENT issue (serialNumber, type, name, host, path, location, severity, confidence)>
+]>
+"""
+
+REQUEST = base64.b64encode(b"GET /search?q=%3Cscript%3E HTTP/1.1\r\nHost: shop.example\r\n\r\n")
+
+MODERN_REPORT = (
+    DOCTYPE
+    + b"""<issues burpVersion="2023.10.3.4" exportTime="Mon Nov 06 10:00:00 CET 2023">
+  <issue>
+    <serialNumber>111</serialNumber>
+    <type>2097920</type>
+    <name>Cross-site scripting (reflected)</name>
+    <host ip="203.0.113.9">https://shop.example:8443</host>
+    <path><![CDATA[/search]]></path>
+    <location><![CDATA[/search [q parameter]]]></location>
+    <severity>High</severity>
+    <confidence>Certain</confidence>
+    <issueBackground><![CDATA[<p>Reflected XSS arises when...</p>]]></issueBackground>
+    <remediationBackground><![CDATA[<ul><li>Validate input.</li>
+      <li>Encode output.</li></ul>]]></remediationBackground>
+    <references><![CDATA[<ul><li><a
+      href="https://portswigger.net/web-security/cross-site-scripting/reflected"
+      >Reflected XSS</a></li></ul>]]></references>
+    <vulnerabilityClassifications><![CDATA[<ul>
+<li><a href="https://cwe.mitre.org/data/definitions/79.html">CWE-79: Improper
+  Neutralization of Input</a></li>
+<li><a href="https://cwe.mitre.org/data/definitions/116.html">CWE-116: Improper
+  Encoding or Escaping of Output</a></li>
+</ul>]]></vulnerabilityClassifications>
+    <issueDetail><![CDATA[The value of the <b>q</b> request parameter
+      is copied into the HTML document.]]></issueDetail>
+    <requestresponse>
+      <request method="GET" base64="true"><![CDATA["""
+    + REQUEST
+    + b"""]]></request>
+      <response base64="true"><![CDATA[not base64 at all!]]></response>
+      <responseRedirected>false</responseRedirected>
+    </requestresponse>
+  </issue>
+  <issue>
+    <serialNumber>222</serialNumber>
+    <type>5245344</type>
+    <name>Frameable response (potential Clickjacking)</name>
+    <host ip="203.0.113.9">https://shop.example:8443</host>
+    <path><![CDATA[/]]></path>
+    <location><![CDATA[/]]></location>
+    <severity>False positive</severity>
+    <confidence>Firm</confidence>
+  </issue>
+</issues>"""
+)
+
+
+def _parse(data: bytes) -> list[NormalizedFinding]:
+    _parser, findings = parse_report(io.BytesIO(data))
+    return list(findings)
+
+
+def _sample(name: str) -> list[NormalizedFinding]:
+    with (SAMPLES / name).open("rb") as stream:
+        return list(PARSER.parse(stream))
+
+
+def test_issues_of_one_type_on_one_host_make_one_finding() -> None:
+    # when
+    findings = _sample("seven_findings.xml")
+    # then: 16 issues (three repeated verbatim) of 7 types, all on http://bwa
+    assert [(finding.rule_id, finding.title, finding.severity) for finding in findings] == [
+        ("5245344", "Frameable response (potential Clickjacking)", Severity.INFO),
+        ("8389120", "HTML does not specify charset", Severity.INFO),
+        ("2097920", "Cross-site scripting (reflected)", Severity.HIGH),
+        ("1049088", "SQL injection", Severity.HIGH),
+        ("3145984", "Cleartext submission of password", Severity.HIGH),
+        ("5244928", "Password field with autocomplete enabled", Severity.LOW),
+        ("5244416", "Cookie without HttpOnly flag set", Severity.LOW),
+    ]
+    assert len({finding.fingerprint for finding in findings}) == 7
+    injection = findings[3]
+    assert injection.tool_finding_id == "7121655797013284864"
+    assert injection.tool_version == "1.6.05"
+    assert injection.location == FindingLocation(url="http://bwa", host="bwa", port=80, protocol="http")
+    assert "Affected locations:\n- /bodgeit/basket.jsp [b_id cookie]\n" in injection.description
+    assert injection.description.count("/bodgeit/login.jsp [password parameter]") == 2
+    assert injection.evidence.count("--- request ---") == 5
+
+
+def test_single_issue_keeps_its_url_parameter_and_request() -> None:
+    # when
+    findings = _sample("one_finding_with_blank_response.xml")
+    # then
+    assert len(findings) == 1
+    finding = findings[0]
+    assert finding.title == "SQL injection"
+    assert finding.severity == Severity.HIGH
+    assert finding.rule_id == "1049088"
+    assert finding.tool_finding_id == "7121655797013284864"
+    assert finding.tags == ("confidence:firm", "instances:1")
+    assert finding.location == FindingLocation(
+        url="http://bwa/bodgeit/basket.jsp", parameter="b_id", host="bwa", port=80, protocol="http"
+    )
+    assert finding.evidence.startswith(
+        "/bodgeit/basket.jsp [b_id cookie]\n--- request ---\nPOST /bodgeit/basket.jsp HTTP/1.1\r\n"
+    )
+    assert "--- response ---" not in finding.evidence
+    assert finding.remediation.startswith("The application should handle errors gracefully")
+
+
+def test_same_issue_type_and_host_keeps_its_fingerprint_across_reports() -> None:
+    one = _sample("one_finding.xml")
+    seven = {finding.rule_id: finding.fingerprint for finding in _sample("seven_findings.xml")}
+    assert [finding.rule_id for finding in one] == ["1049088"]
+    assert one[0].fingerprint == seven["1049088"]
+    assert one[0].fingerprint != seven["2097920"]
+
+
+def test_modern_export_gives_cwes_references_and_decoded_request() -> None:
+    # when
+    findings = _parse(MODERN_REPORT)
+    # then
+    assert len(findings) == 2
+    xss = findings[0]
+    assert xss.tool_version == "2023.10.3.4"
+    assert xss.cwe_ids == (79, 116)
+    assert xss.references == (
+        "https://portswigger.net/web-security/cross-site-scripting/reflected",
+        "https://cwe.mitre.org/data/definitions/79.html",
+        "https://cwe.mitre.org/data/definitions/116.html",
+    )
+    assert xss.location == FindingLocation(
+        url="https://shop.example:8443/search",
+        parameter="q",
+        host="shop.example",
+        port=8443,
+        protocol="https",
+    )
+    assert xss.remediation == "- Validate input.\n- Encode output."
+    assert xss.description == (
+        "Reflected XSS arises when...\n\n"
+        "Host: https://shop.example:8443 (203.0.113.9)\n\n"
+        "Affected locations:\n- /search [q parameter]\n\n"
+        "/search [q parameter]:\n"
+        "The value of the q request parameter is copied into the HTML document."
+    )
+    assert xss.evidence == (
+        "/search [q parameter]\n--- request ---\n"
+        "GET /search?q=%3Cscript%3E HTTP/1.1\r\nHost: shop.example\n"
+        "--- response ---\nnot base64 at all!"
+    )
+
+
+def test_false_positive_severity_is_info_and_tagged() -> None:
+    finding = _parse(MODERN_REPORT)[1]
+    assert finding.severity == Severity.INFO
+    assert finding.tags == ("confidence:firm", "false-positive", "instances:1")
+
+
+def test_doctype_declaring_entities_is_refused() -> None:
+    # given: a DOCTYPE that defines an entity (the start of a billion-laughs attack)
+    report = MODERN_REPORT.replace(
+        b"<!ELEMENT issues (issue*)>", b'<!ENTITY lol "lol"><!ELEMENT issues (issue*)>'
+    )
+    # when / then
+    with pytest.raises(MalformedReport, match="DOCTYPE and entities are not allowed"):
+        _parse(report)
+
+
+def test_issue_without_type_is_rejected() -> None:
+    report = MODERN_REPORT.replace(b"<type>5245344</type>", b"")
+    with pytest.raises(MalformedReport, match=r"an issue needs a <type> and a <name>") as error:
+        _parse(report)
+    assert error.value.position == "issue[1]"
+
+
+def test_truncated_export_is_rejected() -> None:
+    with pytest.raises(MalformedReport, match="invalid XML"):
+        _parse(MODERN_REPORT[: len(MODERN_REPORT) // 2])
+
+
+def test_detection_needs_burp_markers() -> None:
+    assert PARSER.detect(MODERN_REPORT[:4096]) == 100
+    assert PARSER.detect(DOCTYPE + b"<issues>\n<issue>\n<serialNumber>1</serialNumber>") == 90
+    assert PARSER.detect(b'<?xml version="1.0"?><OWASPZAPReport version="2.9.0">') == 0

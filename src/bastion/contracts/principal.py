@@ -55,7 +55,10 @@ class Principal(BaseModel):
                 return grant.role
         return None
 
-    @property
-    def organization_ids(self) -> frozenset[int]:
-        """Return the ids of every organisation the caller may reach."""
-        return frozenset(grant.organization_id for grant in self.memberships)
+    def organization_ids(self, *, at_least: Role = Role.VIEWER) -> frozenset[int]:
+        """Return the ids of the organisations where the caller's role allows ``at_least``.
+
+        Tenant data is scoped with ``Model.objects.for_principal(principal, at_least=...)``
+        (``bastion.core.tenancy.querysets``), which reads this and nothing else.
+        """
+        return frozenset(g.organization_id for g in self.memberships if g.role.allows(at_least))

@@ -24,6 +24,7 @@ from bastion.core.audit.models import AuditEvent
 from bastion.core.findings import services as finding_services
 from bastion.core.findings.models import Comment, Finding
 from bastion.core.tenancy.models import Membership, Organization
+from bastion.core.tenancy.querysets import TenantQuerySet
 from tests import factories
 
 METHOD_BODIES: dict[str, dict[str, Any]] = {"put": {}, "patch": {}, "post": {}}
@@ -144,10 +145,15 @@ def _object_in(route: Route, organization: Organization) -> models.Model:
     model = _model_of(route)
     if model is Organization:
         return organization
-    path = getattr(route.view, "organization_field", "organization_id")
-    found = model._default_manager.filter(**{path: organization.pk}).order_by("pk").first()
+    found: models.Model | None = _rows_in(model, organization).order_by("pk").first()
     assert found is not None, f"no {model.__name__} in {organization.slug}"
     return found
+
+
+def _rows_in(model: type[models.Model], organization: Organization) -> TenantQuerySet[Any]:
+    rows = model._default_manager.all()
+    assert isinstance(rows, TenantQuerySet), f"{model.__name__} is not a tenant model"
+    return rows.in_organization(organization.pk)
 
 
 def _snapshot(model: type[models.Model]) -> list[tuple[Any, ...]]:
@@ -214,10 +220,7 @@ def test_lists_never_show_another_organisation(world: dict[str, Any], route: Rou
     other_ids = set()
     if route.view is not None and hasattr(route.view, "serializer_class") and route.name != "me":
         model = _model_of(route)
-        path = "pk" if model is Organization else getattr(route.view, "organization_field", "organization_id")
-        other_ids = set(
-            model._default_manager.filter(**{path: world["other"].pk}).values_list("pk", flat=True)
-        )
+        other_ids = set(_rows_in(model, world["other"]).values_list("pk", flat=True))
     queries = ["", "?organization=other", "?page_size=500"]
     if route.name == "findings":
         queries += [

@@ -11,7 +11,8 @@ from rest_framework.request import Request
 
 from bastion.contracts.principal import Principal, Role
 from bastion.core.accounts.models import User
-from bastion.core.api.permissions import Policy, RolePolicy, require_role
+from bastion.core.api.permissions import Policy, RolePolicy, reachable
+from bastion.core.tenancy import selectors as tenancy_selectors
 from bastion.core.tenancy.models import Organization
 
 #: What schema generation sees as the caller: a principal who reaches no organisation.
@@ -32,28 +33,30 @@ def principal_of(request: Request) -> Principal:
     return principal
 
 
-def readable_organization_ids(principal: Principal) -> list[int]:
-    """Return every organisation the caller belongs to."""
-    return sorted(principal.organization_ids)
-
-
 class TenantSerializer(serializers.ModelSerializer):
     """A model serializer whose related fields only reach the caller's organisations."""
 
-    #: related field name -> the model field path to the organisation id on that model
-    scoped_fields: ClassVar[dict[str, str]] = {}
+    #: the related fields to scope: tenant rows, or users (the members of the caller's organisations)
+    scoped_fields: ClassVar[tuple[str, ...]] = ()
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         request = self.context.get("request")
         principal = request.auth if request is not None else None
-        organization_ids = readable_organization_ids(principal) if isinstance(principal, Principal) else []
-        for name, path in self.scoped_fields.items():
+        if not isinstance(principal, Principal):
+            principal = SCHEMA_PRINCIPAL
+        for name in self.scoped_fields:
             field = fields.get(name)
             target: Any = getattr(field, "child_relation", field)
             if target is not None and getattr(target, "queryset", None) is not None:
-                target.queryset = target.queryset.filter(**{f"{path}__in": organization_ids}).distinct()
+                target.queryset = _scoped(target.queryset.model, principal)
         return fields
+
+
+def _scoped(model: type[models.Model], principal: Principal) -> models.QuerySet[Any]:
+    if model is User:
+        return tenancy_selectors.members_for(principal=principal)
+    return reachable(model, principal)
 
 
 def django_errors(error: DjangoValidationError) -> exceptions.ValidationError:
@@ -68,8 +71,6 @@ class TenantViewSet(viewsets.ModelViewSet):
 
     permission_classes = [RolePolicy]
     permission_policy: ClassVar[Policy]
-    #: the model field path to the organisation id of an object
-    organization_field: ClassVar[str] = "organization_id"
 
     def principal(self) -> Principal:
         """Return the caller (during schema generation, one who reaches nothing)."""
@@ -84,15 +85,13 @@ class TenantViewSet(viewsets.ModelViewSet):
             raise exceptions.NotAuthenticated()
         return user
 
-    def organization_id_of(self, obj: models.Model) -> int:
-        """Return the organisation an object belongs to."""
-        value: Any = obj
-        for part in self.organization_field.split("__"):
-            value = getattr(value, part)
-        return int(value)
+    def holds_role_in(self, organization: Organization | int, needed: Role) -> bool:
+        """Tell whether the caller's role in that organisation allows ``needed``."""
+        organization_id = organization if isinstance(organization, int) else organization.pk
+        reached = Organization.objects.for_principal(self.principal(), at_least=needed)
+        return reached.filter(pk=organization_id).exists()
 
     def check_role_in(self, organization: Organization | int, needed: Role) -> None:
         """Refuse with 403 when the caller's role in that organisation is too low."""
-        organization_id = organization if isinstance(organization, int) else organization.pk
-        if not require_role(self.principal(), organization_id, needed):
+        if not self.holds_role_in(organization, needed):
             raise exceptions.PermissionDenied(RolePolicy.message)

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.db import models
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from bastion.contracts.principal import Principal, Role
+from bastion.core.tenancy.models import Organization
+from bastion.core.tenancy.querysets import TenantQuerySet
 
 #: The policy value for actions only a superuser may take (creating organisations).
 SUPERUSER = "superuser"
@@ -52,9 +55,9 @@ class RolePolicy(BasePermission):
             # first (404 elsewhere), then has_object_permission checks the role.
             return True
         if request.method == "GET" or action_of(request, view) in {"list", "retrieve"}:
-            return bool(principal.memberships)
+            needed = Role.VIEWER
         assert isinstance(needed, Role)
-        return any(grant.role.allows(needed) for grant in principal.memberships)
+        return reachable(Organization, principal, at_least=needed).exists()
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
         principal = request.auth
@@ -64,11 +67,14 @@ class RolePolicy(BasePermission):
         if needed == SUPERUSER:
             return principal.is_superuser
         assert isinstance(needed, Role)
-        role = principal.role_in(view.organization_id_of(obj))
-        return role is not None and role.allows(needed)
+        return reachable(type(obj), principal, at_least=needed).filter(pk=obj.pk).exists()
 
 
-def require_role(principal: Principal, organization_id: int, needed: Role) -> bool:
-    """Tell whether the caller holds at least ``needed`` in an organisation."""
-    role = principal.role_in(organization_id)
-    return role is not None and role.allows(needed)
+def reachable(
+    model: type[models.Model], principal: Principal, *, at_least: Role = Role.VIEWER
+) -> TenantQuerySet[Any]:
+    """Return a tenant model's rows the caller may reach with at least a role."""
+    rows = model._default_manager.all()
+    if not isinstance(rows, TenantQuerySet):
+        raise TypeError(f"{model.__name__} is not a tenant model (its manager is not a TenantQuerySet)")
+    return rows.for_principal(principal, at_least=at_least)

@@ -9,6 +9,7 @@ from django.db import models
 
 from bastion.core.assets.choices import AssetKind, Environment
 from bastion.core.tenancy.models import Organization, is_member
+from bastion.core.tenancy.querysets import TenantQuerySet
 
 
 class Tag(models.Model):
@@ -16,6 +17,8 @@ class Tag(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="tags")
     name = models.CharField(max_length=64)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -49,6 +52,8 @@ class Asset(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="assets")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,7 +1,6 @@
 """The assistant's domain errors.
 
 AssistantError
-├── ConversationNotFound   no such conversation of this user
 └── ProposalRefused        the proposal is not the user's, not pending, or no longer applies
 """
 
@@ -10,10 +9,6 @@ from __future__ import annotations
 
 class AssistantError(Exception):
     """Base of the assistant's domain errors; the message is safe to show."""
-
-
-class ConversationNotFound(AssistantError):
-    """No conversation with that id belongs to the caller."""
 
 
 class ProposalRefused(AssistantError):

@@ -10,6 +10,7 @@ from django.db import models
 from bastion.core.assistant.choices import MessageRole, MessageState, ProposalAction, ProposalState
 from bastion.core.findings.choices import Status
 from bastion.core.tenancy.models import Organization
+from bastion.core.tenancy.querysets import TenantQuerySet
 
 
 class Conversation(models.Model):
@@ -21,6 +22,8 @@ class Conversation(models.Model):
     title = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -44,6 +47,9 @@ class Message(models.Model):
     prompt_tokens = models.PositiveIntegerField(default=0)
     completion_tokens = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    organization_path = "conversation__organization"
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -70,6 +76,8 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
 
@@ -83,6 +91,8 @@ class TokenUsage(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     tokens = models.BigIntegerField(default=0)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "day"], name="token_usage_unique")]

@@ -11,9 +11,11 @@ from bastion.core.assistant.models import Conversation, Message, Proposal, Token
 
 def conversations_for(*, principal: Principal) -> QuerySet[Conversation]:
     """Return the caller's conversations in organisations they still belong to, newest first."""
-    return Conversation.objects.filter(
-        user_id=principal.user_id, organization_id__in=principal.organization_ids
-    ).order_by("-updated_at")
+    return (
+        Conversation.objects.for_principal(principal)
+        .filter(user_id=principal.user_id)
+        .order_by("-updated_at")
+    )
 
 
 def conversation_for(*, principal: Principal, conversation_id: str) -> Conversation | None:
@@ -32,9 +34,11 @@ def messages_of(conversation: Conversation) -> QuerySet[Message]:
 def proposal_for(*, principal: Principal, proposal_id: str) -> Proposal | None:
     """Return one of the caller's proposals, or None."""
     try:
-        return Proposal.objects.filter(
-            pk=proposal_id, user_id=principal.user_id, organization_id__in=principal.organization_ids
-        ).first()
+        return (
+            Proposal.objects.for_principal(principal)
+            .filter(pk=proposal_id, user_id=principal.user_id)
+            .first()
+        )
     except ValueError:
         return None
 

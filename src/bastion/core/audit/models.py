@@ -8,13 +8,14 @@ from django.conf import settings
 from django.db import models
 
 from bastion.core.tenancy.models import Organization
+from bastion.core.tenancy.querysets import TenantQuerySet
 
 
 class AppendOnlyError(RuntimeError):
     """An audit event was about to be changed or deleted."""
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AuditEventQuerySet(TenantQuerySet["AuditEvent"]):
     """Audit events can be read and added, never changed or removed in bulk."""
 
     def update(self, **kwargs: Any) -> NoReturn:

@@ -9,6 +9,7 @@ from django.db import models
 from bastion.core.assets.models import Asset
 from bastion.core.engagements.choices import EngagementKind, EngagementStatus
 from bastion.core.tenancy.models import Organization, is_member
+from bastion.core.tenancy.querysets import TenantQuerySet
 
 
 class Engagement(models.Model):
@@ -32,6 +33,8 @@ class Engagement(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "name"]

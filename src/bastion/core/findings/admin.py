@@ -32,7 +32,8 @@ from bastion.core.findings.models import (
     FindingTransition,
     SlaPolicy,
 )
-from bastion.core.tenancy.admin_scoping import TenantScopedAdmin, member_organization_ids
+from bastion.core.tenancy import selectors as tenancy_selectors
+from bastion.core.tenancy.admin_scoping import MANAGING, TenantScopedAdmin, principal_of
 
 #: Set by the workflow, the import pipeline or the SLA policy, never typed in.
 COMPUTED_FIELDS = [
@@ -164,9 +165,9 @@ class FindingAdmin(TenantScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "assignee" and not request.user.is_superuser:
-            kwargs["queryset"] = User.objects.filter(
-                memberships__organization_id__in=member_organization_ids(request, managing=True)
-            ).distinct()
+            kwargs["queryset"] = tenancy_selectors.members_for(
+                principal=principal_of(request), at_least=MANAGING
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # saving, through the services
@@ -326,7 +327,6 @@ def _move(request: HttpRequest, queryset: QuerySet[Finding], data: dict[str, Any
 class CommentAdmin(TenantScopedAdmin):
     """Comments on findings."""
 
-    organization_path = "finding__organization_id"
     list_display = ["finding", "author", "created_at"]
     search_fields = ["body"]
     raw_id_fields = ["finding"]

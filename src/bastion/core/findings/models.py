@@ -18,6 +18,7 @@ from bastion.core.assets.models import Asset, Tag
 from bastion.core.engagements.models import Engagement
 from bastion.core.findings.choices import SEVERITY_CHOICES, Status
 from bastion.core.tenancy.models import Organization, is_member
+from bastion.core.tenancy.querysets import TenantQuerySet
 
 SEVERITY_RANKS = {severity.value: severity.rank for severity in Severity}
 
@@ -84,6 +85,8 @@ class Finding(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="findings")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-severity_rank", "first_seen", "id"]
@@ -162,6 +165,9 @@ class FindingAdvisory(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="advisories")
     identifier = models.CharField(max_length=100)
 
+    organization_path = "finding__organization"  # its tenant is its finding's
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["identifier"]
         constraints = [
@@ -178,6 +184,9 @@ class FindingCwe(models.Model):
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="cwes")
     cwe_id = models.PositiveIntegerField()
+
+    organization_path = "finding__organization"  # its tenant is its finding's
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["cwe_id"]
@@ -199,6 +208,9 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    organization_path = "finding__organization"  # its tenant is its finding's
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["finding", "created_at"], name="comment_finding_time")]
@@ -218,6 +230,9 @@ class FindingTransition(models.Model):
     from_status = models.CharField(max_length=16, choices=Status.choices)
     to_status = models.CharField(max_length=16, choices=Status.choices)
     reason = models.TextField(blank=True)
+
+    organization_path = "finding__organization"  # its tenant is its finding's
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]
@@ -249,6 +264,8 @@ class SlaPolicy(models.Model):
         help_text="For assets of criticality 4 or 5, this percentage of the days (rounded up).",
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "SLA policies"

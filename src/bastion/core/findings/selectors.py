@@ -29,14 +29,9 @@ SEARCH_DOCUMENT = (
 )
 
 
-def organization_ids(principal: Principal, *, at_least: Role = Role.VIEWER) -> list[int]:
-    """Return the organisations where the caller holds at least a role."""
-    return sorted(g.organization_id for g in principal.memberships if g.role.allows(at_least))
-
-
 def findings_for(*, principal: Principal, at_least: Role = Role.VIEWER) -> QuerySet[Finding]:
     """Return the findings the caller may see (or change, with a higher ``at_least``)."""
-    return Finding.objects.filter(organization_id__in=organization_ids(principal, at_least=at_least))
+    return Finding.objects.for_principal(principal, at_least=at_least)
 
 
 def with_days_open(findings: QuerySet[Finding]) -> QuerySet[Finding]:
@@ -49,10 +44,10 @@ def with_days_open(findings: QuerySet[Finding]) -> QuerySet[Finding]:
 def showcase(*, principal: Principal, organization_id: int) -> QuerySet[Finding]:
     """The design's query: high or worse, asset and engagement joined, tags and comments
     prefetched, days open annotated, worst first and then longest open."""
-    if organization_id not in principal.organization_ids:
-        return Finding.objects.none()
     return with_days_open(
-        Finding.objects.filter(organization_id=organization_id, severity_rank__gte=Severity.HIGH.rank)
+        Finding.objects.for_principal(principal)
+        .in_organization(organization_id)
+        .filter(severity_rank__gte=Severity.HIGH.rank)
         .select_related("asset", "engagement")
         .prefetch_related("tags", "comments")
     ).order_by("-severity_rank", "first_seen", "id")

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from bastion.contracts.principal import Principal, Role
@@ -49,6 +51,39 @@ def sla_due_on(finding: Finding) -> date | None:
     )
 
 
+def tags_named(*, organization_id: int, names: Iterable[str]) -> list[Tag]:
+    """Return an organisation's tags by name, creating the missing ones."""
+    tags = []
+    for name in dict.fromkeys(names):
+        _check("tags", Tag(organization_id=organization_id, name=name), exclude=["organization"])
+        tags.append(Tag.objects.get_or_create(organization_id=organization_id, name=name)[0])
+    return tags
+
+
+def _check(argument: str, row: Model, *, exclude: list[str]) -> None:
+    # The caller named a list (cwe_ids, ...), not the row's own field: say which list was wrong.
+    try:
+        row.clean_fields(exclude=exclude)
+    except ValidationError as error:
+        raise ValidationError({argument: error.messages}) from error
+
+
+def _set_advisories(finding: Finding, identifiers: Iterable[str]) -> None:
+    rows = [FindingAdvisory(finding=finding, identifier=value) for value in dict.fromkeys(identifiers)]
+    for row in rows:
+        _check("advisory_ids", row, exclude=["finding"])
+    finding.advisories.all().delete()
+    FindingAdvisory.objects.bulk_create(rows)
+
+
+def _set_cwes(finding: Finding, cwe_ids: Iterable[int]) -> None:
+    rows = [FindingCwe(finding=finding, cwe_id=cwe_id) for cwe_id in dict.fromkeys(cwe_ids)]
+    for row in rows:
+        _check("cwe_ids", row, exclude=["finding"])
+    finding.cwes.all().delete()
+    FindingCwe.objects.bulk_create(rows)
+
+
 @transaction.atomic
 def create_finding(
     *,
@@ -56,9 +91,10 @@ def create_finding(
     advisory_ids: Sequence[str] = (),
     cwe_ids: Sequence[int] = (),
     tags: Iterable[Tag] = (),
+    tag_names: Sequence[str] = (),
     **fields: Any,
 ) -> Finding:
-    """Create a finding with its ids and tags, its SLA due date, and an audit event."""
+    """Create a finding with its ids and tags (rows, or names), its SLA due date, and an audit event."""
     finding = Finding(**fields)
     finding.severity_rank = SEVERITY_RANKS[finding.severity]
     finding.full_clean(
@@ -66,18 +102,24 @@ def create_finding(
     )
     finding.sla_due_on = sla_due_on(finding)
     finding.save()
-    FindingAdvisory.objects.bulk_create(
-        FindingAdvisory(finding=finding, identifier=identifier) for identifier in dict.fromkeys(advisory_ids)
-    )
-    FindingCwe.objects.bulk_create(FindingCwe(finding=finding, cwe_id=cwe) for cwe in dict.fromkeys(cwe_ids))
-    finding.tags.set(list(tags))
+    _set_advisories(finding, advisory_ids)
+    _set_cwes(finding, cwe_ids)
+    finding.tags.set([*tags, *tags_named(organization_id=finding.organization_id, names=tag_names)])
     audit.record_creation(actor=actor, organization=finding.organization, instance=finding)
     return finding
 
 
 @transaction.atomic
-def update_finding(*, actor: User | None, finding: Finding, **changes: Any) -> Finding:
-    """Change a finding's descriptive fields (not its status: see ``transition``)."""
+def update_finding(
+    *,
+    actor: User | None,
+    finding: Finding,
+    advisory_ids: Sequence[str] | None = None,
+    cwe_ids: Sequence[int] | None = None,
+    tag_names: Sequence[str] | None = None,
+    **changes: Any,
+) -> Finding:
+    """Change a finding's fields, and its advisories, CWEs or tags when given (its status: ``transition``)."""
     if "status" in changes:
         raise TransitionNotAllowed("change the status with a transition, not an edit")
     before = audit.snapshot(finding)
@@ -87,6 +129,12 @@ def update_finding(*, actor: User | None, finding: Finding, **changes: Any) -> F
     if before["severity"] != finding.severity:
         finding.sla_due_on = sla_due_on(finding)
     finding.save()
+    if tag_names is not None:
+        finding.tags.set(tags_named(organization_id=finding.organization_id, names=tag_names))
+    if advisory_ids is not None:
+        _set_advisories(finding, advisory_ids)
+    if cwe_ids is not None:
+        _set_cwes(finding, cwe_ids)
     audit.record_update(actor=actor, organization=finding.organization, instance=finding, before=before)
     return finding
 
@@ -268,11 +316,7 @@ def bulk_action(
         if assignee is not None or unassign:
             update_finding(actor=actor, finding=finding, assignee=assignee)
         if add_tags:
-            tags = [
-                Tag.objects.get_or_create(organization_id=finding.organization_id, name=name)[0]
-                for name in add_tags
-            ]
-            finding.tags.add(*tags)
+            finding.tags.add(*tags_named(organization_id=finding.organization_id, names=add_tags))
     return BulkResult(changed=len(findings))
 
 

@@ -12,6 +12,7 @@ from bastion.core.engagements.models import Engagement
 from bastion.core.findings.choices import SEVERITY_CHOICES
 from bastion.core.imports.choices import ImportSource, ImportState
 from bastion.core.tenancy.models import Organization
+from bastion.core.tenancy.querysets import TenantQuerySet
 
 
 class ImportJob(models.Model):
@@ -48,6 +49,7 @@ class ImportJob(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     state = models.CharField(max_length=16, choices=ImportState.choices, default=ImportState.QUEUED)
     error = models.TextField(blank=True)
+    # What the import did: a column per count of contracts.imports.ImportCounts (a test checks they match).
     parsed = models.PositiveIntegerField(default=0)
     new = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
@@ -63,6 +65,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -84,6 +88,8 @@ class WebhookSecret(models.Model):
     secret = models.CharField(max_length=128)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TenantQuerySet.as_manager()
+
     class Meta:
         verbose_name = "webhook secret"
 
@@ -98,6 +104,8 @@ class WebhookDelivery(models.Model):
     delivery_id = models.CharField(max_length=200)
     received_at = models.DateTimeField(auto_now_add=True)
     import_job = models.ForeignKey(ImportJob, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from bastion.core.tenancy.choices import ROLE_CHOICES
+from bastion.core.tenancy.querysets import TenantQuerySet
 
 
 class Organization(models.Model):
@@ -15,6 +16,9 @@ class Organization(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    organization_path = "pk"  # its own tenant
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]
@@ -30,6 +34,8 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=ROLE_CHOICES)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["organization__slug", "user__email"]
@@ -62,6 +68,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

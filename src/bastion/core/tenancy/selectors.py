@@ -47,9 +47,10 @@ def principal_for_token(*, token: ApiToken) -> Principal:
     )
 
 
-def organizations_for(*, principal: Principal) -> QuerySet[Organization]:
-    """Return the organisations the caller may reach."""
-    return Organization.objects.filter(pk__in=principal.organization_ids)
+def members_for(*, principal: Principal, at_least: Role = Role.VIEWER) -> QuerySet[User]:
+    """Return the users who belong to an organisation where the caller's role allows ``at_least``."""
+    reachable = Membership.objects.for_principal(principal, at_least=at_least)
+    return User.objects.filter(memberships__in=reachable).distinct()
 
 
 def organizations_left_without_owner(*, leaving: QuerySet[Membership]) -> list[str]:

@@ -12,7 +12,7 @@ from bastion.core.tenancy.models import Organization
 
 class TagSerializer(TenantSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
-    scoped_fields = {"organization": "pk"}
+    scoped_fields = ("organization",)
 
     class Meta:
         model = Tag
@@ -23,11 +23,7 @@ class AssetSerializer(TenantSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
     owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
     tags = serializers.PrimaryKeyRelatedField(queryset=Tag.objects.all(), many=True, required=False)
-    scoped_fields = {
-        "organization": "pk",
-        "tags": "organization_id",
-        "owner": "memberships__organization_id",
-    }
+    scoped_fields = ("organization", "tags", "owner")
 
     class Meta:
         model = Asset

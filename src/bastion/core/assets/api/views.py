@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 
 from bastion.contracts.principal import Role
-from bastion.core.api.base import TenantViewSet, readable_organization_ids
+from bastion.core.api.base import TenantViewSet
 from bastion.core.assets import services
 from bastion.core.assets.api.serializers import AssetSerializer, TagSerializer
 from bastion.core.assets.filtersets import AssetFilter, TagFilter
@@ -30,7 +30,7 @@ class AssetViewSet(TenantViewSet):
 
     def get_queryset(self) -> QuerySet[Asset]:
         return (
-            Asset.objects.filter(organization_id__in=readable_organization_ids(self.principal()))
+            Asset.objects.for_principal(self.principal())
             .select_related("organization")
             .prefetch_related("tags")
         )
@@ -62,7 +62,7 @@ class TagViewSet(TenantViewSet):
     }
 
     def get_queryset(self) -> QuerySet[Tag]:
-        return Tag.objects.filter(organization_id__in=readable_organization_ids(self.principal()))
+        return Tag.objects.for_principal(self.principal())
 
     def perform_create(self, serializer: serializers.BaseSerializer[Tag]) -> None:
         data = dict(serializer.validated_data)

@@ -18,7 +18,7 @@ class EngagementSerializer(TenantSerializer):
     )
     asset = serializers.PrimaryKeyRelatedField(queryset=Asset.objects.all())
     lead = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
-    scoped_fields = {"asset": "organization_id", "lead": "memberships__organization_id"}
+    scoped_fields = ("asset", "lead")
 
     class Meta:
         model = Engagement

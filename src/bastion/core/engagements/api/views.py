@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 
 from bastion.contracts.principal import Role
-from bastion.core.api.base import TenantViewSet, readable_organization_ids
+from bastion.core.api.base import TenantViewSet
 from bastion.core.engagements import services
 from bastion.core.engagements.api.serializers import EngagementSerializer
 from bastion.core.engagements.filtersets import EngagementFilter
@@ -28,9 +28,7 @@ class EngagementViewSet(TenantViewSet):
     }
 
     def get_queryset(self) -> QuerySet[Engagement]:
-        return Engagement.objects.filter(
-            organization_id__in=readable_organization_ids(self.principal())
-        ).select_related("organization")
+        return Engagement.objects.for_principal(self.principal()).select_related("organization")
 
     def perform_create(self, serializer: serializers.BaseSerializer[Engagement]) -> None:
         data = dict(serializer.validated_data)

@@ -43,11 +43,7 @@ class FindingSerializer(TenantSerializer):
     days_open = serializers.SerializerMethodField()
     is_sla_breached = serializers.BooleanField(read_only=True)
     fingerprint = serializers.CharField(max_length=128, required=False)
-    scoped_fields = {
-        "asset": "organization_id",
-        "engagement": "organization_id",
-        "assignee": "memberships__organization_id",
-    }
+    scoped_fields = ("asset", "engagement", "assignee")
 
     class Meta:
         model = Finding
@@ -132,7 +128,7 @@ class FindingTransitionSerializer(serializers.ModelSerializer):
 class CommentSerializer(TenantSerializer):
     finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all())
     author: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
-    scoped_fields = {"finding": "organization_id"}
+    scoped_fields = ("finding",)
 
     class Meta:
         model = Comment

@@ -14,8 +14,7 @@ from rest_framework.response import Response
 
 from bastion.contracts.principal import Role
 from bastion.core.accounts.models import User
-from bastion.core.api.base import TenantViewSet, readable_organization_ids
-from bastion.core.assets.models import Tag
+from bastion.core.api.base import TenantViewSet
 from bastion.core.findings import selectors, services
 from bastion.core.findings.api.serializers import (
     BulkRequestSerializer,
@@ -98,15 +97,10 @@ class FindingViewSet(TenantViewSet):
     def get_queryset(self) -> QuerySet[Finding]:
         findings = selectors.findings_for(principal=self.principal())
         return selectors.with_days_open(
-            findings.select_related("organization").prefetch_related(
-                Prefetch("advisories", queryset=FindingAdvisory.objects.order_by("identifier")),
-                Prefetch("cwes", queryset=FindingCwe.objects.order_by("cwe_id")),
-                "tags",
-            )
+            findings.select_related("organization")
+            .prefetch_related(Prefetch("advisories", queryset=FindingAdvisory.objects.order_by("identifier")))
+            .prefetch_related(Prefetch("cwes", queryset=FindingCwe.objects.order_by("cwe_id")), "tags")
         )
-
-    def _tags(self, organization_id: int, names: list[str]) -> list[Tag]:
-        return [Tag.objects.get_or_create(organization_id=organization_id, name=name)[0] for name in names]
 
     def perform_create(self, serializer: serializers.BaseSerializer[Finding]) -> None:
         data = dict(serializer.validated_data)
@@ -120,7 +114,7 @@ class FindingViewSet(TenantViewSet):
             organization=asset.organization,
             advisory_ids=data.pop("advisory_ids", []),
             cwe_ids=data.pop("cwe_ids", []),
-            tags=self._tags(asset.organization_id, data.pop("tags", [])),
+            tag_names=data.pop("tags", []),
             **data,
         )
 
@@ -131,24 +125,7 @@ class FindingViewSet(TenantViewSet):
         for key in ("asset", "engagement"):
             if key in data and data[key] is not None and data[key].organization_id != finding.organization_id:
                 raise serializers.ValidationError({key: "It belongs to another organisation."})
-        advisory_ids, cwe_ids, tags = (
-            data.pop("advisory_ids", None),
-            data.pop("cwe_ids", None),
-            data.pop("tags", None),
-        )
-        services.update_finding(actor=self.actor(), finding=finding, **data)
-        if advisory_ids is not None:
-            finding.advisories.all().delete()
-            FindingAdvisory.objects.bulk_create(
-                FindingAdvisory(finding=finding, identifier=i) for i in dict.fromkeys(advisory_ids)
-            )
-        if cwe_ids is not None:
-            finding.cwes.all().delete()
-            FindingCwe.objects.bulk_create(
-                FindingCwe(finding=finding, cwe_id=c) for c in dict.fromkeys(cwe_ids)
-            )
-        if tags is not None:
-            finding.tags.set(self._tags(finding.organization_id, tags))
+        services.update_finding(actor=self.actor(), finding=finding, tag_names=data.pop("tags", None), **data)
 
     def perform_destroy(self, instance: Finding) -> None:
         services.delete_finding(actor=self.actor(), finding=instance)
@@ -212,9 +189,7 @@ class FindingViewSet(TenantViewSet):
     def showcase(self, request: Request) -> Response:
         """High and critical findings of one organisation, worst first, then longest open."""
         slug = request.query_params.get("organization", "")
-        organization = Organization.objects.filter(
-            slug=slug, pk__in=readable_organization_ids(self.principal())
-        ).first()
+        organization = Organization.objects.for_principal(self.principal()).filter(slug=slug).first()
         if organization is None:
             raise exceptions.NotFound("No such organisation.")
         findings = selectors.showcase(principal=self.principal(), organization_id=organization.pk)
@@ -228,7 +203,6 @@ class CommentViewSet(TenantViewSet):
 
     serializer_class = CommentSerializer
     filterset_fields = ["finding", "author"]
-    organization_field = "finding__organization_id"
     permission_policy = {
         "list": Role.VIEWER,
         "retrieve": Role.VIEWER,
@@ -239,9 +213,7 @@ class CommentViewSet(TenantViewSet):
     }
 
     def get_queryset(self) -> QuerySet[Comment]:
-        return Comment.objects.filter(
-            finding__organization_id__in=readable_organization_ids(self.principal())
-        ).select_related("finding")
+        return Comment.objects.for_principal(self.principal()).select_related("finding")
 
     def _check_author(self, comment: Comment) -> None:
         if comment.author_id != self.actor().pk:

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 
 from bastion.contracts.principal import Principal
 from bastion.core.accounts.models import User
+from bastion.core.accounts.selectors import user_of
 from bastion.core.tenancy import authentication as core_auth
 from bastion.core.tenancy.exceptions import AuthenticationFailed
 
@@ -49,8 +50,7 @@ class BastionAuthentication(authentication.BaseAuthentication):
             return None
         if principal.auth_method == "session":
             self._enforce_csrf(request)
-        user = User.objects.get(pk=principal.user_id)
-        return user, principal
+        return user_of(principal), principal
 
     def authenticate_header(self, request: Request) -> str:
         return 'Token realm="bastion"'

@@ -45,7 +45,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class MembershipSerializer(TenantSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
     user = serializers.SlugRelatedField(slug_field="email", queryset=User.objects.all())
-    scoped_fields = {"organization": "pk"}
+    scoped_fields = ("organization",)
 
     class Meta:
         model = Membership

@@ -12,12 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bastion.contracts.principal import Principal, Role
-from bastion.core.api.base import (
-    TenantViewSet,
-    principal_of,
-    readable_organization_ids,
-)
+from bastion.contracts.principal import Role
+from bastion.core.api.base import TenantViewSet, principal_of
 from bastion.core.api.permissions import SUPERUSER, RolePolicy
 from bastion.core.findings import selectors as finding_selectors
 from bastion.core.findings.api.serializers import SlaPolicySerializer
@@ -50,7 +46,6 @@ class OrganizationViewSet(TenantViewSet):
     """
 
     serializer_class = OrganizationSerializer
-    organization_field = "pk"
     permission_policy = {
         "list": Role.VIEWER,
         "retrieve": Role.VIEWER,
@@ -63,7 +58,7 @@ class OrganizationViewSet(TenantViewSet):
     }
 
     def get_queryset(self) -> QuerySet[Organization]:
-        return Organization.objects.filter(pk__in=readable_organization_ids(self.principal()))
+        return Organization.objects.for_principal(self.principal())
 
     def perform_create(self, serializer: serializers.BaseSerializer[Organization]) -> None:
         data = serializer.validated_data
@@ -157,25 +152,22 @@ class MembershipViewSet(TenantViewSet):
     }
 
     def get_queryset(self) -> QuerySet[Membership]:
-        principal = self.principal()
-        visible = [g.organization_id for g in principal.memberships if g.role.allows(Role.ADMIN)]
-        if self.action in {"list"}:
-            return Membership.objects.filter(organization_id__in=visible).select_related(
-                "organization", "user"
-            )
-        return Membership.objects.filter(
-            organization_id__in=readable_organization_ids(principal)
-        ).select_related("organization", "user")
+        # A list shows the organisations the caller manages; one membership elsewhere in the
+        # caller's organisations answers 403 (RolePolicy), not 404.
+        at_least = Role.ADMIN if self.action == "list" else Role.VIEWER
+        return Membership.objects.for_principal(self.principal(), at_least=at_least).select_related(
+            "organization", "user"
+        )
 
-    def _check_owner_rule(self, principal: Principal, organization_id: int, *roles: Any) -> None:
-        if Role.OWNER.value in roles and principal.role_in(organization_id) != Role.OWNER:
+    def _check_owner_rule(self, organization_id: int, *roles: Any) -> None:
+        if Role.OWNER.value in roles and not self.holds_role_in(organization_id, Role.OWNER):
             raise exceptions.PermissionDenied("Only an owner may grant, change or remove the owner role.")
 
     def perform_create(self, serializer: serializers.BaseSerializer[Membership]) -> None:
         data = serializer.validated_data
         organization = data["organization"]
         self.check_role_in(organization, Role.ADMIN)
-        self._check_owner_rule(self.principal(), organization.pk, data["role"])
+        self._check_owner_rule(organization.pk, data["role"])
         if Membership.objects.filter(organization=organization, user=data["user"]).exists():
             raise serializers.ValidationError({"user": "Already a member; change their role instead."})
         serializer.instance = services.set_membership(
@@ -195,7 +187,7 @@ class MembershipViewSet(TenantViewSet):
         ):
             raise serializers.ValidationError({"role": "Only the role of a membership can change."})
         role = data.get("role", membership.role)
-        self._check_owner_rule(self.principal(), membership.organization_id, role, membership.role)
+        self._check_owner_rule(membership.organization_id, role, membership.role)
         try:
             serializer.instance = services.set_membership(
                 organization=membership.organization,
@@ -207,7 +199,7 @@ class MembershipViewSet(TenantViewSet):
             raise LastOwnerConflict(str(error)) from error
 
     def perform_destroy(self, instance: Membership) -> None:
-        self._check_owner_rule(self.principal(), instance.organization_id, instance.role)
+        self._check_owner_rule(instance.organization_id, instance.role)
         try:
             services.remove_membership(membership=instance, actor=self.actor())
         except LastOwnerRequired as error:

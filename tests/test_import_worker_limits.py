@@ -28,8 +28,8 @@ from kombu import Connection
 
 from bastion.bus.queues import DEAD_LETTER_QUEUE, DEFAULT_QUEUE
 from bastion.core.imports.services import GIVEN_UP
-from bastion.scanner.imports.tasks import OUT_OF_MEMORY
-from bastion.scanner.webhooks.router import sign
+from bastion.core.imports.tasks import OUT_OF_MEMORY
+from bastion.scanner.webhooks.signature import sign
 from tests import services
 from tests.processes import Running, environment_for, start, stop, token_for
 

@@ -1,4 +1,8 @@
-"""The Celery application every process shares, configured from ``BASTION_BROKER_URL``."""
+"""The Celery application every process shares, configured from ``BASTION_BROKER_URL``.
+
+Its tasks live in the core's apps, which ``core.celery`` discovers for the workers; a
+process that queues a task imports its module, or sends it by name (``bus.queues``).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,11 @@ from celery import Celery
 from bastion.bus.queues import DEFAULT_QUEUE
 from bastion.config import get_settings
 
-# Task modules outside the core's Django apps (which are discovered on their own).
-TASK_MODULES = ("bastion.scanner.imports.tasks",)
-
 
 def create_celery_app() -> Celery:
     """Build the Celery application from the environment."""
     settings = get_settings()
-    app = Celery("bastion", include=list(TASK_MODULES))
+    app = Celery("bastion")
     app.conf.update(
         broker_url=settings.resolved_broker_url,
         result_backend=settings.result_backend_url,

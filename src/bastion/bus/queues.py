@@ -7,5 +7,5 @@ EVENTS_QUEUE = "bastion.events.all"
 # Where a task's message is parked when it is given up (see bus.worker.dead_letter); no worker consumes it.
 DEAD_LETTER_QUEUE = "bastion.dead"
 # Tasks sent by name from a part that must not import their module.
-IMPORT_TASK = "bastion.scanner.run_import"
+IMPORT_TASK = "bastion.imports.run_import"
 REAP_IMPORTS_TASK = "bastion.operations.reap_imports"

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from bastion.contracts.imports import ImportCounts
+
 EventType = Literal["import.completed", "finding.created", "finding.reopened", "finding.resolved"]
 
 
@@ -28,12 +30,5 @@ class FindingsChanged(Event):
     finding_ids: tuple[int, ...]
 
 
-class ImportCompleted(Event):
+class ImportCompleted(ImportCounts, Event):
     """An import committed: what it changed."""
-
-    parsed: int
-    new: int
-    updated: int
-    reopened: int
-    resolved: int
-    unchanged: int

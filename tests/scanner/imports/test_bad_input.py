@@ -10,8 +10,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from bastion.contracts.principal import Role
 from bastion.core.findings.models import Finding
 from bastion.core.imports.models import ImportJob
+from bastion.core.imports.tasks import run_import
+from tests import factories
 from tests.scanner.imports.conftest import SCANS, Importer
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
@@ -119,9 +122,9 @@ def test_absurd_field_size_fails_clearly(import_report: Importer) -> None:
 
 
 def test_oversize_body_is_refused_before_anything_is_kept(
-    gateway_client: TestClient, caller: dict[str, Any], settings: Any
+    gateway_client: TestClient, caller: dict[str, Any], fresh_settings: pytest.MonkeyPatch
 ) -> None:
-    settings.BASTION_MAX_UPLOAD_BYTES = 4096
+    fresh_settings.setenv("BASTION_MAX_UPLOAD_BYTES", "4096")
 
     response = gateway_client.post(
         "/scanner/v1/imports",
@@ -147,17 +150,17 @@ def test_compressed_request_body_is_refused(gateway_client: TestClient, caller: 
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    ("fields", "status", "message"),
     [
-        ({"format": "nonsense"}, "unknown format 'nonsense'"),
-        ({"full": "maybe"}, "full must be true or false"),
-        ({"minimum_severity": "urgent"}, "minimum_severity must be one of"),
-        ({"asset": "999999"}, "no asset 999999"),
-        ({"asset": ""}, "name the asset"),
+        ({"format": "nonsense"}, 400, "unknown format 'nonsense'"),
+        ({"full": "maybe"}, 400, "full must be true or false"),
+        ({"minimum_severity": "urgent"}, 400, "minimum_severity must be one of"),
+        ({"asset": "999999"}, 404, "no asset 999999"),
+        ({"asset": ""}, 400, "name the asset"),
     ],
 )
 def test_bad_fields_are_refused(
-    gateway_client: TestClient, caller: dict[str, Any], fields: dict[str, str], message: str
+    gateway_client: TestClient, caller: dict[str, Any], fields: dict[str, str], status: int, message: str
 ) -> None:
     data = {"asset": str(caller["asset"].pk), **fields}
 
@@ -168,14 +171,12 @@ def test_bad_fields_are_refused(
         data=data,
     )
 
-    assert response.status_code == 400
+    assert response.status_code == status
     assert message in response.json()["detail"]
     assert ImportJob.objects.count() == 0
 
 
 def test_raw_body_with_query_parameters_works(gateway_client: TestClient, caller: dict[str, Any]) -> None:
-    from bastion.scanner.imports.tasks import run_import
-
     response = gateway_client.post(
         f"/scanner/v1/imports?asset={caller['asset'].pk}&tags=raw",
         headers={
@@ -211,9 +212,6 @@ def test_events_stream_ends_with_the_final_state(
 
 
 def test_another_organisations_import_is_404(import_report: Importer, gateway_client: TestClient) -> None:
-    from bastion.contracts.principal import Role
-    from tests import factories
-
     job = import_report(SCANS / "bandit" / "one_vuln.json")
     stranger_org = factories.organization("stranger")
     key = factories.token_key(factories.member(stranger_org, Role.OWNER), stranger_org)

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -15,25 +14,18 @@ from bastion.core.audit.models import AuditEvent
 from bastion.core.engagements.models import Engagement
 from bastion.core.findings.models import Finding
 from bastion.core.imports.models import ImportJob, WebhookDelivery, WebhookSecret
+from bastion.core.imports.tasks import run_import
 from bastion.parsers import UnknownFormat, detect_format
-from bastion.scanner.imports.tasks import run_import
-from bastion.scanner.webhooks.router import sign
-from tests.scanner.imports.conftest import SCANS
+from tests.scanner.imports.conftest import SCANS, WEBHOOK_SECRET, post_defectdojo, post_upload, post_webhook
 
 REPORT = (SCANS / "bandit" / "one_vuln.json").read_bytes()
 TRUNCATED = REPORT[: len(REPORT) // 2]
 NOT_A_REPORT = b"just some text, not a report"
-SECRET = "s3cret-webhook-key-for-tests"
 IDENTIFIER = "https://git.test/new-app"
 
 
 def _upload(client: TestClient, caller: dict[str, Any], content: bytes, **fields: str) -> Any:
-    return client.post(
-        "/scanner/v1/imports",
-        headers={"Authorization": f"Token {caller['key']}"},
-        files={"file": ("report.json", content)},
-        data=fields,
-    )
+    return post_upload(client, caller["key"], content, **fields)
 
 
 def _upload_new_asset(client: TestClient, caller: dict[str, Any], content: bytes, **fields: str) -> Any:
@@ -41,29 +33,13 @@ def _upload_new_asset(client: TestClient, caller: dict[str, Any], content: bytes
 
 
 def _dojo(client: TestClient, caller: dict[str, Any], path: str, content: bytes, **fields: str) -> Any:
-    return client.post(
-        f"/api/v2/{path}/",
-        headers={"Authorization": f"Token {caller['key']}"},
-        files={"file": ("bandit.json", content)},
-        data={"scan_type": "Bandit Scan", "product_name": IDENTIFIER, "auto_create_context": "true"} | fields,
-    )
+    dojo = {"scan_type": "Bandit Scan", "product_name": IDENTIFIER, "auto_create_context": "true"} | fields
+    return post_defectdojo(client, caller["key"], content, path=path, **dojo)
 
 
 def _webhook(client: TestClient, caller: dict[str, Any], source: str, content: bytes) -> Any:
-    WebhookSecret.objects.get_or_create(organization=caller["org"], defaults={"secret": SECRET})
-    stamp = str(int(time.time()))
-    return client.post(
-        f"/scanner/v1/webhooks/{source}",
-        params={"asset_identifier": IDENTIFIER, "asset_kind": "repository"},
-        headers={
-            "X-Bastion-Organization": "acme",
-            "X-Bastion-Timestamp": stamp,
-            "X-Bastion-Delivery": "d-1",
-            "X-Bastion-Signature": sign(SECRET, stamp, content),
-            "Content-Type": "application/json",
-        },
-        content=content,
-    )
+    WebhookSecret.objects.get_or_create(organization=caller["org"], defaults={"secret": WEBHOOK_SECRET})
+    return post_webhook(client, content, source=source, asset_identifier=IDENTIFIER, asset_kind="repository")
 
 
 def _new_asset_exists() -> bool:

@@ -21,12 +21,12 @@ from fastapi.testclient import TestClient
 from bastion.contracts.principal import MembershipGrant, Principal, Role
 from bastion.core.assets.models import Asset
 from bastion.core.engagements.models import Engagement
+from bastion.core.imports import intake, services
 from bastion.core.imports.models import ImportJob, WebhookDelivery, WebhookSecret
+from bastion.core.imports.options import options_from
+from bastion.core.imports.upload import Upload, remove_stale, spool_dir
 from bastion.gateway import create_gateway
-from bastion.scanner.imports import service
-from bastion.scanner.imports.router import spool_dir
-from bastion.scanner.imports.upload import Upload, remove_stale
-from bastion.scanner.webhooks.router import sign
+from bastion.scanner.webhooks.signature import sign
 from tests.scanner.imports.conftest import SCANS
 
 REPORT = (SCANS / "bandit" / "one_vuln.json").read_bytes()
@@ -262,9 +262,10 @@ def test_item_9_nul_in_a_webhook_header_is_refused(
 
 @pytest.mark.usefixtures("nothing_kept")
 def test_item_9_an_intake_that_fails_after_storing_the_report_keeps_nothing(
-    caller: dict[str, Any], var_dir: Path
+    caller: dict[str, Any], var_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # given: a received upload naming a new asset, and its caller
+    # given: a received upload naming a new asset, its caller, and a database that fails once
+    # the report is stored
     spooled = var_dir / "uploads" / "upload-test"
     spooled.parent.mkdir(parents=True)
     spooled.write_bytes(REPORT)
@@ -277,19 +278,18 @@ def test_item_9_an_intake_that_fails_after_storing_the_report_keeps_nothing(
         auth_method="token",
         memberships=(grant,),
     )
-    options = service.options_from({"asset_identifier": "https://git.test/new", "asset_kind": "repository"})
+    options = options_from({"asset_identifier": "https://git.test/new", "asset_kind": "repository"})
     stored: list[Path] = []
 
-    def fail_once_stored() -> None:
-        with service.intake():
-            service.queue_import(principal=principal, actor=caller["user"], upload=received, options=options)
-            stored.extend((var_dir / "reports").rglob("*/*"))
-            raise RuntimeError("the database went away")
+    def fail_once_stored(**_: Any) -> None:
+        stored.extend((var_dir / "reports").rglob("*/*"))
+        raise RuntimeError("the database went away")
 
-    # when: the intake fails once the report is stored and the job recorded
+    monkeypatch.setattr(services, "create_job", fail_once_stored)
+    # when: the intake fails once the report is stored
     with pytest.raises(RuntimeError, match="the database went away"):
-        fail_once_stored()
-    # then: the report had been stored, and is gone with the job and the asset (see nothing_kept)
+        intake.take_in(principal=principal, upload=received, options=options)
+    # then: the report had been stored, and is gone with the spool file and the asset (see nothing_kept)
     assert len(stored) == 1
     assert not stored[0].exists()
 

@@ -11,19 +11,12 @@ from fastapi.testclient import TestClient
 from bastion.core.assets.models import Asset
 from bastion.core.engagements.models import Engagement
 from bastion.core.findings.models import Finding
-from bastion.core.imports.models import ImportJob, WebhookDelivery, WebhookSecret
-from bastion.scanner.imports.tasks import run_import
-from bastion.scanner.webhooks.router import sign
-from tests.scanner.imports.conftest import SCANS
+from bastion.core.imports.models import ImportJob, WebhookDelivery
+from bastion.core.imports.tasks import run_import
+from bastion.scanner.webhooks.signature import sign
+from tests.scanner.imports.conftest import SCANS, WEBHOOK_SECRET
 
-SECRET = "s3cret-webhook-key-for-tests"
 REPORT = (SCANS / "bandit" / "one_vuln.json").read_bytes()
-
-
-@pytest.fixture
-def webhook(caller: dict[str, Any]) -> dict[str, Any]:
-    WebhookSecret.objects.create(organization=caller["org"], secret=SECRET)
-    return caller
 
 
 def _deliver(
@@ -42,7 +35,7 @@ def _deliver(
             "X-Bastion-Organization": "acme",
             "X-Bastion-Timestamp": stamp,
             "X-Bastion-Delivery": delivery,
-            "X-Bastion-Signature": signature or sign(SECRET, stamp, body),
+            "X-Bastion-Signature": signature or sign(WEBHOOK_SECRET, stamp, body),
             "Content-Type": "application/json",
         },
         content=body,
@@ -88,7 +81,7 @@ def test_bad_deliveries_are_refused_and_keep_nothing(
 
 def test_body_changed_after_signing_is_refused(gateway_client: TestClient, webhook: dict[str, Any]) -> None:
     stamp = str(int(time.time()))
-    signature = sign(SECRET, stamp, REPORT)
+    signature = sign(WEBHOOK_SECRET, stamp, REPORT)
 
     response = _deliver(
         gateway_client,
@@ -163,21 +156,22 @@ def test_defectdojo_reimport_closes_old_findings_by_default(
 
 
 @pytest.mark.parametrize(
-    ("fields", "detail"),
+    ("fields", "status", "detail"),
     [
         (
             {"scan_type": "Nonexistent Scan", "product_name": "p"},
+            400,
             "scan_type 'Nonexistent Scan' is not supported",
         ),
-        ({"scan_type": "Bandit Scan"}, "product_name is required"),
-        ({"scan_type": "Bandit Scan", "product_name": "unknown"}, "no product 'unknown'"),
+        ({"scan_type": "Bandit Scan"}, 400, "product_name is required"),
+        ({"scan_type": "Bandit Scan", "product_name": "unknown"}, 404, "no product 'unknown'"),
     ],
 )
 def test_defectdojo_import_refuses_what_it_cannot_map(
-    gateway_client: TestClient, caller: dict[str, Any], fields: dict[str, str], detail: str
+    gateway_client: TestClient, caller: dict[str, Any], fields: dict[str, str], status: int, detail: str
 ) -> None:
     response = _dojo(gateway_client, caller["key"], "import-scan", **fields)
 
-    assert response.status_code == 400
+    assert response.status_code == status
     assert detail in response.json()["detail"]
     assert ImportJob.objects.count() == 0

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -83,37 +81,16 @@ def queue_analysis_import(
     vulnerabilities: list[Vulnerability],
 ) -> str:
     """Queue the results as a partial import of the asset; return the import job's id."""
-    from bastion.core.accounts.models import User
+    from bastion.core.imports import intake
     from bastion.core.imports.choices import ImportSource
-    from bastion.scanner.imports.router import spool_dir
-    from bastion.scanner.imports.service import ImportOptions, queue_import
-    from bastion.scanner.imports.upload import Upload
+    from bastion.core.imports.options import ImportOptions
+    from bastion.core.imports.upload import Upload
 
     report = sarif_report(request, file_name, vulnerabilities)
-    directory = spool_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        prefix="analysis-", suffix=".sarif", dir=directory, delete=False
-    ) as handle:
-        handle.write(report)
-    upload = Upload(
-        path=Path(handle.name),
-        size=len(report),
-        sha256=hashlib.sha256(report).hexdigest(),
-        file_name=f"{file_name}.sarif",
+    job = intake.take_in(
+        principal=principal,
+        upload=Upload.spool(report, file_name=f"{file_name}.sarif", prefix="analysis-"),
+        options=ImportOptions(asset_id=asset_id, format_name="sarif", tags=("code-analysis",)),
+        source=ImportSource.ANALYSIS,
     )
-    options = ImportOptions(
-        asset_id=asset_id, asset_identifier="", asset_kind="", asset_name="", organization="",
-        engagement_id=None, format_name="sarif", is_full=False, tags=("code-analysis",), minimum_severity="",
-    )  # fmt: skip
-    try:
-        job = queue_import(
-            principal=principal,
-            actor=User.objects.filter(pk=principal.user_id).first(),
-            upload=upload,
-            options=options,
-            source=ImportSource.ANALYSIS,
-        )
-    finally:
-        upload.discard()
     return str(job.pk)

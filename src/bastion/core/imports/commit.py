@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 import orjson
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
+from pydantic import ConfigDict, Field
 
 from bastion.contracts.finding import NormalizedFinding, Severity
+from bastion.contracts.imports import COUNT_NAMES, ImportCounts
 from bastion.core.assets.models import Asset, Tag
 from bastion.core.findings import selectors as finding_selectors
 from bastion.core.findings.choices import ACTIVE_STATUSES, Status
@@ -53,19 +54,19 @@ ADVISORY_LIMIT = 100
 TRANSITION_COLUMNS = "finding_id, actor_id, at, from_status, to_status, reason"
 
 
-@dataclass
-class CommitCounts:
-    """What an import did."""
+class CommitCounts(ImportCounts):
+    """What an import did, tallied as the commit runs: the counts, the tools, the findings it moved."""
 
-    parsed: int = 0
-    new: int = 0
-    updated: int = 0
-    reopened: int = 0
-    resolved: int = 0
-    unchanged: int = 0
-    tools: set[str] = field(default_factory=set)
-    reopened_ids: list[int] = field(default_factory=list)
-    resolved_ids: list[int] = field(default_factory=list)
+    model_config = ConfigDict(frozen=False)
+
+    tools: set[str] = Field(default_factory=set)
+    reopened_ids: list[int] = Field(default_factory=list)
+    resolved_ids: list[int] = Field(default_factory=list)
+
+    @classmethod
+    def zero(cls) -> CommitCounts:
+        """Return the tally of a commit that has not started."""
+        return cls.model_validate(dict.fromkeys(COUNT_NAMES, 0))
 
 
 def _clip(value: str | None, limit: int | None) -> str:
@@ -143,7 +144,7 @@ class ImportCommit:
         self.tags = list(dict.fromkeys(tag for tag in tags if tag))
         self.minimum_rank = minimum_severity.rank if minimum_severity else 0
         self.is_postgres = connection.vendor == "postgresql"
-        self.counts = CommitCounts()
+        self.counts = CommitCounts.zero()
         # Raw SQL bypasses the ORM's conversions: adapt the values as the fields would.
         self.now_db = connection.ops.adapt_datetimefield_value(now)
         self.import_db: Any = (

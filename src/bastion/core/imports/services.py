@@ -16,6 +16,7 @@ from bastion.bus.events import publish
 from bastion.bus.queues import IMPORT_TASK
 from bastion.contracts.events import Event, FindingsChanged, ImportCompleted
 from bastion.contracts.finding import NormalizedFinding, Severity
+from bastion.contracts.imports import COUNT_NAMES
 from bastion.core.accounts.models import User
 from bastion.core.assets import services as asset_services
 from bastion.core.assets.models import Asset
@@ -134,7 +135,7 @@ def commit(*, job: ImportJob, format_name: str, findings: Iterable[NormalizedFin
         ).run(findings)
         job.format = format_name
         job.tool = ",".join(sorted(counts.tools))[:100] or job.tool
-        for name in ("parsed", "new", "updated", "reopened", "resolved", "unchanged"):
+        for name in COUNT_NAMES:
             setattr(job, name, getattr(counts, name))
         job.state = ImportState.COMPLETED
         job.error = ""
@@ -239,16 +240,7 @@ def _events(job: ImportJob, counts: CommitCounts, now: datetime) -> Iterator[Eve
     ):
         for batch in _batches(ids):
             yield FindingsChanged(type=event_type, finding_ids=batch, **base)  # type: ignore[arg-type]
-    yield ImportCompleted(
-        type="import.completed",
-        parsed=counts.parsed,
-        new=counts.new,
-        updated=counts.updated,
-        reopened=counts.reopened,
-        resolved=counts.resolved,
-        unchanged=counts.unchanged,
-        **base,
-    )
+    yield ImportCompleted(type="import.completed", **counts.model_dump(include=set(COUNT_NAMES)), **base)
 
 
 def _publish_after_commit(job: ImportJob, counts: CommitCounts, now: datetime) -> None:

@@ -1,23 +1,25 @@
 """DefectDojo's import API, so that a CI pipeline moves over by changing its URL and token.
 
 ``POST /api/v2/import-scan/`` and ``POST /api/v2/reimport-scan/`` take DefectDojo's
-multipart fields and become a Bastion import (see docs/defectdojo.md for the mapping).
+multipart fields and become a Bastion import (see docs/defectdojo.md for the mapping):
+the fields are translated here, and the core's intake does the rest, creating the
+product (an asset) and the engagement when ``auto_create_context`` asks for it.
 Bastion deduplicates every import, so the two differ only in ``close_old_findings``'s
 default: off for import-scan, on for reimport-scan, as in DefectDojo.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
-from bastion.contracts.principal import Principal, Role
-from bastion.core.imports.exceptions import ImportRefused
+from bastion.core.imports import intake
+from bastion.core.imports.choices import ImportSource
+from bastion.core.imports.exceptions import InvalidImportOptions
+from bastion.core.imports.options import ImportOptions, options_from
 from bastion.parsers import all_parsers
-from bastion.scanner.imports import service, upload
-from bastion.scanner.imports.router import spool_dir, upload_limit
+from bastion.scanner.imports.schemas import status_url
+from bastion.scanner.imports.streaming import receive_report
 from bastion.servicekit.auth import CurrentPrincipal
 from bastion.servicekit.orm import run_orm
 
@@ -54,16 +56,22 @@ def fields_for_bastion(dd: dict[str, str], *, reimport: bool) -> dict[str, str]:
     scan_type = dd.get("scan_type", "").strip()
     formats = scan_types()
     if not scan_type:
-        raise ImportRefused("scan_type is required")
+        raise InvalidImportOptions("scan_type is required")
     if scan_type not in formats:
-        raise ImportRefused(f"scan_type {scan_type!r} is not supported; GET /scanner/v1/formats lists them")
+        raise InvalidImportOptions(
+            f"scan_type {scan_type!r} is not supported; GET /scanner/v1/formats lists them"
+        )
     product = (dd.get("product_name") or "").strip()
     if not product:
-        raise ImportRefused("product_name is required (Bastion does not take DefectDojo's numeric ids)")
+        raise InvalidImportOptions(
+            "product_name is required (Bastion does not take DefectDojo's numeric ids)"
+        )
     minimum = dd.get("minimum_severity", "").strip()
     if minimum and minimum.lower() not in DD_SEVERITY:
         allowed = ", ".join(name.capitalize() for name in DD_SEVERITY)
-        raise ImportRefused(f"minimum_severity must be one of {allowed} (in any case), not {minimum!r}")
+        raise InvalidImportOptions(
+            f"minimum_severity must be one of {allowed} (in any case), not {minimum!r}"
+        )
     return {
         "format": formats[scan_type],
         "asset_identifier": product,
@@ -76,84 +84,25 @@ def fields_for_bastion(dd: dict[str, str], *, reimport: bool) -> dict[str, str]:
     }
 
 
-def _queue(
-    principal: Principal, received: upload.Upload, dd: dict[str, str], reimport: bool
-) -> tuple[Any, str]:
-    from bastion.core.accounts.models import User
-    from bastion.core.assets.models import Asset
-    from bastion.core.engagements import services as engagement_services
-    from bastion.core.engagements.models import Engagement
+def options_for_bastion(dd: dict[str, str], *, reimport: bool) -> ImportOptions:
+    """Translate DefectDojo's fields into the options of a Bastion import."""
+    return options_from(
+        fields_for_bastion(dd, reimport=reimport),
+        engagement_name=dd.get("engagement_name") or "",
+        may_create_missing=_flag(dd.get("auto_create_context"), False),
+    )
 
-    fields = fields_for_bastion(dd, reimport=reimport)
-    options = service.options_from(fields)
-    actor = User.objects.get(pk=principal.user_id)
-    auto_create = _flag(dd.get("auto_create_context"), False)
-    organization_ids = [g.organization_id for g in principal.memberships if g.role.allows(Role.ANALYST)]
-    # One transaction: a refused or failed intake creates no product, engagement or stored report.
-    with service.intake():
-        asset = (
-            Asset.objects.select_for_update()  # see service.resolve_asset
-            .filter(
-                organization_id__in=organization_ids,
-                identifier=options.asset_identifier,
-                kind=options.asset_kind,
-            )
-            .first()
-        )
-        has_created_asset = False
-        if asset is None:
-            if not auto_create:
-                raise ImportRefused(
-                    f"no product {options.asset_identifier!r}; send auto_create_context=true to create it"
-                )
-            asset, has_created_asset = service.resolve_asset(
-                principal=principal, actor=actor, options=options
-            )
-        engagement_name = (dd.get("engagement_name") or "").strip()[:200]
-        engagement_id = ""
-        if engagement_name:
-            engagement = Engagement.objects.filter(asset=asset, name=engagement_name).first()
-            if engagement is None:
-                if not auto_create:
-                    raise ImportRefused(f"no engagement {engagement_name!r}; send auto_create_context=true")
-                engagement = engagement_services.create_engagement(
-                    actor=actor,
-                    asset=asset,
-                    kind="continuous_scanning",
-                    name=engagement_name,
-                    status="in_progress",
-                )
-            engagement_id = str(engagement.pk)
-        options = service.options_from({**fields, "engagement": engagement_id})
-        job = service.queue_import(
+
+async def _import(request: Request, principal: CurrentPrincipal, *, reimport: bool) -> JSONResponse:
+    with await receive_report(request, rate_key=f"user:{principal.user_id}") as received:
+        options = options_for_bastion(received.fields, reimport=reimport)
+        job = await run_orm(
+            intake.take_in,
             principal=principal,
-            actor=actor,
-            upload=received,
+            upload=received.upload,
             options=options,
-            asset=asset,
-            has_created_asset=has_created_asset,
+            source=ImportSource.DEFECTDOJO,
         )
-    return job, fields["format"]
-
-
-async def _import(request: Request, principal: Principal, *, reimport: bool) -> JSONResponse:
-    from django.conf import settings
-
-    await upload_limit().check(f"user:{principal.user_id}")
-    try:
-        received = await upload.receive(
-            request, limit=settings.BASTION_MAX_UPLOAD_BYTES, spool_dir=spool_dir()
-        )
-    except upload.UploadRefused as error:
-        raise HTTPException(error.status, detail=str(error)) from error
-    try:
-        job, format_name = await run_orm(_queue, principal, received, received.fields, reimport)
-    except ImportRefused as error:
-        received.discard()
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail=str(error)) from error
-    except BaseException:
-        received.discard()
-        raise
     body = {
         "scan_type": received.fields.get("scan_type"),
         "product_name": received.fields.get("product_name"),
@@ -161,8 +110,8 @@ async def _import(request: Request, principal: Principal, *, reimport: bool) -> 
         "close_old_findings": job.is_full,
         "test": str(job.pk),
         "import_id": str(job.pk),
-        "format": format_name,
-        "status_url": f"/scanner/v1/imports/{job.pk}",
+        "format": options.format_name,
+        "status_url": status_url(job),
     }
     return JSONResponse(body, status_code=status.HTTP_201_CREATED)
 

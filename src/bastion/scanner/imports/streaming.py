@@ -3,7 +3,8 @@
 Nothing is held in memory: chunks go to disk as they arrive (file writes run in a
 worker thread), counted against the size limit and hashed on the way. Whatever goes
 wrong, the spool file is deleted before the error leaves :func:`receive`; files a
-crashed process left behind are removed by :func:`remove_stale` at start-up.
+crashed process left behind are removed at start-up (``core.imports.upload.remove_stale``).
+The spooled report goes on to the core's intake as an ``Upload``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -22,20 +22,14 @@ from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
+from bastion.config import get_settings
+from bastion.core.imports.upload import Upload, spool_dir
+from bastion.scanner.exceptions import CompressedBodyRefused, ReportTooLarge, UploadRefused
+from bastion.servicekit.ratelimit import RateLimit
+
 MAX_FIELD_BYTES = 64 * 1024
 MAX_FIELDS = 32
 FILE_FIELD = "file"
-# A spool file is written to as its upload arrives and deleted when it ends; one untouched
-# for an hour was left by a process that died (several processes may share the directory).
-STALE_SPOOL_SECONDS = 3600
-
-
-class UploadRefused(Exception):  # noqa: N818
-    """The upload breaks a limit or the multipart format; ``status`` is the HTTP answer."""
-
-    def __init__(self, message: str, *, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 def refuse_nul(name: str, value: str) -> None:
@@ -51,37 +45,35 @@ def refuse_nul_in(items: Iterable[tuple[str, str]], what: str) -> None:
         refuse_nul(name or f"an unnamed {what}", value)
 
 
-def remove_stale(directory: Path, *, older_than: float = STALE_SPOOL_SECONDS) -> int:
-    """Delete the spool files nobody has written for ``older_than`` seconds; return how many."""
-    cutoff = time.time() - older_than
-    removed = 0
-    try:
-        entries = list(os.scandir(directory))
-    except FileNotFoundError:
-        return 0
-    for entry in entries:
-        try:
-            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
-                os.unlink(entry.path)
-                removed += 1
-        except FileNotFoundError:  # another process cleaned it first
-            continue
-    return removed
+@dataclass(frozen=True)
+class Received:
+    """A report spooled from a request, and the request's form fields (or query parameters).
+
+    Use it as a context manager around its intake: the spool file is gone when the block
+    ends, however it ends (the intake deletes it too, once it has stored the report).
+    """
+
+    upload: Upload
+    fields: dict[str, str]
+
+    def __enter__(self) -> Received:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.upload.discard()
 
 
-@dataclass
-class Upload:
-    """A received report on disk, with its form fields."""
+def upload_limit() -> RateLimit:
+    """How many imports one user (or one organisation's webhooks) may start per minute."""
+    return RateLimit(scope="imports", count=get_settings().imports_per_minute, seconds=60)
 
-    path: Path
-    size: int
-    sha256: str
-    file_name: str
-    fields: dict[str, str] = field(default_factory=dict)
 
-    def discard(self) -> None:
-        """Delete the spooled report."""
-        self.path.unlink(missing_ok=True)
+async def receive_report(request: Request, *, rate_key: str, also_hash: Any = None) -> Received:
+    """Count an import against ``rate_key``'s limit, then receive its report (see :func:`receive`)."""
+    await upload_limit().check(rate_key)
+    return await receive(
+        request, limit=get_settings().max_upload_bytes, directory=spool_dir(), also_hash=also_hash
+    )
 
 
 class _Spool:
@@ -100,7 +92,7 @@ class _Spool:
     def write(self, data: bytes) -> None:
         self.size += len(data)
         if self.size > self.limit:
-            raise UploadRefused(f"the report is larger than the limit of {self.limit} bytes", status=413)
+            raise ReportTooLarge(f"the report is larger than the limit of {self.limit} bytes")
         self.digest.update(data)
         if self.also_hash is not None:
             self.also_hash.update(data)
@@ -182,7 +174,7 @@ class _MultipartSink:
             self.fields[self._name] = value
 
 
-async def receive(request: Request, *, limit: int, spool_dir: Path, also_hash: Any = None) -> Upload:
+async def receive(request: Request, *, limit: int, directory: Path, also_hash: Any = None) -> Received:
     """Stream the request body to disk; return the report and its fields, or raise UploadRefused.
 
     ``also_hash`` (an hmac or hashlib object) is fed the report's bytes as they arrive.
@@ -190,15 +182,15 @@ async def receive(request: Request, *, limit: int, spool_dir: Path, also_hash: A
     file is gone when this returns.
     """
     if request.headers.get("content-encoding", "identity").lower() not in {"identity", ""}:
-        raise UploadRefused("compressed request bodies are not accepted", status=415)
+        raise CompressedBodyRefused("compressed request bodies are not accepted")
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit + MAX_FIELDS * MAX_FIELD_BYTES:
-        raise UploadRefused(f"the report is larger than the limit of {limit} bytes", status=413)
+        raise ReportTooLarge(f"the report is larger than the limit of {limit} bytes")
     refuse_nul_in(request.query_params.multi_items(), "query parameter")
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     if content_type == b"multipart/form-data" and not options.get(b"boundary"):
         raise UploadRefused("multipart body without a boundary")
-    spool = _Spool(spool_dir, limit, also_hash)
+    spool = _Spool(directory, limit, also_hash)
     try:
         if content_type == b"multipart/form-data":
             sink = _MultipartSink(spool)
@@ -223,4 +215,5 @@ async def receive(request: Request, *, limit: int, spool_dir: Path, also_hash: A
     except BaseException:  # refused, cancelled, disk full...: nothing of the upload stays
         spool.discard()
         raise
-    return Upload(spool.path, spool.size, spool.digest.hexdigest(), file_name, fields)
+    upload = Upload(path=spool.path, size=spool.size, sha256=spool.digest.hexdigest(), file_name=file_name)
+    return Received(upload=upload, fields=fields)

@@ -1,5 +1,8 @@
 """The worker's side of an import: parse the stored report as a stream and commit it.
 
+``run_import`` is queued by the intake once its transaction commits, and by the reaper;
+Celery finds it the way it finds every core app's tasks (``core.celery``).
+
 A worker process claims the job before it runs it (``core.imports.claims``) and lets
 it go however the run ends. A run that needs more memory than a worker process may
 use (``BASTION_WORKER_MEMORY_MB``) fails its job and leaves the process serving the
@@ -30,6 +33,8 @@ OUT_OF_MEMORY = (
     "the import needed more memory than a worker may use ({megabytes} MB, BASTION_WORKER_MEMORY_MB); "
     "nothing of the report was kept"
 )
+# The task's name before it moved into the core (issue 10): messages an older version queued carry it.
+IMPORT_TASK_BEFORE_10 = "bastion.scanner.run_import"
 
 
 @shared_task(
@@ -55,6 +60,12 @@ def run_import(self: Task[Any, Any], job_id: str) -> dict[str, int] | None:
         counts = _run(job)
         claim.is_finished = True
         return counts
+
+
+@shared_task(name=IMPORT_TASK_BEFORE_10)
+def forward_import_queued_before_10(job_id: str) -> None:
+    """Queue again, under the task's current name, an import an older version queued."""
+    run_import.delay(job_id)
 
 
 def _run(job: ImportJob) -> dict[str, int] | None:

@@ -12,20 +12,16 @@ import orjson
 import pytest
 from fastapi.testclient import TestClient
 
-from bastion.agent.llm import get_provider
 from bastion.contracts.principal import Role
 from tests import factories
 
 
 @pytest.fixture(autouse=True)
-def _fresh_limits_and_provider() -> Iterator[None]:
-    """Start every test with no rate-limit counts and the provider read again from settings."""
+def _fresh_limits() -> None:
+    """Start every test with no rate-limit counts (the provider follows the settings by itself)."""
     from django.core.cache import cache
 
     cache.clear()
-    get_provider.cache_clear()
-    yield
-    get_provider.cache_clear()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from bastion.contracts.analysis import Confidence, EngineRun, Source, Vulnerabil
 from bastion.contracts.finding import Severity
 from bastion.core.findings.models import Finding
 from bastion.core.imports.models import ImportJob
-from bastion.scanner.imports.tasks import run_import
+from bastion.core.imports.tasks import run_import
 
 AWS_KEY = "AKIAZ3MQ7PLX4RTB9WQE"
 PYTHON = f'''import subprocess
@@ -275,3 +275,18 @@ def test_analyses_are_rate_limited_per_user(
     refused = analyze(gateway_client, tenants, expect=429, code="print('hello')\n")
     # then
     assert refused["detail"].startswith("rate limit: at most 1 analyses per 60 s; retry in ")
+
+
+def test_a_viewer_may_analyse_but_not_import(gateway_client: TestClient, tenants: dict[str, Any]) -> None:
+    # when
+    response = gateway_client.post(
+        "/agent/v1/analyze",
+        json={"code": PYTHON, "asset": tenants["asset"].pk},
+        headers={"Authorization": f"Token {tenants['viewer_key']}"},
+    )
+    # then: the core's ImportForbidden, answered by its class
+    assert (response.status_code, response.json()) == (
+        403,
+        {"detail": "importing needs the analyst role or higher"},
+    )
+    assert ImportJob.objects.count() == 0

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bastion.core.findings.models import Finding
-from bastion.scanner.imports.tasks import run_import
+from bastion.core.imports.tasks import run_import
 
 # Names a module the engines import at start-up has (json, resource, yaml...), names Python
 # looks for itself (sitecustomize, usercustomize, __main__), a test runner's (conftest), and a

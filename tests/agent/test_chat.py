@@ -5,13 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import pytest
+from django.conf import settings
+from django.test import Client
 from fastapi.testclient import TestClient
 
 from bastion.agent.tools import TOOLS, ToolContext, ToolFailed
+from bastion.contracts.principal import Role
 from bastion.core.assistant.models import Conversation, Proposal
 from bastion.core.findings.models import Finding, FindingTransition
 from bastion.core.tenancy.selectors import principal_for_session
+from bastion.core.tenancy.services import set_membership
 from tests import factories
 
 Chat = Callable[..., list[dict[str, Any]]]
@@ -302,3 +307,69 @@ def test_chat_messages_are_rate_limited_per_user(
 def test_an_invalid_request_is_refused(chat: Chat) -> None:
     assert chat("", expect=422)[0]["detail"][0]["loc"] == ["body", "message"]
     assert Conversation.objects.count() == 0
+
+
+def test_a_member_of_several_organisations_must_name_one(
+    gateway_client: TestClient, tenants: dict[str, Any]
+) -> None:
+    # given: Acme's analyst, a viewer at Globex too, signed in (a token reaches one organisation only)
+    set_membership(organization=tenants["globex"], user=tenants["analyst"], role=Role.VIEWER)
+    browser = Client()
+    browser.force_login(tenants["analyst"])
+    csrf = "k" * 32
+    session = {
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={browser.cookies[settings.SESSION_COOKIE_NAME].value}; "
+        f"{settings.CSRF_COOKIE_NAME}={csrf}",
+        "X-CSRFToken": csrf,
+    }
+    # when
+    refused = gateway_client.post("/agent/v1/chat/stream", json={"message": "trends"}, headers=session)
+    named = gateway_client.post(
+        "/agent/v1/chat/stream",
+        json={"message": "trends", "organization": tenants["globex"].pk},
+        headers=session,
+    )
+    # then
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"detail": "you belong to several organisations: name one with 'organization'"},
+    )
+    assert orjson.loads(named.text.strip().split("\n\n")[-1].removeprefix("data: "))["type"] == "done"
+    assert list(Conversation.objects.values_list("organization_id", flat=True)) == [tenants["globex"].pk]
+
+
+def test_the_websocket_answers_the_same_refusals_as_error_events(
+    gateway_client: TestClient, tenants: dict[str, Any]
+) -> None:
+    headers = {"Authorization": f"Token {tenants['key']}"}
+    with gateway_client.websocket_connect("/agent/v1/chat/ws", headers=headers) as websocket:
+        # when
+        websocket.send_json({"message": "trends", "organization": tenants["globex"].pk})
+        foreign = websocket.receive_json()
+        websocket.send_json({"message": "trends"})
+        answered = [websocket.receive_json()]
+        while answered[-1]["type"] != "done":
+            answered.append(websocket.receive_json())
+    # then: the 404 of the HTTP answer, as an event; the socket still answers
+    assert foreign == {"type": "error", "message": f"no organisation {tenants['globex'].pk}"}
+    assert answered[0]["type"] == "conversation"
+    assert Conversation.objects.count() == 1
+
+
+@pytest.mark.parametrize("organization", [0, -1, 2**63, 10**30])
+def test_an_organisation_id_out_of_any_range_is_not_found(
+    chat: Chat, tenants: dict[str, Any], organization: int
+) -> None:
+    assert chat("trends", organization=organization, expect=404) == [
+        {"detail": f"no organisation {organization}"}
+    ]
+    assert Conversation.objects.count() == 0
+
+
+def test_an_assignment_that_names_nobody_by_email_is_refused(chat: Chat, tenants: dict[str, Any]) -> None:
+    events = chat(f"assign #{tenants['high'].pk} to vic")
+    assert [(e["type"], e.get("message")) for e in events[1:]] == [
+        ("error", "say whom to assign the findings to by their email address"),
+        ("done", None),
+    ]
+    assert Proposal.objects.count() == 0

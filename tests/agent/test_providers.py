@@ -68,12 +68,10 @@ def test_messages_map_onto_the_anthropic_messages_api() -> None:
 
 
 def test_the_provider_is_chosen_by_the_environment(fresh_settings: pytest.MonkeyPatch) -> None:
-    get_provider.cache_clear()
     assert get_provider() is None  # the default: no model
     fresh_settings.setenv("BASTION_LLM_PROVIDER", "openai")
     fresh_settings.setenv("BASTION_LLM_MODEL", "qwen")
     fresh_settings.setenv("BASTION_LLM_BASE_URL", "http://127.0.0.1:11434/v1")
-    get_provider.cache_clear()
     from bastion.config import get_settings
 
     get_settings.cache_clear()
@@ -83,9 +81,24 @@ def test_the_provider_is_chosen_by_the_environment(fresh_settings: pytest.Monkey
     fresh_settings.setenv("BASTION_LLM_PROVIDER", "anthropic")
     fresh_settings.setenv("BASTION_LLM_API_KEY", "sk-ant-test")
     get_settings.cache_clear()
-    get_provider.cache_clear()
     assert isinstance(get_provider(), AnthropicProvider)
-    get_provider.cache_clear()
+
+
+def test_the_provider_is_made_once_per_configuration(fresh_settings: pytest.MonkeyPatch) -> None:
+    # given
+    fresh_settings.setenv("BASTION_LLM_PROVIDER", "openai")
+    fresh_settings.setenv("BASTION_LLM_MODEL", "qwen")
+    first = get_provider()
+    # when: a setting the provider does not read, then one it does
+    fresh_settings.setenv("BASTION_LLM_MAX_TOKENS", "64")
+    same = get_provider()
+    fresh_settings.setenv("BASTION_LLM_MODEL", "gemma")
+    changed = get_provider()
+    # then: no reset by hand; a new provider when (and only when) its settings change
+    assert same is first
+    assert isinstance(changed, OpenAIProvider)
+    assert changed is not first
+    assert changed.model == "gemma"
 
 
 def test_a_provider_without_what_it_needs_is_refused(fresh_settings: pytest.MonkeyPatch) -> None:
@@ -93,10 +106,8 @@ def test_a_provider_without_what_it_needs_is_refused(fresh_settings: pytest.Monk
 
     fresh_settings.setenv("BASTION_LLM_PROVIDER", "anthropic")
     get_settings.cache_clear()
-    get_provider.cache_clear()
     with pytest.raises(ProviderError, match="BASTION_LLM_API_KEY must be set for the anthropic provider"):
         get_provider()
-    get_provider.cache_clear()
 
 
 def test_a_misconfigured_provider_answers_503(
@@ -106,7 +117,6 @@ def test_a_misconfigured_provider_answers_503(
 
     fresh_settings.setenv("BASTION_LLM_PROVIDER", "openai")  # with no BASTION_LLM_MODEL
     get_settings.cache_clear()
-    get_provider.cache_clear()
     assert chat("trends", expect=503) == [
         {"detail": "BASTION_LLM_MODEL must name the model for the openai provider"}
     ]

@@ -62,6 +62,11 @@ class ProposalEvent(BaseModel):
 
 
 class ErrorEvent(BaseModel):
+    """The answer cannot go on as asked: the provider failed, or Bastion refused the request.
+
+    On the WebSocket, a request refused before its answer starts (the HTTP endpoint's 4xx) too.
+    """
+
     type: Literal["error"] = "error"
     message: str
 

@@ -11,7 +11,7 @@ from types import ModuleType
 from bastion.agent.analysis import scoring
 from bastion.agent.engines import bandit, secrets, semgrep
 from bastion.agent.engines.base import Workspace, workspace
-from bastion.agent.exceptions import AgentError
+from bastion.agent.exceptions import EngineFailed
 from bastion.config import get_settings
 from bastion.contracts.analysis import AnalyzeRequest, AnalyzeResponse, EngineRun, Source, Vulnerability
 
@@ -75,7 +75,7 @@ async def _timed(
     try:
         found: list[Vulnerability] = await engine.scan(workspace, time_limit=time_limit, memory_mb=memory_mb)
         error = None
-    except AgentError as failure:
+    except EngineFailed as failure:
         found, error = [], str(failure)
     elapsed = int((time.perf_counter() - started) * 1000)
     return EngineRun(name=engine.NAME, findings=len(found), duration_ms=elapsed, error=error), found

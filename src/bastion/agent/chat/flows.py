@@ -1,10 +1,10 @@
 """One chat turn: plan tools from the user's words, run them, and let the model (if any) answer.
 
 ``prepare`` does everything that may refuse the request (unknown conversation, no
-organisation, spent budget) before the response starts, so those become HTTP errors;
-``respond`` streams the events. Tools run with the caller's principal, scoped to the
-conversation's organisation; tools that change data run only when the user's own message
-asked for a change, and even then only record a proposal.
+organisation, spent budget) before the response starts, so those become HTTP errors (or
+``error`` events on the WebSocket); ``respond`` streams the events. Tools run with the
+caller's principal, scoped to the conversation's organisation; tools that change data run
+only when the user's own message asked for a change, and even then only record a proposal.
 """
 
 from __future__ import annotations
@@ -21,10 +21,17 @@ from pydantic import ValidationError
 
 from bastion.agent import prompts
 from bastion.agent.chat import intent
-from bastion.agent.exceptions import BudgetExceeded, ChatRefused, ProviderError
+from bastion.agent.exceptions import (
+    BudgetExceeded,
+    ConversationNotFound,
+    OrganizationNotChosen,
+    OrganizationNotFound,
+    ProviderError,
+    ToolFailed,
+)
 from bastion.agent.llm.base import Message as LlmMessage
 from bastion.agent.llm.base import Provider, TextDelta, ToolCall, ToolCallRequested, ToolSpec, Usage
-from bastion.agent.tools import TOOLS, ToolContext, ToolFailed
+from bastion.agent.tools import TOOLS, ToolContext
 from bastion.config import get_settings
 from bastion.contracts.chat import (
     ChatEvent,
@@ -59,15 +66,21 @@ class Turn:
 
 
 def _organization(principal: Principal, requested: int | None) -> int:
+    """Return the organisation the caller named, or the only one they belong to."""
+    from bastion.core.tenancy.models import Organization
+
+    # Compared in Python: a requested id is never sent to the database (it may be out of its range).
+    organizations = Organization.objects.for_principal(principal).order_by("pk")
+    reachable = list(organizations.values_list("pk", flat=True))
     if requested is not None:
-        if requested not in principal.organization_ids:
-            raise ChatRefused(f"no organisation {requested}")
+        if requested not in reachable:
+            raise OrganizationNotFound(requested)
         return requested
-    if len(principal.memberships) == 1:
-        return principal.memberships[0].organization_id
-    if not principal.memberships:
-        raise ChatRefused("you are not a member of any organisation")
-    raise ChatRefused("you belong to several organisations: name one with 'organization'")
+    if len(reachable) == 1:
+        return reachable[0]
+    if not reachable:
+        raise OrganizationNotChosen("you are not a member of any organisation")
+    raise OrganizationNotChosen("you belong to several organisations: name one with 'organization'")
 
 
 def _prepare(principal: Principal, request: ChatRequest, provider: Provider | None) -> Turn:
@@ -81,7 +94,7 @@ def _prepare(principal: Principal, request: ChatRequest, provider: Provider | No
             principal=principal, conversation_id=str(request.conversation_id)
         )
         if conversation is None:
-            raise ChatRefused(f"no conversation {request.conversation_id}")
+            raise ConversationNotFound(request.conversation_id)
         organization_id = conversation.organization_id
     else:
         conversation = None
@@ -108,9 +121,15 @@ def _prepare(principal: Principal, request: ChatRequest, provider: Provider | No
                 LlmMessage("user" if message.role == MessageRole.USER else "assistant", message.content)
             )
     services.add_message(conversation_id=conversation.pk, role=MessageRole.USER, content=request.message)
-    assets = list(Asset.objects.filter(organization_id=organization_id).values_list("name", flat=True)[:1000])
+    assets = list(
+        Asset.objects.for_principal(principal)
+        .in_organization(organization_id)
+        .values_list("name", flat=True)[:1000]
+    )
     engagements = list(
-        Engagement.objects.filter(organization_id=organization_id).values_list("name", flat=True)[:1000]
+        Engagement.objects.for_principal(principal)
+        .in_organization(organization_id)
+        .values_list("name", flat=True)[:1000]
     )
     return Turn(
         principal=principal,
@@ -123,7 +142,7 @@ def _prepare(principal: Principal, request: ChatRequest, provider: Provider | No
 
 
 async def prepare(principal: Principal, request: ChatRequest, provider: Provider | None) -> Turn:
-    """Check and record the user's message; raise ``ChatRefused`` or ``BudgetExceeded``."""
+    """Check and record the user's message; raise the agent's error when it cannot be answered."""
     return await run_orm(_prepare, principal, request, provider)
 
 
@@ -230,6 +249,19 @@ async def respond(turn: Turn, provider: Provider | None) -> AsyncGenerator[ChatE
         provider=provider.name if provider else "none",
         model=provider.model if provider else None,
     )
+    if turn.plan.refusal:
+        # Bastion read a request it cannot carry out (a status that does not exist): it says so
+        # itself, and neither a tool nor the model runs.
+        yield ErrorEvent(message=turn.plan.refusal)
+        message_id = await run_orm(
+            _finish, turn, turn.plan.refusal, provider=None, usage=Usage(0, 0), state="complete"
+        )
+        yield Done(
+            message_id=message_id,
+            usage=UsageReport(prompt_tokens=0, completion_tokens=0, total_tokens=0),
+            without_model=True,
+        )
+        return
     spoken: list[str] = []
     usage = Usage(0, 0)
     state = "complete"

@@ -11,33 +11,45 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bastion.contracts.finding import Severity
+from bastion.core.findings.choices import Status
+
 FINDING_REF = re.compile(r"(?:#|\bfindings?\s+(?:#|no\.?\s*)?)(\d{1,12})\b", re.IGNORECASE)
 CWE = re.compile(r"\bCWE[-\s]?(\d{1,5})\b", re.IGNORECASE)
 ADVISORY = re.compile(r"\b(CVE-\d{4}-\d{4,}|GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b", re.IGNORECASE)
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 QUOTED = re.compile(r"[\"“']([^\"”']{2,100})[\"”']")
-SEVERITY_WORDS = {"critical": "critical", "high": "high", "medium": "medium", "low": "low", "info": "info"}
-STATUS_PHRASES = {
-    "false positive": "false_positive",
-    "false-positive": "false_positive",
-    "in progress": "in_progress",
-    "resolved": "resolved",
-    "fixed": "resolved",
-    "closed": "resolved",
-    "confirmed": "confirmed",
-    "reopened": "reopened",
-    "accepted": "risk_accepted",
+SEVERITY_WORDS: dict[str, Severity] = {severity.value: severity for severity in Severity}
+#: A status by its names (``in_progress``, "in progress", "in-progress") and everyday words.
+STATUS_WORDS: dict[str, Status] = {
+    **{
+        word: status
+        for status in Status
+        for word in (
+            status.value,
+            status.value.replace("_", " "),
+            status.value.replace("_", "-"),
+            str(status.label).lower(),
+        )
+    },
+    "fixed": Status.RESOLVED,
+    "closed": Status.RESOLVED,
+    "accepted": Status.RISK_ACCEPTED,
 }
-CHANGE_TARGETS = {
-    "false positive": "false_positive",
-    "false-positive": "false_positive",
-    "in progress": "in_progress",
-    "resolved": "resolved",
-    "fixed": "resolved",
-    "closed": "resolved",
-    "confirmed": "confirmed",
-    "reopen": "reopened",
-}
+#: In a change request, the verbs that name their status too ("reopen #3", "triage #4").
+CHANGE_WORDS: dict[str, Status] = {**STATUS_WORDS, "reopen": Status.REOPENED, "triage": Status.TRIAGED}
+
+
+def _phrases(words: dict[str, Status]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
+
+
+STATUS_PHRASE = _phrases(STATUS_WORDS)
+CHANGE_PHRASE = _phrases(CHANGE_WORDS)
+# "as" or "to" before the status the user wants: "mark #3 as triaged", "set #3 to the in progress state"
+TARGET = re.compile(r"\b(?:as|to)\s+(?:the\s+|a\s+)?(?:status\s+|state\s+)?[\"“']?([a-z][\w-]*)")
+STATUS_NAMES = ", ".join(status.value for status in Status)
 CHANGE_VERBS = re.compile(
     r"\b(mark|set|change|move|close|resolve|reopen|confirm|flag|assign|reassign|triage)\b", re.IGNORECASE
 )
@@ -47,8 +59,9 @@ EXPLAIN = re.compile(
 SUMMARY = re.compile(
     r"\b(summar\w*|overview|posture|status of|state of|how (?:is|are) .* doing)\b", re.IGNORECASE
 )
+# "progress", but not the status "in progress"
 TRENDS = re.compile(
-    r"\b(trends?|over time|per week|weekly|progress|velocity|mttr|time to (?:resolve|fix))\b", re.I
+    r"\b(trends?|over time|per week|weekly|(?<!in[ -])progress|velocity|mttr|time to (?:resolve|fix))\b", re.I
 )
 SLA = re.compile(r"\b(sla|overdue|breach\w*|past due|deadline)\b", re.IGNORECASE)
 LAST_IMPORT = re.compile(
@@ -62,6 +75,7 @@ class Plan:
 
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     asks_for_change: bool = False
+    refusal: str = ""  # what the user asked for cannot be done: said instead of running anything
 
 
 def _mentioned(text: str, names: list[str]) -> str:
@@ -70,6 +84,23 @@ def _mentioned(text: str, names: list[str]) -> str:
         if len(name) >= 3 and re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", lowered):
             return name
     return ""
+
+
+def _target_status(lowered: str) -> tuple[Status | None, str]:
+    """Return the status a change request names, or why there is none."""
+    target = TARGET.search(lowered)
+    if target:
+        after = CHANGE_PHRASE.match(lowered, target.start(1))
+        if after:
+            return CHANGE_WORDS[after.group(1)], ""
+    anywhere = CHANGE_PHRASE.search(lowered)
+    if anywhere:
+        return CHANGE_WORDS[anywhere.group(1)], ""
+    if re.search(r"\b(close|resolve)\b", lowered):
+        return Status.RESOLVED, ""
+    if target:
+        return None, f"there is no status “{target.group(1)}”: a finding's status is one of {STATUS_NAMES}"
+    return None, f"say which status the findings should have: one of {STATUS_NAMES}"
 
 
 def plan(message: str, *, asset_names: list[str], engagement_names: list[str]) -> Plan:
@@ -84,21 +115,23 @@ def plan(message: str, *, asset_names: list[str], engagement_names: list[str]) -
     if finding_ids and CHANGE_VERBS.search(text):
         result.asks_for_change = True
         email = EMAIL.search(text)
-        if re.search(r"\b(re)?assign", lowered) and email:
-            result.calls.append(
-                ("propose_assignment", {"finding_ids": finding_ids, "assignee_email": email.group(0)})
-            )
+        if re.search(r"\b(re)?assign", lowered):
+            if email:
+                result.calls.append(
+                    ("propose_assignment", {"finding_ids": finding_ids, "assignee_email": email.group(0)})
+                )
+            else:
+                result.refusal = "say whom to assign the findings to by their email address"
         else:
-            target = next((status for phrase, status in CHANGE_TARGETS.items() if phrase in lowered), None)
-            if target is None and re.search(r"\b(close|resolve)\b", lowered):
-                target = "resolved"
+            target, refusal = _target_status(lowered)
             if target is not None:
                 result.calls.append(
                     (
                         "propose_status_change",
-                        {"finding_ids": finding_ids, "status": target, "reason": text[:500]},
+                        {"finding_ids": finding_ids, "status": target.value, "reason": text[:500]},
                     )
                 )
+            result.refusal = refusal
         return result
     if finding_ids:
         result.calls += [("explain_finding", {"finding_id": finding_id}) for finding_id in finding_ids[:5]]
@@ -120,12 +153,14 @@ def plan(message: str, *, asset_names: list[str], engagement_names: list[str]) -
         return result
 
     search: dict[str, Any] = {}
-    severities = [value for word, value in SEVERITY_WORDS.items() if re.search(rf"\b{word}\b", lowered)]
+    severities = [
+        severity.value for word, severity in SEVERITY_WORDS.items() if re.search(rf"\b{word}\b", lowered)
+    ]
     if severities:
         search["severity"] = severities
-    statuses = [value for phrase, value in STATUS_PHRASES.items() if phrase in lowered]
-    if statuses:
-        search["status"] = list(dict.fromkeys(statuses))
+    named = {STATUS_WORDS[match.group(1)] for match in STATUS_PHRASE.finditer(lowered)}
+    if named:
+        search["status"] = [status.value for status in Status if status in named]
     if asset:
         search["asset"] = asset
     cwe = CWE.search(text)

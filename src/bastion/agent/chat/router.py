@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import aclosing
-from typing import Annotated, Any
+from typing import Any
 
 import anyio
 import orjson
-from fastapi import APIRouter, Depends, HTTPException, Path, WebSocket, WebSocketDisconnect, status
+from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect, status
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 
 from bastion.agent.chat import flows, service
-from bastion.agent.exceptions import BudgetExceeded, ChatRefused
+from bastion.agent.deps import CurrentConversation, CurrentProposal, LlmProvider
+from bastion.agent.exceptions import AgentError
 from bastion.agent.llm import get_provider
+from bastion.agent.llm.base import Provider
 from bastion.contracts.chat import (
     ChatEvent,
     ChatRequest,
@@ -30,29 +31,6 @@ from bastion.servicekit.auth import CurrentPrincipal
 router = APIRouter(prefix="/v1", tags=["chat"])
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 WS_UNAUTHENTICATED = 4401
-WS_RATE_LIMITED = 4429
-
-
-def _uuid_or_404(value: str, kind: str) -> uuid.UUID:
-    """A malformed id names nothing: 404, as an unknown one does."""
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no {kind} {value[:64]}") from None
-
-
-def _conversation_id(
-    conversation_id: Annotated[str, Path(json_schema_extra={"format": "uuid"})],
-) -> uuid.UUID:
-    return _uuid_or_404(conversation_id, "conversation")
-
-
-def _proposal_id(proposal_id: Annotated[str, Path(json_schema_extra={"format": "uuid"})]) -> uuid.UUID:
-    return _uuid_or_404(proposal_id, "proposal")
-
-
-ConversationId = Annotated[uuid.UUID, Depends(_conversation_id)]
-ProposalId = Annotated[uuid.UUID, Depends(_proposal_id)]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such conversation or proposal of the caller's (or a malformed id)"}
 }
@@ -63,16 +41,10 @@ def sse(event: ChatEvent) -> bytes:
     return b"data: " + orjson.dumps(event.model_dump(mode="json")) + b"\n\n"
 
 
-async def _turn(principal: Principal, request: ChatRequest) -> flows.Turn:
-    """Check limits and prepare, mapping refusals onto HTTP errors."""
+async def _turn(principal: Principal, request: ChatRequest, provider: Provider | None) -> flows.Turn:
+    """Check the rate limit and prepare the turn; refusals are raised as the agent's errors."""
     await service.chat_rate_limit().check(f"user:{principal.user_id}")
-    try:
-        return await flows.prepare(principal, request, get_provider())
-    except BudgetExceeded as error:
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, detail=str(error)) from error
-    except ChatRefused as error:
-        code = status.HTTP_404_NOT_FOUND if str(error).startswith("no ") else status.HTTP_400_BAD_REQUEST
-        raise HTTPException(code, detail=str(error)) from error
+    return await flows.prepare(principal, request, provider)
 
 
 @router.post(
@@ -82,12 +54,14 @@ async def _turn(principal: Principal, request: ChatRequest) -> flows.Turn:
         200: {"content": {"text/event-stream": {}}, "description": "chat events, one per `data:` line"}
     },
 )
-async def chat_stream(principal: CurrentPrincipal, request: ChatRequest) -> StreamingResponse:
+async def chat_stream(
+    principal: CurrentPrincipal, request: ChatRequest, provider: LlmProvider
+) -> StreamingResponse:
     """Answer as server-sent events: conversation, tool calls and results, proposals, text, done."""
-    turn = await _turn(principal, request)
+    turn = await _turn(principal, request, provider)
 
     async def events() -> AsyncIterator[bytes]:
-        async for event in flows.respond(turn, get_provider()):
+        async for event in flows.respond(turn, provider):
             yield sse(event)
 
     return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
@@ -112,17 +86,22 @@ async def chat_ws(websocket: WebSocket) -> None:
             except ValidationError as error:
                 await websocket.send_text(ErrorEvent(message=service.describe(error)).model_dump_json())
                 continue
+            # The provider is read for each turn: a misconfigured one is an error event, not a closed socket.
             try:
-                turn = await _turn(principal, request)
-            except HTTPException as error:
+                provider = get_provider()
+                turn = await _turn(principal, request, provider)
+            except AgentError as error:  # the same errors the HTTP handler answers, as events
+                await websocket.send_text(ErrorEvent(message=str(error)).model_dump_json())
+                continue
+            except HTTPException as error:  # the rate limit
                 await websocket.send_text(ErrorEvent(message=str(error.detail)).model_dump_json())
                 continue
-            await _stream_turn(websocket, turn)
+            await _stream_turn(websocket, turn, provider)
     except WebSocketDisconnect:
         return
 
 
-async def _stream_turn(websocket: WebSocket, turn: flows.Turn) -> None:
+async def _stream_turn(websocket: WebSocket, turn: flows.Turn, provider: Provider | None) -> None:
     """Send a turn's events while listening for a cancel message or a disconnect.
 
     One turn at a time: another request sent meanwhile gets an error event. After a cancel,
@@ -132,7 +111,7 @@ async def _stream_turn(websocket: WebSocket, turn: flows.Turn) -> None:
     async with anyio.create_task_group() as group:
 
         async def produce() -> None:
-            async with aclosing(flows.respond(turn, get_provider())) as events:
+            async with aclosing(flows.respond(turn, provider)) as events:
                 async for event in events:
                     await websocket.send_text(event.model_dump_json())
             group.cancel_scope.cancel()
@@ -168,21 +147,18 @@ async def conversations(principal: CurrentPrincipal) -> list[ConversationSummary
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationDetail, responses=NOT_FOUND)
-async def conversation(principal: CurrentPrincipal, conversation_id: ConversationId) -> ConversationDetail:
+async def conversation(conversation: CurrentConversation) -> ConversationDetail:
     """Return one of the caller's conversations with its messages."""
-    found = await service.get_conversation(principal, conversation_id)
-    if found is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no conversation {conversation_id}")
-    return found
+    return await service.conversation_detail(conversation)
 
 
 @router.post("/proposals/{proposal_id}/confirm", response_model=ProposalOutcome, responses=NOT_FOUND)
-async def confirm_proposal(principal: CurrentPrincipal, proposal_id: ProposalId) -> ProposalOutcome:
+async def confirm_proposal(principal: CurrentPrincipal, proposal: CurrentProposal) -> ProposalOutcome:
     """Apply a change the assistant proposed, with the caller's own permissions."""
-    return await service.decide(principal, proposal_id, confirm=True)
+    return await service.decide(principal, proposal, confirm=True)
 
 
 @router.post("/proposals/{proposal_id}/reject", response_model=ProposalOutcome, responses=NOT_FOUND)
-async def reject_proposal(principal: CurrentPrincipal, proposal_id: ProposalId) -> ProposalOutcome:
+async def reject_proposal(principal: CurrentPrincipal, proposal: CurrentProposal) -> ProposalOutcome:
     """Decline a change the assistant proposed."""
-    return await service.decide(principal, proposal_id, confirm=False)
+    return await service.decide(principal, proposal, confirm=False)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from urllib.parse import urlsplit
 
 import orjson
-from fastapi import HTTPException, WebSocket, status
+from fastapi import WebSocket
 from pydantic import ValidationError
 
 from bastion.agent.chat.flows import Turn
@@ -20,6 +19,11 @@ from bastion.contracts.chat import (
     UsageReport,
 )
 from bastion.contracts.principal import Principal
+from bastion.core.accounts.selectors import user_of
+from bastion.core.assistant import selectors, services
+from bastion.core.assistant.models import Conversation, Message, Proposal
+from bastion.core.tenancy.authentication import authenticate
+from bastion.core.tenancy.exceptions import AuthenticationFailed
 from bastion.servicekit.orm import run_orm
 from bastion.servicekit.ratelimit import RateLimit
 
@@ -48,9 +52,6 @@ def is_cancel(message: str) -> bool:
 def _websocket_principal(
     authorization: str | None, session_key: str | None, same_origin: bool
 ) -> Principal | None:
-    from bastion.core.tenancy.authentication import authenticate
-    from bastion.core.tenancy.exceptions import AuthenticationFailed
-
     try:
         principal = authenticate(authorization=authorization, session_key=session_key)
     except AuthenticationFailed:
@@ -72,6 +73,8 @@ def _authority(url: str) -> tuple[str, int | None]:
 
 async def websocket_principal(websocket: WebSocket) -> Principal | None:
     """Authenticate a WebSocket by token header, or by session cookie from the same origin."""
+    # The session cookie is Django's: its name is a Django setting, not one of Bastion's
+    # (``get_settings()``), read as servicekit's HTTP authentication reads it.
     from django.conf import settings
 
     origin = websocket.headers.get("origin")
@@ -86,10 +89,11 @@ async def websocket_principal(websocket: WebSocket) -> Principal | None:
 
 
 def _cancelled_done(turn: Turn) -> Done:
-    from bastion.core.assistant.models import Message
-
     message = (
-        Message.objects.filter(conversation_id=turn.conversation_id, role="assistant").order_by("-id").first()
+        Message.objects.for_principal(turn.principal)
+        .filter(conversation_id=turn.conversation_id, role="assistant")
+        .order_by("-id")
+        .first()
     )
     prompt, completion = (message.prompt_tokens, message.completion_tokens) if message else (0, 0)
     return Done(
@@ -108,8 +112,6 @@ async def cancelled_done(turn: Turn) -> Done:
 
 
 def _list(principal: Principal) -> list[ConversationSummary]:
-    from bastion.core.assistant import selectors
-
     return [
         ConversationSummary(
             id=str(c.pk),
@@ -127,18 +129,13 @@ async def list_conversations(principal: Principal) -> list[ConversationSummary]:
     return await run_orm(_list, principal)
 
 
-def _get(principal: Principal, conversation_id: uuid.UUID) -> ConversationDetail | None:
-    from bastion.core.assistant import selectors
-
-    found = selectors.conversation_for(principal=principal, conversation_id=str(conversation_id))
-    if found is None:
-        return None
+def _detail(conversation: Conversation) -> ConversationDetail:
     return ConversationDetail(
-        id=str(found.pk),
-        organization=found.organization_id,
-        title=found.title,
-        created_at=found.created_at.isoformat(),
-        updated_at=found.updated_at.isoformat(),
+        id=str(conversation.pk),
+        organization=conversation.organization_id,
+        title=conversation.title,
+        created_at=conversation.created_at.isoformat(),
+        updated_at=conversation.updated_at.isoformat(),
         messages=[
             ConversationMessage(
                 id=m.pk,
@@ -151,38 +148,27 @@ def _get(principal: Principal, conversation_id: uuid.UUID) -> ConversationDetail
                 completion_tokens=m.completion_tokens,
                 created_at=m.created_at.isoformat(),
             )
-            for m in selectors.messages_of(found)
+            for m in selectors.messages_of(conversation)
         ],
     )
 
 
-async def get_conversation(principal: Principal, conversation_id: uuid.UUID) -> ConversationDetail | None:
-    """Return one of the caller's conversations with its messages."""
-    return await run_orm(_get, principal, conversation_id)
+async def conversation_detail(conversation: Conversation) -> ConversationDetail:
+    """Return one of the caller's conversations (see ``deps.CurrentConversation``) with its messages."""
+    return await run_orm(_detail, conversation)
 
 
-def _decide(principal: Principal, proposal_id: uuid.UUID, confirm: bool) -> ProposalOutcome:
-    from bastion.core.accounts.models import User
-    from bastion.core.assistant import selectors, services
-    from bastion.core.assistant.exceptions import ProposalRefused
-
-    proposal = selectors.proposal_for(principal=principal, proposal_id=str(proposal_id))
-    if proposal is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no proposal {proposal_id}")
-    try:
-        if confirm:
-            changed = services.confirm(
-                principal=principal, actor=User.objects.get(pk=principal.user_id), proposal=proposal
-            )
-        else:
-            services.reject(proposal=proposal)
-            changed = 0
-    except ProposalRefused as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
+def _decide(principal: Principal, proposal: Proposal, confirm: bool) -> ProposalOutcome:
+    # A proposal that cannot be decided raises the core's ProposalRefused: 409, in the app's handler.
+    if confirm:
+        changed = services.confirm(principal=principal, actor=user_of(principal), proposal=proposal)
+    else:
+        services.reject(proposal=proposal)
+        changed = 0
     proposal.refresh_from_db()
     return ProposalOutcome(proposal_id=str(proposal.pk), state=proposal.state, changed=changed)
 
 
-async def decide(principal: Principal, proposal_id: uuid.UUID, *, confirm: bool) -> ProposalOutcome:
-    """Confirm or reject one of the caller's pending proposals."""
-    return await run_orm(_decide, principal, proposal_id, confirm)
+async def decide(principal: Principal, proposal: Proposal, *, confirm: bool) -> ProposalOutcome:
+    """Confirm or reject one of the caller's pending proposals (see ``deps.CurrentProposal``)."""
+    return await run_orm(_decide, principal, proposal, confirm)

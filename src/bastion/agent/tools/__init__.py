@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bastion.agent.tools.base import Tool, ToolContext, ToolFailed, ToolResult
+from bastion.agent.exceptions import ToolFailed
+from bastion.agent.tools.base import Tool, ToolContext, ToolResult
 from bastion.agent.tools.findings import EXPLAIN, SEARCH
 from bastion.agent.tools.proposals import PROPOSE_ASSIGNMENT, PROPOSE_STATUS
 from bastion.agent.tools.summaries import LAST_IMPORT, SLA_BREACHES, SUMMARIZE, TRENDS

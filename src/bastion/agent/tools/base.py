@@ -1,8 +1,9 @@
 """What a tool is: a name, a description, its arguments' model, and a function over the ORM.
 
 Tools run in a worker thread with the caller's principal and the conversation's
-organisation; every query goes through the core's selectors scoped to both, so no
-argument (nor a model's choice of one) can reach another organisation's data.
+organisation; every query is scoped to both (``Model.objects.for_principal(principal)``, then
+``.in_organization(organization_id)``), so no argument (nor a model's choice of one) can reach
+another organisation's data.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from bastion.contracts.principal import Principal
+
+# An enum's own title and docstring: noise in a tool's schema, where the field describes itself.
+SCHEMA_LABELS = frozenset({"title", "description"})
 
 
 @dataclass(frozen=True)
@@ -33,10 +37,6 @@ class ToolResult:
     text: str
 
 
-class ToolFailed(Exception):
-    """The tool could not answer (unknown id, missing role); the message is shown to the user."""
-
-
 @dataclass(frozen=True)
 class Tool:
     """One tool the assistant may run."""
@@ -48,7 +48,23 @@ class Tool:
     changes_data: bool = False  # proposes a change: only when the user asked for one
 
     def json_schema(self) -> dict[str, Any]:
-        """Return the arguments' JSON schema as providers want it."""
+        """Return the arguments' JSON schema as providers want it: one object, no references."""
         schema = self.arguments.model_json_schema()
+        definitions = schema.pop("$defs", {})
         schema.pop("title", None)
-        return schema
+        inlined: dict[str, Any] = _inline(schema, definitions)
+        return inlined
+
+
+def _inline(node: Any, definitions: dict[str, Any]) -> Any:
+    """Replace each ``$ref`` by its definition (an enum of the core's): small models see the values."""
+    if isinstance(node, list):
+        return [_inline(item, definitions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        name = node["$ref"].removeprefix("#/$defs/")
+        target = {key: value for key, value in definitions[name].items() if key not in SCHEMA_LABELS}
+        rest = {key: value for key, value in node.items() if key != "$ref"}
+        return _inline({**target, **rest}, definitions)
+    return {key: _inline(value, definitions) for key, value in node.items()}

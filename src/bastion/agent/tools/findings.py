@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from django.db.models import QuerySet
 from pydantic import BaseModel, ConfigDict, Field
 
+from bastion.agent.exceptions import ToolFailed
 from bastion.agent.knowledge.cwe import weakness
-from bastion.agent.tools.base import Tool, ToolContext, ToolFailed, ToolResult
+from bastion.agent.tools.base import Tool, ToolContext, ToolResult
 from bastion.contracts.finding import Severity
 from bastion.core.findings import selectors
 from bastion.core.findings.choices import ACTIVE_STATUSES, Status
-from bastion.core.findings.models import SEVERITY_RANKS, Finding, FindingAdvisory, FindingCwe
+from bastion.core.findings.models import Finding, FindingAdvisory, FindingCwe
 
 MAX_LISTED = 20
-SeverityName = Literal["critical", "high", "medium", "low", "info"]
-StatusName = Literal[
-    "open", "confirmed", "in_progress", "reopened", "resolved", "false_positive", "risk_accepted"
-]
+#: The statuses a search without one keeps, in the core's order.
+ACTIVE = [status for status in Status if status in ACTIVE_STATUSES]
 
 
 def organization_findings(context: ToolContext) -> QuerySet[Finding]:
     """Return the findings of the conversation's organisation that the caller may see."""
-    return selectors.findings_for(principal=context.principal).filter(organization_id=context.organization_id)
+    return Finding.objects.for_principal(context.principal).in_organization(context.organization_id)
 
 
 def finding_row(finding: Finding) -> dict[str, Any]:
@@ -53,8 +52,8 @@ class SearchArguments(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(default="", max_length=200, description="free text over title, description and ids")
-    severity: list[SeverityName] = Field(default_factory=list)
-    status: list[StatusName] = Field(default_factory=list, description="empty: the active statuses")
+    severity: list[Severity] = Field(default_factory=list)
+    status: list[Status] = Field(default_factory=list, description="empty: the active statuses")
     asset: str = Field(default="", max_length=200, description="an asset's name or identifier")
     tool: str = Field(default="", max_length=100)
     cwe: int | None = Field(default=None, ge=1)
@@ -66,10 +65,9 @@ class SearchArguments(BaseModel):
 def search_findings(context: ToolContext, arguments: SearchArguments) -> ToolResult:
     """Filter the organisation's findings, worst and oldest first."""
     findings = organization_findings(context)
-    statuses: list[str] = list(arguments.status) or [status.value for status in ACTIVE_STATUSES]
-    findings = findings.filter(status__in=statuses)
+    findings = findings.filter(status__in=arguments.status or ACTIVE)
     if arguments.severity:
-        findings = findings.filter(severity_rank__in=[SEVERITY_RANKS[s] for s in arguments.severity])
+        findings = findings.filter(severity_rank__in=[severity.rank for severity in arguments.severity])
     if arguments.asset:
         findings = findings.filter(asset__name__iexact=arguments.asset) | findings.filter(
             asset__identifier__iexact=arguments.asset
@@ -77,15 +75,13 @@ def search_findings(context: ToolContext, arguments: SearchArguments) -> ToolRes
     if arguments.tool:
         findings = findings.filter(tool__iexact=arguments.tool)
     if arguments.cwe is not None:
-        findings = findings.filter(
-            id__in=FindingCwe.objects.filter(cwe_id=arguments.cwe).values("finding_id")
-        )
+        cwes = FindingCwe.objects.for_principal(context.principal).filter(cwe_id=arguments.cwe)
+        findings = findings.filter(id__in=cwes.values("finding_id"))
     if arguments.advisory:
         identifier = arguments.advisory.strip()
         identifier = identifier.upper() if identifier.upper().startswith("CVE-") else identifier
-        findings = findings.filter(
-            id__in=FindingAdvisory.objects.filter(identifier=identifier).values("finding_id")
-        )
+        advisories = FindingAdvisory.objects.for_principal(context.principal).filter(identifier=identifier)
+        findings = findings.filter(id__in=advisories.values("finding_id"))
     if arguments.sla_breached is not None:
         findings = selectors.sla_breached(findings, arguments.sla_breached)
     if arguments.text:
@@ -178,5 +174,3 @@ EXPLAIN = Tool(
     arguments=ExplainArguments,
     function=explain_finding,
 )
-
-__all__ = ["EXPLAIN", "SEARCH", "Severity", "Status"]

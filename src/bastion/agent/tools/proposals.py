@@ -2,33 +2,58 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
-from bastion.agent.tools.base import Tool, ToolContext, ToolFailed, ToolResult
+from bastion.agent.exceptions import ToolFailed
+from bastion.agent.tools.base import Tool, ToolContext, ToolResult
 from bastion.agent.tools.findings import organization_findings
 from bastion.contracts.principal import Role
-from bastion.core.accounts.models import User
 from bastion.core.assistant import services
 from bastion.core.assistant.choices import ProposalAction
 from bastion.core.assistant.models import Conversation
-from bastion.core.findings.choices import Status, is_allowed
+from bastion.core.findings.choices import TRANSITIONS, Status, is_allowed
 from bastion.core.findings.services import BULK_LIMIT
+from bastion.core.tenancy.models import Membership, Organization
 
 PROPOSAL_LIMIT = min(BULK_LIMIT, 500)
-ProposedStatus = Literal["confirmed", "in_progress", "resolved", "false_positive", "reopened"]
+#: The statuses a proposal may move findings to: every status the core's workflow moves a
+#: finding to, except risk accepted, which needs a justification, an approver and an expiry
+#: date that a proposal does not carry.
+PROPOSABLE_STATUSES = tuple(
+    status
+    for status in Status
+    if status != Status.RISK_ACCEPTED and any(status in targets for targets in TRANSITIONS.values())
+)
+
+
+def _proposable(status: Status) -> Status:
+    if status not in PROPOSABLE_STATUSES:
+        raise ValueError(
+            f"{status.value} cannot be proposed: accepting a risk needs a justification, an approver "
+            "and an expiry date (the findings API takes them)"
+        )
+    return status
+
+
+ProposedStatus = Annotated[
+    Status,
+    AfterValidator(_proposable),
+    WithJsonSchema({"type": "string", "enum": [status.value for status in PROPOSABLE_STATUSES]}),
+]
 
 
 def _checked(context: ToolContext, finding_ids: list[int]) -> tuple[Conversation, list[int]]:
-    role = context.principal.role_in(context.organization_id)
-    if role is None or not role.allows(Role.ANALYST):
+    analyst_organizations = Organization.objects.for_principal(context.principal, at_least=Role.ANALYST)
+    if not analyst_organizations.filter(pk=context.organization_id).exists():
         raise ToolFailed("changing findings needs the analyst role or higher")
     found = set(organization_findings(context).filter(pk__in=finding_ids).values_list("pk", flat=True))
     missing = [finding_id for finding_id in finding_ids if finding_id not in found]
     if missing:
         raise ToolFailed("no finding " + ", ".join(f"#{i}" for i in missing) + " in this organisation")
-    return Conversation.objects.get(pk=context.conversation_id), list(dict.fromkeys(finding_ids))
+    conversation = Conversation.objects.for_principal(context.principal).get(pk=context.conversation_id)
+    return conversation, list(dict.fromkeys(finding_ids))
 
 
 class StatusArguments(BaseModel):
@@ -43,11 +68,11 @@ def propose_status_change(context: ToolContext, arguments: StatusArguments) -> T
     """Propose moving findings to a status; nothing changes until the user confirms."""
     conversation, ids = _checked(context, arguments.finding_ids)
     statuses = dict(organization_findings(context).filter(pk__in=ids).values_list("pk", "status"))
-    refused = [i for i in ids if not is_allowed(Status(statuses[i]), Status(arguments.status))]
+    refused = [i for i in ids if not is_allowed(Status(statuses[i]), arguments.status)]
     if refused:
         raise ToolFailed(
             "the workflow does not allow " + ", ".join(f"#{i} ({statuses[i]})" for i in refused)
-            + f" to become {arguments.status}"
+            + f" to become {arguments.status.value}"
         )  # fmt: skip
     proposal = services.propose(
         conversation=conversation,
@@ -62,9 +87,9 @@ def propose_status_change(context: ToolContext, arguments: StatusArguments) -> T
             "proposal_id": str(proposal.pk),
             "action": "status",
             "finding_ids": ids,
-            "to_status": arguments.status,
+            "to_status": arguments.status.value,
         },
-        f"Proposed: set {targets} to {arguments.status}. Nothing has changed yet: confirm it to apply.",
+        f"Proposed: set {targets} to {arguments.status.value}. Nothing has changed yet: confirm it to apply.",
     )
 
 
@@ -78,11 +103,16 @@ class AssignArguments(BaseModel):
 def propose_assignment(context: ToolContext, arguments: AssignArguments) -> ToolResult:
     """Propose assigning findings to a member of the organisation."""
     conversation, ids = _checked(context, arguments.finding_ids)
-    assignee = User.objects.filter(
-        email__iexact=arguments.assignee_email, memberships__organization_id=context.organization_id
-    ).first()
-    if assignee is None:
+    membership = (
+        Membership.objects.for_principal(context.principal)
+        .in_organization(context.organization_id)
+        .filter(user__email__iexact=arguments.assignee_email)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
         raise ToolFailed(f"{arguments.assignee_email} is not a member of this organisation")
+    assignee = membership.user
     proposal = services.propose(
         conversation=conversation, action=ProposalAction.ASSIGN, finding_ids=ids, assignee=assignee
     )

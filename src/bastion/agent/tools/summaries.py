@@ -9,19 +9,20 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field
 
-from bastion.agent.tools.base import Tool, ToolContext, ToolFailed, ToolResult
-from bastion.agent.tools.findings import finding_row, listing, organization_findings
+from bastion.agent.exceptions import ToolFailed
+from bastion.agent.tools.base import Tool, ToolContext, ToolResult
+from bastion.agent.tools.findings import ACTIVE, finding_row, listing, organization_findings
 from bastion.contracts.finding import Severity
+from bastion.contracts.imports import COUNT_NAMES
 from bastion.core.assets.models import Asset
 from bastion.core.engagements.models import Engagement
 from bastion.core.findings import selectors
-from bastion.core.findings.choices import ACTIVE_STATUSES, Status
+from bastion.core.findings.choices import Status
 from bastion.core.findings.models import Finding
 from bastion.core.imports.choices import ImportState
 from bastion.core.imports.models import ImportJob
 from bastion.core.tenancy.models import Organization
 
-ACTIVE = [status.value for status in ACTIVE_STATUSES]
 SEVERITIES = [severity.value for severity in Severity]
 
 
@@ -44,13 +45,23 @@ class SummaryArguments(BaseModel):
 def summarize(context: ToolContext, arguments: SummaryArguments) -> ToolResult:
     """Count active findings by severity and status, SLA breaches, and list the worst."""
     findings = organization_findings(context)
-    label = Organization.objects.get(pk=context.organization_id).name
+    organization = (
+        Organization.objects.for_principal(context.principal).in_organization(context.organization_id).first()
+    )
+    if organization is None:  # the caller left the organisation during the conversation
+        raise ToolFailed("you are no longer a member of this organisation")
+    label = organization.name
     if arguments.scope != "organization":
         model: type[Asset] | type[Engagement] = Asset if arguments.scope == "asset" else Engagement
         match = Q(name__iexact=arguments.name)
         if arguments.name.isdigit():
             match |= Q(pk=int(arguments.name))
-        target = model.objects.filter(match, organization_id=context.organization_id).first()
+        target = (
+            model.objects.for_principal(context.principal)
+            .in_organization(context.organization_id)
+            .filter(match)
+            .first()
+        )
         if target is None:
             raise ToolFailed(f"no {arguments.scope} named {arguments.name!r} in this organisation")
         scoped = {"asset_id" if arguments.scope == "asset" else "engagement_id": target.pk}
@@ -144,7 +155,11 @@ class LastImportArguments(BaseModel):
 
 def last_import(context: ToolContext, arguments: LastImportArguments) -> ToolResult:
     """What the most recent completed import changed: counts, and the new findings."""
-    jobs = ImportJob.objects.filter(organization_id=context.organization_id, state=ImportState.COMPLETED)
+    jobs = (
+        ImportJob.objects.for_principal(context.principal)
+        .in_organization(context.organization_id)
+        .filter(state=ImportState.COMPLETED)
+    )
     if arguments.asset:
         jobs = jobs.filter(
             Q(asset__name__iexact=arguments.asset) | Q(asset__identifier__iexact=arguments.asset)
@@ -160,9 +175,7 @@ def last_import(context: ToolContext, arguments: LastImportArguments) -> ToolRes
         .select_related("asset")
         .order_by("-severity_rank", "id")[:10]
     ]
-    counts = {
-        name: getattr(job, name) for name in ("parsed", "new", "updated", "reopened", "resolved", "unchanged")
-    }
+    counts = {name: getattr(job, name) for name in COUNT_NAMES}
     finished = job.finished_at.isoformat() if job.finished_at else None
     data = {
         "import_id": str(job.pk),
@@ -174,9 +187,8 @@ def last_import(context: ToolContext, arguments: LastImportArguments) -> ToolRes
     }
     text = (
         f"The last import ({job.tool or job.format} on {asset.name}, {finished}): "
-        f"{counts['parsed']} parsed, "
-        f"{counts['new']} new, {counts['updated']} updated, {counts['reopened']} reopened, "
-        f"{counts['resolved']} resolved, {counts['unchanged']} unchanged."
+        + ", ".join(f"{count} {name}" for name, count in counts.items())
+        + "."
     )
     if new:
         text += "\nNew:\n" + listing(new)

@@ -74,6 +74,14 @@ def wait_healthy(running: Running) -> None:
 
 
 def start(tmp_path: Path, environment: dict[str, str]) -> Running:
+    """Run `bastion up` and wait until every service answers."""
+    running = launch(tmp_path, environment)
+    wait_healthy(running)
+    return running
+
+
+def launch(tmp_path: Path, environment: dict[str, str]) -> Running:
+    """Run `bastion up` without waiting for it (start other processes meanwhile, then wait_healthy)."""
     port = services.free_port()
     log_path = tmp_path / "up.log"
     with log_path.open("w") as log:
@@ -84,9 +92,7 @@ def start(tmp_path: Path, environment: dict[str, str]) -> Running:
             stderr=subprocess.STDOUT,
             text=True,
         )
-    running = Running(process, f"http://127.0.0.1:{port}", environment, log_path)
-    wait_healthy(running)
-    return running
+    return Running(process, f"http://127.0.0.1:{port}", environment, log_path)
 
 
 def stop(running: Running, signum: int = signal.SIGTERM) -> list[psutil.Process]:
@@ -95,6 +101,11 @@ def stop(running: Running, signum: int = signal.SIGTERM) -> list[psutil.Process]
     running.process.send_signal(signum)
     running.process.wait(timeout=30)
     return descendants
+
+
+def child(running: Running, argument: str) -> psutil.Process:
+    """The supervised child whose command line has this argument (``worker``, ``beat``...)."""
+    return next(c for c in psutil.Process(running.process.pid).children() if argument in c.cmdline())
 
 
 def token_for(running: Running, email: str = "root@example.com", org: str = "demo") -> str:

@@ -8,8 +8,13 @@ the tests that need it are skipped. Run as ``python -m tests.services NAME``: ex
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -75,6 +80,31 @@ def ensure_database(name: str) -> None:
     with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
         if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
             connection.execute(f'CREATE DATABASE "{name}"')
+
+
+@contextmanager
+def rabbitmq_vhost() -> Iterator[str]:
+    """Give a test its own RabbitMQ virtual host, deleted afterwards; yield its broker URL.
+
+    Its queues are its own: no other Bastion on the broker takes its tasks, none of its messages
+    outlive it. Made with ``rabbitmqctl`` where the broker runs on this machine; elsewhere the
+    test shares the default virtual host.
+    """
+    rabbitmqctl = shutil.which("rabbitmqctl")
+    if rabbitmqctl is None:
+        yield RABBITMQ_URL
+        return
+    name = f"bastion-test-{uuid.uuid4().hex[:10]}"
+    _rabbitmqctl(rabbitmqctl, "add_vhost", name)
+    try:
+        _rabbitmqctl(rabbitmqctl, "set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+        yield RABBITMQ_URL.removesuffix("/") + name
+    finally:
+        _rabbitmqctl(rabbitmqctl, "delete_vhost", name)
+
+
+def _rabbitmqctl(rabbitmqctl: str, *args: str) -> None:
+    subprocess.run([rabbitmqctl, "-q", *args], check=True, capture_output=True, timeout=60)
 
 
 def main(name: str, *options: str) -> int:

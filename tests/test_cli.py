@@ -1,13 +1,17 @@
-"""`bastion org|user|token create`: a set-up scripted without the UI."""
+"""The `bastion` command: a set-up scripted without the UI (`org|user|token create`), `parse`, `formats`,
+`worker`."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -200,12 +204,18 @@ def test_formats_lists_every_parser() -> None:
     assert "sarif" in all_parsers()
 
 
+def _outside_tests(**variables: str) -> dict[str, str]:
+    """The environment of a command run by hand: no test's BASTION_* variables, these instead."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("BASTION_")}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    return {**environment, **variables}
+
+
 def test_item_16_outside_an_instance_a_command_stops_with_one_line_and_creates_nothing(
     tmp_path: Path,
 ) -> None:
     # given: an empty directory, and no BASTION_VAR_DIR
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("BASTION_")}
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment = _outside_tests()
     # when
     result = subprocess.run(
         [str(BIN / "bastion"), "org", "create", "x"],
@@ -228,9 +238,7 @@ def test_item_16_outside_an_instance_a_command_stops_with_one_line_and_creates_n
 
 def test_item_16_an_unmigrated_database_is_named_with_what_to_do(tmp_path: Path) -> None:
     # given: a state directory whose database was never migrated
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("BASTION_")}
-    environment.pop("DJANGO_SETTINGS_MODULE", None)
-    environment["BASTION_VAR_DIR"] = str(tmp_path)
+    environment = _outside_tests(BASTION_VAR_DIR=str(tmp_path))
     sqlite3.connect(tmp_path / "bastion.sqlite3").close()
     # when
     result = subprocess.run(
@@ -248,4 +256,50 @@ def test_item_16_an_unmigrated_database_is_named_with_what_to_do(tmp_path: Path)
         "run `bastion manage migrate` (or `bastion up`) first"
     )
     assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.slow
+def test_worker_names_its_celery_node_after_its_own_process(tmp_path: Path) -> None:
+    # given: an embedded instance's state directory (its broker lives there)
+    environment = _outside_tests(BASTION_VAR_DIR=str(tmp_path))
+    log_path = tmp_path / "worker.log"
+    # when
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(
+            [str(BIN / "bastion"), "worker", "--loglevel=INFO", "--pool=solo", "--without-mingle"],
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while " ready." not in log_path.read_text() and worker.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    # then: the node is named after the pid bastion was started with (exec kept it)
+    ready = [line for line in log_path.read_text().splitlines() if line.endswith(" ready.")]
+    assert [line.partition(" INFO ")[2] for line in ready] == [
+        f"celery.apps.worker bastion-{worker.pid}@{socket.gethostname()} ready."
+    ]
+
+
+def test_worker_stops_with_one_line_on_a_refused_configuration(tmp_path: Path) -> None:
+    environment = _outside_tests(BASTION_VAR_DIR=str(tmp_path), BASTION_PROFILE="production")
+
+    result = subprocess.run(
+        [str(BIN / "bastion"), "worker"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "bastion: production profile refused: BASTION_SECRET_KEY must be set to at least 32 characters\n"
+    )
     assert result.stdout == ""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
-import httpx
 import pytest
 from django.core.cache import cache
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bastion.agent.main import ANALYSIS_BODY_BYTES
@@ -19,7 +21,7 @@ from bastion.core.assets.models import Asset
 from bastion.core.assistant.models import Conversation
 from bastion.core.imports.models import ImportJob
 from bastion.gateway import create_gateway
-from bastion.servicekit.app import DEFAULT_MAX_BODY_BYTES
+from bastion.servicekit.app import DEFAULT_MAX_BODY_BYTES, Lifespan
 from bastion.servicekit.errors import MAX_ECHOED_CHARS
 from tests import factories
 
@@ -44,16 +46,34 @@ def test_routes_by_first_path_segment(path: str, service: str) -> None:
     assert chosen is expected
 
 
-def test_lifespan_reaches_every_service(transactional_db: None) -> None:
-    # given
+def _noting(name: str, events: list[str], lifespan: Lifespan) -> Lifespan:
+    """Wrap a service's lifespan so that its start and its end are noted in ``events``."""
+
+    @asynccontextmanager
+    async def noted(app: FastAPI) -> AsyncIterator[None]:
+        async with lifespan(app):
+            events.append(f"{name} started")
+            yield
+            events.append(f"{name} stopped")
+
+    return noted
+
+
+def test_lifespan_reaches_every_service(transactional_db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # given: a gateway whose services note their lifespan
     gateway = create_gateway()
+    events: list[str] = []
+    for name, service in gateway.services.items():
+        monkeypatch.setattr(
+            service.router, "lifespan_context", _noting(name, events, service.router.lifespan_context)
+        )
     # when
     with TestClient(gateway, base_url="http://localhost") as client:
-        clients: list[httpx.AsyncClient] = [service.state.http for service in gateway.services.values()]
         assert client.get("/scanner/healthz").status_code == 200
-        assert [http.is_closed for http in clients] == [False, False]
-    # then
-    assert [http.is_closed for http in clients] == [True, True]
+        started = list(events)
+    # then: every service started before the first request, and stopped in reverse order
+    assert started == ["scanner started", "agent started"]
+    assert events == ["scanner started", "agent started", "agent stopped", "scanner stopped"]
 
 
 def test_unknown_core_path_is_django_404(transactional_db: None) -> None:

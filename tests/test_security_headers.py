@@ -9,7 +9,6 @@ import secrets
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -60,11 +59,11 @@ def test_item_13_a_body_refused_before_any_endpoint_has_the_headers_too(gateway_
 
 
 def test_item_13_over_https_the_services_send_hsts_as_the_core_does(
-    transactional_db: None, settings: Any
+    transactional_db: None, fresh_settings: pytest.MonkeyPatch
 ) -> None:
-    # given: the production profile's HSTS settings
-    settings.SECURE_HSTS_SECONDS = 31_536_000
-    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # given: the production profile (BASTION_HSTS_SECONDS has its default, a year)
+    fresh_settings.setenv("BASTION_PROFILE", "production")
+    fresh_settings.setenv("BASTION_SECRET_KEY", "k" * 50)
     # when
     with TestClient(create_gateway(), base_url="https://localhost") as client:
         scanner = client.get("/scanner/healthz")

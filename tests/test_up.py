@@ -19,6 +19,7 @@ from tests.processes import (
     ME_PATHS,
     READY_PATHS,
     Running,
+    child,
     environment_for,
     start,
     stop,
@@ -60,7 +61,7 @@ def _exercise(running: Running) -> None:
     ]
     ping = httpx.post(running.base_url + "/scanner/v1/diagnostics/worker-ping", headers=headers, timeout=60)
     assert ping.status_code == 200, ping.text
-    worker_pids = {child.pid for child in psutil.Process(running.process.pid).children(recursive=True)}
+    worker_pids = {process.pid for process in psutil.Process(running.process.pid).children(recursive=True)}
     assert ping.json()["worker_pid"] in worker_pids
     assert key not in running.log()
 
@@ -114,11 +115,6 @@ def test_item_4_an_embedded_instance_counts_sign_ins_by_connection_not_x_forward
     assert [response.status_code for response in tries] == [200] * 4 + [429] * 2
 
 
-def _child(running: Running, argument: str) -> psutil.Process:
-    """The supervised child whose command line has this argument (``worker``, ``beat``...)."""
-    return next(c for c in psutil.Process(running.process.pid).children() if argument in c.cmdline())
-
-
 def _wait_for_log(running: Running, text: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while text not in running.log():
@@ -147,10 +143,10 @@ def test_item_3_killed_worker_and_gateway_are_restarted_and_the_import_completes
         )
         assert accepted.status_code == 202, accepted.text
         # when: the worker is killed as the import reaches it, then the gateway
-        _child(running, "worker").kill()
+        child(running, "worker").kill()
         _wait_for_log(running, "bastion: worker was killed by SIGKILL; restarting it in 1s")
         _wait_for_log(running, "bastion: restarted worker")
-        _child(running, "bastion.gateway:create_gateway").kill()
+        child(running, "bastion.gateway:create_gateway").kill()
         _wait_for_log(running, "bastion: gateway was killed by SIGKILL; restarting it in 1s")
         # then: the service answers again within seconds
         deadline = time.monotonic() + 20

@@ -132,13 +132,12 @@ def up(
         Child(
             "worker",
             [
-                *celery,
+                python,
+                "-m",
+                "bastion.cli",
                 "worker",
                 "--loglevel=INFO",
                 f"--concurrency={worker_concurrency}",
-                # One node name per instance (its port): two instances on one host and broker
-                # must not fight over the node's exclusive control queue.
-                f"--hostname=bastion-{port}@%h",
                 "--without-gossip",
                 "--without-mingle",
             ],
@@ -188,6 +187,28 @@ def _ensure_admin_and_demo() -> None:
         if demo is None:
             demo = services.create_organization(slug=DEMO_ORGANIZATION, name="Demo")
             services.set_membership(organization=demo, user=admin, role=Role.OWNER)
+
+
+def worker_node_name(pid: int) -> str:
+    """Return the Celery node name of the worker process ``pid`` (Celery expands ``%h`` to the host)."""
+    return f"bastion-{pid}@%h"
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def worker(context: typer.Context) -> NoReturn:
+    """Run a Celery worker named ``bastion-<pid>@<host>``; other options are ``celery worker``'s.
+
+    A worker holds a control queue named after its node, which one process at a time may hold
+    on a broker: named by its process, any number of workers run on one host and one broker.
+    """
+    try:
+        get_settings()
+    except ConfigurationError as error:
+        _fail(str(error))
+    # exec keeps the process: the pid in the name is the worker's own (the one `ps` shows).
+    command = [sys.executable, "-m", "celery", "-A", "bastion.core.celery", "worker"]
+    node = f"--hostname={worker_node_name(os.getpid())}"
+    os.execv(sys.executable, [*command, node, *context.args])  # noqa: S606 - no shell, the caller's own options
 
 
 @app.command(

@@ -15,12 +15,12 @@ from pathlib import Path
 import orjson
 import pytest
 
-from bastion.parsers import MalformedReport, common, parse_report
+from bastion.parsers import MalformedReport, parse_report, readers
 from bastion.parsers._json import DepthGauge
 
 SCANS = Path(__file__).parents[1] / "fixtures" / "scans"
 TOO_DEEP = "the report nests deeper than 256 levels"
-LIMIT = common.MAX_DEPTH
+LIMIT = readers.MAX_DEPTH
 
 
 def _arrays(depth: int) -> bytes:
@@ -75,13 +75,13 @@ def test_item_2_ijson_reader_accepts_the_limit_and_refuses_one_level_more() -> N
     at_limit = b'{"results": [' + _arrays(LIMIT - 2) + b"]}"
     past_limit = b'{"results": [' + _arrays(LIMIT - 1) + b"]}"
     # when / then: the C path (one array) and the event path (JsonReader with context)
-    assert [_depth_of(value) for _, value in common.iter_json(io.BytesIO(at_limit), "results.item")] == [
+    assert [_depth_of(value) for _, value in readers.iter_json(io.BytesIO(at_limit), "results.item")] == [
         LIMIT - 2
     ]
     with pytest.raises(MalformedReport) as refused:
-        list(common.iter_json(io.BytesIO(past_limit), "results.item"))
+        list(readers.iter_json(io.BytesIO(past_limit), "results.item"))
     assert str(refused.value) == TOO_DEEP
-    reader = common.JsonReader(io.BytesIO(past_limit), ["results.item"], context=["version"], late=["tool"])
+    reader = readers.JsonReader(io.BytesIO(past_limit), ["results.item"], context=["version"], late=["tool"])
     with pytest.raises(MalformedReport) as refused_by_events:
         list(reader)
     assert str(refused_by_events.value) == TOO_DEEP
@@ -94,7 +94,7 @@ def test_item_2_ijson_reader_refuses_deep_nesting_before_its_memory_grows() -> N
     tracemalloc.start()
     try:
         with pytest.raises(MalformedReport) as refused:
-            list(common.iter_json(io.BytesIO(report), "results.item"))
+            list(readers.iter_json(io.BytesIO(report), "results.item"))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -115,10 +115,10 @@ def test_item_2_a_stream_that_cannot_seek_is_measured_as_it_is_copied() -> None:
     at_limit = b'{"results": [' + _arrays(LIMIT - 2) + b"]}"
     past_limit = b'{"results": [' + _arrays(LIMIT - 1) + b"]}"
     # when / then
-    read = [_depth_of(value) for _, value in common.iter_json(_OneWayStream(at_limit), "results.item")]
+    read = [_depth_of(value) for _, value in readers.iter_json(_OneWayStream(at_limit), "results.item")]
     assert read == [LIMIT - 2]
     with pytest.raises(MalformedReport) as refused:
-        list(common.iter_json(_OneWayStream(past_limit), "results.item"))
+        list(readers.iter_json(_OneWayStream(past_limit), "results.item"))
     assert str(refused.value) == TOO_DEEP
 
 
@@ -145,16 +145,16 @@ def test_item_2_orjson_reader_refuses_past_the_limit_naming_it() -> None:
     past_limit = b'{"data": ' + _arrays(LIMIT) + b"}"
     past_orjson_limit = b'{"data": ' + _arrays(5_000) + b"}"
     # when / then
-    assert _depth_of(common.load_json(io.BytesIO(at_limit))["data"]) == LIMIT - 1
+    assert _depth_of(readers.load_json(io.BytesIO(at_limit))["data"]) == LIMIT - 1
     for report in (past_limit, past_orjson_limit):
         with pytest.raises(MalformedReport) as refused:
-            common.load_json(io.BytesIO(report))
+            readers.load_json(io.BytesIO(report))
         assert str(refused.value) == TOO_DEEP
     lines = b'{"ok": 1}\n' + past_limit + b"\n"
     with pytest.raises(MalformedReport) as refused_line:
-        list(common.iter_json_lines(io.BytesIO(lines)))
+        list(readers.iter_json_lines(io.BytesIO(lines)))
     assert str(refused_line.value) == TOO_DEEP
-    read = [value for _, value in common.iter_json_lines(io.BytesIO(b'{"ok": 1}\n' + at_limit))]
+    read = [value for _, value in readers.iter_json_lines(io.BytesIO(b'{"ok": 1}\n' + at_limit))]
     assert (read[0], _depth_of(read[1]["data"])) == ({"ok": 1}, LIMIT - 1)
 
 
@@ -163,9 +163,9 @@ def test_item_2_xml_reader_accepts_the_limit_and_refuses_one_level_more() -> Non
     at_limit = b"<root><item>" + _elements(LIMIT - 2) + b"</item></root>"
     past_limit = b"<root><item>" + _elements(LIMIT - 1) + b"</item></root>"
     # when / then
-    assert [element.tag for element in common.iter_xml(io.BytesIO(at_limit), ["item"])] == ["item"]
+    assert [element.tag for element in readers.iter_xml(io.BytesIO(at_limit), ["item"])] == ["item"]
     with pytest.raises(MalformedReport) as refused:
-        list(common.iter_xml(io.BytesIO(past_limit), ["item"]))
+        list(readers.iter_xml(io.BytesIO(past_limit), ["item"]))
     assert str(refused.value) == TOO_DEEP
 
 
@@ -174,7 +174,7 @@ def test_item_2_xml_reader_refuses_deep_nesting_before_its_memory_grows() -> Non
     tracemalloc.start()
     try:
         with pytest.raises(MalformedReport) as refused:
-            list(common.iter_xml(io.BytesIO(report), ["item"]))
+            list(readers.iter_xml(io.BytesIO(report), ["item"]))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()

@@ -10,8 +10,8 @@ import pytest
 
 from bastion.contracts.finding import NormalizedFinding, Severity
 from bastion.parsers import MalformedReport, parse_report
-from bastion.parsers.common import fingerprint
 from bastion.parsers.gitleaks import PARSER
+from bastion.parsers.grouping import fingerprint
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "gitleaks"
 

@@ -9,7 +9,7 @@ import pytest
 
 from bastion.contracts.finding import NormalizedFinding, Severity
 from bastion.parsers import MalformedReport, parse_report
-from bastion.parsers.common import fingerprint
+from bastion.parsers.grouping import fingerprint
 from bastion.parsers.hadolint import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "hadolint"

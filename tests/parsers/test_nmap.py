@@ -9,8 +9,8 @@ import pytest
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
 from bastion.parsers import MalformedReport, parse_report
-from bastion.parsers.common import iter_xml, root_attributes
 from bastion.parsers.nmap import PARSER
+from bastion.parsers.readers import iter_xml, root_attributes
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "nmap"
 

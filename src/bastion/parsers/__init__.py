@@ -16,8 +16,8 @@ from pydantic import ValidationError
 
 from bastion.contracts.finding import NormalizedFinding
 from bastion.parsers.base import HEAD_BYTES, ReportParser
-from bastion.parsers.common import EMPTY_REPORT, first_byte, peek
 from bastion.parsers.exceptions import MalformedReport, ParserError, UnknownFormat
+from bastion.parsers.readers import EMPTY_REPORT, first_byte, peek
 
 __all__ = [
     "HEAD_BYTES",
@@ -31,7 +31,7 @@ __all__ = [
     "parse_report",
 ]
 
-_NOT_FORMATS = frozenset({"base", "common", "exceptions"})
+_NOT_FORMATS = frozenset({"base", "exceptions", "grouping", "readers", "text", "values"})
 
 
 @cache

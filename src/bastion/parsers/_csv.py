@@ -1,6 +1,6 @@
 """Reading CSV exports row by row, their columns found by the names tools give them.
 
-Part of :mod:`bastion.parsers.common`, which parsers import.
+Part of :mod:`bastion.parsers.readers`, which parsers import.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Streaming JSON: one array's items, several parts of a document at once, JSON Lines.
 
-Part of :mod:`bastion.parsers.common`, which parsers import; its docstring
+Part of :mod:`bastion.parsers.readers`, which parsers import; its docstring
 gives the convention for positions.
 """
 

@@ -1,6 +1,6 @@
 """Reading a report as a stream: its first bytes, again from the start, or a copy that seeks.
 
-Part of :mod:`bastion.parsers.common`, which parsers import.
+Part of :mod:`bastion.parsers.readers`, which parsers import.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Streaming XML through defusedxml, and reading the elements it yields.
 
-Part of :mod:`bastion.parsers.common`, which parsers import.
+Part of :mod:`bastion.parsers.readers`, which parsers import.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -60,7 +60,7 @@ class AcunetixParser(ReportParser):
     defectdojo_scan_types = ("Acunetix Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if text.startswith("<"):
             return 95 if "<ScanGroup" in text and ("ExportedOn" in text or "<ReportItems" in text) else 0
         if not text.startswith("{") or '"Vulnerabilities"' not in text:
@@ -71,7 +71,7 @@ class AcunetixParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        first, source = common.first_byte(stream)
+        first, source = readers.first_byte(stream)
         if first == b"<":
             return self._parse_xml(source)
         return self._parse_json(source)
@@ -84,9 +84,9 @@ class AcunetixParser(ReportParser):
         index = 0
         # SiteFile and Crawler are named so that the crawl map is freed as it is read.
         tags = ("StartURL", "Crawler", "SiteFile", "ReportItem", "Scan")
-        groups = common.FindingGroups()
-        for element in common.iter_xml(stream, tags, roots=("ScanGroup",)):
-            kind = common.local_name(element.tag)
+        groups = grouping.FindingGroups()
+        for element in readers.iter_xml(stream, tags, roots=("ScanGroup",)):
+            kind = readers.local_name(element.tag)
             if kind == "StartURL":
                 start_url = (element.text or "").strip()
             elif kind == "Crawler":
@@ -103,42 +103,43 @@ class AcunetixParser(ReportParser):
     # --- JSON ------------------------------------------------------------------------
 
     def _parse_json(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        for position, item in common.iter_json(stream, "Vulnerabilities.item", required=True):
-            yield _json_finding(common.expect_mapping(item, position), position)
+        for position, item in readers.iter_json(stream, "Vulnerabilities.item", required=True):
+            yield _json_finding(readers.expect_mapping(item, position), position)
 
 
 def _xml_finding(item: Element, base: str, position: str) -> NormalizedFinding:
-    name = common.child_text(item, "Name")
-    module = common.child_text(item, "ModuleName")
+    name = readers.child_text(item, "Name")
+    module = readers.child_text(item, "ModuleName")
     if not name and not module:
         raise MalformedReport("ReportItem has neither Name nor ModuleName", position=position)
-    affects = common.child_text(item, "Affects")
-    parameter = common.child_text(item, "Parameter")
-    details = common.child_text(item, "Details")
+    affects = readers.child_text(item, "Affects")
+    parameter = readers.child_text(item, "Parameter")
+    details = readers.child_text(item, "Details")
     url = urljoin(base, affects) if base else affects or None
-    cvss3_vector, cvss3_score = common.cvss3(_nested_text(item, "CVSS3", "Descriptor"))
-    severity_word = common.child_text(item, "Severity").lower()
+    cvss3_vector, cvss3_score = values.cvss3(_nested_text(item, "CVSS3", "Descriptor"))
+    severity_word = readers.child_text(item, "Severity").lower()
     references = [
-        common.child_text(reference, "URL")
-        for reference in common.descendants(common.child(item, "References"), "Reference")
+        readers.child_text(reference, "URL")
+        for reference in readers.descendants(readers.child(item, "References"), "Reference")
     ]
-    kind = common.child_text(item, "Type")
-    false_positive = common.child_text(item, "IsFalsePositive").lower() == "true"
-    source_file = common.child_text(item, "AOP_SourceFile")
-    source_line = common.as_int(common.child_text(item, "AOP_SourceLine"))
+    kind = readers.child_text(item, "Type")
+    false_positive = readers.child_text(item, "IsFalsePositive").lower() == "true"
+    source_file = readers.child_text(item, "AOP_SourceFile")
+    source_line = values.as_int(readers.child_text(item, "AOP_SourceLine"))
     return NormalizedFinding(
-        title=common.title(name or module),
-        severity=SEVERITIES.get(severity_word, common.severity_from_word(severity_word)),
+        title=text.title(name or module),
+        severity=SEVERITIES.get(severity_word, values.severity_from_word(severity_word)),
         tool=TOOL,
         rule_id=module or name,
         tool_finding_id=item.get("id") or None,
-        description=common.clip(_xml_paragraphs(item, ("Description", "Impact"))),
-        advisory_ids=common.advisory_ids(
-            [(cve.text or "") for cve in common.descendants(common.child(item, "CVEList"), "CVE")] + [details]
+        description=text.clip(_xml_paragraphs(item, ("Description", "Impact"))),
+        advisory_ids=values.advisory_ids(
+            [(cve.text or "") for cve in readers.descendants(readers.child(item, "CVEList"), "CVE")]
+            + [details]
         ),
-        cwe_ids=common.cwe_ids(
+        cwe_ids=values.cwe_ids(
             cwe.get("id") or (cwe.text or "")
-            for cwe in common.descendants(common.child(item, "CWEList"), "CWE")
+            for cwe in readers.descendants(readers.child(item, "CWEList"), "CWE")
         ),
         cvss_v3_vector=cvss3_vector,
         cvss_v3_score=cvss3_score,
@@ -149,26 +150,26 @@ def _xml_finding(item: Element, base: str, position: str) -> NormalizedFinding:
             file_path=source_file or None,
             line_start=source_line if source_file else None,
         ),
-        evidence=common.clip(
+        evidence=text.clip(
             "\n\n".join(
                 filter(
                     None,
-                    [common.html_text(details), _nested_text(item, "TechnicalDetails", "Request")],
+                    [text.html_text(details), _nested_text(item, "TechnicalDetails", "Request")],
                 )
             )
         ),
-        remediation=common.clip(common.html_text(common.child_text(item, "Recommendation"))),
+        remediation=text.clip(text.html_text(readers.child_text(item, "Recommendation"))),
         references=tuple(dict.fromkeys(reference for reference in references if reference)),
         tags=tuple(
             tag for tag in (kind and f"type:{kind}", "false-positive" if false_positive else "") if tag
         ),
-        fingerprint=common.fingerprint(
+        fingerprint=grouping.fingerprint(
             TOOL,
             _origin(base),
             module or name,
             name,
-            " ".join(common.child_text(item, "Impact").split()),
-            " ".join(common.child_text(item, "Recommendation").split()),
+            " ".join(readers.child_text(item, "Impact").split()),
+            " ".join(readers.child_text(item, "Recommendation").split()),
         ),
     )
 
@@ -178,8 +179,8 @@ def _xml_place(item: Element, finding: NormalizedFinding) -> str:
     place = finding.location.url or ""
     if finding.location.parameter:
         place += f" [{finding.location.parameter}]"
-    details = " ".join(common.html_text(common.child_text(item, "Details")).split())
-    return f"{place}: {common.clip(details, 200)}" if details else place
+    details = " ".join(text.html_text(readers.child_text(item, "Details")).split())
+    return f"{place}: {text.clip(details, 200)}" if details else place
 
 
 def _json_finding(vulnerability: Mapping[str, Any], position: str) -> NormalizedFinding:
@@ -190,39 +191,39 @@ def _json_finding(vulnerability: Mapping[str, Any], position: str) -> Normalized
         raise MalformedReport("vulnerability has no Url", position=position)
     if not name and not kind:
         raise MalformedReport("vulnerability has neither Name nor Type", position=position)
-    classification = common.expect_mapping(
+    classification = readers.expect_mapping(
         vulnerability.get("Classification") or {}, f"{position}.Classification"
     )
-    cvss3_vector, cvss3_score = _json_cvss(classification, ("Cvss31", "Cvss"), common.cvss3)
-    cvss4_vector, cvss4_score = _json_cvss(classification, ("Cvss40", "Cvss4"), common.cvss4)
-    request = common.expect_mapping(vulnerability.get("HttpRequest") or {}, f"{position}.HttpRequest")
-    parameters = common.expect_list(request.get("Parameters"), f"{position}.HttpRequest.Parameters")
+    cvss3_vector, cvss3_score = _json_cvss(classification, ("Cvss31", "Cvss"), values.cvss3)
+    cvss4_vector, cvss4_score = _json_cvss(classification, ("Cvss40", "Cvss4"), values.cvss4)
+    request = readers.expect_mapping(vulnerability.get("HttpRequest") or {}, f"{position}.HttpRequest")
+    parameters = readers.expect_list(request.get("Parameters"), f"{position}.HttpRequest.Parameters")
     vulnerable = [
         str(parameter["Name"])
         for parameter in parameters
         if isinstance(parameter, Mapping) and parameter.get("Vulnerable") and parameter.get("Name")
     ]
-    extra = common.expect_list(vulnerability.get("ExtraInformation"), f"{position}.ExtraInformation")
-    evidence = [common.html_text(str(vulnerability.get("ProofOfConcept") or ""))] + [
+    extra = readers.expect_list(vulnerability.get("ExtraInformation"), f"{position}.ExtraInformation")
+    evidence = [text.html_text(str(vulnerability.get("ProofOfConcept") or ""))] + [
         f"{entry['Name']}: {entry.get('Value')}"
         for entry in extra
         if isinstance(entry, Mapping) and entry.get("Name")
     ]
-    known = common.expect_list(vulnerability.get("KnownVulnerabilities"), f"{position}.KnownVulnerabilities")
+    known = readers.expect_list(vulnerability.get("KnownVulnerabilities"), f"{position}.KnownVulnerabilities")
     links = " ".join(str(vulnerability.get(key) or "") for key in ("ExternalReferences", "RemedyReferences"))
     parts = urlsplit(url)
     severity_word = str(vulnerability.get("Severity") or "").lower()
     return NormalizedFinding(
-        title=common.title(name or kind),
-        severity=SEVERITIES.get(severity_word, common.severity_from_word(severity_word)),
+        title=text.title(name or kind),
+        severity=SEVERITIES.get(severity_word, values.severity_from_word(severity_word)),
         tool=TOOL,
         rule_id=kind or name,
         tool_finding_id=str(vulnerability.get("LookupId") or "") or None,
-        description=common.clip(_paragraphs(vulnerability, ("Description", "Impact"))),
-        advisory_ids=common.advisory_ids(
+        description=text.clip(_paragraphs(vulnerability, ("Description", "Impact"))),
+        advisory_ids=values.advisory_ids(
             str(entry.get("Title") or "") for entry in known if isinstance(entry, Mapping)
         ),
-        cwe_ids=common.cwe_ids([classification.get("Cwe")]),
+        cwe_ids=values.cwe_ids([classification.get("Cwe")]),
         cvss_v3_vector=cvss3_vector,
         cvss_v3_score=cvss3_score,
         cvss_v4_vector=cvss4_vector,
@@ -230,11 +231,11 @@ def _json_finding(vulnerability: Mapping[str, Any], position: str) -> Normalized
         location=FindingLocation(
             url=url, host=parts.hostname, parameter=", ".join(vulnerable) or None, port=_port(parts)
         ),
-        evidence=common.clip("\n".join(filter(None, evidence))),
-        remediation=common.clip(_paragraphs(vulnerability, ("RemedialProcedure", "RemedialActions"))),
+        evidence=text.clip("\n".join(filter(None, evidence))),
+        remediation=text.clip(_paragraphs(vulnerability, ("RemedialProcedure", "RemedialActions"))),
         references=tuple(dict.fromkeys(HREF.findall(links))),
         tags=_json_tags(vulnerability),
-        fingerprint=common.fingerprint(
+        fingerprint=grouping.fingerprint(
             TOOL,
             kind or name,
             urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")),
@@ -272,7 +273,7 @@ def _json_tags(vulnerability: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _paragraphs(vulnerability: Mapping[str, Any], keys: tuple[str, ...]) -> str:
-    texts = (common.html_text(str(vulnerability.get(key) or "")) for key in keys)
+    texts = (text.html_text(str(vulnerability.get(key) or "")) for key in keys)
     return "\n\n".join(text for text in texts if text)
 
 
@@ -290,7 +291,7 @@ def _origin(url: str) -> str:
 
 
 def _xml_paragraphs(item: Element, names: tuple[str, ...]) -> str:
-    texts = (common.html_text(common.child_text(item, name)) for name in names)
+    texts = (text.html_text(readers.child_text(item, name)) for name in names)
     return "\n\n".join(text for text in texts if text)
 
 
@@ -303,7 +304,7 @@ def _port(parts: SplitResult) -> int | None:
 
 
 def _nested_text(element: Element, parent: str, name: str) -> str:
-    return common.child_text(common.child(element, parent), name)
+    return readers.child_text(readers.child(element, parent), name)
 
 
 PARSER = AcunetixParser()

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -35,7 +35,7 @@ class AnchoreEngineParser(ReportParser):
     defectdojo_scan_types = ("Anchore Engine Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("{") or '"vulnerabilities"' not in text:
             return 0
         has_image = '"imageDigest"' in text or '"image_digest"' in text
@@ -44,8 +44,8 @@ class AnchoreEngineParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        for position, item in common.iter_json(stream, "vulnerabilities.item", required=True):
-            yield _vulnerability(common.expect_mapping(item, position), position)
+        for position, item in readers.iter_json(stream, "vulnerabilities.item", required=True):
+            yield _vulnerability(readers.expect_mapping(item, position), position)
 
 
 def _value(entry: Mapping[str, Any], key: str) -> str | None:
@@ -72,17 +72,17 @@ def _vulnerability(entry: Mapping[str, Any], position: str) -> NormalizedFinding
     references = [_value(entry, "url"), _value(extra, "link")]
     references.extend(
         str(reference.get("url")) if isinstance(reference, Mapping) else str(reference)
-        for reference in common.expect_list(extra.get("references"), f"{position}.extra.references")
+        for reference in readers.expect_list(extra.get("references"), f"{position}.extra.references")
     )
     return NormalizedFinding(
-        title=common.title(" ".join(part for part in (vuln, package, version) if part)),
-        severity=common.severity_from_word(entry.get("severity")),
+        title=text.title(" ".join(part for part in (vuln, package, version) if part)),
+        severity=values.severity_from_word(entry.get("severity")),
         tool=TOOL,
         rule_id=vuln,
-        description=common.clip(
+        description=text.clip(
             _value(extra, "description") or f"{vuln} affects {entry.get('package') or package}."
         ),
-        advisory_ids=common.advisory_ids([vuln, *(_ids(entry.get("nvd_data"), position))]),
+        advisory_ids=values.advisory_ids([vuln, *(_ids(entry.get("nvd_data"), position))]),
         cvss_v3_vector=v3_vector,
         cvss_v3_score=v3_score,
         location=FindingLocation(
@@ -95,14 +95,14 @@ def _vulnerability(entry: Mapping[str, Any], position: str) -> NormalizedFinding
         remediation=f"Upgrade {package or 'the package'} to {fix}." if fix else "",
         references=tuple(dict.fromkeys(reference for reference in references if reference)),
         tags=tuple(filter(None, [package_type, feed_group and f"feed:{feed_group}"])),
-        fingerprint=common.fingerprint(TOOL, vuln, package, package_type, package_path),
+        fingerprint=grouping.fingerprint(TOOL, vuln, package, package_type, package_path),
     )
 
 
 def _ids(nvd_data: object, position: str) -> list[str]:
     return [
         str(item.get("id"))
-        for item in common.expect_list(nvd_data, f"{position}.nvd_data")
+        for item in readers.expect_list(nvd_data, f"{position}.nvd_data")
         if isinstance(item, Mapping) and item.get("id")
     ]
 
@@ -110,10 +110,10 @@ def _ids(nvd_data: object, position: str) -> list[str]:
 def _cvss3(extra: Mapping[str, Any], position: str) -> tuple[str | None, float | None]:
     """Return the CVSS v3 vector of ``extra``'s NVD data, then of its vendor data."""
     for key in ("nvd_data", "vendor_data"):
-        for item in common.expect_list(extra.get(key), f"{position}.extra.{key}"):
+        for item in readers.expect_list(extra.get(key), f"{position}.extra.{key}"):
             cvss = item.get("cvss_v3") if isinstance(item, Mapping) else None
             if isinstance(cvss, Mapping) and cvss.get("vector_string"):
-                vector, score = common.cvss3(str(cvss["vector_string"]))
+                vector, score = values.cvss3(str(cvss["vector_string"]))
                 if vector is not None:
                     return vector, score
     return None, None
@@ -122,9 +122,9 @@ def _cvss3(extra: Mapping[str, Any], position: str) -> tuple[str | None, float |
 def _nvd_score(entry: Mapping[str, Any], position: str) -> float | None:
     """Return the CVSS v3 base score from ``nvd_data`` or ``vendor_data`` (-1 means none)."""
     for key in ("nvd_data", "vendor_data"):
-        for item in common.expect_list(entry.get(key), f"{position}.{key}"):
+        for item in readers.expect_list(entry.get(key), f"{position}.{key}"):
             cvss = item.get("cvss_v3") if isinstance(item, Mapping) else None
-            score = common.score(cvss.get("base_score") if isinstance(cvss, Mapping) else None)
+            score = values.score(cvss.get("base_score") if isinstance(cvss, Mapping) else None)
             if score is not None:
                 return score
     return None

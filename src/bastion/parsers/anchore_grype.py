@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -35,7 +35,7 @@ class AnchoreGrypeParser(ReportParser):
     defectdojo_scan_types = ("Anchore Grype",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("{") or '"matches"' not in text:
             return 0
         if '"matchDetails"' in text or DESCRIPTOR_PATTERN.search(text):
@@ -43,20 +43,20 @@ class AnchoreGrypeParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        for position, item in common.iter_json(stream, "matches.item", required=True):
-            yield _match(common.expect_mapping(item, position), position)
+        for position, item in readers.iter_json(stream, "matches.item", required=True):
+            yield _match(readers.expect_mapping(item, position), position)
 
 
 def _match(match: Mapping[str, Any], position: str) -> NormalizedFinding:
-    vulnerability = common.expect_mapping(match.get("vulnerability"), f"{position}.vulnerability")
-    artifact = common.expect_mapping(match.get("artifact"), f"{position}.artifact")
+    vulnerability = readers.expect_mapping(match.get("vulnerability"), f"{position}.vulnerability")
+    artifact = readers.expect_mapping(match.get("artifact"), f"{position}.artifact")
     vulnerability_id = str(vulnerability.get("id") or "")
     if not vulnerability_id:
         raise MalformedReport("a match has no vulnerability id", position=f"{position}.vulnerability")
     related = [
-        common.expect_mapping(entry, f"{position}.relatedVulnerabilities[{index}]")
+        readers.expect_mapping(entry, f"{position}.relatedVulnerabilities[{index}]")
         for index, entry in enumerate(
-            common.expect_list(match.get("relatedVulnerabilities"), f"{position}.relatedVulnerabilities")
+            readers.expect_list(match.get("relatedVulnerabilities"), f"{position}.relatedVulnerabilities")
         )
     ]
     package = str(artifact.get("name") or "") or None
@@ -64,13 +64,13 @@ def _match(match: Mapping[str, Any], position: str) -> NormalizedFinding:
     package_type = str(artifact.get("type") or "")
     paths = [
         str(location.get("path"))
-        for location in common.expect_list(artifact.get("locations"), f"{position}.artifact.locations")
+        for location in readers.expect_list(artifact.get("locations"), f"{position}.artifact.locations")
         if isinstance(location, Mapping) and location.get("path")
     ]
     fix = vulnerability.get("fix")
     fix = fix if isinstance(fix, Mapping) else {}
     fixed_versions = [
-        str(value) for value in common.expect_list(fix.get("versions"), f"{position}.fix.versions")
+        str(value) for value in readers.expect_list(fix.get("versions"), f"{position}.fix.versions")
     ]
     fix_state = str(fix.get("state") or "")
     v3, v4 = _cvss([vulnerability, *related], position)
@@ -80,21 +80,21 @@ def _match(match: Mapping[str, Any], position: str) -> NormalizedFinding:
     )
     references: list[object] = [vulnerability.get("dataSource")]
     for entry in (vulnerability, *related):
-        references.extend(common.expect_list(entry.get("urls"), f"{position}.urls"))
-    for advisory in common.expect_list(
+        references.extend(readers.expect_list(entry.get("urls"), f"{position}.urls"))
+    for advisory in readers.expect_list(
         vulnerability.get("advisories"), f"{position}.vulnerability.advisories"
     ):
         if isinstance(advisory, Mapping):
             references.append(advisory.get("link"))
-    cwes = common.expect_list(vulnerability.get("cwes"), f"{position}.vulnerability.cwes")
+    cwes = readers.expect_list(vulnerability.get("cwes"), f"{position}.vulnerability.cwes")
     return NormalizedFinding(
-        title=common.title(" ".join(part for part in (vulnerability_id, package, version) if part)),
+        title=text.title(" ".join(part for part in (vulnerability_id, package, version) if part)),
         severity=_severity([vulnerability, *related], v3[1] or v4[1]),
         tool=TOOL,
         rule_id=vulnerability_id,
-        description=common.clip(description),
-        advisory_ids=common.advisory_ids([vulnerability_id, *(entry.get("id") for entry in related)]),
-        cwe_ids=common.cwe_ids(entry.get("cwe") if isinstance(entry, Mapping) else entry for entry in cwes),
+        description=text.clip(description),
+        advisory_ids=values.advisory_ids([vulnerability_id, *(entry.get("id") for entry in related)]),
+        cwe_ids=values.cwe_ids(entry.get("cwe") if isinstance(entry, Mapping) else entry for entry in cwes),
         cvss_v3_vector=v3[0],
         cvss_v3_score=v3[1],
         cvss_v4_vector=v4[0],
@@ -106,7 +106,7 @@ def _match(match: Mapping[str, Any], position: str) -> NormalizedFinding:
             fixed_version=", ".join(fixed_versions) or None,
             component=str(artifact.get("purl") or "") or None,
         ),
-        evidence=common.clip("\n".join(paths)),
+        evidence=text.clip("\n".join(paths)),
         remediation=(
             f"Upgrade {package or 'the package'} to {' or '.join(fixed_versions)}."
             if fixed_versions
@@ -114,7 +114,7 @@ def _match(match: Mapping[str, Any], position: str) -> NormalizedFinding:
         ),
         references=tuple(dict.fromkeys(str(value) for value in references if value)),
         tags=tuple(filter(None, [package_type, f"fix:{fix_state}" if fix_state else ""])),
-        fingerprint=common.fingerprint(
+        fingerprint=grouping.fingerprint(
             TOOL, vulnerability_id, package, package_type, "\n".join(sorted(paths))
         ),
     )
@@ -124,8 +124,8 @@ def _severity(entries: list[Mapping[str, Any]], score: float | None) -> Severity
     """Return the matched vulnerability's severity, else a related one's, else the CVSS score's."""
     word = next((entry["severity"] for entry in entries if entry.get("severity")), None)
     if word is not None:
-        return common.severity_from_word(word)
-    return common.severity_from_score(score)
+        return values.severity_from_word(word)
+    return values.severity_from_score(score)
 
 
 def _cvss(
@@ -135,14 +135,14 @@ def _cvss(
     v3: tuple[str | None, float | None] = (None, None)
     v4: tuple[str | None, float | None] = (None, None)
     for entry in entries:
-        for cvss in common.expect_list(entry.get("cvss"), f"{position}.cvss"):
+        for cvss in readers.expect_list(entry.get("cvss"), f"{position}.cvss"):
             if not isinstance(cvss, Mapping) or not cvss.get("vector"):
                 continue
             vector = str(cvss["vector"])
             if vector.startswith("CVSS:3") and v3[0] is None:
-                v3 = common.cvss3(vector)
+                v3 = values.cvss3(vector)
             elif vector.startswith("CVSS:4") and v4[0] is None:
-                v4 = common.cvss4(vector)
+                v4 = values.cvss4(vector)
     return v3, v4
 
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 
 _CONFIDENCE: Mapping[str, Severity] = {
@@ -38,46 +38,46 @@ class BrakemanParser(ReportParser):
     defectdojo_scan_types = ("Brakeman Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("{") or '"scan_info"' not in text:
             return 0
         markers = ('"brakeman_version"', '"checks_performed"', '"warning_type"')
         return 100 if any(marker in text for marker in markers) else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        reader = common.JsonReader(
+        reader = readers.JsonReader(
             stream, ["warnings.item"], late=["scan_info.brakeman_version"], required=["warnings"]
         )
         for record in reader:
             position = record.position
-            version = common.text(record.context.get("scan_info.brakeman_version"))
-            warning = common.expect_mapping(record.value, position)
+            version = values.text(record.context.get("scan_info.brakeman_version"))
+            warning = readers.expect_mapping(record.value, position)
             check = str(warning.get("check_name") or "").strip()
             kind = str(warning.get("warning_type") or "").strip()
             message = str(warning.get("message") or "").strip()
             path = str(warning["file"])
             code = str(warning.get("code") or "")
             stated = str(warning.get("fingerprint") or "").strip()
-            line = common.line_number(warning.get("line"))
+            line = values.line_number(warning.get("line"))
             if stated:
-                key = common.fingerprint("brakeman", stated)
+                key = grouping.fingerprint("brakeman", stated)
             else:
                 anchor = " ".join(code.split()) or " ".join(message.split())
-                key = common.fingerprint("brakeman", check, path, anchor)
+                key = grouping.fingerprint("brakeman", check, path, anchor)
             confidence = str(warning.get("confidence") or "").strip().lower()
             yield NormalizedFinding(
-                title=common.title(f"{kind}: {message}" if kind and message else kind or message),
+                title=text.title(f"{kind}: {message}" if kind and message else kind or message),
                 severity=_CONFIDENCE.get(confidence, Severity.INFO),
                 tool="brakeman",
                 tool_version=version,
                 rule_id=check or kind or None,
                 tool_finding_id=stated or None,
-                description=common.clip(_description(warning, message)),
-                advisory_ids=common.advisory_ids([message, warning.get("link")]),
-                cwe_ids=common.cwe_ids(_cwe_values(warning.get("cwe_id"))),
+                description=text.clip(_description(warning, message)),
+                advisory_ids=values.advisory_ids([message, warning.get("link")]),
+                cwe_ids=values.cwe_ids(_cwe_values(warning.get("cwe_id"))),
                 location=FindingLocation(file_path=path, line_start=line, line_end=line),
-                evidence=common.clip(code),
-                references=tuple(filter(None, [common.text(warning.get("link"))])),
+                evidence=text.clip(code),
+                references=tuple(filter(None, [values.text(warning.get("link"))])),
                 tags=tuple(filter(None, [f"confidence:{confidence}" if confidence else ""])),
                 fingerprint=key,
             )

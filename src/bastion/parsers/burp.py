@@ -12,7 +12,7 @@ number, which Burp draws anew on every scan, nor the paths, which come and go
 with the crawl.
 
 The export starts with a DOCTYPE whose internal subset only declares elements and
-attribute lists; it is dropped (``common.iter_xml(drop_doctype=True)``). One that
+attribute lists; it is dropped (``readers.iter_xml(drop_doctype=True)``). One that
 declares an entity is refused.
 """
 
@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import MAX_TEXT, FindingLocation, NormalizedFinding
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -71,7 +71,7 @@ class BurpParser(ReportParser):
     defectdojo_scan_types = ("Burp Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if "<issues burpVersion=" in text:
             return 100
         if "<!DOCTYPE issues" in text and "<serialNumber>" in text:
@@ -79,11 +79,11 @@ class BurpParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        head, source = common.peek(stream)
-        attributes = common.root_attributes(common.head_text(head), "issues")
+        head, source = readers.peek(stream)
+        attributes = readers.root_attributes(readers.head_text(head), "issues")
         tool_version = attributes.get("burpVersion") or None
         groups: dict[tuple[str, str], _Group] = {}
-        issues = common.iter_xml(source, ("issue",), roots=("issues",), drop_doctype=True)
+        issues = readers.iter_xml(source, ("issue",), roots=("issues",), drop_doctype=True)
         for index, element in enumerate(issues):
             _add_issue(groups, element, f"issue[{index}]")
         for group in groups.values():
@@ -91,53 +91,53 @@ class BurpParser(ReportParser):
 
 
 def _add_issue(groups: dict[tuple[str, str], _Group], issue: Element, position: str) -> None:
-    issue_type = common.child_text(issue, "type")
-    name = common.child_text(issue, "name")
+    issue_type = readers.child_text(issue, "type")
+    name = readers.child_text(issue, "name")
     if not issue_type or not name:
         raise MalformedReport("an issue needs a <type> and a <name>", position=position)
-    host_element = next((child for child in issue if common.local_name(child.tag) == "host"), None)
+    host_element = next((child for child in issue if readers.local_name(child.tag) == "host"), None)
     host = (host_element.text or "").strip() if host_element is not None else ""
     key = (issue_type, host.rstrip("/"))
     group = groups.get(key)
     if group is None:
-        classifications = common.child_text(issue, "vulnerabilityClassifications")
+        classifications = readers.child_text(issue, "vulnerabilityClassifications")
         group = _Group(
             issue_type=issue_type,
             name=name,
             host=host,
             ip=host_element.get("ip", "") if host_element is not None else "",
-            severity=common.child_text(issue, "severity"),
-            confidence=common.child_text(issue, "confidence"),
-            serial=common.child_text(issue, "serialNumber"),
-            background=common.html_text(common.child_text(issue, "issueBackground")),
+            severity=readers.child_text(issue, "severity"),
+            confidence=readers.child_text(issue, "confidence"),
+            serial=readers.child_text(issue, "serialNumber"),
+            background=text.html_text(readers.child_text(issue, "issueBackground")),
             remediation="\n\n".join(
                 filter(
                     None,
                     (
-                        common.html_text(common.child_text(issue, "remediationDetail")),
-                        common.html_text(common.child_text(issue, "remediationBackground")),
+                        text.html_text(readers.child_text(issue, "remediationDetail")),
+                        text.html_text(readers.child_text(issue, "remediationBackground")),
                     ),
                 )
             ),
-            references=common.urls(common.child_text(issue, "references")) + common.urls(classifications),
-            cwe_ids=common.cwe_ids([classifications]),
+            references=text.urls(readers.child_text(issue, "references")) + text.urls(classifications),
+            cwe_ids=values.cwe_ids([classifications]),
         )
         groups[key] = group
-    serial = common.child_text(issue, "serialNumber")
+    serial = readers.child_text(issue, "serialNumber")
     if serial and serial in group.serials:
         return  # the export repeats an issue it already listed
     group.serials.add(serial)
     group.count += 1
     if group.count > INSTANCE_LIMIT or group.size > MAX_TEXT:
         return
-    location = common.child_text(issue, "location") or common.child_text(issue, "path")
+    location = readers.child_text(issue, "location") or readers.child_text(issue, "path")
     group.locations.append(location)
-    group.paths.add(common.child_text(issue, "path"))
-    detail = common.html_text(common.child_text(issue, "issueDetail"))
+    group.paths.add(readers.child_text(issue, "path"))
+    detail = text.html_text(readers.child_text(issue, "issueDetail"))
     items = [
         (child.text or "").strip()
         for holder in issue
-        if common.local_name(holder.tag) == "issueDetailItems"
+        if readers.local_name(holder.tag) == "issueDetailItems"
         for child in holder
     ]
     detail = "\n".join(filter(None, [detail, *(f"- {item}" for item in items if item)]))
@@ -145,29 +145,29 @@ def _add_issue(groups: dict[tuple[str, str], _Group], issue: Element, position: 
         group.details.append(f"{location}:\n{detail}")
     group.size += len(detail)
     for pair in issue:
-        if common.local_name(pair.tag) != "requestresponse":
+        if readers.local_name(pair.tag) != "requestresponse":
             continue
-        messages = {common.local_name(part.tag): _message(part) for part in pair}
-        text = "\n".join(
+        messages = {readers.local_name(part.tag): _message(part) for part in pair}
+        exchange = "\n".join(
             f"--- {kind} ---\n{messages[kind]}" for kind in ("request", "response") if messages.get(kind)
         )
-        if text:
-            group.evidence.append(f"{location}\n{text}")
-            group.size += len(text)
+        if exchange:
+            group.evidence.append(f"{location}\n{exchange}")
+            group.size += len(exchange)
 
 
 def _message(element: Element) -> str:
     """Return a request or response as text, decoded from base64 when marked so, clipped."""
-    text = element.text or ""
+    message = element.text or ""
     if element.get("base64") == "true":
-        compact = "".join(text[: MESSAGE_LIMIT * 2].split())
-        if len(text) > MESSAGE_LIMIT * 2:  # decode whole 4-character groups of the prefix
+        compact = "".join(message[: MESSAGE_LIMIT * 2].split())
+        if len(message) > MESSAGE_LIMIT * 2:  # decode whole 4-character groups of the prefix
             compact = compact[: len(compact) // 4 * 4]
         try:
-            text = base64.b64decode(compact, validate=True).decode("utf-8", "replace")
+            message = base64.b64decode(compact, validate=True).decode("utf-8", "replace")
         except ValueError:
             pass  # not base64 after all: keep the text as written
-    return common.clip(text.replace("\x00", ""), MESSAGE_LIMIT).strip()
+    return text.clip(message.replace("\x00", ""), MESSAGE_LIMIT).strip()
 
 
 def _finding(group: _Group, tool_version: str | None) -> NormalizedFinding:
@@ -202,15 +202,15 @@ def _finding(group: _Group, tool_version: str | None) -> NormalizedFinding:
         tags.append("false-positive")
     tags.append(f"instances:{group.count}")
     return NormalizedFinding(
-        title=common.title(group.name),
-        severity=common.severity_from_word(group.severity),
+        title=text.title(group.name),
+        severity=values.severity_from_word(group.severity),
         tool="burp",
         tool_version=tool_version,
-        rule_id=common.clip(group.issue_type, 500),
-        tool_finding_id=common.clip(group.serial, 500) or None,
+        rule_id=text.clip(group.issue_type, 500),
+        tool_finding_id=text.clip(group.serial, 500) or None,
         cwe_ids=group.cwe_ids,
-        description=common.clip(description),
-        remediation=common.clip(group.remediation),
+        description=text.clip(description),
+        remediation=text.clip(group.remediation),
         location=FindingLocation(
             url=group.host.rstrip("/") + path if group.host else path or None,
             parameter=parameter.group(1) if parameter else None,
@@ -218,10 +218,10 @@ def _finding(group: _Group, tool_version: str | None) -> NormalizedFinding:
             port=port,
             protocol=scheme or None,
         ),
-        evidence=common.clip("\n\n".join(group.evidence)),
+        evidence=text.clip("\n\n".join(group.evidence)),
         references=tuple(group.references),
         tags=tuple(tags),
-        fingerprint=common.fingerprint("burp", group.issue_type, group.host.rstrip("/")),
+        fingerprint=grouping.fingerprint("burp", group.issue_type, group.host.rstrip("/")),
     )
 
 

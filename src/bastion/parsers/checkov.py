@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 
 
@@ -32,7 +32,7 @@ class CheckovParser(ReportParser):
     defectdojo_scan_types = ("Checkov Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith(("{", "[")):
             return 0
         if '"check_type"' in text and '"results"' in text:
@@ -43,21 +43,23 @@ class CheckovParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        first, source = common.first_byte(stream)
+        first, source = readers.first_byte(stream)
         prefix = "item.results.failed_checks.item" if first == b"[" else "results.failed_checks.item"
         if first == b"[":  # one report per framework
-            for position, item in common.iter_json(source, prefix, required=True):
-                yield _finding(common.expect_mapping(item, position), position)
+            for position, item in readers.iter_json(source, prefix, required=True):
+                yield _finding(readers.expect_mapping(item, position), position)
             return
-        with common.seekable(source) as seekable:
+        with readers.seekable(source) as seekable:
             start = seekable.tell()
             count = 0
-            for position, item in common.iter_json(seekable, prefix):
-                yield _finding(common.expect_mapping(item, position), position)
+            for position, item in readers.iter_json(seekable, prefix):
+                yield _finding(readers.expect_mapping(item, position), position)
                 count += 1
             # A scan that found nothing to check writes only its summary: either names Checkov.
-            if not count and not common.read_values(seekable, ["check_type", "checkov_version"], start=start):
-                raise common.not_a_report("check_type")
+            if not count and not readers.read_values(
+                seekable, ["check_type", "checkov_version"], start=start
+            ):
+                raise readers.not_a_report("check_type")
 
 
 def _finding(check: Mapping[str, Any], position: str) -> NormalizedFinding:
@@ -65,27 +67,27 @@ def _finding(check: Mapping[str, Any], position: str) -> NormalizedFinding:
     path = str(check.get("file_path") or check.get("repo_file_path") or "") or None
     resource = str(check.get("resource") or "") or None
     lines = [
-        common.as_int(n)
-        for n in common.expect_list(check.get("file_line_range"), f"{position}.file_line_range")
+        values.as_int(n)
+        for n in readers.expect_list(check.get("file_line_range"), f"{position}.file_line_range")
     ]
     known_lines = [n for n in lines if n is not None and n >= 0]
     details = check.get("vulnerability_details")
-    vulnerability = common.expect_mapping(details, f"{position}.vulnerability_details") if details else {}
+    vulnerability = readers.expect_mapping(details, f"{position}.vulnerability_details") if details else {}
     advisory = str(vulnerability.get("id") or "") or None
-    vector, score = common.cvss3(str(vulnerability.get("vector") or "") or None)
+    vector, score = values.cvss3(str(vulnerability.get("vector") or "") or None)
     framework = _framework(check)
     description = [
         str(check.get("description") or check.get("short_description") or check.get("check_name") or ""),
         str(vulnerability.get("description") or ""),
-        *(str(detail) for detail in common.expect_list(check.get("details"), f"{position}.details")),
+        *(str(detail) for detail in readers.expect_list(check.get("details"), f"{position}.details")),
     ]
     return NormalizedFinding(
-        title=common.title(check.get("check_name") or check.get("short_description"), fallback=check_id),
+        title=text.title(check.get("check_name") or check.get("short_description"), fallback=check_id),
         severity=_severity(check.get("severity"), vulnerability),
         tool="checkov",
         rule_id=check_id,
-        description=common.clip("\n\n".join(part for part in description if part)),
-        advisory_ids=common.advisory_ids([advisory]),
+        description=text.clip("\n\n".join(part for part in description if part)),
+        advisory_ids=values.advisory_ids([advisory]),
         cvss_v3_vector=vector,
         cvss_v3_score=score,
         location=FindingLocation(
@@ -97,8 +99,8 @@ def _finding(check: Mapping[str, Any], position: str) -> NormalizedFinding:
             fixed_version=_fixed_version(vulnerability),
             component=resource,
         ),
-        evidence=common.clip(_code(check.get("code_block"), f"{position}.code_block")),
-        remediation=common.clip(_remediation(check, vulnerability)),
+        evidence=text.clip(_code(check.get("code_block"), f"{position}.code_block")),
+        remediation=text.clip(_remediation(check, vulnerability)),
         references=tuple(str(url) for url in (check.get("guideline"), vulnerability.get("link")) if url),
         tags=tuple(
             tag
@@ -109,15 +111,15 @@ def _finding(check: Mapping[str, Any], position: str) -> NormalizedFinding:
             )
             if tag
         ),
-        fingerprint=common.fingerprint("checkov", check_id, path, resource, advisory),
+        fingerprint=grouping.fingerprint("checkov", check_id, path, resource, advisory),
     )
 
 
 def _severity(word: object, vulnerability: Mapping[str, Any]) -> Severity:
     if word:
-        return common.severity_from_word(word, default=Severity.MEDIUM)
+        return values.severity_from_word(word, default=Severity.MEDIUM)
     if vulnerability.get("severity"):
-        return common.severity_from_word(vulnerability["severity"], default=Severity.MEDIUM)
+        return values.severity_from_word(vulnerability["severity"], default=Severity.MEDIUM)
     return Severity.MEDIUM
 
 
@@ -143,7 +145,7 @@ def _remediation(check: Mapping[str, Any], vulnerability: Mapping[str, Any]) -> 
 def _code(block: object, position: str) -> str:
     """Join Checkov's ``[[line number, text], ...]`` code block into the flagged code."""
     lines = []
-    for entry in common.expect_list(block, position):
+    for entry in readers.expect_list(block, position):
         if isinstance(entry, list) and len(entry) == 2:
             lines.append(f"{entry[0]}: {str(entry[1]).rstrip()}")
     return "\n".join(lines)

@@ -40,7 +40,7 @@ from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -106,7 +106,7 @@ class CyclonedxParser(ReportParser):
     defectdojo_scan_types = ("CycloneDX Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if text.startswith("{"):
             return 100 if '"bomFormat"' in text and '"CycloneDX"' in text else 0
         if text.startswith("<") and "http://cyclonedx.org/schema/bom/" in text:
@@ -114,12 +114,12 @@ class CyclonedxParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        head, source = common.peek(stream)
-        text = common.head_text(head)
+        head, source = readers.peek(stream)
+        text = readers.head_text(head)
         if text.startswith("<"):
             yield from self._parse_xml(source, text)
         else:
-            with common.seekable(source) as seekable:
+            with readers.seekable(source) as seekable:
                 yield from self._parse_json(seekable)
 
     # --- JSON -----------------------------------------------------------------------
@@ -127,7 +127,7 @@ class CyclonedxParser(ReportParser):
     def _parse_json(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
         start = stream.tell()
         bom = _JsonBom()
-        reader = common.JsonReader(
+        reader = readers.JsonReader(
             stream,
             ["bomFormat", *_JsonBom.PARTS, "vulnerabilities.item"],
             expect={"": "object", "metadata": "object", "components": "array"},
@@ -144,17 +144,17 @@ class CyclonedxParser(ReportParser):
                 continue
             if not {"metadata", "components"} <= reader.seen and not bom.is_complete:
                 # Written after the vulnerabilities (or not at all): read them first.
-                with common.rewound(stream, start) as again:
+                with readers.rewound(stream, start) as again:
                     bom = _JsonBom(is_complete=True)
-                    for part in common.JsonReader(again, _JsonBom.PARTS):
+                    for part in readers.JsonReader(again, _JsonBom.PARTS):
                         bom.read(part)
             bom.is_complete = True
             where = record.position
-            vulnerability = _json_vulnerability(common.expect_mapping(record.value, where), where)
+            vulnerability = _json_vulnerability(readers.expect_mapping(record.value, where), where)
             targets = [bom.components.get(ref) or _from_ref(ref) for ref in vulnerability.targets]
             yield from _findings(vulnerability, targets, bom.subject, bom.tool_version)
         if "bomFormat" not in reader.seen:
-            raise common.not_a_report("bomFormat")
+            raise readers.not_a_report("bomFormat")
 
     # --- XML ------------------------------------------------------------------------
 
@@ -168,20 +168,20 @@ class CyclonedxParser(ReportParser):
         metadata_components: list[_Component] = []
         pending: list[_Vulnerability] = []  # extension 1.0 vulnerabilities awaiting their component
         tags = ("metadata", "tool", "component", "vulnerability")
-        for element in common.iter_xml(stream, tags, roots=("bom",)):
-            kind = common.local_name(element.tag)
+        for element in readers.iter_xml(stream, tags, roots=("bom",)):
+            kind = readers.local_name(element.tag)
             if kind == "metadata":
                 in_metadata = False
-                if common.child(element, "component") is not None and metadata_components:
+                if readers.child(element, "component") is not None and metadata_components:
                     subject = metadata_components[-1]
-                tools = common.child(element, "tools")
-                if tool_version is None and common.child(tools, "components") is not None:
+                tools = readers.child(element, "tools")
+                if tool_version is None and readers.child(tools, "components") is not None:
                     tool = metadata_components[0] if metadata_components else None
                     tool_version = _tool_label(tool.name, tool.version or "") if tool else None
             elif kind == "tool":
                 if tool_version is None:
                     tool_version = _tool_label(
-                        common.child_text(element, "name"), common.child_text(element, "version")
+                        readers.child_text(element, "name"), readers.child_text(element, "version")
                     )
             elif kind == "component":
                 component = _xml_component(element)
@@ -189,7 +189,7 @@ class CyclonedxParser(ReportParser):
                     metadata_components.append(component)
                 if element.get("bom-ref"):
                     components[str(element.get("bom-ref"))] = component
-                if common.child(element, "vulnerabilities") is not None:
+                if readers.child(element, "vulnerabilities") is not None:
                     for vulnerability in pending:
                         yield from _findings(vulnerability, [component], subject, tool_version)
                     pending.clear()
@@ -218,11 +218,11 @@ class _JsonBom:
     subject: _Component | None = None
     tool_version: str | None = None
 
-    def read(self, record: common.JsonRecord) -> None:
+    def read(self, record: readers.JsonRecord) -> None:
         if record.prefix == "components.item":
             _json_components(record.value, self.components, record.position)
             return
-        meta = common.expect_mapping(record.value, record.position)
+        meta = readers.expect_mapping(record.value, record.position)
         self.tool_version = _json_tool_version(meta.get("tools"))
         if isinstance(meta.get("component"), Mapping):
             self.subject = _json_components(meta["component"], self.components, "metadata.component")
@@ -252,28 +252,28 @@ def _findings(
         if target is not None:
             label = f" in {target.package}:{target.version}" if target.version else f" in {target.package}"
         yield NormalizedFinding(
-            title=common.title(f"{vulnerability.vuln_id}{label}"),
+            title=text.title(f"{vulnerability.vuln_id}{label}"),
             severity=severity,
             tool="cyclonedx",
             tool_version=tool_version,
             rule_id=vulnerability.vuln_id,
             tool_finding_id=vulnerability.bom_ref,
-            advisory_ids=common.advisory_ids([vulnerability.vuln_id, *vulnerability.reference_ids]),
-            cwe_ids=common.cwe_ids(vulnerability.cwes),
+            advisory_ids=values.advisory_ids([vulnerability.vuln_id, *vulnerability.reference_ids]),
+            cwe_ids=values.cwe_ids(vulnerability.cwes),
             cvss_v3_vector=v3[0],
             cvss_v3_score=v3[1],
             cvss_v4_vector=v4[0],
             cvss_v4_score=v4[1],
-            description=common.clip(description),
+            description=text.clip(description),
             location=FindingLocation(
                 package=target.package if target else None,
                 package_version=target.version if target else None,
                 component=subject.name if subject else None,
             ),
-            remediation=common.clip(vulnerability.recommendation),
+            remediation=text.clip(vulnerability.recommendation),
             references=tuple(dict.fromkeys(vulnerability.references)),
             tags=tuple(tags),
-            fingerprint=common.fingerprint(
+            fingerprint=grouping.fingerprint(
                 "cyclonedx", vulnerability.vuln_id, target.identity if target else ""
             ),
         )
@@ -289,16 +289,16 @@ def _rating(
     for rating in ratings:
         method = rating.method.lower()
         if method in ("cvssv3", "cvssv31") and rating.vector and v3[0] is None:
-            v3 = common.cvss3(_prefixed(rating.vector, "CVSS:3.1/" if method == "cvssv31" else "CVSS:3.0/"))
+            v3 = values.cvss3(_prefixed(rating.vector, "CVSS:3.1/" if method == "cvssv31" else "CVSS:3.0/"))
             if v3[0] is None and rating.score is not None:
                 v3 = (None, rating.score)
         elif method == "cvssv4" and rating.vector and v4[0] is None:
-            v4 = common.cvss4(_prefixed(rating.vector, "CVSS:4.0/"))
+            v4 = values.cvss4(_prefixed(rating.vector, "CVSS:4.0/"))
         word = rating.severity.strip().lower()
-        if word in common.SEVERITY_WORDS and word != "unknown":
-            severity: Severity | None = common.SEVERITY_WORDS[word]
+        if word in values.SEVERITY_WORDS and word != "unknown":
+            severity: Severity | None = values.SEVERITY_WORDS[word]
         elif rating.score is not None and method not in ("owasp", "ssvc"):
-            severity = common.severity_from_score(rating.score)
+            severity = values.severity_from_score(rating.score)
         else:
             severity = None
         rank = _METHOD_RANK.get(method, _UNNAMED_RANK)
@@ -316,7 +316,7 @@ def _from_ref(ref: str) -> _Component | None:
     """Return a component named only by a reference that is a purl (else None)."""
     if not ref.startswith("pkg:"):
         return None
-    name, version = common.purl_name_version(ref)
+    name, version = values.purl_name_version(ref)
     return _Component(name=name, version=version, purl=ref) if name else None
 
 
@@ -341,7 +341,7 @@ def _json_tool_version(tools: object) -> str | None:
 
 def _json_components(item: object, found: dict[str, _Component], where: str) -> _Component:
     """Record a component and its nested components by bom-ref; return the component."""
-    data = common.expect_mapping(item, where)
+    data = readers.expect_mapping(item, where)
     component = _Component(
         name=str(data.get("name") or ""),
         version=str(data.get("version") or "") or None,
@@ -350,7 +350,7 @@ def _json_components(item: object, found: dict[str, _Component], where: str) -> 
     )
     if data.get("bom-ref"):
         found[str(data["bom-ref"])] = component
-    for index, child in enumerate(common.expect_list(data.get("components"), f"{where}.components")):
+    for index, child in enumerate(readers.expect_list(data.get("components"), f"{where}.components")):
         _json_components(child, found, f"{where}.components[{index}]")
     return component
 
@@ -365,24 +365,24 @@ def _json_vulnerability(data: Mapping[str, Any], where: str) -> _Vulnerability:
             str(data.get(key)) for key in ("recommendation", "workaround") if data.get(key)
         ),
     )
-    for rating in common.expect_list(data.get("ratings"), f"{where}.ratings"):
+    for rating in readers.expect_list(data.get("ratings"), f"{where}.ratings"):
         if isinstance(rating, Mapping):
             vulnerability.ratings.append(
                 _Rating(
                     method=str(rating.get("method") or ""),
-                    score=common.score(rating.get("score")),
+                    score=values.score(rating.get("score")),
                     severity=str(rating.get("severity") or ""),
                     vector=str(rating.get("vector") or ""),
                 )
             )
-    vulnerability.cwes.extend(common.expect_list(data.get("cwes"), f"{where}.cwes"))
+    vulnerability.cwes.extend(readers.expect_list(data.get("cwes"), f"{where}.cwes"))
     source = data.get("source")
     if isinstance(source, Mapping) and source.get("url"):
         vulnerability.references.append(str(source["url"]))
-    for advisory in common.expect_list(data.get("advisories"), f"{where}.advisories"):
+    for advisory in readers.expect_list(data.get("advisories"), f"{where}.advisories"):
         if isinstance(advisory, Mapping) and advisory.get("url"):
             vulnerability.references.append(str(advisory["url"]))
-    for reference in common.expect_list(data.get("references"), f"{where}.references"):
+    for reference in readers.expect_list(data.get("references"), f"{where}.references"):
         if isinstance(reference, Mapping):
             vulnerability.reference_ids.append(str(reference.get("id") or ""))
             ref_source = reference.get("source")
@@ -393,7 +393,7 @@ def _json_vulnerability(data: Mapping[str, Any], where: str) -> _Vulnerability:
         vulnerability.state = str(analysis.get("state") or "")
         vulnerability.justification = str(analysis.get("justification") or "")
         vulnerability.analysis_detail = str(analysis.get("detail") or "")
-    for affect in common.expect_list(data.get("affects"), f"{where}.affects"):
+    for affect in readers.expect_list(data.get("affects"), f"{where}.affects"):
         if isinstance(affect, Mapping) and affect.get("ref"):
             vulnerability.targets.append(str(affect["ref"]))
     return vulnerability
@@ -406,25 +406,25 @@ def _descendants_text(element: Element, path: tuple[str, ...]) -> list[str]:
     """Return the texts at a path of local names below ``element``."""
     level = [element]
     for name in path:
-        level = [found for parent in level for found in common.children(parent, name)]
+        level = [found for parent in level for found in readers.children(parent, name)]
     return [(node.text or "").strip() for node in level if (node.text or "").strip()]
 
 
 def _xml_component(element: Element) -> _Component:
     return _Component(
-        name=common.child_text(element, "name"),
-        version=common.child_text(element, "version") or None,
-        group=common.child_text(element, "group") or None,
-        purl=common.child_text(element, "purl") or None,
+        name=readers.child_text(element, "name"),
+        version=readers.child_text(element, "version") or None,
+        group=readers.child_text(element, "group") or None,
+        purl=readers.child_text(element, "purl") or None,
     )
 
 
 def _xml_vulnerability(element: Element) -> _Vulnerability:
     vulnerability = _Vulnerability(
-        vuln_id=common.child_text(element, "id") or "unidentified vulnerability",
+        vuln_id=readers.child_text(element, "id") or "unidentified vulnerability",
         bom_ref=element.get("bom-ref"),
-        description=common.child_text(element, "description"),
-        detail=common.child_text(element, "detail"),
+        description=readers.child_text(element, "description"),
+        detail=readers.child_text(element, "detail"),
         recommendation="\n\n".join(
             _descendants_text(element, ("recommendation",))
             + _descendants_text(element, ("recommendations", "recommendation"))
@@ -432,17 +432,17 @@ def _xml_vulnerability(element: Element) -> _Vulnerability:
         ),
     )
     for rating in _descendants_text_elements(element, ("ratings", "rating")):
-        score_element = common.child(rating, "score")
+        score_element = readers.child(rating, "score")
         score_text = ""
         if score_element is not None:
             # Spec 1.4+: <score>9.8</score>; extension 1.0: <score><base>9.8</base>...</score>.
-            score_text = (score_element.text or "").strip() or common.child_text(score_element, "base")
+            score_text = (score_element.text or "").strip() or readers.child_text(score_element, "base")
         vulnerability.ratings.append(
             _Rating(
-                method=common.child_text(rating, "method"),
-                score=common.score(score_text or None),
-                severity=common.child_text(rating, "severity"),
-                vector=common.child_text(rating, "vector"),
+                method=readers.child_text(rating, "method"),
+                score=values.score(score_text or None),
+                severity=readers.child_text(rating, "severity"),
+                vector=readers.child_text(rating, "vector"),
             )
         )
     vulnerability.cwes.extend(_descendants_text(element, ("cwes", "cwe")))
@@ -454,11 +454,11 @@ def _xml_vulnerability(element: Element) -> _Vulnerability:
     )
     vulnerability.reference_ids.extend(_descendants_text(element, ("references", "reference", "id")))
     vulnerability.references.extend(_descendants_text(element, ("references", "reference", "source", "url")))
-    analysis = common.child(element, "analysis")
+    analysis = readers.child(element, "analysis")
     if analysis is not None:
-        vulnerability.state = common.child_text(analysis, "state")
-        vulnerability.justification = common.child_text(analysis, "justification")
-        vulnerability.analysis_detail = common.child_text(analysis, "detail")
+        vulnerability.state = readers.child_text(analysis, "state")
+        vulnerability.justification = readers.child_text(analysis, "justification")
+        vulnerability.analysis_detail = readers.child_text(analysis, "detail")
     vulnerability.targets.extend(_descendants_text(element, ("affects", "target", "ref")))
     return vulnerability
 
@@ -466,7 +466,7 @@ def _xml_vulnerability(element: Element) -> _Vulnerability:
 def _descendants_text_elements(element: Element, path: tuple[str, ...]) -> list[Element]:
     level = [element]
     for name in path:
-        level = [found for parent in level for found in common.children(parent, name)]
+        level = [found for parent in level for found in readers.children(parent, name)]
     return level
 
 

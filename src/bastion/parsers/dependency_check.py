@@ -27,7 +27,7 @@ from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 
 _VULNERABILITY_TAGS = frozenset({"vulnerability", "suppressedVulnerability"})
@@ -52,7 +52,7 @@ class DependencyCheckParser(ReportParser):
     defectdojo_scan_types = ("Dependency Check Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if "<analysis" not in text:
             return 0
         if "jeremylong.github.io/DependencyCheck/dependency-check" in text:
@@ -61,8 +61,8 @@ class DependencyCheckParser(ReportParser):
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
         engine_version: str | None = None
-        for element in common.iter_xml(stream, ("engineVersion", "dependency"), roots=("analysis",)):
-            if common.local_name(element.tag) == "engineVersion":
+        for element in readers.iter_xml(stream, ("engineVersion", "dependency"), roots=("analysis",)):
+            if readers.local_name(element.tag) == "engineVersion":
                 engine_version = (element.text or "").strip() or None
                 continue
             yield from self._dependency_findings(element, engine_version)
@@ -70,31 +70,31 @@ class DependencyCheckParser(ReportParser):
     def _dependency_findings(
         self, dependency: Element, engine_version: str | None
     ) -> Iterator[NormalizedFinding]:
-        file_name = common.child_text(dependency, "fileName")
-        file_path = common.child_text(dependency, "filePath") or None
+        file_name = readers.child_text(dependency, "fileName")
+        file_path = readers.child_text(dependency, "filePath") or None
         purl, package, version = _package(dependency)
         identity = purl.split("?", 1)[0].split("#", 1)[0] if purl else file_name
         if not package:
             package = file_name or None
         for vulnerability in dependency.iter():
-            kind = common.local_name(vulnerability.tag)
+            kind = readers.local_name(vulnerability.tag)
             if kind not in _VULNERABILITY_TAGS:
                 continue
-            name = common.child_text(vulnerability, "name")
+            name = readers.child_text(vulnerability, "name")
             if not name:
                 continue
-            cvss3 = common.child(vulnerability, "cvssV3")
-            cvss2 = common.child(vulnerability, "cvssV2")
+            cvss3 = readers.child(vulnerability, "cvssV3")
+            cvss2 = readers.child(vulnerability, "cvssV2")
             v3_vector, v3_score = _cvss3(cvss3)
-            v4_vector, v4_score = common.cvss4(_cvss4_vector(common.child(vulnerability, "cvssV4")))
+            v4_vector, v4_score = values.cvss4(_cvss4_vector(readers.child(vulnerability, "cvssV4")))
             references = [
                 (reference_url.text or "").strip()
                 for reference_url in vulnerability.iter()
-                if common.local_name(reference_url.tag) == "url" and (reference_url.text or "").strip()
+                if readers.local_name(reference_url.tag) == "url" and (reference_url.text or "").strip()
             ]
-            cwe_texts = [cwe.text for cwe in common.descendants(vulnerability, "cwe")]
-            description = common.child_text(vulnerability, "description")
-            notes = common.child_text(vulnerability, "notes")
+            cwe_texts = [cwe.text for cwe in readers.descendants(vulnerability, "cwe")]
+            description = readers.child_text(vulnerability, "description")
+            notes = readers.child_text(vulnerability, "notes")
             fixed = _fixed_version(vulnerability)
             source = vulnerability.get("source") or ""
             tags = [f"source:{source.lower()}"] if source else []
@@ -102,18 +102,18 @@ class DependencyCheckParser(ReportParser):
                 tags.append("suppressed")
             label = f"{package}:{version}" if package and version else package or file_name
             yield NormalizedFinding(
-                title=common.title(f"{name} in {label}"),
+                title=text.title(f"{name} in {label}"),
                 severity=_severity(vulnerability, cvss3, cvss2, v3_score),
                 tool="dependency_check",
                 tool_version=engine_version,
                 rule_id=name,
-                advisory_ids=common.advisory_ids([name]),
-                cwe_ids=common.cwe_ids(cwe_texts),
+                advisory_ids=values.advisory_ids([name]),
+                cwe_ids=values.cwe_ids(cwe_texts),
                 cvss_v3_vector=v3_vector,
                 cvss_v3_score=v3_score,
                 cvss_v4_vector=v4_vector,
                 cvss_v4_score=v4_score,
-                description=common.clip("\n\n".join(part for part in (description, notes) if part)),
+                description=text.clip("\n\n".join(part for part in (description, notes) if part)),
                 location=FindingLocation(
                     file_path=file_path,
                     package=package,
@@ -123,25 +123,25 @@ class DependencyCheckParser(ReportParser):
                 remediation=f"Upgrade {package} to {fixed} or later." if fixed and package else "",
                 references=tuple(dict.fromkeys(references)),
                 tags=tuple(tags),
-                fingerprint=common.fingerprint("dependency_check", name, identity),
+                fingerprint=grouping.fingerprint("dependency_check", name, identity),
             )
 
 
 def _package(dependency: Element) -> tuple[str | None, str | None, str | None]:
     """Return the dependency's purl, package name and version from its identifiers."""
-    identifiers = common.child(dependency, "identifiers")
+    identifiers = readers.child(dependency, "identifiers")
     if identifiers is None:
         return None, None, None
     for identifier in identifiers:
-        tag = common.local_name(identifier.tag)
+        tag = readers.local_name(identifier.tag)
         if tag == "package":
-            purl = common.child_text(identifier, "id")
+            purl = readers.child_text(identifier, "id")
             if purl.startswith("pkg:"):
-                name, version = common.purl_name_version(purl)
+                name, version = values.purl_name_version(purl)
                 return purl, name, version
         elif tag == "identifier" and identifier.get("type") not in (None, "cpe"):
             # Schema 1.x: "group:artifact:version" for maven, "name:version" otherwise.
-            parts = common.child_text(identifier, "name").split(":")
+            parts = readers.child_text(identifier, "name").split(":")
             if len(parts) >= 2:
                 return None, parts[-2], parts[-1] or None
     return None, None, None
@@ -151,28 +151,28 @@ def _cvss3(element: Element | None) -> tuple[str | None, float | None]:
     """Return the v3 vector rebuilt from the cvssV3 metrics, and the base score."""
     if element is None:
         return None, None
-    score = common.score(common.child_text(element, "baseScore"))
-    version = common.child_text(element, "version") or "3.1"
+    score = values.score(readers.child_text(element, "baseScore"))
+    version = readers.child_text(element, "version") or "3.1"
     metrics = []
     for field, metric in _CVSS3_METRICS:
-        value = common.child_text(element, field).upper()
+        value = readers.child_text(element, field).upper()
         if not value:
             return None, score
         metrics.append(f"{metric}:{value[0]}")
-    vector, computed = common.cvss3(f"CVSS:{version}/" + "/".join(metrics))
+    vector, computed = values.cvss3(f"CVSS:{version}/" + "/".join(metrics))
     return vector, score if score is not None else computed
 
 
 def _cvss4_vector(element: Element | None) -> str | None:
     if element is None:
         return None
-    return common.child_text(element, "vectorString") or common.child_text(element, "vector") or None
+    return readers.child_text(element, "vectorString") or readers.child_text(element, "vector") or None
 
 
 def _fixed_version(vulnerability: Element) -> str | None:
     """Return the upper bound of the matched vulnerable range, when the report gives one."""
     for software in vulnerability.iter():
-        if common.local_name(software.tag) != "software":
+        if readers.local_name(software.tag) != "software":
             continue
         if software.get("vulnerabilityIdMatched") == "true" and software.get("versionEndExcluding"):
             return software.get("versionEndExcluding")
@@ -182,19 +182,19 @@ def _fixed_version(vulnerability: Element) -> str | None:
 def _severity(
     vulnerability: Element, cvss3: Element | None, cvss2: Element | None, v3_score: float | None
 ) -> Severity:
-    words = [common.child_text(vulnerability, "severity")]
+    words = [readers.child_text(vulnerability, "severity")]
     if cvss3 is not None:
-        words.append(common.child_text(cvss3, "baseSeverity"))
+        words.append(readers.child_text(cvss3, "baseSeverity"))
     if cvss2 is not None:
-        words.append(common.child_text(cvss2, "severity"))
+        words.append(readers.child_text(cvss2, "severity"))
     for word in words:
-        if word and word.strip().lower() in common.SEVERITY_WORDS and word.lower() != "unknown":
-            return common.severity_from_word(word)
-    v2_score = common.score(common.child_text(cvss2, "score")) if cvss2 is not None else None
-    old_score = common.score(common.child_text(vulnerability, "cvssScore"))
+        if word and word.strip().lower() in values.SEVERITY_WORDS and word.lower() != "unknown":
+            return values.severity_from_word(word)
+    v2_score = values.score(readers.child_text(cvss2, "score")) if cvss2 is not None else None
+    old_score = values.score(readers.child_text(vulnerability, "cvssScore"))
     for score in (v3_score, v2_score, old_score):
         if score is not None:
-            return common.severity_from_score(score)
+            return values.severity_from_score(score)
     return Severity.MEDIUM
 
 

@@ -31,7 +31,7 @@ from contextlib import closing
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -71,7 +71,7 @@ class GenericParser(ReportParser):
     defectdojo_scan_types = ("Generic Findings Import",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if text.startswith("{"):
             return 100 if '"bastion_generic_version"' in text else 0
         first_line = text.split("\n", 1)[0].rstrip("\r")
@@ -87,21 +87,21 @@ class GenericParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        first, source = common.first_byte(stream)
+        first, source = readers.first_byte(stream)
         if first == b"{":
-            with common.seekable(source) as seekable:
+            with readers.seekable(source) as seekable:
                 yield from _parse_json(seekable)
         else:
             yield from _parse_csv(source)
 
 
 def _parse_json(stream: BinaryIO) -> Iterator[NormalizedFinding]:
-    reader = common.JsonReader(stream, ["findings.item"], late=[_VERSION_KEY, "tool"])
+    reader = readers.JsonReader(stream, ["findings.item"], late=[_VERSION_KEY, "tool"])
     default_tool: str | None = None
     for record in reader:
         if default_tool is None:
             default_tool = _header_tool(record.context)
-        finding = common.expect_mapping(record.value, record.position)
+        finding = readers.expect_mapping(record.value, record.position)
         yield _finding(_json_values(finding, record.position), default_tool, record.position)
     if default_tool is None:  # no findings: the header must still be right
         _header_tool(reader.document_context())
@@ -121,14 +121,14 @@ def _header_tool(header: Mapping[str, Any]) -> str:
 
 
 def _parse_csv(stream: BinaryIO) -> Iterator[NormalizedFinding]:
-    with closing(common.iter_csv(stream)) as rows:
+    with closing(readers.iter_csv(stream)) as rows:
         yield from _csv_findings(rows)
 
 
 def _csv_findings(rows: Iterator[tuple[int, list[str]]]) -> Iterator[NormalizedFinding]:
     first = next(rows, None)
     if first is None:
-        raise MalformedReport(common.EMPTY_REPORT)
+        raise MalformedReport(readers.EMPTY_REPORT)
     line, header = first
     columns = _header(header, f"line {line}")
     for line, row in rows:
@@ -185,30 +185,30 @@ def _json_values(record: Mapping[str, object], position: str) -> dict[str, objec
     return values
 
 
-def _finding(values: Mapping[str, object], default_tool: str, position: str) -> NormalizedFinding:
-    title = _text(values.get("title"))
+def _finding(fields: Mapping[str, object], default_tool: str, position: str) -> NormalizedFinding:
+    title = _text(fields.get("title"))
     if not title:
         raise MalformedReport("title is required", position=position)
-    severity = _severity(values.get("severity"), position)
-    tool = _tool_name(values.get("tool"), position) if values.get("tool") is not None else default_tool
-    rule_id = _text(values.get("rule_id")) or None
-    line = _number(values.get("line"), "line", position, 0, None)
-    port = _number(values.get("port"), "port", position, 0, 65535)
+    severity = _severity(fields.get("severity"), position)
+    tool = _tool_name(fields.get("tool"), position) if fields.get("tool") is not None else default_tool
+    rule_id = _text(fields.get("rule_id")) or None
+    line = _number(fields.get("line"), "line", position, 0, None)
+    port = _number(fields.get("port"), "port", position, 0, 65535)
     location = FindingLocation(
-        file_path=_text(values.get("file_path")) or None,
+        file_path=_text(fields.get("file_path")) or None,
         line_start=line,
         line_end=line,
-        url=_text(values.get("url")) or None,
-        host=_text(values.get("host")) or None,
+        url=_text(fields.get("url")) or None,
+        host=_text(fields.get("host")) or None,
         port=port,
-        package=_text(values.get("package")) or None,
-        package_version=_text(values.get("package_version")) or None,
-        fixed_version=_text(values.get("fixed_version")) or None,
+        package=_text(fields.get("package")) or None,
+        package_version=_text(fields.get("package_version")) or None,
+        fixed_version=_text(fields.get("fixed_version")) or None,
     )
-    given = _text(values.get("fingerprint"))
+    given = _text(fields.get("fingerprint"))
     if len(given) > _MAX_FINGERPRINT:
         raise MalformedReport(f"fingerprint is longer than {_MAX_FINGERPRINT} characters", position=position)
-    fingerprint = given or common.fingerprint(
+    fingerprint = given or grouping.fingerprint(
         "generic",
         tool,
         rule_id,
@@ -221,16 +221,16 @@ def _finding(values: Mapping[str, object], default_tool: str, position: str) -> 
         location.package,
     )
     return NormalizedFinding(
-        title=common.title(title),
+        title=text.title(title),
         severity=severity,
         tool=tool,
         rule_id=rule_id,
-        advisory_ids=common.advisory_ids([*_parts(values.get("cve")), rule_id]),
-        cwe_ids=common.cwe_ids(_parts(values.get("cwe"))),
-        description=common.clip(_text(values.get("description"))),
+        advisory_ids=values.advisory_ids([*_parts(fields.get("cve")), rule_id]),
+        cwe_ids=values.cwe_ids(_parts(fields.get("cwe"))),
+        description=text.clip(_text(fields.get("description"))),
         location=location,
         remediation=f"Upgrade to {location.fixed_version}." if location.fixed_version else "",
-        references=tuple(dict.fromkeys(_parts(values.get("references"), urls=True))),
+        references=tuple(dict.fromkeys(_parts(fields.get("references"), urls=True))),
         fingerprint=fingerprint,
     )
 
@@ -251,18 +251,18 @@ def _parts(value: object, *, urls: bool = False) -> list[str]:
 
 def _severity(value: object, position: str) -> Severity:
     word = _text(value).lower()
-    if word not in common.SEVERITY_WORDS:
+    if word not in values.SEVERITY_WORDS:
         raise MalformedReport(
             f"severity {_text(value)!r} is not one of critical, high, medium, low, info",
             position=position,
         )
-    return common.SEVERITY_WORDS[word]
+    return values.SEVERITY_WORDS[word]
 
 
 def _number(value: object, name: str, position: str, low: int, high: int | None) -> int | None:
     if value is None:
         return None
-    number = common.as_int(value)
+    number = values.as_int(value)
     if isinstance(value, float) and value.is_integer():
         number = int(value)
     if number is None or number < low or (high is not None and number > high):

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 
 
@@ -37,7 +37,7 @@ class GitleaksParser(ReportParser):
     defectdojo_scan_types = ("Gitleaks Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("["):
             return 0
         if '"RuleID"' in text and '"StartLine"' in text and ('"Secret"' in text or '"Match"' in text):
@@ -47,9 +47,9 @@ class GitleaksParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        groups = common.FindingGroups()
-        for position, item in common.iter_json(stream, "item", required=True):
-            leak = common.expect_mapping(item, position)
+        groups = grouping.FindingGroups()
+        for position, item in readers.iter_json(stream, "item", required=True):
+            leak = readers.expect_mapping(item, position)
             finding, commit = _current(leak) if "RuleID" in leak else _legacy(leak)
             groups.add(finding.fingerprint, finding, f"commit {commit}" if commit else position)
         yield from groups.findings()
@@ -58,8 +58,8 @@ class GitleaksParser(ReportParser):
 def _current(leak: Mapping[str, Any]) -> tuple[NormalizedFinding, str | None]:
     rule_id = str(leak["RuleID"])
     path = str(leak["File"])
-    line = common.as_int(leak.get("StartLine"))
-    end = common.as_int(leak.get("EndLine"))
+    line = values.as_int(leak.get("StartLine"))
+    end = values.as_int(leak.get("EndLine"))
     secret = str(leak.get("Secret") or leak.get("Match") or "")
     commit = str(leak.get("Commit") or "") or None
     tags = leak.get("Tags")
@@ -75,7 +75,7 @@ def _current(leak: Mapping[str, Any]) -> tuple[NormalizedFinding, str | None]:
         date=str(leak.get("Date") or ""),
         entropy=leak.get("Entropy"),
         link=str(leak.get("Link") or "") or None,
-        tags=[str(tag) for tag in common.expect_list(tags, "Tags")] if tags else [],
+        tags=[str(tag) for tag in readers.expect_list(tags, "Tags")] if tags else [],
         tool_finding_id=str(leak.get("Fingerprint") or "") or None,
     )
     return finding, commit
@@ -83,7 +83,7 @@ def _current(leak: Mapping[str, Any]) -> tuple[NormalizedFinding, str | None]:
 
 def _legacy(leak: Mapping[str, Any]) -> tuple[NormalizedFinding, str | None]:
     rule = str(leak["rule"])
-    line = common.as_int(leak.get("lineNumber"))
+    line = values.as_int(leak.get("lineNumber"))
     tags = str(leak.get("tags") or "")
     commit = str(leak.get("commit") or "") or None
     finding = _finding(
@@ -121,7 +121,7 @@ def _finding(
     tool_finding_id: str | None,
 ) -> NormalizedFinding:
     secret_hash = hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
-    shown = common.redacted(secret)
+    shown = text.redacted(secret)
     where = f"{path}:{line}" if line is not None else path
     description = [
         f"Gitleaks rule {rule_name!r} matched a secret in {where}.",
@@ -132,19 +132,19 @@ def _finding(
         f"Entropy: {entropy}" if entropy not in (None, "", 0) else "",
     ]
     return NormalizedFinding(
-        title=common.title(f"Hard-coded secret: {rule_name}"),
+        title=text.title(f"Hard-coded secret: {rule_name}"),
         severity=Severity.HIGH,
         tool="gitleaks",
         rule_id=rule_id,
         tool_finding_id=tool_finding_id,
-        description=common.clip("\n".join(part for part in description if part)),
-        cwe_ids=(common.HARD_CODED_CREDENTIALS,),
+        description=text.clip("\n".join(part for part in description if part)),
+        cwe_ids=(values.HARD_CODED_CREDENTIALS,),
         location=FindingLocation(file_path=path, line_start=line, line_end=end),
         evidence=f"Secret: {shown}" if shown else "",
-        remediation=common.HARD_CODED_CREDENTIALS_FIX,
+        remediation=values.HARD_CODED_CREDENTIALS_FIX,
         references=(link,) if link else (),
         tags=tuple(tags),
-        fingerprint=common.fingerprint("gitleaks", rule_id, path, line, secret_hash),
+        fingerprint=grouping.fingerprint("gitleaks", rule_id, path, line, secret_hash),
     )
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 
 _RULE_ID = re.compile(r'"rule_id"\s*:\s*"G\d{3}"')
@@ -36,7 +36,7 @@ class GosecParser(ReportParser):
     defectdojo_scan_types = ("Gosec Scanner",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("{"):
             return 0
         if '"Golang errors"' in text or '"GosecVersion"' in text:
@@ -49,40 +49,40 @@ class GosecParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        repeats = common.RepeatCounter()
-        for record in common.JsonReader(stream, ["Issues.item"], late=["GosecVersion"], required=["Issues"]):
-            version = common.text(record.context.get("GosecVersion"))
-            issue = common.expect_mapping(record.value, record.position)
+        repeats = grouping.RepeatCounter()
+        for record in readers.JsonReader(stream, ["Issues.item"], late=["GosecVersion"], required=["Issues"]):
+            version = values.text(record.context.get("GosecVersion"))
+            issue = readers.expect_mapping(record.value, record.position)
             rule_id = str(issue["rule_id"])
             path = str(issue["file"])
             details = str(issue.get("details") or "").strip()
             line_start, line_end = _lines(issue.get("line"))
             code = str(issue.get("code") or "")
             flagged = _flagged(code, line_start, line_end)
-            cwe = common.as_mapping(issue.get("cwe"))
+            cwe = readers.as_mapping(issue.get("cwe"))
             confidence = str(issue.get("confidence") or "").strip().lower()
             anchor = (rule_id, path, " ".join(flagged.split()))
-            occurrence = repeats.number(common.fingerprint(*anchor), line_start)
+            occurrence = repeats.number(grouping.fingerprint(*anchor), line_start)
             # The first place keeps the plain anchor; later ones add their number.
             place = (occurrence,) if occurrence else ()
             yield NormalizedFinding(
-                title=common.title(details or rule_id),
-                severity=common.severity_from_word(issue.get("severity")),
+                title=text.title(details or rule_id),
+                severity=values.severity_from_word(issue.get("severity")),
                 tool="gosec",
                 tool_version=version,
                 rule_id=rule_id,
-                description=common.clip(details),
-                cwe_ids=common.cwe_ids([cwe.get("id")] if cwe.get("id") else []),
+                description=text.clip(details),
+                cwe_ids=values.cwe_ids([cwe.get("id")] if cwe.get("id") else []),
                 location=FindingLocation(
                     file_path=path,
                     line_start=line_start,
                     line_end=line_end,
                 ),
-                evidence=common.clip(code),
-                remediation=common.clip(issue.get("autofix") or ""),
-                references=tuple(filter(None, [common.text(cwe.get("url"))])),
+                evidence=text.clip(code),
+                remediation=text.clip(issue.get("autofix") or ""),
+                references=tuple(filter(None, [values.text(cwe.get("url"))])),
                 tags=_tags(issue, confidence),
-                fingerprint=common.fingerprint("gosec", *anchor, *place),
+                fingerprint=grouping.fingerprint("gosec", *anchor, *place),
             )
 
 
@@ -90,8 +90,8 @@ def _lines(value: Any) -> tuple[int | None, int | None]:
     """Return the first and last line of ``"42"``, ``"42-44"`` or ``42``."""
     text = str(value or "").strip()
     first, _, last = text.partition("-")
-    start = common.line_number(first)
-    end = (common.line_number(last) if last else start) or start
+    start = values.line_number(first)
+    end = (values.line_number(last) if last else start) or start
     return start, end
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 
 LEVELS = {
@@ -36,7 +36,7 @@ class HadolintParser(ReportParser):
     defectdojo_scan_types = ("Hadolint Dockerfile check",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("["):
             return 0
         markers = ('"level"', '"message"', '"column"', '"file"')
@@ -45,23 +45,23 @@ class HadolintParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        for position, item in common.iter_json(stream, "item", required=True):
-            violation = common.expect_mapping(item, position)
+        for position, item in readers.iter_json(stream, "item", required=True):
+            violation = readers.expect_mapping(item, position)
             code = str(violation["code"])
             path = str(violation["file"])
-            line = common.as_int(violation.get("line"))
+            line = values.as_int(violation.get("line"))
             level = str(violation.get("level") or "").lower()
             message = violation.get("message")
             yield NormalizedFinding(
-                title=common.title(message, fallback=code),
+                title=text.title(message, fallback=code),
                 severity=LEVELS.get(level, Severity.INFO),
                 tool="hadolint",
                 rule_id=code,
-                description=common.clip(message),
+                description=text.clip(message),
                 location=FindingLocation(file_path=path, line_start=line, line_end=line),
                 references=_references(code),
                 tags=(f"level:{level}",) if level else (),
-                fingerprint=common.fingerprint("hadolint", code, path, line),
+                fingerprint=grouping.fingerprint("hadolint", code, path, line),
             )
 
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 
 
@@ -34,7 +34,7 @@ class HorusecParser(ReportParser):
     defectdojo_scan_types = ("Horusec Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("{"):
             return 0
         if '"analysisVulnerabilities"' in text:
@@ -42,23 +42,23 @@ class HorusecParser(ReportParser):
         return 80 if '"vulnHash"' in text and '"securityTool"' in text else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        repeats = common.RepeatCounter()
-        for record in common.JsonReader(
+        repeats = grouping.RepeatCounter()
+        for record in readers.JsonReader(
             stream,
             ["analysisVulnerabilities.item"],
             late=["version"],
             required=["analysisVulnerabilities"],
         ):
-            wrapper = common.expect_mapping(record.value, record.position)
-            vulnerability = common.expect_mapping(
+            wrapper = readers.expect_mapping(record.value, record.position)
+            vulnerability = readers.expect_mapping(
                 wrapper["vulnerabilities"], f"{record.position}.vulnerabilities"
             )
-            version = common.text(record.context.get("version"))
+            version = values.text(record.context.get("version"))
             yield _finding(vulnerability, version, repeats)
 
 
 def _finding(
-    vulnerability: Mapping[str, Any], version: str | None, repeats: common.RepeatCounter
+    vulnerability: Mapping[str, Any], version: str | None, repeats: grouping.RepeatCounter
 ) -> NormalizedFinding:
     details = str(vulnerability.get("details") or "").strip()
     heading, _, explanation = details.partition("\n")
@@ -66,25 +66,25 @@ def _finding(
     rule_id = str(vulnerability.get("rule_id") or vulnerability.get("ruleID") or "").strip()
     path = str(vulnerability["file"])
     code = str(vulnerability.get("code") or "")
-    line = common.line_number(vulnerability.get("line"))
+    line = values.line_number(vulnerability.get("line"))
     anchor = (engine, heading.strip(), path, " ".join(code.split()))
-    occurrence = repeats.number(common.fingerprint(*anchor), line)
+    occurrence = repeats.number(grouping.fingerprint(*anchor), line)
     # The first place keeps the plain anchor; later ones add their number.
     place = (occurrence,) if occurrence else ()
     return NormalizedFinding(
-        title=common.title(heading or rule_id or engine),
-        severity=common.severity_from_word(vulnerability.get("severity")),
+        title=text.title(heading or rule_id or engine),
+        severity=values.severity_from_word(vulnerability.get("severity")),
         tool="horusec",
         tool_version=version,
         rule_id=rule_id or None,
-        tool_finding_id=common.text(vulnerability.get("vulnHash")),
-        description=common.clip(explanation.strip() or details),
-        advisory_ids=common.advisory_ids([details]),
-        cwe_ids=common.cwe_ids([details]),
+        tool_finding_id=values.text(vulnerability.get("vulnHash")),
+        description=text.clip(explanation.strip() or details),
+        advisory_ids=values.advisory_ids([details]),
+        cwe_ids=values.cwe_ids([details]),
         location=FindingLocation(file_path=path, line_start=line, line_end=line),
-        evidence=common.clip(code),
+        evidence=text.clip(code),
         tags=_tags(vulnerability, engine),
-        fingerprint=common.fingerprint("horusec", *anchor, *place),
+        fingerprint=grouping.fingerprint("horusec", *anchor, *place),
     )
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 
 
@@ -28,7 +28,7 @@ class KicsParser(ReportParser):
     defectdojo_scan_types = ("KICS Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("{"):
             return 0
         if '"kics_version"' in text:
@@ -37,14 +37,14 @@ class KicsParser(ReportParser):
         return 90 if all(marker in text for marker in markers) else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        for record in common.JsonReader(
+        for record in readers.JsonReader(
             stream, ["queries.item"], late=["kics_version"], required=["queries"]
         ):
-            version = common.text(record.context.get("kics_version"))
-            query = common.expect_mapping(record.value, record.position)
-            matches = common.expect_list(query.get("files"), f"{record.position}.files")
+            version = values.text(record.context.get("kics_version"))
+            query = readers.expect_mapping(record.value, record.position)
+            matches = readers.expect_list(query.get("files"), f"{record.position}.files")
             for number, match in enumerate(matches):
-                place = common.expect_mapping(match, f"{record.position}.files[{number}]")
+                place = readers.expect_mapping(match, f"{record.position}.files[{number}]")
                 yield _finding(query, place, version)
 
 
@@ -54,7 +54,7 @@ def _finding(query: Mapping[str, Any], place: Mapping[str, Any], version: str | 
     category = str(query.get("category") or "")
     platform = str(query.get("platform") or "") or None
     path = str(place["file_name"])
-    line = common.as_int(place.get("line"))
+    line = values.as_int(place.get("line"))
     search_key = str(place.get("search_key") or "")
     expected = str(place.get("expected_value") or "")
     actual = str(place.get("actual_value") or "")
@@ -69,17 +69,17 @@ def _finding(query: Mapping[str, Any], place: Mapping[str, Any], version: str | 
     ]
     remediation = place.get("remediation")
     return NormalizedFinding(
-        title=common.title(f"{category}: {query_name}" if category else query_name, fallback=query_id),
+        title=text.title(f"{category}: {query_name}" if category else query_name, fallback=query_id),
         severity=_severity(query.get("severity")),
         tool="kics",
         tool_version=version,
         rule_id=query_id,
         tool_finding_id=str(place.get("similarity_id") or "") or None,
-        description=common.clip("\n\n".join(part for part in details if part)),
-        cwe_ids=common.cwe_ids([query["cwe"]] if query.get("cwe") else []),
+        description=text.clip("\n\n".join(part for part in details if part)),
+        cwe_ids=values.cwe_ids([query["cwe"]] if query.get("cwe") else []),
         location=FindingLocation(file_path=path, line_start=line, line_end=line, component=platform),
-        evidence=common.clip(search_key),
-        remediation=common.clip(
+        evidence=text.clip(search_key),
+        remediation=text.clip(
             f"{place.get('remediation_type') or 'change'}: {remediation}" if remediation else expected
         ),
         references=tuple(str(url) for url in (query.get("query_url"),) if url and url != "https://kics.io/"),
@@ -92,14 +92,14 @@ def _finding(query: Mapping[str, Any], place: Mapping[str, Any], version: str | 
             )
             if tag
         ),
-        fingerprint=common.fingerprint("kics", query_id, path, search_key),
+        fingerprint=grouping.fingerprint("kics", query_id, path, search_key),
     )
 
 
 def _severity(word: object) -> Severity:
     if str(word or "").strip().lower() == "trace":
         return Severity.INFO
-    return common.severity_from_word(word)
+    return values.severity_from_word(word)
 
 
 PARSER = KicsParser()

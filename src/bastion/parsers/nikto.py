@@ -12,7 +12,7 @@ vary with Nikto's guesses, nor the numbers some messages embed (header values,
 status codes, counters).
 
 The XML report names an external DTD (``docs/nikto.dtd``); it is never read: the
-DOCTYPE is dropped (``common.iter_xml(drop_doctype=True)``). Both shapes are
+DOCTYPE is dropped (``readers.iter_xml(drop_doctype=True)``). Both shapes are
 streamed; a target's findings come out when its last result has been read.
 """
 
@@ -25,7 +25,7 @@ from typing import Any, BinaryIO, Literal
 from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -66,7 +66,7 @@ class NiktoParser(ReportParser):
     defectdojo_scan_types = ("Nikto Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if text.startswith("<") and ("<niktoscan" in text or "<!DOCTYPE niktoscan" in text):
             return 95
         if text.startswith(("{", "[")) and '"vulnerabilities"' in text:
@@ -75,8 +75,8 @@ class NiktoParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        head, source = common.peek(stream)
-        text = common.head_text(head)
+        head, source = readers.peek(stream)
+        text = readers.head_text(head)
         if text.startswith(("[", "{")):
             yield from _parse_json(source, is_one_host=text.startswith("{"))
         else:
@@ -98,7 +98,7 @@ def _parse_json(source: BinaryIO, *, is_one_host: bool) -> Iterator[NormalizedFi
 
     Nikto's JSON states neither Nikto's version nor anything after the results.
     """
-    reader = common.JsonReader(
+    reader = readers.JsonReader(
         source,
         ["vulnerabilities.item", "item.vulnerabilities.item"],
         context=[*_HOST_FIELDS, *(f"item.{field}" for field in _HOST_FIELDS)],
@@ -118,7 +118,7 @@ def _parse_json(source: BinaryIO, *, is_one_host: bool) -> Iterator[NormalizedFi
                     position=record.position,
                 )
             host = (record.indexes[:-1], _json_target(record.context))
-        vulnerability = common.expect_mapping(record.value, record.position)
+        vulnerability = readers.expect_mapping(record.value, record.position)
         references = vulnerability.get("references")
         if isinstance(references, list):
             references = " ".join(map(str, references))
@@ -129,7 +129,7 @@ def _parse_json(source: BinaryIO, *, is_one_host: bool) -> Iterator[NormalizedFi
             osvdb_id=str(vulnerability.get("OSVDB") or ""),
             method=str(vulnerability.get("method") or ""),
             path=str(vulnerability.get("url") or ""),
-            references=common.urls(str(references or "")),
+            references=text.urls(str(references or "")),
             position=record.position,
         )
     if host is not None:
@@ -137,7 +137,7 @@ def _parse_json(source: BinaryIO, *, is_one_host: bool) -> Iterator[NormalizedFi
 
 
 def _json_target(fields: Mapping[str, Any]) -> _Target:
-    port = common.as_int(fields.get("port"))
+    port = values.as_int(fields.get("port"))
     return _Target(
         host=str(fields.get("host") or ""),
         ip=str(fields.get("ip") or ""),
@@ -149,13 +149,13 @@ def _json_target(fields: Mapping[str, Any]) -> _Target:
 def _parse_xml(source: BinaryIO, tool_version: str | None) -> Iterator[NormalizedFinding]:
     groups: dict[tuple[str, str], _Group] = {}
     target_index = item_index = 0
-    for element in common.iter_xml(source, ("item", "scandetails"), roots=("niktoscan",), drop_doctype=True):
-        if common.local_name(element.tag) == "item":
+    for element in readers.iter_xml(source, ("item", "scandetails"), roots=("niktoscan",), drop_doctype=True):
+        if readers.local_name(element.tag) == "item":
             _add_xml_item(groups, element, f"scandetails[{target_index}].item[{item_index}]")
             item_index += 1
             continue
         # A scandetails element ends after its items: only now is the target known.
-        port = common.as_int(element.get("targetport"))
+        port = values.as_int(element.get("targetport"))
         target = _Target(
             host=element.get("targethostname") or element.get("targetip") or "",
             ip=element.get("targetip") or "",
@@ -175,12 +175,12 @@ def _add_xml_item(groups: dict[tuple[str, str], _Group], item: Element, position
     _add(
         groups,
         check_id=item.get("id") or "",
-        message=common.child_text(item, "description"),
+        message=readers.child_text(item, "description"),
         osvdb_id=item.get("osvdbid") or "",
         method=item.get("method") or "",
-        path=common.child_text(item, "uri"),
-        references=common.urls(common.child_text(item, "references"))
-        + common.urls(common.child_text(item, "osvdblink")),
+        path=readers.child_text(item, "uri"),
+        references=text.urls(readers.child_text(item, "references"))
+        + text.urls(readers.child_text(item, "osvdblink")),
         position=position,
     )
 
@@ -205,7 +205,7 @@ def _add(
             check_id=check_id.strip(),
             message=" ".join(message.split()),
             osvdb_id=osvdb_id.strip() if osvdb_id.strip() not in ("", "0") else "",
-            references=list(dict.fromkeys([*references, *common.urls(message)])),
+            references=list(dict.fromkeys([*references, *text.urls(message)])),
         )
     group.count += 1
     group.paths.add(path)
@@ -240,26 +240,26 @@ def _finding(group: _Group, target: _Target, tool_version: str | None) -> Normal
         )
     )
     return NormalizedFinding(
-        title=common.title(group.message, fallback=f"Nikto check {group.check_id}"),
+        title=text.title(group.message, fallback=f"Nikto check {group.check_id}"),
         severity=Severity.INFO,
         tool="nikto",
         tool_version=tool_version,
-        rule_id=common.clip(group.check_id, 500) or None,
-        advisory_ids=common.advisory_ids([group.message]),
-        description=common.clip(description),
+        rule_id=text.clip(group.check_id, 500) or None,
+        advisory_ids=values.advisory_ids([group.message]),
+        description=text.clip(description),
         location=FindingLocation(
             url=(next(iter(group.paths)) or None) if len(group.paths) == 1 else None,
             host=target.host or target.ip or None,
             port=target.port,
             protocol=target.protocol,
         ),
-        evidence=common.clip(requests),
+        evidence=text.clip(requests),
         references=tuple(group.references),
         tags=(
             *((f"osvdb:{group.osvdb_id}",) if group.osvdb_id else ()),
             f"instances:{group.count}",
         ),
-        fingerprint=common.fingerprint(
+        fingerprint=grouping.fingerprint(
             "nikto", target.host, target.port, group.check_id, _folded(group.message)
         ),
     )

@@ -10,7 +10,7 @@ vulners id for a vulnerability. Not the service version or the script output,
 which change when the service is upgraded or probed again.
 
 Nmap writes a bare ``<!DOCTYPE nmaprun>``, which declares nothing: it is dropped
-(``common.iter_xml(drop_doctype=True)``); one declaring entities is refused. The
+(``readers.iter_xml(drop_doctype=True)``); one declaring entities is refused. The
 Nmap version is read from the root element's attributes, in the report's head.
 """
 
@@ -21,7 +21,7 @@ from typing import BinaryIO, NamedTuple
 from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -54,20 +54,20 @@ class NmapParser(ReportParser):
     defectdojo_scan_types = ("Nmap Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if "<nmaprun" in text and 'scanner="nmap"' in text:
             return 95
         return 80 if "<nmaprun" in text and "<!DOCTYPE nmaprun" in text else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        head, source = common.peek(stream)
-        tool_version = common.root_attributes(common.head_text(head), "nmaprun").get("version")
+        head, source = readers.peek(stream)
+        tool_version = readers.root_attributes(readers.head_text(head), "nmaprun").get("version")
         addresses: list[tuple[str, str]] = []
         hostnames: list[str] = []
         host_index = 0
         tags = ("address", "hostname", "port", "host", "hosthint")
-        for element in common.iter_xml(source, tags, roots=("nmaprun",), drop_doctype=True):
-            tag = common.local_name(element.tag)
+        for element in readers.iter_xml(source, tags, roots=("nmaprun",), drop_doctype=True):
+            tag = readers.local_name(element.tag)
             if tag == "address":
                 addresses.append((element.get("addrtype") or "", element.get("addr") or ""))
             elif tag == "hostname":
@@ -95,23 +95,23 @@ def _address(addresses: list[tuple[str, str]]) -> str:
 def _port_findings(
     port: Element, host: _Host, tool_version: str | None, position: str
 ) -> Iterator[NormalizedFinding]:
-    state = next((child for child in port if common.local_name(child.tag) == "state"), None)
+    state = next((child for child in port if readers.local_name(child.tag) == "state"), None)
     if state is None or state.get("state") != "open":
         return
-    number = common.as_int(port.get("portid"))
+    number = values.as_int(port.get("portid"))
     if number is None or not 0 <= number <= 65535:
         raise MalformedReport(f"port number {port.get('portid')!r} is not valid", position=position)
     if not host.address:
         raise MalformedReport(f"port {number} is outside a host with an address", position=position)
     protocol = port.get("protocol") or "tcp"
-    service = next((child for child in port if common.local_name(child.tag) == "service"), None)
+    service = next((child for child in port if readers.local_name(child.tag) == "service"), None)
     service_attributes = dict(service.attrib) if service is not None else {}
     service_cpes = [
         (child.text or "").strip()
         for child in (service if service is not None else [])
-        if common.local_name(child.tag) == "cpe"
+        if readers.local_name(child.tag) == "cpe"
     ]
-    scripts = [child for child in port if common.local_name(child.tag) == "script"]
+    scripts = [child for child in port if readers.local_name(child.tag) == "script"]
     package, package_version = _package(service_cpes[0] if service_cpes else "", service_attributes)
 
     for script in scripts:
@@ -137,7 +137,7 @@ def _port_findings(
     if state.get("reason"):
         description.append(f"Reason: {state.get('reason')}")
     evidence = "\n\n".join(
-        f"{script.get('id')}:\n{common.clip(script.get('output', '').strip(), SCRIPT_OUTPUT_LIMIT)}"
+        f"{script.get('id')}:\n{text.clip(script.get('output', '').strip(), SCRIPT_OUTPUT_LIMIT)}"
         for script in scripts
     )
     yield NormalizedFinding(
@@ -145,7 +145,7 @@ def _port_findings(
         severity=Severity.INFO,
         tool="nmap",
         tool_version=tool_version,
-        description=common.clip("\n".join(description)),
+        description=text.clip("\n".join(description)),
         location=FindingLocation(
             host=host.address,
             port=number,
@@ -153,15 +153,15 @@ def _port_findings(
             package=package,
             package_version=package_version,
         ),
-        evidence=common.clip(evidence),
+        evidence=text.clip(evidence),
         tags=(f"service:{service_name}",) if service_name else (),
-        fingerprint=common.fingerprint("nmap", host.address, protocol, number),
+        fingerprint=grouping.fingerprint("nmap", host.address, protocol, number),
     )
 
 
 def _package(cpe: str, service: dict[str, str]) -> tuple[str | None, str | None]:
     """Name and version of the service's software: from its CPE, else as Nmap saw it."""
-    product, version = common.cpe_product(cpe)
+    product, version = values.cpe_product(cpe)
     if product is None:
         product = service.get("product") or None
     return product, version or service.get("version") or None
@@ -171,28 +171,28 @@ def _vulners(script: Element) -> list[_Vulnerability]:
     """Read the vulners script's tables, or its text output when it gives no tables."""
     found: list[_Vulnerability] = []
     for cpe_table in script:
-        if common.local_name(cpe_table.tag) != "table":
+        if readers.local_name(cpe_table.tag) != "table":
             continue
         cpe = cpe_table.get("key") or ""
         for entry in cpe_table:
-            if common.local_name(entry.tag) != "table":
+            if readers.local_name(entry.tag) != "table":
                 continue
-            values = {
+            cells = {
                 element.get("key"): (element.text or "").strip()
                 for element in entry
-                if common.local_name(element.tag) == "elem"
+                if readers.local_name(element.tag) == "elem"
             }
-            vuln_id = values.get("id", "")
+            vuln_id = cells.get("id", "")
             if not vuln_id:
                 continue
-            kind = values.get("type", "")
+            kind = cells.get("type", "")
             found.append(
                 _Vulnerability(
                     cpe=cpe,
                     vuln_id=vuln_id,
-                    score=common.score(values.get("cvss")),
+                    score=values.score(cells.get("cvss")),
                     kind=kind,
-                    is_exploit=values.get("is_exploit", "").lower() == "true",
+                    is_exploit=cells.get("is_exploit", "").lower() == "true",
                     reference=f"https://vulners.com/{kind}/{vuln_id}" if kind else "",
                 )
             )
@@ -203,14 +203,14 @@ def _vulners(script: Element) -> list[_Vulnerability]:
         fields = [field.strip() for field in line.strip().split("\t")]
         if len(fields) == 1 and fields[0].endswith(":"):
             cpe = fields[0].removesuffix(":").strip()
-        elif len(fields) >= 2 and fields[0] and common.score(fields[1]) is not None:
+        elif len(fields) >= 2 and fields[0] and values.score(fields[1]) is not None:
             reference = next((field for field in fields[2:] if field.startswith("http")), "")
             kind = reference.rstrip("/").split("/")[-2] if reference.count("/") >= 4 else ""
             found.append(
                 _Vulnerability(
                     cpe=cpe,
                     vuln_id=fields[0],
-                    score=common.score(fields[1]),
+                    score=values.score(fields[1]),
                     kind=kind,
                     is_exploit="*EXPLOIT*" in fields,
                     reference=reference,
@@ -229,7 +229,7 @@ def _vulnerability_finding(
 ) -> NormalizedFinding:
     package, package_version = software_parts
     software = " ".join(filter(None, software_parts))
-    vuln_id = common.clip(vulnerability.vuln_id, 500)
+    vuln_id = text.clip(vulnerability.vuln_id, 500)
     description = [
         f"vulners lists {vuln_id} for {software or 'the service'} on {host.address} port {port}/{protocol}."
     ]
@@ -243,13 +243,13 @@ def _vulnerability_finding(
     if vulnerability.is_exploit:
         tags.append("exploit")
     return NormalizedFinding(
-        title=common.title(f"{vuln_id} in {software}" if software else vuln_id),
-        severity=common.severity_from_score(vulnerability.score),
+        title=text.title(f"{vuln_id} in {software}" if software else vuln_id),
+        severity=values.severity_from_score(vulnerability.score),
         tool="nmap",
         tool_version=tool_version,
         rule_id=vuln_id,
-        advisory_ids=common.advisory_ids([vuln_id]),
-        description=common.clip("\n".join(description)),
+        advisory_ids=values.advisory_ids([vuln_id]),
+        description=text.clip("\n".join(description)),
         location=FindingLocation(
             host=host.address,
             port=port,
@@ -260,7 +260,7 @@ def _vulnerability_finding(
         ),
         references=tuple(filter(None, [vulnerability.reference])),
         tags=tuple(tags),
-        fingerprint=common.fingerprint("nmap", host.address, protocol, port, "vulners", vuln_id),
+        fingerprint=grouping.fingerprint("nmap", host.address, protocol, port, "vulners", vuln_id),
     )
 
 

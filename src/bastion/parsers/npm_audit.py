@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -42,7 +42,7 @@ class NpmAuditParser(ReportParser):
     defectdojo_scan_types = ("NPM Audit Scan", "NPM Audit v7+ Scan")
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("{"):
             return 0
         if '"auditReportVersion"' in text:
@@ -55,7 +55,7 @@ class NpmAuditParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        reader = common.JsonReader(
+        reader = readers.JsonReader(
             stream,
             # Some npm 6 proxies wrote the advisories as an array.
             ["error", "advisories.*", "advisories.item", "vulnerabilities.*"],
@@ -66,10 +66,10 @@ class NpmAuditParser(ReportParser):
             if record.prefix == "error":
                 error = record.value
             elif record.prefix == "vulnerabilities.*":
-                entry = common.expect_mapping(record.value, record.position)
+                entry = readers.expect_mapping(record.value, record.position)
                 yield from self._npm7_findings(entry, str(record.key), record.position)
             else:
-                advisory = common.expect_mapping(record.value, record.position)
+                advisory = readers.expect_mapping(record.value, record.position)
                 key = record.key or str(record.indexes[-1])
                 yield self._npm6_finding(advisory, key, record.position)
         if {"advisories", "vulnerabilities"} & reader.seen:
@@ -91,20 +91,20 @@ class NpmAuditParser(ReportParser):
         module = str(advisory["module_name"])
         npm_id = str(advisory.get("id") or key)
         url = str(advisory.get("url") or "")
-        cves = common.expect_list(advisory.get("cves"), f"{where}.cves")
-        ghsa = common.advisory_ids([advisory.get("github_advisory_id"), url])
+        cves = readers.expect_list(advisory.get("cves"), f"{where}.cves")
+        ghsa = values.advisory_ids([advisory.get("github_advisory_id"), url])
         versions: list[str] = []
         paths: list[str] = []
-        for number, item in enumerate(common.expect_list(advisory.get("findings"), f"{where}.findings")):
-            found = common.expect_mapping(item, f"{where}.findings[{number}]")
+        for number, item in enumerate(readers.expect_list(advisory.get("findings"), f"{where}.findings")):
+            found = readers.expect_mapping(item, f"{where}.findings[{number}]")
             version = str(found.get("version") or "")
             if version and version not in versions:
                 versions.append(version)
             paths.extend(
                 str(path)
-                for path in common.expect_list(found.get("paths"), f"{where}.findings[{number}].paths")
+                for path in readers.expect_list(found.get("paths"), f"{where}.findings[{number}].paths")
             )
-        cvss_vector, cvss_score = common.cvss3(_cvss_vector(advisory.get("cvss")))
+        cvss_vector, cvss_score = values.cvss3(_cvss_vector(advisory.get("cvss")))
         references = [url] if url else []
         references += [
             line.strip().lstrip("-* ").strip()
@@ -115,26 +115,26 @@ class NpmAuditParser(ReportParser):
         if paths:
             description += "\n\nDependency paths:\n" + "\n".join(f"- {path}" for path in paths[:200])
         return NormalizedFinding(
-            title=common.title(advisory.get("title"), fallback=f"npm advisory {npm_id} in {module}"),
-            severity=common.severity_from_word(advisory.get("severity")),
+            title=text.title(advisory.get("title"), fallback=f"npm advisory {npm_id} in {module}"),
+            severity=values.severity_from_word(advisory.get("severity")),
             tool="npm_audit",
             rule_id=npm_id,
-            advisory_ids=common.advisory_ids([*ghsa, *cves]),
-            cwe_ids=common.cwe_ids(_as_list(advisory.get("cwe"))),
+            advisory_ids=values.advisory_ids([*ghsa, *cves]),
+            cwe_ids=values.cwe_ids(_as_list(advisory.get("cwe"))),
             cvss_v3_vector=cvss_vector,
             cvss_v3_score=cvss_score,
-            description=common.clip(description.strip()),
+            description=text.clip(description.strip()),
             location=FindingLocation(
                 package=module,
                 package_version=", ".join(versions) or None,
                 fixed_version=str(advisory.get("patched_versions") or "") or None,
             ),
-            remediation=common.clip(advisory.get("recommendation")),
+            remediation=text.clip(advisory.get("recommendation")),
             references=tuple(dict.fromkeys(references)),
             tags=("vulnerable:" + str(advisory.get("vulnerable_versions")),)
             if advisory.get("vulnerable_versions")
             else (),
-            fingerprint=common.fingerprint(
+            fingerprint=grouping.fingerprint(
                 "npm_audit",
                 module,
                 ghsa[0] if ghsa else npm_id,
@@ -146,17 +146,17 @@ class NpmAuditParser(ReportParser):
         self, entry: Mapping[str, Any], package_key: str, where: str
     ) -> Iterator[NormalizedFinding]:
         package = str(entry.get("name") or package_key)
-        nodes = [str(node) for node in common.expect_list(entry.get("nodes"), f"{where}.nodes")]
-        effects = [str(name) for name in common.expect_list(entry.get("effects"), f"{where}.effects")]
+        nodes = [str(node) for node in readers.expect_list(entry.get("nodes"), f"{where}.nodes")]
+        effects = [str(name) for name in readers.expect_list(entry.get("effects"), f"{where}.effects")]
         remediation, fixed_version = _npm7_fix(entry.get("fixAvailable"), package)
-        for number, via in enumerate(common.expect_list(entry.get("via"), f"{where}.via")):
+        for number, via in enumerate(readers.expect_list(entry.get("via"), f"{where}.via")):
             if isinstance(via, str):
                 continue  # a dependency's advisory, reported in that dependency's entry
-            advisory = common.expect_mapping(via, f"{where}.via[{number}]")
+            advisory = readers.expect_mapping(via, f"{where}.via[{number}]")
             source = str(advisory.get("source") or "")
             url = str(advisory.get("url") or "")
-            ghsa = common.advisory_ids([url])
-            cvss_vector, cvss_score = common.cvss3(_cvss_vector(advisory.get("cvss")))
+            ghsa = values.advisory_ids([url])
+            cvss_vector, cvss_score = values.cvss3(_cvss_vector(advisory.get("cvss")))
             vulnerable_range = str(advisory.get("range") or entry.get("range") or "")
             lines = [str(advisory.get("title") or "")]
             if vulnerable_range:
@@ -166,15 +166,15 @@ class NpmAuditParser(ReportParser):
             if effects:
                 lines.append("Packages depending on it: " + ", ".join(effects[:200]))
             yield NormalizedFinding(
-                title=common.title(advisory.get("title"), fallback=f"npm advisory {source} in {package}"),
-                severity=common.severity_from_word(advisory.get("severity") or entry.get("severity")),
+                title=text.title(advisory.get("title"), fallback=f"npm advisory {source} in {package}"),
+                severity=values.severity_from_word(advisory.get("severity") or entry.get("severity")),
                 tool="npm_audit",
                 rule_id=source or (ghsa[0] if ghsa else None),
                 advisory_ids=ghsa,
-                cwe_ids=common.cwe_ids(_as_list(advisory.get("cwe"))),
+                cwe_ids=values.cwe_ids(_as_list(advisory.get("cwe"))),
                 cvss_v3_vector=cvss_vector,
                 cvss_v3_score=cvss_score,
-                description=common.clip("\n".join(line for line in lines if line)),
+                description=text.clip("\n".join(line for line in lines if line)),
                 location=FindingLocation(
                     package=package,
                     file_path=nodes[0] if nodes else None,
@@ -183,7 +183,7 @@ class NpmAuditParser(ReportParser):
                 remediation=remediation,
                 references=(url,) if url else (),
                 tags=("direct",) if entry.get("isDirect") is True else ("transitive",),
-                fingerprint=common.fingerprint(
+                fingerprint=grouping.fingerprint(
                     "npm_audit", package, ghsa[0] if ghsa else source, advisory.get("range")
                 ),
             )

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 from urllib.parse import SplitResult, urlsplit
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -38,7 +38,7 @@ class NucleiParser(ReportParser):
     defectdojo_scan_types = ("Nuclei Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith(("{", "[")):
             return 0
         has_template = '"template-id"' in text or '"templateID"' in text
@@ -48,14 +48,14 @@ class NucleiParser(ReportParser):
         return 90 if has_template and has_result and '"info"' in text else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        first, source = common.first_byte(stream)
+        first, source = readers.first_byte(stream)
         if first == b"[":
-            results = common.iter_json(source, "item")
+            results = readers.iter_json(source, "item")
         else:
-            results = common.iter_json_lines(source)
-        groups = common.FindingGroups()
+            results = readers.iter_json_lines(source)
+        groups = grouping.FindingGroups()
         for position, item in results:
-            result = common.expect_mapping(item, position)
+            result = readers.expect_mapping(item, position)
             finding = _finding(result, position)
             matched = str(_field(result, "matched-at", "matched") or "")
             groups.add(finding.fingerprint, finding, matched or finding.location.host or position)
@@ -66,8 +66,8 @@ def _finding(result: Mapping[str, Any], position: str) -> NormalizedFinding:
     template_id = str(_field(result, "template-id", "templateID") or "")
     if not template_id:
         raise MalformedReport("a result without template-id", position=position)
-    info = common.expect_mapping(result.get("info") or {}, f"{position}.info")
-    classification = common.expect_mapping(
+    info = readers.expect_mapping(result.get("info") or {}, f"{position}.info")
+    classification = readers.expect_mapping(
         info.get("classification") or {}, f"{position}.info.classification"
     )
     matcher = str(_field(result, "matcher-name", "matcher_name") or "") or None
@@ -75,7 +75,7 @@ def _finding(result: Mapping[str, Any], position: str) -> NormalizedFinding:
     matched = str(_field(result, "matched-at", "matched") or "") or None
     extracted = [
         str(value)
-        for value in common.expect_list(
+        for value in readers.expect_list(
             _field(result, "extracted-results", "extracted_results"),
             f"{position}.extracted-results",
         )
@@ -94,17 +94,17 @@ def _finding(result: Mapping[str, Any], position: str) -> NormalizedFinding:
     evidence = [
         f"Matched at: {matched}" if matched else "",
         "Extracted: " + ", ".join(extracted) if extracted else "",
-        "Request:\n" + common.clip(result["request"], MAX_EXCHANGE) if result.get("request") else "",
-        "Response:\n" + common.clip(result["response"], MAX_EXCHANGE) if result.get("response") else "",
+        "Request:\n" + text.clip(result["request"], MAX_EXCHANGE) if result.get("request") else "",
+        "Response:\n" + text.clip(result["response"], MAX_EXCHANGE) if result.get("response") else "",
     ]
     return NormalizedFinding(
-        title=common.title(f"{name} ({matcher})" if matcher else name),
-        severity=common.severity_from_word(info.get("severity")),
+        title=text.title(f"{name} ({matcher})" if matcher else name),
+        severity=values.severity_from_word(info.get("severity")),
         tool="nuclei",
         rule_id=template_id,
-        description=common.clip("\n".join(part for part in description if part)),
-        advisory_ids=common.advisory_ids(_words(classification.get("cve-id"))),
-        cwe_ids=common.cwe_ids(_words(classification.get("cwe-id"))),
+        description=text.clip("\n".join(part for part in description if part)),
+        advisory_ids=values.advisory_ids(_words(classification.get("cve-id"))),
+        cwe_ids=values.cwe_ids(_words(classification.get("cwe-id"))),
         cvss_v3_vector=vector,
         cvss_v3_score=score,
         cvss_v4_vector=vector4,
@@ -115,11 +115,11 @@ def _finding(result: Mapping[str, Any], position: str) -> NormalizedFinding:
             port=_port(result, place),
             protocol=str(result.get("scheme") or "") or (place.scheme if place and place.scheme else None),
         ),
-        evidence=common.clip("\n\n".join(part for part in evidence if part)),
-        remediation=common.clip(info.get("remediation")),
+        evidence=text.clip("\n\n".join(part for part in evidence if part)),
+        remediation=text.clip(info.get("remediation")),
         references=_references(info.get("reference"), result.get("template-url")),
         tags=tuple(_words(info.get("tags"))),
-        fingerprint=common.fingerprint("nuclei", template_id, matcher, place.hostname if place else None),
+        fingerprint=grouping.fingerprint("nuclei", template_id, matcher, place.hostname if place else None),
     )
 
 
@@ -152,7 +152,7 @@ def _place(result: Mapping[str, Any], matched: str | None) -> SplitResult | None
 
 
 def _port(result: Mapping[str, Any], place: SplitResult | None) -> int | None:
-    port = common.as_int(result.get("port"))
+    port = values.as_int(result.get("port"))
     if port is None and place is not None:
         try:
             port = place.port
@@ -166,9 +166,9 @@ def _cvss(
 ) -> tuple[str | None, float | None, str | None, float | None]:
     metrics = str(classification.get("cvss-metrics") or "").strip()
     if metrics.startswith("CVSS:4"):
-        vector4, score4 = common.cvss4(metrics)
+        vector4, score4 = values.cvss4(metrics)
         return None, None, vector4, score4
-    vector, score = common.cvss3(metrics or None)
+    vector, score = values.cvss3(metrics or None)
     return vector, score, None, None
 
 

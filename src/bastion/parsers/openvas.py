@@ -25,7 +25,7 @@ from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -73,26 +73,26 @@ class OpenVASParser(ReportParser):
     defectdojo_scan_types = ("OpenVAS Parser", "OpenVAS Parser v2")
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if text.startswith("<"):
             is_report = "<report" in text or "<get_reports_response" in text
             markers = ("<gmp>", "<omp>", "<nvt oid=", "<scan_run_status>", "<report_format")
             return 95 if is_report and any(marker in text for marker in markers) else 0
-        columns = common.csv_header(text)
+        columns = readers.csv_header(text)
         return 90 if {"nvt oid", "nvt name"} <= columns else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        first, source = common.first_byte(stream)
+        first, source = readers.first_byte(stream)
         if first == b"<":
             index = 0
-            for result in common.iter_xml(source, ("result",), roots=("report", "get_reports_response")):
-                nvt = common.child(result, "nvt")
+            for result in readers.iter_xml(source, ("result",), roots=("report", "get_reports_response")):
+                nvt = readers.child(result, "nvt")
                 if nvt is None:
                     continue
                 yield _xml_finding(result, nvt, f"result[{index}]")
                 index += 1
         else:
-            rows = common.iter_csv_records(source, CSV_COLUMNS, required={"oid": "NVT OID"})
+            rows = readers.iter_csv_records(source, CSV_COLUMNS, required={"oid": "NVT OID"})
             for position, row in rows:
                 yield _csv_finding(row, position)
 
@@ -101,35 +101,35 @@ def _xml_finding(result: Element, nvt: Element, position: str) -> NormalizedFind
     oid = nvt.get("oid") or ""
     if not oid:
         raise MalformedReport("result's nvt has no oid", position=position)
-    host_element = common.child(result, "host")
+    host_element = readers.child(result, "host")
     host = (host_element.text or "").strip() if host_element is not None else ""
-    hostname = common.child_text(host_element, "hostname") if host_element is not None else ""
-    port, protocol = _port(common.child_text(result, "port"))
-    tags = _nvt_tags(common.child_text(nvt, "tags"))
-    threat = common.child_text(result, "threat").lower()
-    score = common.score(common.child_text(result, "severity"))
-    severity = THREATS.get(threat) or common.severity_from_score(score)
+    hostname = readers.child_text(host_element, "hostname") if host_element is not None else ""
+    port, protocol = _port(readers.child_text(result, "port"))
+    tags = _nvt_tags(readers.child_text(nvt, "tags"))
+    threat = readers.child_text(result, "threat").lower()
+    score = values.score(readers.child_text(result, "severity"))
+    severity = THREATS.get(threat) or values.severity_from_score(score)
     advisories, references = _xml_refs(nvt)
     cvss3_vector, cvss3_score = None, None
     cvss4_vector, cvss4_score = None, None
-    for entry in common.descendants(nvt, "severity"):
+    for entry in readers.descendants(nvt, "severity"):
         kind = entry.get("type") or ""
-        vector = common.child_text(entry, "value")
+        vector = readers.child_text(entry, "value")
         if kind.startswith("cvss_base_v3"):
-            cvss3_vector, cvss3_score = common.cvss3(vector)
+            cvss3_vector, cvss3_score = values.cvss3(vector)
         elif kind.startswith("cvss_base_v4"):
-            cvss4_vector, cvss4_score = common.cvss4(vector)
-    solution_element = common.child(nvt, "solution")
+            cvss4_vector, cvss4_score = values.cvss4(vector)
+    solution_element = readers.child(nvt, "solution")
     solution = (solution_element.text or "").strip() if solution_element is not None else ""
     solution_type = solution_element.get("type", "") if solution_element is not None else ""
-    name = common.child_text(nvt, "name") or common.child_text(result, "name")
+    name = readers.child_text(nvt, "name") or readers.child_text(result, "name")
     return NormalizedFinding(
-        title=common.title(name, fallback=f"OpenVAS NVT {oid}"),
+        title=text.title(name, fallback=f"OpenVAS NVT {oid}"),
         severity=severity,
         tool=TOOL,
         rule_id=oid,
         tool_finding_id=result.get("id") or None,
-        description=common.clip(
+        description=text.clip(
             "\n\n".join(filter(None, [tags.get("summary"), tags.get("insight"), tags.get("impact")]))
         ),
         advisory_ids=advisories,
@@ -138,16 +138,16 @@ def _xml_finding(result: Element, nvt: Element, position: str) -> NormalizedFind
         cvss_v4_vector=cvss4_vector,
         cvss_v4_score=cvss4_score,
         location=FindingLocation(host=host or hostname or None, port=port, protocol=protocol),
-        evidence=common.clip(common.child_text(result, "description")),
-        remediation=common.clip(_unwrap(solution) or tags.get("solution", "")),
+        evidence=text.clip(readers.child_text(result, "description")),
+        remediation=text.clip(_unwrap(solution) or tags.get("solution", "")),
         references=references,
         tags=_tags(
-            family=common.child_text(nvt, "family"),
+            family=readers.child_text(nvt, "family"),
             solution_type=solution_type or tags.get("solution_type", ""),
             threat=threat,
             hostname=hostname,
         ),
-        fingerprint=common.fingerprint(TOOL, oid, host or hostname, port, protocol if port else None),
+        fingerprint=grouping.fingerprint(TOOL, oid, host or hostname, port, protocol if port else None),
     )
 
 
@@ -155,27 +155,27 @@ def _csv_finding(row: Mapping[str, str], position: str) -> NormalizedFinding:
     oid = row["oid"]
     if not oid:
         raise MalformedReport("row has no NVT OID", position=position)
-    port = common.as_int(row["port"])
+    port = values.as_int(row["port"])
     protocol = row["protocol"].lower() or None
     host = row["ip"] or row["hostname"]
     threat = row["severity"].lower()
-    severity = THREATS.get(threat) or common.severity_from_score(common.score(row["cvss"]))
+    severity = THREATS.get(threat) or values.severity_from_score(values.score(row["cvss"]))
     return NormalizedFinding(
-        title=common.title(row["name"], fallback=f"OpenVAS NVT {oid}"),
+        title=text.title(row["name"], fallback=f"OpenVAS NVT {oid}"),
         severity=severity,
         tool=TOOL,
         rule_id=oid,
         tool_finding_id=row["result_id"] or None,
-        description=common.clip(
+        description=text.clip(
             "\n\n".join(filter(None, (_unwrap(row[key]) for key in ("summary", "insight", "impact"))))
         ),
-        advisory_ids=common.advisory_ids([row["cves"]]),
+        advisory_ids=values.advisory_ids([row["cves"]]),
         location=FindingLocation(host=host or None, port=port, protocol=protocol),
-        evidence=common.clip(row["result"]),
-        remediation=common.clip(_unwrap(row["solution"])),
+        evidence=text.clip(row["result"]),
+        remediation=text.clip(_unwrap(row["solution"])),
         references=tuple(dict.fromkeys(URL.findall(row["references"]))),
         tags=_tags(family="", solution_type=row["solution_type"], threat=threat, hostname=row["hostname"]),
-        fingerprint=common.fingerprint(TOOL, oid, host, port, protocol if port else None),
+        fingerprint=grouping.fingerprint(TOOL, oid, host, port, protocol if port else None),
     )
 
 
@@ -183,7 +183,7 @@ def _xml_refs(nvt: Element) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Return the NVT's advisory ids and reference URLs, from GVM refs or the older fields."""
     ids: list[str] = []
     urls: list[str] = []
-    for ref in common.descendants(nvt, "ref"):
+    for ref in readers.descendants(nvt, "ref"):
         kind = (ref.get("type") or "").lower()
         value = ref.get("id") or ""
         if kind == "url":
@@ -191,9 +191,9 @@ def _xml_refs(nvt: Element) -> tuple[tuple[str, ...], tuple[str, ...]]:
         elif kind in ("cve", "cve_id"):
             ids.append(value)
     # OpenVAS 8 and older: <cve>CVE-1, CVE-2</cve>, <xref>URL:https://..., CERT:...</xref>
-    ids.extend(common.child_text(nvt, "cve").split(","))
-    urls.extend(URL.findall(common.child_text(nvt, "xref")))
-    return common.advisory_ids(ids), tuple(dict.fromkeys(url.rstrip(",") for url in urls if url))
+    ids.extend(readers.child_text(nvt, "cve").split(","))
+    urls.extend(URL.findall(readers.child_text(nvt, "xref")))
+    return values.advisory_ids(ids), tuple(dict.fromkeys(url.rstrip(",") for url in urls if url))
 
 
 def _nvt_tags(text: str) -> dict[str, str]:
@@ -225,7 +225,7 @@ def _tags(*, family: str, solution_type: str, threat: str, hostname: str) -> tup
 def _port(text: str) -> tuple[int | None, str | None]:
     """Split "443/tcp" into (443, "tcp"); "general/tcp" has no port number."""
     number, _, protocol = text.partition("/")
-    return common.as_int(number), protocol.strip().lower() or None
+    return values.as_int(number), protocol.strip().lower() or None
 
 
 PARSER = OpenVASParser()

@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -36,7 +36,7 @@ class OsvScannerParser(ReportParser):
     defectdojo_scan_types = ("OSV Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("{") or '"results"' not in text:
             return 0
         # A source (path + type) then packages whose package names an OSV ecosystem.
@@ -46,17 +46,17 @@ class OsvScannerParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        for where, item in common.iter_json(stream, "results.item", required=True):
-            result = common.expect_mapping(item, where)
+        for where, item in readers.iter_json(stream, "results.item", required=True):
+            result = readers.expect_mapping(item, where)
             if "packages" not in result:
                 raise MalformedReport("a result has no packages", position=where)
             source = result.get("source") or {}
-            source_path = str(common.expect_mapping(source, f"{where}.source").get("path") or "")
+            source_path = str(readers.expect_mapping(source, f"{where}.source").get("path") or "")
             source_type = str(source.get("type") or "")
-            packages = common.expect_list(result.get("packages"), f"{where}.packages")
+            packages = readers.expect_list(result.get("packages"), f"{where}.packages")
             for number, entry in enumerate(packages):
                 yield from self._package_findings(
-                    common.expect_mapping(entry, f"{where}.packages[{number}]"),
+                    readers.expect_mapping(entry, f"{where}.packages[{number}]"),
                     f"{where}.packages[{number}]",
                     source_path,
                     source_type,
@@ -65,23 +65,23 @@ class OsvScannerParser(ReportParser):
     def _package_findings(
         self, entry: Mapping[str, Any], where: str, source_path: str, source_type: str
     ) -> Iterator[NormalizedFinding]:
-        package = common.expect_mapping(entry["package"], f"{where}.package")
+        package = readers.expect_mapping(entry["package"], f"{where}.package")
         name = str(package["name"])
         version = str(package.get("version") or package.get("commit") or "") or None
         ecosystem = str(package.get("ecosystem") or "")
-        groups = common.expect_list(entry.get("groups"), f"{where}.groups")
-        dependency_groups = common.expect_list(entry.get("dependency_groups"), "dependency_groups")
-        vulnerabilities = common.expect_list(entry.get("vulnerabilities"), f"{where}.vulnerabilities")
+        groups = readers.expect_list(entry.get("groups"), f"{where}.groups")
+        dependency_groups = readers.expect_list(entry.get("dependency_groups"), "dependency_groups")
+        vulnerabilities = readers.expect_list(entry.get("vulnerabilities"), f"{where}.vulnerabilities")
         for number, item in enumerate(vulnerabilities):
             position = f"{where}.vulnerabilities[{number}]"
-            record = common.expect_mapping(item, position)
+            record = readers.expect_mapping(item, position)
             vuln_id = str(record["id"])
             aliases = [
-                str(alias) for alias in common.expect_list(record.get("aliases"), f"{position}.aliases")
+                str(alias) for alias in readers.expect_list(record.get("aliases"), f"{position}.aliases")
             ]
             affected = [
-                common.expect_mapping(part, f"{position}.affected[{n}]")
-                for n, part in enumerate(common.expect_list(record.get("affected"), f"{position}.affected"))
+                readers.expect_mapping(part, f"{position}.affected[{n}]")
+                for n, part in enumerate(readers.expect_list(record.get("affected"), f"{position}.affected"))
             ]
             v3_vector, v3_score, v4_vector, v4_score = _cvss(record.get("severity"), position)
             severity = _severity(record, v3_score, v4_score, _max_severity(groups, vuln_id))
@@ -90,24 +90,24 @@ class OsvScannerParser(ReportParser):
             label = f"{name}@{version}" if version else name
             references = [
                 str(reference.get("url"))
-                for reference in common.expect_list(record.get("references"), f"{position}.references")
+                for reference in readers.expect_list(record.get("references"), f"{position}.references")
                 if isinstance(reference, Mapping) and reference.get("url")
             ]
             tags = [f"ecosystem:{ecosystem}"] if ecosystem else []
             tags += [f"source:{source_type}"] if source_type else []
             tags += [f"group:{group}" for group in dependency_groups if isinstance(group, str)]
             yield NormalizedFinding(
-                title=common.title(f"{vuln_id} in {label}" + (f": {summary}" if summary else "")),
+                title=text.title(f"{vuln_id} in {label}" + (f": {summary}" if summary else "")),
                 severity=severity,
                 tool="osv_scanner",
                 rule_id=vuln_id,
-                advisory_ids=common.advisory_ids([vuln_id, *aliases]),
-                cwe_ids=common.cwe_ids(_cwes(record, affected)),
+                advisory_ids=values.advisory_ids([vuln_id, *aliases]),
+                cwe_ids=values.cwe_ids(_cwes(record, affected)),
                 cvss_v3_vector=v3_vector,
                 cvss_v3_score=v3_score,
                 cvss_v4_vector=v4_vector,
                 cvss_v4_score=v4_score,
-                description=common.clip(
+                description=text.clip(
                     "\n\n".join(part for part in (summary, str(record.get("details") or "").strip()) if part)
                 ),
                 location=FindingLocation(
@@ -119,7 +119,9 @@ class OsvScannerParser(ReportParser):
                 remediation=f"Upgrade {name} to {' or '.join(fixed)}." if fixed else "",
                 references=tuple(dict.fromkeys(references)),
                 tags=tuple(tags),
-                fingerprint=common.fingerprint("osv_scanner", source_path, ecosystem, name, version, vuln_id),
+                fingerprint=grouping.fingerprint(
+                    "osv_scanner", source_path, ecosystem, name, version, vuln_id
+                ),
             )
 
 
@@ -127,14 +129,14 @@ def _cvss(severities: object, position: str) -> tuple[str | None, float | None, 
     """Return the CVSS v3 and v4 vectors and scores of an OSV ``severity`` array."""
     v3: tuple[str | None, float | None] = (None, None)
     v4: tuple[str | None, float | None] = (None, None)
-    for entry in common.expect_list(severities, f"{position}.severity"):
+    for entry in readers.expect_list(severities, f"{position}.severity"):
         if not isinstance(entry, Mapping):
             continue
         kind, score = str(entry.get("type") or ""), str(entry.get("score") or "")
         if kind == "CVSS_V3" and v3[0] is None:
-            v3 = common.cvss3(score)
+            v3 = values.cvss3(score)
         elif kind == "CVSS_V4" and v4[0] is None:
-            v4 = common.cvss4(score)
+            v4 = values.cvss4(score)
     return v3[0], v3[1], v4[0], v4[1]
 
 
@@ -142,7 +144,7 @@ def _max_severity(groups: list[Any], vuln_id: str) -> float | None:
     """Return the ``max_severity`` score of the group holding ``vuln_id`` (osv-scanner 1.7+)."""
     for group in groups:
         if isinstance(group, Mapping) and vuln_id in (group.get("ids") or []):
-            return common.score(group.get("max_severity"))
+            return values.score(group.get("max_severity"))
     return None
 
 
@@ -154,11 +156,11 @@ def _severity(
 ) -> Severity:
     specific = record.get("database_specific")
     word = specific.get("severity") if isinstance(specific, Mapping) else None
-    if isinstance(word, str) and common.SEVERITY_WORDS.get(word.strip().lower()):
-        return common.severity_from_word(word)
+    if isinstance(word, str) and values.SEVERITY_WORDS.get(word.strip().lower()):
+        return values.severity_from_word(word)
     for score in (v3_score, v4_score, group_score):
         if score is not None:
-            return common.severity_from_score(score)
+            return values.severity_from_score(score)
     return Severity.LOW
 
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -44,7 +44,7 @@ class PipAuditParser(ReportParser):
     defectdojo_scan_types = ("pip-audit Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if '"bomFormat"' in text:
             return 0
         if _NEW_SHAPE.match(text):
@@ -56,18 +56,18 @@ class PipAuditParser(ReportParser):
         return 10 if _EMPTY_ARRAY.match(text) else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        document = common.load_json(stream)
+        document = readers.load_json(stream)
         if isinstance(document, list):
             dependencies, where = document, ""
         else:
-            report = common.expect_mapping(document, "top level")
+            report = readers.expect_mapping(document, "top level")
             if "dependencies" not in report:
-                raise common.not_a_report("dependencies")
-            dependencies = common.expect_list(report["dependencies"], "dependencies")
+                raise readers.not_a_report("dependencies")
+            dependencies = readers.expect_list(report["dependencies"], "dependencies")
             where = "dependencies"
         for index, item in enumerate(dependencies):
             position = f"{where}[{index}]"
-            dependency = common.expect_mapping(item, position)
+            dependency = readers.expect_mapping(item, position)
             if dependency.get("skip_reason") and not dependency.get("vulns"):
                 continue
             yield from self._dependency_findings(dependency, position)
@@ -78,23 +78,23 @@ class PipAuditParser(ReportParser):
         package = str(dependency["name"])
         version = str(dependency.get("version") or "") or None
         normalized_name = re.sub(r"[-_.]+", "-", package).lower()
-        for number, item in enumerate(common.expect_list(dependency.get("vulns"), f"{position}.vulns")):
+        for number, item in enumerate(readers.expect_list(dependency.get("vulns"), f"{position}.vulns")):
             where = f"{position}.vulns[{number}]"
-            vuln = common.expect_mapping(item, where)
+            vuln = readers.expect_mapping(item, where)
             vuln_id = str(vuln["id"]).strip()
             if not vuln_id:
                 raise MalformedReport("a vulnerability has an empty id", position=where)
-            aliases = [str(a) for a in common.expect_list(vuln.get("aliases"), f"{where}.aliases")]
-            fixes = [str(f) for f in common.expect_list(vuln.get("fix_versions"), f"{where}.fix_versions")]
+            aliases = [str(a) for a in readers.expect_list(vuln.get("aliases"), f"{where}.aliases")]
+            fixes = [str(f) for f in readers.expect_list(vuln.get("fix_versions"), f"{where}.fix_versions")]
             label = f"{package}:{version}" if version else package
             yield NormalizedFinding(
-                title=common.title(f"{vuln_id} in {label}"),
+                title=text.title(f"{vuln_id} in {label}"),
                 severity=Severity.MEDIUM,
                 tool="pip_audit",
                 rule_id=vuln_id,
-                advisory_ids=common.advisory_ids([vuln_id, *aliases]),
+                advisory_ids=values.advisory_ids([vuln_id, *aliases]),
                 cwe_ids=(VULNERABLE_COMPONENT_CWE,),
-                description=common.clip(vuln.get("description")),
+                description=text.clip(vuln.get("description")),
                 location=FindingLocation(
                     package=package,
                     package_version=version,
@@ -103,7 +103,7 @@ class PipAuditParser(ReportParser):
                 remediation=f"Upgrade {package} to {' or '.join(fixes)}." if fixes else "",
                 references=(f"https://osv.dev/vulnerability/{vuln_id}",),
                 tags=tuple(f"alias:{alias}" for alias in aliases),
-                fingerprint=common.fingerprint("pip_audit", normalized_name, vuln_id),
+                fingerprint=grouping.fingerprint("pip_audit", normalized_name, vuln_id),
             )
 
 

@@ -6,7 +6,7 @@
   copied to a temporary file first): first for the glossary (one entry per QID),
   then for the hosts, one ``HOST`` at a time. Qualys writes a
   ``<!DOCTYPE ... SYSTEM "…dtd">`` line: the DTD is never read and the DOCTYPE is
-  dropped (``common.iter_xml(drop_doctype=True)``); one declaring entities is refused.
+  dropped (``readers.iter_xml(drop_doctype=True)``); one declaring entities is refused.
 * CSV: the "Scan Results" and vulnerability exports (``IP``, ``QID``, ``Title``,
   ``Severity`` ...) and the PCI exports (``IP``, ``QID``, ``VULN TITLE``,
   ``Q_SEVERITY`` ...). A preamble of report metadata before the header row is skipped.
@@ -34,7 +34,7 @@ from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -118,7 +118,7 @@ class _Detection:
 
     def place_fingerprint(self) -> str:
         """Fingerprint the QID on this host, virtual host, protocol and port."""
-        return common.fingerprint(TOOL, self.qid, self.ip or self.dns, self.fqdn, self.protocol, self.port)
+        return grouping.fingerprint(TOOL, self.qid, self.ip or self.dns, self.fqdn, self.protocol, self.port)
 
 
 class QualysParser(ReportParser):
@@ -129,19 +129,19 @@ class QualysParser(ReportParser):
     defectdojo_scan_types = ("Qualys Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if text.startswith("<"):
             return 95 if "<ASSET_DATA_REPORT" in text or "DOCTYPE ASSET_DATA_REPORT" in text else 0
         for line in text.splitlines()[:HEADER_SEARCH_ROWS]:
-            columns = common.csv_header(line)
+            columns = readers.csv_header(line)
             if "qid" in columns and "ip" in columns and columns & {"title", "vuln title"}:
                 return 85
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        first, source = common.first_byte(stream)
+        first, source = readers.first_byte(stream)
         if first == b"<":
-            with common.seekable(source) as seekable:
+            with readers.seekable(source) as seekable:
                 yield from _parse_xml(seekable)
         else:
             yield from _parse_csv(source)
@@ -152,28 +152,28 @@ def _parse_xml(stream: BinaryIO) -> Iterator[NormalizedFinding]:
     glossary: dict[str, _Details] = {}
     details_index = 0
     # VULN_INFO is named too so that each is freed as it ends, not kept to the end.
-    for element in common.iter_xml(stream, ("VULN_DETAILS", "VULN_INFO"), roots=ROOTS, drop_doctype=True):
-        if common.local_name(element.tag) == "VULN_DETAILS":
-            qid = common.child_text(element, "QID")
+    for element in readers.iter_xml(stream, ("VULN_DETAILS", "VULN_INFO"), roots=ROOTS, drop_doctype=True):
+        if readers.local_name(element.tag) == "VULN_DETAILS":
+            qid = readers.child_text(element, "QID")
             if not qid:
                 raise MalformedReport("VULN_DETAILS has no QID", position=f"VULN_DETAILS[{details_index}]")
             glossary[qid] = _details(element)
             details_index += 1
-    with common.rewound(stream, start) as again:
-        hosts = common.iter_xml(again, ("HOST", "VULN_DETAILS"), roots=ROOTS, drop_doctype=True)
+    with readers.rewound(stream, start) as again:
+        hosts = readers.iter_xml(again, ("HOST", "VULN_DETAILS"), roots=ROOTS, drop_doctype=True)
         host_index = 0
         for element in hosts:
-            if common.local_name(element.tag) != "HOST":
+            if readers.local_name(element.tag) != "HOST":
                 continue
-            for index, info in enumerate(common.descendants(element, "VULN_INFO")):
+            for index, info in enumerate(readers.descendants(element, "VULN_INFO")):
                 position = f"HOST[{host_index}].VULN_INFO[{index}]"
                 yield _xml_finding(info, element, glossary, position)
             host_index += 1
 
 
 def _parse_csv(stream: BinaryIO) -> Iterator[NormalizedFinding]:
-    groups = common.FindingGroups()
-    rows = common.iter_csv_records(
+    groups = grouping.FindingGroups()
+    rows = readers.iter_csv_records(
         stream, CSV_COLUMNS, required={"ip": "IP", "qid": "QID"}, header_rows=HEADER_SEARCH_ROWS
     )
     for position, row in rows:
@@ -188,41 +188,41 @@ def _parse_csv(stream: BinaryIO) -> Iterator[NormalizedFinding]:
 def _xml_finding(
     info: Element, host: Element, glossary: Mapping[str, _Details], position: str
 ) -> NormalizedFinding:
-    qid = common.child_text(info, "QID")
+    qid = readers.child_text(info, "QID")
     if not qid:
         raise MalformedReport("VULN_INFO has no QID", position=position)
     details = glossary.get(qid) or _Details(f"QID-{qid}", Severity.INFO, "", "", "", "", (), (), "")
     detection = _Detection(
         qid=qid,
-        ip=common.child_text(host, "IP"),
-        dns=common.child_text(host, "DNS"),
-        port=common.as_int(common.child_text(info, "PORT")),
-        protocol=common.child_text(info, "PROTOCOL").lower() or None,
-        fqdn=common.child_text(info, "FQDN"),
-        kind=common.child_text(info, "TYPE"),
-        status=common.child_text(info, "VULN_STATUS"),
+        ip=readers.child_text(host, "IP"),
+        dns=readers.child_text(host, "DNS"),
+        port=values.as_int(readers.child_text(info, "PORT")),
+        protocol=readers.child_text(info, "PROTOCOL").lower() or None,
+        fqdn=readers.child_text(info, "FQDN"),
+        kind=readers.child_text(info, "TYPE"),
+        status=readers.child_text(info, "VULN_STATUS"),
         false_positive="",
-        result=common.child_text(info, "RESULT"),
+        result=readers.child_text(info, "RESULT"),
     )
     return _finding(detection, details, detection.place_fingerprint())
 
 
 def _details(element: Element) -> _Details:
-    cves = [common.child_text(entry, "ID") for entry in common.descendants(element, "CVE_ID")]
+    cves = [readers.child_text(entry, "ID") for entry in readers.descendants(element, "CVE_ID")]
     urls: list[str] = []
     for name in ("CVE_ID", "VENDOR_REFERENCE", "BUGTRAQ_ID"):
-        urls.extend(common.child_text(entry, "URL") for entry in common.descendants(element, name))
+        urls.extend(readers.child_text(entry, "URL") for entry in readers.descendants(element, name))
     cvss3 = next(
-        (common.child_text(score, "CVSS3_BASE") for score in common.descendants(element, "CVSS3_SCORE")),
+        (readers.child_text(score, "CVSS3_BASE") for score in readers.descendants(element, "CVSS3_SCORE")),
         "",
     )
     return _Details(
-        title=common.child_text(element, "TITLE"),
-        severity=LEVELS.get(common.child_text(element, "SEVERITY"), Severity.INFO),
-        category=common.child_text(element, "CATEGORY"),
-        threat=common.html_text(common.child_text(element, "THREAT")),
-        impact=common.html_text(common.child_text(element, "IMPACT")),
-        solution=common.html_text(common.child_text(element, "SOLUTION")),
+        title=readers.child_text(element, "TITLE"),
+        severity=LEVELS.get(readers.child_text(element, "SEVERITY"), Severity.INFO),
+        category=readers.child_text(element, "CATEGORY"),
+        threat=text.html_text(readers.child_text(element, "THREAT")),
+        impact=text.html_text(readers.child_text(element, "IMPACT")),
+        solution=text.html_text(readers.child_text(element, "SOLUTION")),
         cves=tuple(filter(None, cves)),
         references=tuple(dict.fromkeys(url for url in urls if url)),
         cvss3=cvss3,
@@ -236,11 +236,11 @@ def _csv_finding(row: Mapping[str, str], position: str) -> NormalizedFinding:
     level = row["level"] or row["severity"]
     details = _Details(
         title=row["title"],
-        severity=LEVELS[level] if level in LEVELS else common.severity_from_word(row["severity"]),
+        severity=LEVELS[level] if level in LEVELS else values.severity_from_word(row["severity"]),
         category=row["category"],
-        threat=common.html_text(row["threat"]),
-        impact=common.html_text(row["impact"]),
-        solution=common.html_text(row["solution"]),
+        threat=text.html_text(row["threat"]),
+        impact=text.html_text(row["impact"]),
+        solution=text.html_text(row["solution"]),
         cves=(row["cve"],),
         references=tuple(dict.fromkeys(URL.findall(f"{row['threat']} {row['solution']}"))),
         cvss3=row["cvss3_base"],
@@ -249,7 +249,7 @@ def _csv_finding(row: Mapping[str, str], position: str) -> NormalizedFinding:
         qid=qid,
         ip=row["ip"],
         dns=row["dns"],
-        port=common.as_int(row["port"]),
+        port=values.as_int(row["port"]),
         protocol=row["protocol"].lower() or None,
         fqdn=row["fqdn"],
         kind=row["type"],
@@ -257,7 +257,7 @@ def _csv_finding(row: Mapping[str, str], position: str) -> NormalizedFinding:
         false_positive=row["false_positive"],
         result=row["result"],
     )
-    return _finding(detection, details, common.fingerprint(TOOL, qid))
+    return _finding(detection, details, grouping.fingerprint(TOOL, qid))
 
 
 def _finding(detection: _Detection, details: _Details, fingerprint: str) -> NormalizedFinding:
@@ -272,12 +272,12 @@ def _finding(detection: _Detection, details: _Details, fingerprint: str) -> Norm
         detection.fqdn and f"fqdn:{detection.fqdn}",
     ]
     return NormalizedFinding(
-        title=common.title(details.title, fallback=f"QID-{detection.qid}"),
+        title=text.title(details.title, fallback=f"QID-{detection.qid}"),
         severity=details.severity,
         tool=TOOL,
         rule_id=f"QID-{detection.qid}",
-        description=common.clip("\n\n".join(filter(None, [details.threat, details.impact]))),
-        advisory_ids=common.advisory_ids(details.cves),
+        description=text.clip("\n\n".join(filter(None, [details.threat, details.impact]))),
+        advisory_ids=values.advisory_ids(details.cves),
         cvss_v3_vector=cvss3_vector,
         cvss_v3_score=cvss3_score,
         location=FindingLocation(
@@ -285,8 +285,8 @@ def _finding(detection: _Detection, details: _Details, fingerprint: str) -> Norm
             port=detection.port,
             protocol=detection.protocol,
         ),
-        evidence=common.clip(detection.result),
-        remediation=common.clip(details.solution),
+        evidence=text.clip(detection.result),
+        remediation=text.clip(details.solution),
         references=details.references,
         tags=tuple(filter(None, tags)),
         fingerprint=fingerprint,
@@ -301,7 +301,7 @@ def _cvss3(text: str) -> tuple[str | None, float | None]:
     vector = match.group(2).strip()
     if not vector.upper().startswith("CVSS:"):
         vector = f"CVSS:3.1/{vector}"
-    return common.cvss3(vector)
+    return values.cvss3(vector)
 
 
 PARSER = QualysParser()

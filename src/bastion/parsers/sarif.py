@@ -42,7 +42,7 @@ from urllib.parse import unquote
 import ijson
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -101,7 +101,7 @@ class SarifParser(ReportParser):
     defectdojo_scan_types = ("SARIF",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("{"):
             return 0
         if _SCHEMA.search(text):
@@ -114,11 +114,11 @@ class SarifParser(ReportParser):
         return 80 if _VERSION.search(text) else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        repeats = common.RepeatCounter()
-        with common.depth_checked(stream) as checked:  # before ijson reads it, here directly
+        repeats = grouping.RepeatCounter()
+        with readers.depth_checked(stream) as checked:  # before ijson reads it, here directly
             yield from self._parse(checked, repeats)
 
-    def _parse(self, stream: BinaryIO, repeats: common.RepeatCounter) -> Iterator[NormalizedFinding]:
+    def _parse(self, stream: BinaryIO, repeats: grouping.RepeatCounter) -> Iterator[NormalizedFinding]:
         tool_value = _single_run_tool(stream)
         if tool_value is not None:
             # The usual log: one run. Its results stream through ijson's C parser, which is
@@ -134,7 +134,7 @@ class SarifParser(ReportParser):
                     f"invalid JSON: {error}", position=f"runs[0].results[{index}]"
                 ) from error
             return
-        reader = common.JsonReader(
+        reader = readers.JsonReader(
             stream,
             ["runs.item.results.item"],
             late=["runs.item.tool"],
@@ -169,19 +169,19 @@ def _single_run_tool(stream: BinaryIO) -> Any | None:
 
 
 def _read_tool(value: Any, position: str) -> _Tool:
-    tool_map = common.expect_mapping(value, position)
-    driver = common.expect_mapping(tool_map.get("driver") or {}, f"{position}.driver")
-    extensions = common.expect_list(tool_map.get("extensions"), f"{position}.extensions")
+    tool_map = readers.expect_mapping(value, position)
+    driver = readers.expect_mapping(tool_map.get("driver") or {}, f"{position}.driver")
+    extensions = readers.expect_list(tool_map.get("extensions"), f"{position}.extensions")
     tool = _Tool(
-        name=common.clip(str(driver.get("name") or "sarif").strip().lower(), 100) or "sarif",
-        version=common.text(driver.get("version")) or common.text(driver.get("semanticVersion")),
+        name=text.clip(str(driver.get("name") or "sarif").strip().lower(), 100) or "sarif",
+        version=values.text(driver.get("version")) or values.text(driver.get("semanticVersion")),
     )
     for index, component in enumerate([driver, *extensions]):
         where = f"{position}.driver" if index == 0 else f"{position}.extensions[{index - 1}]"
-        component_map = common.expect_mapping(component, where)
+        component_map = readers.expect_mapping(component, where)
         rules = [
             _read_rule(rule, f"{where}.rules[{number}]")
-            for number, rule in enumerate(common.expect_list(component_map.get("rules"), f"{where}.rules"))
+            for number, rule in enumerate(readers.expect_list(component_map.get("rules"), f"{where}.rules"))
         ]
         tool.components.append(rules)
         tool.component_names.append(str(component_map.get("name") or ""))
@@ -192,27 +192,27 @@ def _read_tool(value: Any, position: str) -> _Tool:
 
 
 def _read_rule(value: Any, position: str) -> _Rule:
-    rule = common.expect_mapping(value, position)
-    properties = common.as_mapping(rule.get("properties"))
-    tag_list = common.expect_list(properties.get("tags"), f"{position}.properties.tags")
+    rule = readers.expect_mapping(value, position)
+    properties = readers.as_mapping(rule.get("properties"))
+    tag_list = readers.expect_list(properties.get("tags"), f"{position}.properties.tags")
     tags = tuple(dict.fromkeys(tag.strip() for tag in tag_list if isinstance(tag, str)))
     tags = tuple(tag for tag in tags if tag)
-    relationships = common.expect_list(rule.get("relationships"), f"{position}.relationships")
+    relationships = readers.expect_list(rule.get("relationships"), f"{position}.relationships")
     targets = [item.get("target") for item in relationships if isinstance(item, dict)]
     return _Rule(
-        id=common.text(rule.get("id")),
-        name=common.text(rule.get("name")),
+        id=values.text(rule.get("id")),
+        name=values.text(rule.get("name")),
         short=_message_text(rule.get("shortDescription")),
         full=_message_text(rule.get("fullDescription")),
         help_text=_message_text(rule.get("help")),
-        help_uri=common.text(rule.get("helpUri")),
-        level=common.text(common.as_mapping(rule.get("defaultConfiguration")).get("level")),
-        score=common.score(properties.get("security-severity")),
+        help_uri=values.text(rule.get("helpUri")),
+        level=values.text(readers.as_mapping(rule.get("defaultConfiguration")).get("level")),
+        score=values.score(properties.get("security-severity")),
         tags=tags,
         cwe_numbers=_cwe_numbers(properties, [*tags, *_taxa_cwes(targets)]),
-        cvss_v3=common.cvss3(_vector("CVSS:3", properties)),
-        cvss_v4=common.cvss4(_vector("CVSS:4", properties)),
-        message_strings=common.as_mapping(rule.get("messageStrings")),
+        cvss_v3=values.cvss3(_vector("CVSS:3", properties)),
+        cvss_v4=values.cvss4(_vector("CVSS:4", properties)),
+        message_strings=readers.as_mapping(rule.get("messageStrings")),
     )
 
 
@@ -223,15 +223,15 @@ def _find_rule(result: Mapping[str, Any], tool: _Tool, rule_id: str | None) -> _
     component = 0
     tool_component = reference.get("toolComponent")
     if isinstance(tool_component, dict):
-        index = common.as_int(tool_component.get("index"))
+        index = values.as_int(tool_component.get("index"))
         named = str(tool_component.get("name") or "")
         if index is not None:
             component = index + 1  # toolComponent.index counts the extensions
         elif named in tool.component_names:
             component = tool.component_names.index(named)
-    rule_index = common.as_int(result.get("ruleIndex"))
+    rule_index = values.as_int(result.get("ruleIndex"))
     if rule_index is None:
-        rule_index = common.as_int(reference.get("index"))
+        rule_index = values.as_int(reference.get("index"))
     if 0 <= component < len(tool.components) and rule_index is not None:
         rules = tool.components[component]
         if 0 <= rule_index < len(rules):
@@ -244,17 +244,17 @@ def _find_rule(result: Mapping[str, Any], tool: _Tool, rule_id: str | None) -> _
 
 
 def _findings(
-    value: Any, position: str, tool: _Tool, repeats: common.RepeatCounter
+    value: Any, position: str, tool: _Tool, repeats: grouping.RepeatCounter
 ) -> Iterator[NormalizedFinding]:
     """Yield one finding per location of a result (one, without a location)."""
-    result = common.expect_mapping(value, position)
+    result = readers.expect_mapping(value, position)
     reference = result.get("rule")
-    rule_id = common.text(result.get("ruleId")) or (
-        common.text(reference.get("id")) if isinstance(reference, dict) else None
+    rule_id = values.text(result.get("ruleId")) or (
+        values.text(reference.get("id")) if isinstance(reference, dict) else None
     )
     rule = _find_rule(result, tool, rule_id)
     rule_id = rule_id or rule.id
-    properties = common.as_mapping(result.get("properties"))
+    properties = readers.as_mapping(result.get("properties"))
 
     message = _message(result.get("message"), rule)
     first_line = next((line for line in message.splitlines() if line.strip()), "")
@@ -263,21 +263,21 @@ def _findings(
     cwe_numbers = rule.cwe_numbers
     advisory_texts: list[object] = [rule_id, rule.name, rule.short, *rule.tags]
     if properties:  # a result's own properties come before its rule's
-        own_v3 = common.cvss3(_vector("CVSS:3", properties))
-        own_v4 = common.cvss4(_vector("CVSS:4", properties))
+        own_v3 = values.cvss3(_vector("CVSS:3", properties))
+        own_v4 = values.cvss4(_vector("CVSS:4", properties))
         cvss_v3 = own_v3 if own_v3[0] else cvss_v3
         cvss_v4 = own_v4 if own_v4[0] else cvss_v4
         advisory_texts.extend(_strings(properties))
         cwe_numbers = (*_cwe_numbers(properties, []), *cwe_numbers)
-    taxa = common.expect_list(result.get("taxa"), f"{position}.taxa")
+    taxa = readers.expect_list(result.get("taxa"), f"{position}.taxa")
     if taxa:
         cwe_numbers = (*_cwe_numbers({}, _taxa_cwes(taxa)), *cwe_numbers)
-    prints = common.as_mapping(result.get("fingerprints")) or common.as_mapping(
+    prints = readers.as_mapping(result.get("fingerprints")) or readers.as_mapping(
         result.get("partialFingerprints")
     )
     stated = ";".join(f"{key}={prints[key]}" for key in sorted(prints))
     severity = _severity(result, rule, properties)
-    description = common.clip("\n\n".join(dict.fromkeys(filter(None, (message, rule.full)))))
+    description = text.clip("\n\n".join(dict.fromkeys(filter(None, (message, rule.full)))))
     remediation = rule.help_text if rule.help_text not in (rule.full, rule.short) else ""
 
     places = _locations(result, position)
@@ -285,30 +285,30 @@ def _findings(
         anchor = " ".join(snippet.split()) or region or " ".join(message.split())
         if not stated:
             anchored = (tool.name, rule_id, location.file_path, anchor)
-            occurrence = repeats.number(common.fingerprint(*anchored), location.line_start)
+            occurrence = repeats.number(grouping.fingerprint(*anchored), location.line_start)
             # The first place keeps the plain anchor; later ones add their number.
-            key = common.fingerprint("sarif", *anchored, *((occurrence,) if occurrence else ()))
+            key = grouping.fingerprint("sarif", *anchored, *((occurrence,) if occurrence else ()))
         elif len(places) == 1:
-            key = common.fingerprint("sarif", tool.name, rule_id, stated)
+            key = grouping.fingerprint("sarif", tool.name, rule_id, stated)
         else:  # the tool's fingerprint names the result, not each of its locations
-            key = common.fingerprint("sarif", tool.name, rule_id, stated, location.file_path, anchor)
+            key = grouping.fingerprint("sarif", tool.name, rule_id, stated, location.file_path, anchor)
         yield NormalizedFinding(
-            title=common.title(heading),
+            title=text.title(heading),
             severity=severity,
             tool=tool.name,
             tool_version=tool.version,
-            rule_id=common.clip(rule_id, 500) if rule_id else None,
-            tool_finding_id=common.text(result.get("guid")) or common.text(result.get("correlationGuid")),
+            rule_id=text.clip(rule_id, 500) if rule_id else None,
+            tool_finding_id=values.text(result.get("guid")) or values.text(result.get("correlationGuid")),
             description=description,
-            advisory_ids=common.advisory_ids(advisory_texts),
-            cwe_ids=common.cwe_ids(cwe_numbers),
+            advisory_ids=values.advisory_ids(advisory_texts),
+            cwe_ids=values.cwe_ids(cwe_numbers),
             cvss_v3_vector=cvss_v3[0],
             cvss_v3_score=cvss_v3[1],
             cvss_v4_vector=cvss_v4[0],
             cvss_v4_score=cvss_v4[1],
             location=location,
-            evidence=common.clip(snippet),
-            remediation=common.clip(remediation),
+            evidence=text.clip(snippet),
+            remediation=text.clip(remediation),
             references=(rule.help_uri,) if rule.help_uri else (),
             tags=_tags(result, rule.tags),
             fingerprint=key,
@@ -316,45 +316,45 @@ def _findings(
 
 
 def _severity(result: Mapping[str, Any], rule: _Rule, properties: Mapping[str, Any]) -> Severity:
-    score = common.score(properties.get("security-severity"))
+    score = values.score(properties.get("security-severity"))
     score = rule.score if score is None else score
     if score is not None:
-        return common.severity_from_score(score)
-    level = common.text(result.get("level")) or rule.level
+        return values.severity_from_score(score)
+    level = values.text(result.get("level")) or rule.level
     if level is None:
-        kind = common.text(result.get("kind")) or "fail"
+        kind = values.text(result.get("kind")) or "fail"
         level = "warning" if kind == "fail" else "none"
     return _LEVELS.get(level.lower(), Severity.MEDIUM)
 
 
 def _locations(result: Mapping[str, Any], position: str) -> list[tuple[FindingLocation, str, str]]:
     """Return each location with its snippet and its region as ``line:col-line:col``."""
-    locations = common.expect_list(result.get("locations"), f"{position}.locations")
+    locations = readers.expect_list(result.get("locations"), f"{position}.locations")
     places = []
     for index, item in enumerate(locations or [{}]):
         where = f"{position}.locations[{index}]"
-        place = common.expect_mapping(item, where)
-        physical = common.as_mapping(place.get("physicalLocation"))
-        artifact = common.as_mapping(physical.get("artifactLocation")) or common.as_mapping(
+        place = readers.expect_mapping(item, where)
+        physical = readers.as_mapping(place.get("physicalLocation"))
+        artifact = readers.as_mapping(physical.get("artifactLocation")) or readers.as_mapping(
             result.get("analysisTarget")
         )
-        region = common.as_mapping(physical.get("region"))
-        uri = common.text(artifact.get("uri"))
-        line_start = common.line_number(region.get("startLine"))
+        region = readers.as_mapping(physical.get("region"))
+        uri = values.text(artifact.get("uri"))
+        line_start = values.line_number(region.get("startLine"))
         span = ""
         if region:
             names = ("startLine", "startColumn", "endLine", "endColumn")
             span = "{}:{}-{}:{}".format(*(region.get(name, "") for name in names))
         component = None
-        logical = common.expect_list(place.get("logicalLocations"), f"{where}.logicalLocations")
+        logical = readers.expect_list(place.get("logicalLocations"), f"{where}.logicalLocations")
         if logical and isinstance(logical[0], dict):
-            component = common.text(logical[0].get("fullyQualifiedName")) or common.text(
+            component = values.text(logical[0].get("fullyQualifiedName")) or values.text(
                 logical[0].get("name")
             )
         location = FindingLocation(
             file_path=_path(uri),
             line_start=line_start,
-            line_end=common.line_number(region.get("endLine")) or line_start,
+            line_end=values.line_number(region.get("endLine")) or line_start,
             component=component,
         )
         places.append((location, _message_text(region.get("snippet")), span))
@@ -367,7 +367,7 @@ def _cwe_numbers(properties: Mapping[str, Any], texts: list[str]) -> tuple[int, 
     for key in ("cwe", "CWE", "cwe_id", "cwe_ids", "cwes"):
         if key in properties:  # a bare number under a CWE key is a CWE number
             found.extend(_strings({key: properties[key]}))
-    return common.cwe_ids(found)
+    return values.cwe_ids(found)
 
 
 def _taxa_cwes(targets: list[Any]) -> list[str]:
@@ -375,7 +375,7 @@ def _taxa_cwes(targets: list[Any]) -> list[str]:
     found = []
     for target in targets:
         if isinstance(target, dict):
-            component = common.as_mapping(target.get("toolComponent"))
+            component = readers.as_mapping(target.get("toolComponent"))
             if str(component.get("name") or "").upper() == "CWE":
                 found.append(f"CWE-{target.get('id')}")
     return found
@@ -383,10 +383,10 @@ def _taxa_cwes(targets: list[Any]) -> list[str]:
 
 def _tags(result: Mapping[str, Any], rule_tags: tuple[str, ...]) -> tuple[str, ...]:
     tags = list(rule_tags)
-    kind = common.text(result.get("kind"))
+    kind = values.text(result.get("kind"))
     if kind and kind != "fail":
         tags.append(f"kind:{kind}")
-    baseline = common.text(result.get("baselineState"))
+    baseline = values.text(result.get("baselineState"))
     if baseline:
         tags.append(f"baseline:{baseline}")
     if result.get("suppressions"):
@@ -396,7 +396,7 @@ def _tags(result: Mapping[str, Any], rule_tags: tuple[str, ...]) -> tuple[str, .
 
 def _message(value: Any, rule: _Rule) -> str:
     """Return a result's message text, looked up in the rule by id and with its arguments."""
-    message = common.as_mapping(value)
+    message = readers.as_mapping(value)
     text = _message_text(message)
     if not text and message.get("id"):
         text = _message_text(rule.message_strings.get(str(message["id"])))
@@ -413,7 +413,7 @@ def _message(value: Any, rule: _Rule) -> str:
 
 def _message_text(value: Any) -> str:
     """Return the text of a SARIF message or multiformat string (plain text, else markdown)."""
-    message = common.as_mapping(value)
+    message = readers.as_mapping(value)
     text = message.get("text") or message.get("markdown") or ""
     return str(text).strip()
 

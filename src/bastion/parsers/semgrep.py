@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 
 _WITHHELD = "requires login"
@@ -55,7 +55,7 @@ class SemgrepParser(ReportParser):
     defectdojo_scan_types = ("Semgrep JSON Report",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("{") or '"results"' not in text:
             return 0
         # Keys only Semgrep's report has, at the top level or in each result's "extra".
@@ -68,19 +68,19 @@ class SemgrepParser(ReportParser):
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
         seen: set[str] = set()
-        repeats = common.RepeatCounter()
-        for record in common.JsonReader(stream, ["results.item"], late=["version"], required=["results"]):
+        repeats = grouping.RepeatCounter()
+        for record in readers.JsonReader(stream, ["results.item"], late=["version"], required=["results"]):
             position = record.position
-            version = common.text(record.context.get("version"))
-            result = common.expect_mapping(record.value, position)
+            version = values.text(record.context.get("version"))
+            result = readers.expect_mapping(record.value, position)
             check_id = str(result["check_id"])
             path = str(result["path"])
-            start = common.expect_mapping(result.get("start") or {}, f"{position}.start")
-            end = common.expect_mapping(result.get("end") or {}, f"{position}.end")
+            start = readers.expect_mapping(result.get("start") or {}, f"{position}.start")
+            end = readers.expect_mapping(result.get("end") or {}, f"{position}.end")
             span = "{}:{}-{}:{}".format(
                 start.get("line", ""), start.get("col", ""), end.get("line", ""), end.get("col", "")
             )
-            match = common.fingerprint(check_id, path, span)[:32]  # 128 bits is plenty
+            match = grouping.fingerprint(check_id, path, span)[:32]  # 128 bits is plenty
             if match in seen:
                 continue
             seen.add(match)
@@ -94,31 +94,31 @@ def _finding(
     path: str,
     span: str,
     version: str | None,
-    repeats: common.RepeatCounter,
+    repeats: grouping.RepeatCounter,
 ) -> NormalizedFinding:
-    extra = common.expect_mapping(result.get("extra") or {}, f"{position}.extra")
-    metadata = common.expect_mapping(extra.get("metadata") or {}, f"{position}.extra.metadata")
+    extra = readers.expect_mapping(result.get("extra") or {}, f"{position}.extra")
+    metadata = readers.expect_mapping(extra.get("metadata") or {}, f"{position}.extra.metadata")
     message = str(extra.get("message") or "").strip()
     lines = str(extra.get("lines") or "")
     lines = "" if lines.strip() == _WITHHELD else lines
     match_id = str(extra.get("fingerprint") or "")
     match_id = "" if match_id.strip() == _WITHHELD else match_id
     anchor = " ".join(lines.split()) or match_id or span
-    start = common.line_number(common.expect_mapping(result.get("start") or {}, position).get("line"))
-    end = common.line_number(common.expect_mapping(result.get("end") or {}, position).get("line"))
+    start = values.line_number(readers.expect_mapping(result.get("start") or {}, position).get("line"))
+    end = values.line_number(readers.expect_mapping(result.get("end") or {}, position).get("line"))
     package, package_version = _dependency(extra)
-    occurrence = repeats.number(common.fingerprint(check_id, path, anchor), start)
+    occurrence = repeats.number(grouping.fingerprint(check_id, path, anchor), start)
     # The first place keeps the plain anchor; later ones add their number.
     place = (occurrence,) if occurrence else ()
     return NormalizedFinding(
-        title=common.title(_first_sentence(message) or check_id),
+        title=text.title(_first_sentence(message) or check_id),
         severity=_SEVERITIES.get(str(extra.get("severity") or "").strip().lower(), Severity.INFO),
         tool="semgrep",
         tool_version=version,
         rule_id=check_id,
         tool_finding_id=match_id or None,
-        description=common.clip(message),
-        advisory_ids=common.advisory_ids(
+        description=text.clip(message),
+        advisory_ids=values.advisory_ids(
             [
                 check_id,
                 *_values(metadata.get("cve")),
@@ -126,7 +126,7 @@ def _finding(
                 *_values(metadata.get("sca-vuln-database-identifier")),
             ]
         ),
-        cwe_ids=common.cwe_ids(_values(metadata.get("cwe"))),
+        cwe_ids=values.cwe_ids(_values(metadata.get("cwe"))),
         location=FindingLocation(
             file_path=path,
             line_start=start,
@@ -134,8 +134,8 @@ def _finding(
             package=package,
             package_version=package_version,
         ),
-        evidence=common.clip(lines),
-        remediation=common.clip(extra.get("fix") or ""),
+        evidence=text.clip(lines),
+        remediation=text.clip(extra.get("fix") or ""),
         references=tuple(
             dict.fromkeys(
                 [
@@ -146,7 +146,7 @@ def _finding(
             )
         ),
         tags=_tags(extra, metadata),
-        fingerprint=common.fingerprint("semgrep", check_id, path, anchor, *place),
+        fingerprint=grouping.fingerprint("semgrep", check_id, path, anchor, *place),
     )
 
 

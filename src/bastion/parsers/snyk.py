@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO, Literal
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -51,7 +51,7 @@ class SnykParser(ReportParser):
     defectdojo_scan_types = ("Snyk Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith(("{", "[")) or '"vulnerabilities"' not in text:
             return 0
         project_markers = (
@@ -68,10 +68,10 @@ class SnykParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        with common.seekable(stream) as source:
-            first, source = common.first_byte(source)
+        with readers.seekable(stream) as source:
+            first, source = readers.first_byte(source)
             base = "item." if first == b"[" else ""
-            reader = common.JsonReader(
+            reader = readers.JsonReader(
                 source,
                 [f"{base}vulnerabilities.item"],
                 late=[f"{base}{key}" for key in PROJECT_KEYS],
@@ -85,47 +85,47 @@ class SnykParser(ReportParser):
                         "it may be another tool's report",
                         position=record.position,
                     )
-                issue = common.expect_mapping(record.value, record.position)
+                issue = readers.expect_mapping(record.value, record.position)
                 yield _issue(issue, record.context, record.position)
 
 
 def _issue(issue: Mapping[str, Any], project: Mapping[str, Any], position: str) -> NormalizedFinding:
-    project_name = common.text(project.get("projectName"))
-    target_file = common.text(project.get("displayTargetFile")) or common.text(project.get("targetFile"))
-    image = common.text(project.get("path")) if project.get("docker") else None
+    project_name = values.text(project.get("projectName"))
+    target_file = values.text(project.get("displayTargetFile")) or values.text(project.get("targetFile"))
+    image = values.text(project.get("path")) if project.get("docker") else None
     issue_id = str(issue.get("id") or "")
     if not issue_id:
         raise MalformedReport("a vulnerability has no id", position=position)
     package = str(issue.get("packageName") or issue.get("moduleName") or issue.get("name") or "") or None
     version = str(issue.get("version") or "") or None
-    path = [str(step) for step in common.expect_list(issue.get("from"), f"{position}.from")]
-    identifiers = common.as_mapping(issue.get("identifiers"))
+    path = [str(step) for step in readers.expect_list(issue.get("from"), f"{position}.from")]
+    identifiers = readers.as_mapping(issue.get("identifiers"))
     identifier_values = [
         value
         for key in identifiers
-        for value in common.expect_list(identifiers.get(key), f"{position}.identifiers.{key}")
+        for value in readers.expect_list(identifiers.get(key), f"{position}.identifiers.{key}")
     ]
-    cwes = common.expect_list(identifiers.get("CWE"), f"{position}.identifiers.CWE")
-    fixed_in = [str(value) for value in common.expect_list(issue.get("fixedIn"), f"{position}.fixedIn")]
+    cwes = readers.expect_list(identifiers.get("CWE"), f"{position}.identifiers.CWE")
+    fixed_in = [str(value) for value in readers.expect_list(issue.get("fixedIn"), f"{position}.fixedIn")]
     upgrade = [
-        str(step) for step in common.expect_list(issue.get("upgradePath"), f"{position}.upgradePath") if step
+        str(step) for step in readers.expect_list(issue.get("upgradePath"), f"{position}.upgradePath") if step
     ]
-    v3_vector, v3_score = common.cvss3(str(issue.get("CVSSv3") or "") or None)
+    v3_vector, v3_score = values.cvss3(str(issue.get("CVSSv3") or "") or None)
     if v3_vector is None:
-        v3_score = common.score(issue.get("cvssScore"))
+        v3_score = values.score(issue.get("cvssScore"))
     references = [
         reference.get("url") if isinstance(reference, Mapping) else reference
-        for reference in common.expect_list(issue.get("references"), f"{position}.references")
+        for reference in readers.expect_list(issue.get("references"), f"{position}.references")
     ]
     issue_title = str(issue.get("title") or issue_id)
     return NormalizedFinding(
-        title=common.title(f"{issue_title} in {package}@{version}" if package and version else issue_title),
-        severity=common.severity_from_word(issue.get("severityWithCritical") or issue.get("severity")),
+        title=text.title(f"{issue_title} in {package}@{version}" if package and version else issue_title),
+        severity=values.severity_from_word(issue.get("severityWithCritical") or issue.get("severity")),
         tool=TOOL,
         rule_id=issue_id,
-        description=common.clip(issue.get("description") or issue_title),
-        advisory_ids=common.advisory_ids(identifier_values),
-        cwe_ids=common.cwe_ids(cwes),
+        description=text.clip(issue.get("description") or issue_title),
+        advisory_ids=values.advisory_ids(identifier_values),
+        cwe_ids=values.cwe_ids(cwes),
         cvss_v3_vector=v3_vector,
         cvss_v3_score=v3_score,
         location=FindingLocation(
@@ -135,11 +135,11 @@ def _issue(issue: Mapping[str, Any], project: Mapping[str, Any], position: str) 
             fixed_version=", ".join(fixed_in) or None,
             component=image or project_name,
         ),
-        evidence=common.clip(" > ".join(path)),
+        evidence=text.clip(" > ".join(path)),
         remediation=_remediation(package, upgrade, fixed_in, issue),
         references=tuple(dict.fromkeys(str(reference) for reference in references if reference)),
         tags=tuple(filter(None, [str(issue.get("type") or "vuln"), str(issue.get("packageManager") or "")])),
-        fingerprint=common.fingerprint(
+        fingerprint=grouping.fingerprint(
             TOOL,
             target_file or project_name,
             issue_id,

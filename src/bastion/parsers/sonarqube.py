@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Literal
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -80,14 +80,14 @@ class _Survey:
         survey = cls(
             rules={
                 str(key): rule
-                for key, rule in common.as_mapping(context.get("rules")).items()
+                for key, rule in readers.as_mapping(context.get("rules")).items()
                 if isinstance(rule, Mapping)
             },
-            base_url=(common.text(context.get("sonarBaseURL")) or "").rstrip("/") or None,
-            project=common.text(context.get("sonarComponent")),
+            base_url=(values.text(context.get("sonarBaseURL")) or "").rstrip("/") or None,
+            project=values.text(context.get("sonarComponent")),
         )
         for component in context.get("components") or []:
-            component = common.as_mapping(component)
+            component = readers.as_mapping(component)
             key = component.get("key")
             path = component.get("path")
             if not path and component.get("qualifier") in {"FIL", "UTS"}:  # files, test files
@@ -105,7 +105,7 @@ class SonarqubeParser(ReportParser):
     defectdojo_scan_types = ("SonarQube Scan", "SonarQube Scan detailed")
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("{"):
             return 0
         if any(key in text for key in ('"sonarComponent"', '"sonarBaseURL"', '"hotspotKeys"')):
@@ -119,8 +119,8 @@ class SonarqubeParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        with common.seekable(stream) as source:
-            reader = common.JsonReader(
+        with readers.seekable(stream) as source:
+            reader = readers.JsonReader(
                 source,
                 ["issues.item", "hotspots.item"],
                 late=["rules", "components", "sonarBaseURL", "sonarComponent"],
@@ -129,7 +129,7 @@ class SonarqubeParser(ReportParser):
             survey: _Survey | None = None
             for record in reader:
                 survey = survey or _Survey.of(record.context)
-                finding = common.expect_mapping(record.value, record.position)
+                finding = readers.expect_mapping(record.value, record.position)
                 is_hotspot = record.prefix == "hotspots.item"
                 yield _finding(finding, record.position, survey, is_hotspot=is_hotspot)
             if not {"issues", "hotspots"} & reader.seen:
@@ -143,27 +143,27 @@ def _finding(
     if not isinstance(rule_value, str) or not rule_value.strip():
         raise MalformedReport("the finding names no rule", position=position)
     rule_key = rule_value.strip()
-    key = common.text(record.get("key"))
+    key = values.text(record.get("key"))
     component = str(record.get("component") or "")
-    project = common.text(record.get("project")) or survey.project
+    project = values.text(record.get("project")) or survey.project
     rule = survey.rules.get(rule_key, {})
-    rule_name = common.text(rule.get("name")) or common.text(record.get("description"))
+    rule_name = values.text(rule.get("name")) or values.text(record.get("description"))
     message = str(record.get("message") or "").strip()
-    rule_text = common.html_text(str(rule.get("htmlDesc") or ""))
-    tags = [str(tag) for tag in common.expect_list(record.get("tags"), f"{position}.tags")]
+    rule_text = text.html_text(str(rule.get("htmlDesc") or ""))
+    tags = [str(tag) for tag in readers.expect_list(record.get("tags"), f"{position}.tags")]
 
     text_range = record.get("textRange")
     text_range = text_range if isinstance(text_range, Mapping) else {}
-    line_start = common.line_number(record.get("line")) or common.line_number(text_range.get("startLine"))
-    line_end = common.line_number(text_range.get("endLine")) or line_start
+    line_start = values.line_number(record.get("line")) or values.line_number(text_range.get("startLine"))
+    line_end = values.line_number(text_range.get("endLine")) or line_start
     path = survey.paths.get(component)
     if path is None and component and component != project:
         path = component.removeprefix(f"{project}:") if project else component
     dependency = _dependency_check(message)
     package, package_version = _package(dependency.get("filename"))
-    advisories = common.advisory_ids([message])
+    advisories = values.advisory_ids([message])
 
-    line_hash = common.text(record.get("hash"))
+    line_hash = values.text(record.get("hash"))
     heading = None
     if package and advisories:
         # A vulnerable dependency: the package and its advisories name it, run after run.
@@ -172,16 +172,16 @@ def _finding(
     else:
         anchor = line_hash or key or ""
     return NormalizedFinding(
-        title=common.title(heading or message or rule_name or rule_key),
+        title=text.title(heading or message or rule_name or rule_key),
         severity=_severity(record, is_hotspot=is_hotspot),
         tool="sonarqube",
         rule_id=rule_key,
         tool_finding_id=key,
-        description=common.clip(
+        description=text.clip(
             "\n\n".join(dict.fromkeys(part for part in (message, rule_name, rule_text) if part))
         ),
         advisory_ids=advisories,
-        cwe_ids=common.cwe_ids([message, *tags, rule_text]),
+        cwe_ids=values.cwe_ids([message, *tags, rule_text]),
         location=FindingLocation(
             file_path=path,
             line_start=line_start,
@@ -192,7 +192,7 @@ def _finding(
         ),
         references=_references(survey.base_url, rule_key),
         tags=tuple(dict.fromkeys(_tags(record, tags))),
-        fingerprint=common.fingerprint("sonarqube", rule_key, path or component, anchor),
+        fingerprint=grouping.fingerprint("sonarqube", rule_key, path or component, anchor),
     )
 
 
@@ -249,7 +249,7 @@ def _references(base_url: str | None, rule_key: str) -> tuple[str, ...]:
 def _tags(record: Mapping[str, Any], tags: list[str]) -> list[str]:
     found = list(tags)
     for name in ("type", "status", "resolution", "securityCategory"):
-        value = common.text(record.get(name))
+        value = values.text(record.get(name))
         if value:
             found.append(f"{name.lower()}:{value.lower()}")
     return found

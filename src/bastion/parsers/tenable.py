@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -89,19 +89,19 @@ class TenableParser(ReportParser):
     defectdojo_scan_types = ("Tenable Scan", "Nessus Scan", "Nessus WAS Scan")
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if text.startswith("<"):
             return 100 if "<NessusClientData_v2" in text else 0
-        columns = common.csv_header(text)
+        columns = readers.csv_header(text)
         has_plugin = bool(columns & {"plugin id", "plugin"})
         has_detail = bool(columns & {"synopsis", "plugin output", "plugin text"})
         has_host = bool(columns & {"host", "ip address"})
         return 85 if has_plugin and has_detail and has_host else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        first, source = common.first_byte(stream)
+        first, source = readers.first_byte(stream)
         records = _xml_records(source) if first == b"<" else _csv_records(source)
-        groups = common.FindingGroups()
+        groups = grouping.FindingGroups()
         for finding in records:
             place = finding.location.url or finding.location.host or ""
             if finding.location.port:
@@ -113,12 +113,12 @@ class TenableParser(ReportParser):
 def _xml_records(stream: BinaryIO) -> Iterator[NormalizedFinding]:
     """Yield a finding per ``ReportItem``, read one ``ReportHost`` at a time."""
     for host_index, host in enumerate(
-        common.iter_xml(stream, ("ReportHost",), roots=("NessusClientData_v2",))
+        readers.iter_xml(stream, ("ReportHost",), roots=("NessusClientData_v2",))
     ):
         host_name = host.get("name")
         if not host_name:
             raise MalformedReport("ReportHost has no name", position=f"ReportHost[{host_index}]")
-        for item_index, item in enumerate(common.children(host, "ReportItem")):
+        for item_index, item in enumerate(readers.children(host, "ReportItem")):
             position = f"ReportHost[{host_index}].ReportItem[{item_index}]"
             if not item.get("pluginID"):
                 raise MalformedReport("ReportItem has no pluginID", position=position)
@@ -127,7 +127,7 @@ def _xml_records(stream: BinaryIO) -> Iterator[NormalizedFinding]:
 
 def _csv_records(stream: BinaryIO) -> Iterator[NormalizedFinding]:
     """Yield a finding per row (the rows of one plugin's CVEs are gathered by the grouping)."""
-    rows = common.iter_csv_records(stream, CSV_COLUMNS, required={"plugin": "plugin", "host": "host"})
+    rows = readers.iter_csv_records(stream, CSV_COLUMNS, required={"plugin": "plugin", "host": "host"})
     for position, row in rows:
         if not row["plugin"]:
             raise MalformedReport("row has no plugin id", position=position)
@@ -138,7 +138,7 @@ def _xml_values(item: Element, host_name: str) -> dict[str, list[str]]:
     """Return a ``ReportItem`` under the keys of CSV_COLUMNS, each with its values."""
     values: dict[str, list[str]] = {}
     for child in item:
-        name = common.local_name(child.tag)
+        name = readers.local_name(child.tag)
         values.setdefault(XML_CHILDREN.get(name, name), []).append((child.text or "").strip())
     attributes = {
         "plugin": item.get("pluginID"),
@@ -155,36 +155,36 @@ def _xml_values(item: Element, host_name: str) -> dict[str, list[str]]:
     return values
 
 
-def _finding(values: Mapping[str, Sequence[str]]) -> NormalizedFinding:
+def _finding(fields: Mapping[str, Sequence[str]]) -> NormalizedFinding:
     """Build the finding of one plugin on one host and port, from XML or CSV alike."""
 
     def first(key: str) -> str:
-        found = values.get(key)
+        found = fields.get(key)
         return found[0] if found else ""
 
     plugin_id = first("plugin")
     code = first("severity")  # 0-4 in XML; a word in CSV; else the XML's risk_factor word
-    severity = NESSUS_SEVERITY.get(code) or common.severity_from_word(
-        code or None, default=common.severity_from_word(first("risk_factor"))
+    severity = NESSUS_SEVERITY.get(code) or values.severity_from_word(
+        code or None, default=values.severity_from_word(first("risk_factor"))
     )
-    port = common.as_int(first("port"))
+    port = values.as_int(first("port"))
     host_name = first("host")
     url = host_name if host_name.startswith(("http://", "https://")) else None
     host = (urlsplit(host_name).hostname if url else host_name) or host_name
-    cvss3_vector, cvss3_score = common.cvss3(first("cvss3_vector"))
-    cvss4_vector, cvss4_score = common.cvss4(first("cvss4_vector"))
-    package, package_version = common.cpe_product(first("cpe"))
+    cvss3_vector, cvss3_score = values.cvss3(first("cvss3_vector"))
+    cvss4_vector, cvss4_score = values.cvss4(first("cvss4_vector"))
+    package, package_version = values.cpe_product(first("cpe"))
     tags = [f"family:{first('family')}"] if first("family") else []
     if first("exploit").lower() in ("true", "yes"):
         tags.append("exploit-available")
     return NormalizedFinding(
-        title=common.title(first("name"), fallback=f"Nessus plugin {plugin_id}"),
+        title=text.title(first("name"), fallback=f"Nessus plugin {plugin_id}"),
         severity=severity,
         tool=TOOL,
         rule_id=plugin_id,
-        description=common.clip("\n\n".join(filter(None, [first("synopsis"), first("description")]))),
-        advisory_ids=common.advisory_ids(values.get("cve", [])),
-        cwe_ids=common.cwe_ids(values.get("xref", [])),
+        description=text.clip("\n\n".join(filter(None, [first("synopsis"), first("description")]))),
+        advisory_ids=values.advisory_ids(fields.get("cve", [])),
+        cwe_ids=values.cwe_ids(fields.get("xref", [])),
         cvss_v3_vector=cvss3_vector,
         cvss_v3_score=cvss3_score,
         cvss_v4_vector=cvss4_vector,
@@ -197,11 +197,11 @@ def _finding(values: Mapping[str, Sequence[str]]) -> NormalizedFinding:
             package=package,
             package_version=package_version,
         ),
-        evidence=common.clip(first("output")),
-        remediation=common.clip(_solution(first("solution"))),
-        references=_references(values.get("see_also", [])),
+        evidence=text.clip(first("output")),
+        remediation=text.clip(_solution(first("solution"))),
+        references=_references(fields.get("see_also", [])),
         tags=tuple(tags),
-        fingerprint=common.fingerprint(TOOL, plugin_id, severity.value),
+        fingerprint=grouping.fingerprint(TOOL, plugin_id, severity.value),
     )
 
 

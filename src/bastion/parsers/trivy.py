@@ -33,7 +33,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -56,7 +56,7 @@ class TrivyParser(ReportParser):
     defectdojo_scan_types = ("Trivy Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if text.startswith("["):
             # Legacy: an array of {"Target", "Type", "Vulnerabilities"} results.
             has_result = '"Target"' in text and ('"Vulnerabilities"' in text or '"Misconfigurations"' in text)
@@ -72,24 +72,24 @@ class TrivyParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        head, source = common.peek(stream, 4096)
-        text = common.head_text(head)
+        head, source = readers.peek(stream, 4096)
+        text = readers.head_text(head)
         if text.startswith("["):
-            for where, item in common.iter_json(source, "item", required=True):
+            for where, item in readers.iter_json(source, "item", required=True):
                 yield from _result(item, where, None)
         elif not CLUSTER_PATTERN.match(text):
-            with common.seekable(source) as seekable:
+            with readers.seekable(source) as seekable:
                 start = seekable.tell()
                 count = 0
-                for where, item in common.iter_json(seekable, "Results.item"):
+                for where, item in readers.iter_json(seekable, "Results.item"):
                     yield from _result(item, where, None)
                     count += 1
                 # Trivy leaves "Results" out when there are none: its schema version says
                 # what the report is.
-                if not count and not common.read_values(seekable, ["SchemaVersion"], start=start):
-                    raise common.not_a_report("SchemaVersion")
+                if not count and not readers.read_values(seekable, ["SchemaVersion"], start=start):
+                    raise readers.not_a_report("SchemaVersion")
         else:
-            reader = common.JsonReader(
+            reader = readers.JsonReader(
                 source,
                 [f"{section}.item.Results.item" for section in K8S_SECTIONS],
                 context=[f"{section}.item.{key}" for section in K8S_SECTIONS for key in NAME_KEYS],
@@ -100,24 +100,24 @@ class TrivyParser(ReportParser):
 
 
 def _result(item: Any, where: str, resource: str | None) -> Iterator[NormalizedFinding]:
-    result = common.expect_mapping(item, where)
+    result = readers.expect_mapping(item, where)
     if "Target" not in result:
         raise MalformedReport("a result has no Target", position=where)
     target = str(result.get("Target") or "")
     for number, entry in enumerate(
-        common.expect_list(result.get("Vulnerabilities"), f"{where}.Vulnerabilities")
+        readers.expect_list(result.get("Vulnerabilities"), f"{where}.Vulnerabilities")
     ):
-        vulnerability = common.expect_mapping(entry, f"{where}.Vulnerabilities[{number}]")
+        vulnerability = readers.expect_mapping(entry, f"{where}.Vulnerabilities[{number}]")
         yield _vulnerability(vulnerability, result, target, resource, f"{where}.Vulnerabilities[{number}]")
     for number, entry in enumerate(
-        common.expect_list(result.get("Misconfigurations"), f"{where}.Misconfigurations")
+        readers.expect_list(result.get("Misconfigurations"), f"{where}.Misconfigurations")
     ):
-        check = common.expect_mapping(entry, f"{where}.Misconfigurations[{number}]")
+        check = readers.expect_mapping(entry, f"{where}.Misconfigurations[{number}]")
         if str(check.get("Status") or "FAIL").upper() == "PASS":
             continue
         yield _misconfiguration(check, target, resource, f"{where}.Misconfigurations[{number}]")
-    for number, entry in enumerate(common.expect_list(result.get("Secrets"), f"{where}.Secrets")):
-        secret = common.expect_mapping(entry, f"{where}.Secrets[{number}]")
+    for number, entry in enumerate(readers.expect_list(result.get("Secrets"), f"{where}.Secrets")):
+        secret = readers.expect_mapping(entry, f"{where}.Secrets[{number}]")
         yield _secret(secret, target, resource, f"{where}.Secrets[{number}]")
 
 
@@ -142,23 +142,23 @@ def _vulnerability(
         vulnerability.get("CVSS"), vulnerability.get("SeveritySource")
     )
     vendor_ids = [
-        str(value) for value in common.expect_list(vulnerability.get("VendorIDs"), f"{position}.VendorIDs")
+        str(value) for value in readers.expect_list(vulnerability.get("VendorIDs"), f"{position}.VendorIDs")
     ]
     references = [
         vulnerability.get("PrimaryURL"),
-        *common.expect_list(vulnerability.get("References"), f"{position}.References"),
+        *readers.expect_list(vulnerability.get("References"), f"{position}.References"),
     ]
     heading = str(vulnerability.get("Title") or "")
     details = str(vulnerability.get("Description") or "")
     status = str(vulnerability.get("Status") or "")
     return NormalizedFinding(
-        title=common.title(" ".join(part for part in (vulnerability_id, package, installed) if part)),
-        severity=common.severity_from_word(vulnerability.get("Severity")),
+        title=text.title(" ".join(part for part in (vulnerability_id, package, installed) if part)),
+        severity=values.severity_from_word(vulnerability.get("Severity")),
         tool=TOOL,
         rule_id=vulnerability_id,
-        description=common.clip("\n\n".join(part for part in (heading, details) if part)),
-        advisory_ids=common.advisory_ids([vulnerability_id, *vendor_ids]),
-        cwe_ids=common.cwe_ids(common.expect_list(vulnerability.get("CweIDs"), f"{position}.CweIDs")),
+        description=text.clip("\n\n".join(part for part in (heading, details) if part)),
+        advisory_ids=values.advisory_ids([vulnerability_id, *vendor_ids]),
+        cwe_ids=values.cwe_ids(readers.expect_list(vulnerability.get("CweIDs"), f"{position}.CweIDs")),
         cvss_v3_vector=v3_vector,
         cvss_v3_score=v3_score,
         cvss_v4_vector=v4_vector,
@@ -173,7 +173,7 @@ def _vulnerability(
         remediation=f"Upgrade {package or 'the package'} to {fixed}." if fixed else "",
         references=_unique(references),
         tags=tuple(filter(None, [result_class, result_type, f"status:{status}" if status else ""])),
-        fingerprint=common.fingerprint(
+        fingerprint=grouping.fingerprint(
             TOOL,
             "vulnerability",
             resource,
@@ -193,38 +193,36 @@ def _misconfiguration(
     if not check_id:
         raise MalformedReport("a misconfiguration has no ID", position=position)
     cause = check.get("CauseMetadata") or {}
-    cause = common.expect_mapping(cause, f"{position}.CauseMetadata")
+    cause = readers.expect_mapping(cause, f"{position}.CauseMetadata")
     message = str(check.get("Message") or "")
     code = cause.get("Code") or {}
     lines = code.get("Lines") if isinstance(code, Mapping) else None
     snippet = "\n".join(
         f"{line.get('Number')}: {line.get('Content')}"
-        for line in common.expect_list(lines, f"{position}.CauseMetadata.Code.Lines")
+        for line in readers.expect_list(lines, f"{position}.CauseMetadata.Code.Lines")
         if isinstance(line, Mapping) and line.get("IsCause")
     )
     references = [
         check.get("PrimaryURL"),
-        *common.expect_list(check.get("References"), f"{position}.References"),
+        *readers.expect_list(check.get("References"), f"{position}.References"),
     ]
     return NormalizedFinding(
-        title=common.title(check.get("Title") or check_id),
-        severity=common.severity_from_word(check.get("Severity")),
+        title=text.title(check.get("Title") or check_id),
+        severity=values.severity_from_word(check.get("Severity")),
         tool=TOOL,
         rule_id=check_id,
-        description=common.clip(
-            "\n\n".join(str(part) for part in (check.get("Description"), message) if part)
-        ),
+        description=text.clip("\n\n".join(str(part) for part in (check.get("Description"), message) if part)),
         location=FindingLocation(
             file_path=target or None,
-            line_start=common.as_int(cause.get("StartLine")),
-            line_end=common.as_int(cause.get("EndLine")),
+            line_start=values.as_int(cause.get("StartLine")),
+            line_end=values.as_int(cause.get("EndLine")),
             component=resource or (str(cause.get("Resource") or "") or None),
         ),
-        evidence=common.clip(snippet or message),
-        remediation=common.clip(check.get("Resolution")),
+        evidence=text.clip(snippet or message),
+        remediation=text.clip(check.get("Resolution")),
         references=_unique(references),
         tags=tuple(filter(None, ["misconfiguration", str(check.get("Type") or "")])),
-        fingerprint=common.fingerprint(
+        fingerprint=grouping.fingerprint(
             TOOL, "misconfiguration", resource, target, check_id, cause.get("Resource"), message
         ),
     )
@@ -237,23 +235,23 @@ def _secret(secret: Mapping[str, Any], target: str, resource: str | None, positi
     match = str(secret.get("Match") or "")
     category = str(secret.get("Category") or "")
     return NormalizedFinding(
-        title=common.title(f"Secret: {secret.get('Title') or rule_id}"),
-        severity=common.severity_from_word(secret.get("Severity")),
+        title=text.title(f"Secret: {secret.get('Title') or rule_id}"),
+        severity=values.severity_from_word(secret.get("Severity")),
         tool=TOOL,
         rule_id=rule_id,
-        description=common.clip(
+        description=text.clip(
             f"{category} secret found in {target}." if category else f"Secret found in {target}."
         ),
         location=FindingLocation(
             file_path=target or None,
-            line_start=common.as_int(secret.get("StartLine")),
-            line_end=common.as_int(secret.get("EndLine")),
+            line_start=values.as_int(secret.get("StartLine")),
+            line_end=values.as_int(secret.get("EndLine")),
             component=resource,
         ),
-        evidence=common.clip(match),
+        evidence=text.clip(match),
         remediation="Remove the secret from the source, revoke it and issue a new one.",
         tags=tuple(filter(None, ["secret", category])),
-        fingerprint=common.fingerprint(TOOL, "secret", resource, target, rule_id, match),
+        fingerprint=grouping.fingerprint(TOOL, "secret", resource, target, rule_id, match),
     )
 
 
@@ -270,11 +268,11 @@ def cvss_by_source(
     order = [str(source or ""), *PREFERRED_CVSS_SOURCES, *sources]
     entries = [sources[name] for name in dict.fromkeys(order) if isinstance(sources.get(name), Mapping)]
     v3 = next(
-        (common.cvss3(str(entry["V3Vector"])) for entry in entries if entry.get("V3Vector")),
+        (values.cvss3(str(entry["V3Vector"])) for entry in entries if entry.get("V3Vector")),
         (None, None),
     )
     v4 = next(
-        (common.cvss4(str(entry["V40Vector"])) for entry in entries if entry.get("V40Vector")),
+        (values.cvss4(str(entry["V40Vector"])) for entry in entries if entry.get("V40Vector")),
         (None, None),
     )
     return v3[0], v3[1], v4[0], v4[1]

@@ -35,7 +35,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO, Literal
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 from bastion.parsers.trivy import cvss_by_source
@@ -107,7 +107,7 @@ class TrivyOperatorParser(ReportParser):
     defectdojo_scan_types = ("Trivy Operator Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith(("{", "[")):
             return 0
         if TYPE_KEY_PATTERN.search(text):
@@ -117,8 +117,8 @@ class TrivyOperatorParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        head, source = common.peek(stream)
-        text = common.head_text(head)
+        head, source = readers.peek(stream)
+        text = readers.head_text(head)
         if text.startswith("["):
             bases = ["item"]
         elif TYPE_KEY_PATTERN.search(text):
@@ -127,8 +127,8 @@ class TrivyOperatorParser(ReportParser):
             bases = ["items.item"]
         else:
             bases = [""]
-        with common.seekable(source) as seekable:
-            reader = common.JsonReader(
+        with readers.seekable(source) as seekable:
+            reader = readers.JsonReader(
                 seekable,
                 [f"{base}{'.' if base else ''}{part}" for base in bases for part in RECORDS],
                 context=[f"{base}{'.' if base else ''}{part}" for base in bases for part in HEADER],
@@ -146,18 +146,18 @@ class TrivyOperatorParser(ReportParser):
                 yield from _record(record)
             for base in bases:  # every resource names its kind
                 if base in reader.seen and f"{base}{'.' if base else ''}kind" not in reader.seen:
-                    raise common.not_a_report("kind")
+                    raise readers.not_a_report("kind")
 
 
-def _record(record: common.JsonRecord) -> Iterator[NormalizedFinding]:
+def _record(record: readers.JsonRecord) -> Iterator[NormalizedFinding]:
     """Turn one vulnerability, check, secret or compliance control into findings."""
     header = record.context
     kind = str(header.get("kind") or "")
     part = record.prefix.rsplit(".", 2)[-2]  # vulnerabilities, checks, secrets or results
-    scanner = common.as_mapping(header.get("report.scanner"))
-    version = common.text(scanner.get("version"))
+    scanner = readers.as_mapping(header.get("report.scanner"))
+    version = values.text(scanner.get("version"))
     workload = _workload(header)
-    item = common.expect_mapping(record.value, record.position)
+    item = readers.expect_mapping(record.value, record.position)
     if part == "vulnerabilities" and kind in ("VulnerabilityReport", "ClusterVulnerabilityReport"):
         yield _vulnerability(item, workload, _image(header), version, record.position)
     elif part == "checks" and kind in CHECK_KINDS:
@@ -172,7 +172,7 @@ def _record(record: common.JsonRecord) -> Iterator[NormalizedFinding]:
 
 def _workload(header: Mapping[str, Any]) -> str:
     """Return ``namespace/Kind/name[/container]`` of the resource the report is about."""
-    labels = common.as_mapping(header.get("metadata.labels"))
+    labels = readers.as_mapping(header.get("metadata.labels"))
     parts = [
         labels.get("trivy-operator.resource.namespace") or header.get("metadata.namespace"),
         labels.get("trivy-operator.resource.kind"),
@@ -211,21 +211,21 @@ def _vulnerability(
     fixed = str(vulnerability.get("fixedVersion") or "") or None
     package_path = str(vulnerability.get("pkgPath") or "") or None
     target = str(vulnerability.get("target") or "") or None
-    links = common.expect_list(vulnerability.get("links"), f"{position}.links")
+    links = readers.expect_list(vulnerability.get("links"), f"{position}.links")
     v3_vector, v3_score, v4_vector, v4_score = cvss_by_source(
         vulnerability.get("cvss"), vulnerability.get("cvsssource")
     )
     heading = str(vulnerability.get("title") or "")
     return NormalizedFinding(
-        title=common.title(" ".join(part for part in (vulnerability_id, package, installed) if part)),
-        severity=common.severity_from_word(vulnerability.get("severity")),
+        title=text.title(" ".join(part for part in (vulnerability_id, package, installed) if part)),
+        severity=values.severity_from_word(vulnerability.get("severity")),
         tool=TOOL,
         tool_version=version,
         rule_id=vulnerability_id,
-        description=common.clip(
+        description=text.clip(
             "\n\n".join(part for part in (heading, str(vulnerability.get("description") or "")) if part)
         ),
-        advisory_ids=common.advisory_ids([vulnerability_id]),
+        advisory_ids=values.advisory_ids([vulnerability_id]),
         cvss_v3_vector=v3_vector,
         cvss_v3_score=v3_score,
         cvss_v4_vector=v4_vector,
@@ -242,7 +242,7 @@ def _vulnerability(
             dict.fromkeys(str(link) for link in [vulnerability.get("primaryLink"), *links] if link)
         ),
         tags=tuple(filter(None, ["vulnerability", workload])),
-        fingerprint=common.fingerprint(
+        fingerprint=grouping.fingerprint(
             TOOL, "vulnerability", workload, vulnerability_id, package, package_path, target
         ),
     )
@@ -252,19 +252,21 @@ def _check(check: Mapping[str, Any], workload: str, version: str | None, positio
     check_id = str(check.get("checkID") or check.get("ID") or "")
     if not check_id:
         raise MalformedReport("a check has no checkID", position=position)
-    messages = [str(message) for message in common.expect_list(check.get("messages"), f"{position}.messages")]
+    messages = [
+        str(message) for message in readers.expect_list(check.get("messages"), f"{position}.messages")
+    ]
     return NormalizedFinding(
-        title=common.title(check.get("title") or check_id),
-        severity=common.severity_from_word(check.get("severity")),
+        title=text.title(check.get("title") or check_id),
+        severity=values.severity_from_word(check.get("severity")),
         tool=TOOL,
         tool_version=version,
         rule_id=check_id,
-        description=common.clip(check.get("description")),
+        description=text.clip(check.get("description")),
         location=FindingLocation(component=workload or None),
-        evidence=common.clip("\n".join(messages)),
-        remediation=common.clip(check.get("remediation")),
+        evidence=text.clip("\n".join(messages)),
+        remediation=text.clip(check.get("remediation")),
         tags=tuple(filter(None, ["misconfiguration", str(check.get("category") or "")])),
-        fingerprint=common.fingerprint(TOOL, "check", workload, check_id, "\n".join(messages)),
+        fingerprint=grouping.fingerprint(TOOL, "check", workload, check_id, "\n".join(messages)),
     )
 
 
@@ -278,19 +280,19 @@ def _secret(
     match = str(secret.get("match") or "")
     category = str(secret.get("category") or "")
     return NormalizedFinding(
-        title=common.title(f"Secret: {secret.get('title') or rule_id}"),
-        severity=common.severity_from_word(secret.get("severity")),
+        title=text.title(f"Secret: {secret.get('title') or rule_id}"),
+        severity=values.severity_from_word(secret.get("severity")),
         tool=TOOL,
         tool_version=version,
         rule_id=rule_id,
-        description=common.clip(
+        description=text.clip(
             f"{category or 'A'} secret found in {target or 'the image'} of {image or workload}."
         ),
         location=FindingLocation(file_path=target, component=image or workload or None),
-        evidence=common.clip(match),
+        evidence=text.clip(match),
         remediation="Remove the secret from the image, revoke it and issue a new one.",
         tags=tuple(filter(None, ["secret", category, workload])),
-        fingerprint=common.fingerprint(TOOL, "secret", workload, target, rule_id, match),
+        fingerprint=grouping.fingerprint(TOOL, "secret", workload, target, rule_id, match),
     )
 
 
@@ -298,9 +300,9 @@ def _compliance(control: Mapping[str, Any], benchmark: str, where: str) -> Itera
     """Yield the failed checks of one control of a compliance report."""
     control_id = str(control.get("id") or "")
     control_name = str(control.get("name") or "")
-    control_severity = common.severity_from_word(control.get("severity"))
-    for number, item in enumerate(common.expect_list(control.get("checks"), f"{where}.checks")):
-        check = common.expect_mapping(item, f"{where}.checks[{number}]")
+    control_severity = values.severity_from_word(control.get("severity"))
+    for number, item in enumerate(readers.expect_list(control.get("checks"), f"{where}.checks")):
+        check = readers.expect_mapping(item, f"{where}.checks[{number}]")
         if check.get("success") is not False:
             continue
         yield _compliance_check(
@@ -318,23 +320,25 @@ def _compliance_check(
 ) -> NormalizedFinding:
     check_id = str(check.get("checkID") or "") or control_id
     target = str(check.get("target") or "") or None
-    messages = [str(message) for message in common.expect_list(check.get("messages"), f"{position}.messages")]
+    messages = [
+        str(message) for message in readers.expect_list(check.get("messages"), f"{position}.messages")
+    ]
     check_title = str(check.get("title") or "")
     heading = f"{control_id} {control_name}".strip()
     return NormalizedFinding(
-        title=common.title(
+        title=text.title(
             " ".join(part for part in (f"{heading}:" if check_title else heading, check_title) if part)
             + (f" ({target})" if target else "")
         ),
-        severity=common.severity_from_word(check.get("severity"), default=control_severity),
+        severity=values.severity_from_word(check.get("severity"), default=control_severity),
         tool=TOOL,
         rule_id=check_id,
-        description=common.clip(check.get("description") or control_name),
+        description=text.clip(check.get("description") or control_name),
         location=FindingLocation(component=target),
-        evidence=common.clip("\n".join(messages)),
-        remediation=common.clip(check.get("remediation")),
+        evidence=text.clip("\n".join(messages)),
+        remediation=text.clip(check.get("remediation")),
         tags=tuple(filter(None, ["compliance", benchmark, f"control:{control_id}" if control_id else ""])),
-        fingerprint=common.fingerprint(TOOL, "compliance", benchmark, control_id, check_id, target),
+        fingerprint=grouping.fingerprint(TOOL, "compliance", benchmark, control_id, check_id, target),
     )
 
 

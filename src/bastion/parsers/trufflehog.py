@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -67,7 +67,7 @@ class TrufflehogParser(ReportParser):
     defectdojo_scan_types = ("Trufflehog Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("{"):
             return 0
         if '"SourceMetadata"' in text and '"DetectorName"' in text:
@@ -77,10 +77,10 @@ class TrufflehogParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        groups = common.FindingGroups()
+        groups = grouping.FindingGroups()
         reasons: dict[tuple[str, str], _Reason] = {}
-        for position, item in common.iter_json_lines(stream):
-            record = common.expect_mapping(item, position)
+        for position, item in readers.iter_json_lines(stream):
+            record = readers.expect_mapping(item, position)
             if "SourceMetadata" in record or "DetectorName" in record:
                 finding, commit = _v3(record, position)
                 groups.add(finding.fingerprint, finding, f"commit {commit}" if commit else position)
@@ -105,11 +105,11 @@ def _v3(record: Mapping[str, Any], position: str) -> tuple[NormalizedFinding, st
     raw = str(record.get("Raw") or "")
     source = _source(record.get("SourceMetadata"), position)
     path = _first(source, FILE_KEYS)
-    line = common.as_int(source.get("line"))
+    line = values.as_int(source.get("line"))
     commit = str(source.get("commit") or "") or None
     component = _first(source, COMPONENT_KEYS)
     link = str(source.get("link") or "") or None
-    shown = common.redacted(str(record.get("Redacted") or "") or raw)
+    shown = text.redacted(str(record.get("Redacted") or "") or raw)
     where = f"{path}:{line}" if path and line is not None else path or component or "the scanned source"
     extra = _extra_data(record.get("ExtraData"), raw)
     description = [
@@ -126,20 +126,20 @@ def _v3(record: Mapping[str, Any], position: str) -> tuple[NormalizedFinding, st
     ]
     secret_hash = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
     finding = NormalizedFinding(
-        title=common.title(f"Hard-coded secret: {detector}{' (verified)' if verified else ''}"),
+        title=text.title(f"Hard-coded secret: {detector}{' (verified)' if verified else ''}"),
         severity=Severity.CRITICAL if verified else Severity.HIGH,
         tool="trufflehog",
         rule_id=detector,
-        description=common.clip("\n".join(part for part in description if part)),
-        cwe_ids=(common.HARD_CODED_CREDENTIALS,),
+        description=text.clip("\n".join(part for part in description if part)),
+        cwe_ids=(values.HARD_CODED_CREDENTIALS,),
         location=FindingLocation(
             file_path=path, line_start=line, line_end=line, url=link, component=component
         ),
         evidence=f"Secret: {shown}" if shown else "",
-        remediation=common.HARD_CODED_CREDENTIALS_FIX,
+        remediation=values.HARD_CODED_CREDENTIALS_FIX,
         references=(link,) if link else (),
         tags=("verified",) if verified else ("unverified",),
-        fingerprint=common.fingerprint("trufflehog", detector, path or component, line, secret_hash),
+        fingerprint=grouping.fingerprint("trufflehog", detector, path or component, line, secret_hash),
     )
     return finding, commit
 
@@ -148,10 +148,10 @@ def _source(metadata: object, position: str) -> Mapping[str, Any]:
     """Return the one source's fields from ``{"Data": {"Git": {...}}}``."""
     if metadata is None:
         return {}
-    data = common.expect_mapping(metadata, f"{position}.SourceMetadata").get("Data")
+    data = readers.expect_mapping(metadata, f"{position}.SourceMetadata").get("Data")
     if data is None:
         return {}
-    kinds = common.expect_mapping(data, f"{position}.SourceMetadata.Data")
+    kinds = readers.expect_mapping(data, f"{position}.SourceMetadata.Data")
     for value in kinds.values():
         if isinstance(value, Mapping):
             return value
@@ -181,13 +181,13 @@ def _gather_v2(reasons: dict[tuple[str, str], _Reason], record: Mapping[str, Any
     reason = str(record["reason"])
     path = str(record["path"])
     gathered = reasons.setdefault((reason, path), _Reason(reason=reason, path=path))
-    for value in common.expect_list(record.get("stringsFound"), f"{position}.stringsFound"):
+    for value in readers.expect_list(record.get("stringsFound"), f"{position}.stringsFound"):
         secret = str(value)
         digest = hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
         if digest not in gathered.secret_hashes:
             gathered.secret_hashes.add(digest)
             if len(gathered.shown) < MAX_COMMITS_LISTED:
-                gathered.shown.append(common.redacted(secret))
+                gathered.shown.append(text.redacted(secret))
     gathered.commit_count += 1
     if len(gathered.commits) < MAX_COMMITS_LISTED:
         commit_hash = str(record.get("commitHash") or "")
@@ -207,17 +207,17 @@ def _v2(gathered: _Reason) -> NormalizedFinding:
     ]
     strings_hash = hashlib.sha256("\n".join(sorted(gathered.secret_hashes)).encode()).hexdigest()
     return NormalizedFinding(
-        title=common.title(f"Hard-coded secret: {gathered.reason}"),
+        title=text.title(f"Hard-coded secret: {gathered.reason}"),
         severity=_v2_severity(gathered.reason),
         tool="trufflehog",
         rule_id=gathered.reason,
-        description=common.clip("\n".join(part for part in description if part)),
-        cwe_ids=(common.HARD_CODED_CREDENTIALS,),
+        description=text.clip("\n".join(part for part in description if part)),
+        cwe_ids=(values.HARD_CODED_CREDENTIALS,),
         location=FindingLocation(file_path=gathered.path),
-        evidence=common.clip("Strings: " + ", ".join(gathered.shown)) if gathered.shown else "",
-        remediation=common.HARD_CODED_CREDENTIALS_FIX,
+        evidence=text.clip("Strings: " + ", ".join(gathered.shown)) if gathered.shown else "",
+        remediation=values.HARD_CODED_CREDENTIALS_FIX,
         tags=(f"instances:{gathered.commit_count}",),
-        fingerprint=common.fingerprint("trufflehog", gathered.reason, gathered.path, strings_hash),
+        fingerprint=grouping.fingerprint("trufflehog", gathered.reason, gathered.path, strings_hash),
     )
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 
 
@@ -34,7 +34,7 @@ class WpscanParser(ReportParser):
     defectdojo_scan_types = ("Wpscan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if not text.startswith("{"):
             return 0
         if '"banner"' in text and "WPScan" in text:
@@ -43,11 +43,11 @@ class WpscanParser(ReportParser):
         return 85 if all(marker in text for marker in markers) else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        report = common.expect_mapping(common.load_json(stream), "top level")
+        report = readers.expect_mapping(readers.load_json(stream), "top level")
         if "target_url" not in report:
-            raise common.not_a_report("target_url")
+            raise readers.not_a_report("target_url")
         banner = report.get("banner")
-        version = common.expect_mapping(banner, "banner").get("version") if banner else None
+        version = readers.expect_mapping(banner, "banner").get("version") if banner else None
         context = _Context(
             target=str(report.get("target_url") or report.get("effective_url") or ""),
             tool_version=str(version) if version else None,
@@ -69,29 +69,29 @@ class _Context:
 
 def _findings(report: Mapping[str, Any], context: _Context) -> Iterator[NormalizedFinding]:
     plugins = report.get("plugins")
-    for slug, node in common.expect_mapping(plugins or {}, "plugins").items():
+    for slug, node in readers.expect_mapping(plugins or {}, "plugins").items():
         yield from _component(node, f"plugins[{slug}]", str(slug), context)
     main_theme = report.get("main_theme")
     if main_theme:
-        theme = common.expect_mapping(main_theme, "main_theme")
+        theme = readers.expect_mapping(main_theme, "main_theme")
         yield from _component(theme, "main_theme", str(theme.get("slug") or "theme"), context)
     themes = report.get("themes")
-    for slug, node in common.expect_mapping(themes or {}, "themes").items():
+    for slug, node in readers.expect_mapping(themes or {}, "themes").items():
         yield from _component(node, f"themes[{slug}]", str(slug), context)
     core = report.get("version")
     if core:
-        core_node = common.expect_mapping(core, "version")
+        core_node = readers.expect_mapping(core, "version")
         yield from _vulnerabilities(core_node, "version", "wordpress", core_node.get("number"), None, context)
     interesting = report.get("interesting_findings")
-    for index, item in enumerate(common.expect_list(interesting, "interesting_findings")):
+    for index, item in enumerate(readers.expect_list(interesting, "interesting_findings")):
         where = f"interesting_findings[{index}]"
-        yield _interesting(common.expect_mapping(item, where), context, where)
+        yield _interesting(readers.expect_mapping(item, where), context, where)
 
 
 def _component(node: object, position: str, slug: str, context: _Context) -> Iterator[NormalizedFinding]:
-    component = common.expect_mapping(node, position)
+    component = readers.expect_mapping(node, position)
     version = component.get("version")
-    number = common.expect_mapping(version, f"{position}.version").get("number") if version else None
+    number = readers.expect_mapping(version, f"{position}.version").get("number") if version else None
     location = str(component.get("location") or "") or None
     yield from _vulnerabilities(component, position, slug, number, location, context)
 
@@ -104,9 +104,9 @@ def _vulnerabilities(
     location: str | None,
     context: _Context,
 ) -> Iterator[NormalizedFinding]:
-    vulnerabilities = common.expect_list(component.get("vulnerabilities"), f"{position}.vulnerabilities")
+    vulnerabilities = readers.expect_list(component.get("vulnerabilities"), f"{position}.vulnerabilities")
     for index, item in enumerate(vulnerabilities):
-        vulnerability = common.expect_mapping(item, f"{position}.vulnerabilities[{index}]")
+        vulnerability = readers.expect_mapping(item, f"{position}.vulnerabilities[{index}]")
         yield _vulnerability(
             vulnerability,
             f"{position}.vulnerabilities[{index}]",
@@ -126,16 +126,16 @@ def _vulnerability(
     context: _Context,
 ) -> NormalizedFinding:
     title = str(vulnerability["title"])
-    references = common.expect_mapping(vulnerability.get("references") or {}, f"{position}.references")
+    references = readers.expect_mapping(vulnerability.get("references") or {}, f"{position}.references")
     ids = [
         str(value)
-        for value in common.expect_list(references.get("wpvulndb"), f"{position}.references.wpvulndb")
+        for value in readers.expect_list(references.get("wpvulndb"), f"{position}.references.wpvulndb")
     ]
     wpscan_id = ids[0] if ids else None
     cves = [
-        f"CVE-{value}" for value in common.expect_list(references.get("cve"), f"{position}.references.cve")
+        f"CVE-{value}" for value in readers.expect_list(references.get("cve"), f"{position}.references.cve")
     ]
-    urls = [str(url) for url in common.expect_list(references.get("url"), f"{position}.references.url")]
+    urls = [str(url) for url in readers.expect_list(references.get("url"), f"{position}.references.url")]
     vector, score = _cvss(vulnerability.get("cvss"))
     fixed = str(vulnerability.get("fixed_in") or "") or None
     version = str(installed) if installed else None
@@ -148,14 +148,14 @@ def _vulnerability(
         f"Type: {vulnerability['vuln_type']}" if vulnerability.get("vuln_type") else "",
     ]
     return NormalizedFinding(
-        title=common.title(title),
-        severity=common.severity_from_score(score, default=Severity.MEDIUM),
+        title=text.title(title),
+        severity=values.severity_from_score(score, default=Severity.MEDIUM),
         tool="wpscan",
         tool_version=context.tool_version,
         rule_id=wpscan_id,
         tool_finding_id=wpscan_id,
-        description=common.clip("\n".join(part for part in description if part)),
-        advisory_ids=common.advisory_ids(cves),
+        description=text.clip("\n".join(part for part in description if part)),
+        advisory_ids=values.advisory_ids(cves),
         cvss_v3_vector=vector,
         cvss_v3_score=score,
         location=FindingLocation(
@@ -171,7 +171,7 @@ def _vulnerability(
             *urls,
         ),
         tags=(f"vuln_type:{vulnerability['vuln_type']}",) if vulnerability.get("vuln_type") else (),
-        fingerprint=common.fingerprint("wpscan", context.target, wpscan_id or f"{slug}:{title}"),
+        fingerprint=grouping.fingerprint("wpscan", context.target, wpscan_id or f"{slug}:{title}"),
     )
 
 
@@ -179,8 +179,8 @@ def _cvss(cvss: object) -> tuple[str | None, float | None]:
     """Return the vector and score of WPScan's ``{"score": "6.1", "vector": "CVSS:3.1/..."}``."""
     if not isinstance(cvss, Mapping):
         return None, None
-    vector, score = common.cvss3(str(cvss.get("vector") or "") or None)
-    return vector, score if score is not None else common.score(cvss.get("score"))
+    vector, score = values.cvss3(str(cvss.get("vector") or "") or None)
+    return vector, score if score is not None else values.score(cvss.get("score"))
 
 
 def _interesting(item: Mapping[str, Any], context: _Context, position: str) -> NormalizedFinding:
@@ -189,10 +189,10 @@ def _interesting(item: Mapping[str, Any], context: _Context, position: str) -> N
     summary = str(item.get("to_s") or url)
     entries = [
         str(entry)
-        for entry in common.expect_list(item.get("interesting_entries"), f"{position}.interesting_entries")
+        for entry in readers.expect_list(item.get("interesting_entries"), f"{position}.interesting_entries")
     ]
-    references = common.expect_mapping(item.get("references") or {}, f"{position}.references")
-    urls = [str(value) for value in common.expect_list(references.get("url"), f"{position}.references.url")]
+    references = readers.expect_mapping(item.get("references") or {}, f"{position}.references")
+    urls = [str(value) for value in readers.expect_list(references.get("url"), f"{position}.references.url")]
     found_by = str(item.get("found_by") or "")
     confidence = item.get("confidence")
     description = [
@@ -202,17 +202,17 @@ def _interesting(item: Mapping[str, Any], context: _Context, position: str) -> N
         "Interesting entries:\n" + "\n".join(entries) if entries else "",
     ]
     return NormalizedFinding(
-        title=common.title(f"Interesting finding: {summary}"),
+        title=text.title(f"Interesting finding: {summary}"),
         severity=Severity.INFO,
         tool="wpscan",
         tool_version=context.tool_version,
         rule_id=kind,
-        description=common.clip("\n".join(part for part in description if part)),
+        description=text.clip("\n".join(part for part in description if part)),
         location=FindingLocation(url=url or None),
-        evidence=common.clip("\n".join(entries)),
+        evidence=text.clip("\n".join(entries)),
         references=tuple(urls),
         tags=(f"confidence:{confidence}",) if confidence is not None else (),
-        fingerprint=common.fingerprint("wpscan", "interesting", kind, url),
+        fingerprint=grouping.fingerprint("wpscan", "interesting", kind, url),
     )
 
 

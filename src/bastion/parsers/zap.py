@@ -6,7 +6,7 @@ where ZAP raised it. A finding is one alert on one site, located at the site (an
 at the URI and parameter when all instances share them), its instances listed in
 the evidence and counted by ``instances:N`` (ZAP's ``count`` when it gives one).
 The XML is streamed site by site (the DOCTYPE some versions write is dropped, see
-``common.iter_xml``), the JSON one site at a time.
+``readers.iter_xml``), the JSON one site at a time.
 
 Severity is ZAP's risk code: 3 high, 2 medium, 1 low, 0 informational (the risk
 word in ``riskdesc`` when the code is missing). Confidence 0 means the alert was
@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import MAX_TEXT, FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import common
+from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
 
@@ -60,7 +60,7 @@ class ZapParser(ReportParser):
     defectdojo_scan_types = ("ZAP Scan",)
 
     def detect(self, head: bytes) -> int:
-        text = common.head_text(head)
+        text = readers.head_text(head)
         if text.startswith("<") and "<OWASPZAPReport" in text:
             return 100
         if text.startswith("{") and '"@generated"' in text and '"@version"' in text:
@@ -71,8 +71,8 @@ class ZapParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        head, source = common.peek(stream)
-        text = common.head_text(head)
+        head, source = readers.peek(stream)
+        text = readers.head_text(head)
         if text.startswith("{"):
             yield from _parse_json(source, text)
         else:
@@ -80,13 +80,13 @@ class ZapParser(ReportParser):
 
 
 def _parse_xml(source: BinaryIO, head: str) -> Iterator[NormalizedFinding]:
-    tool_version = common.root_attributes(head, "OWASPZAPReport").get("version") or None
+    tool_version = readers.root_attributes(head, "OWASPZAPReport").get("version") or None
     pending: list[dict[str, Any]] = []
     site_index = 0
-    for element in common.iter_xml(
+    for element in readers.iter_xml(
         source, ("alertitem", "site"), roots=("OWASPZAPReport",), drop_doctype=True
     ):
-        if common.local_name(element.tag) == "alertitem":
+        if readers.local_name(element.tag) == "alertitem":
             pending.append(_xml_alert(element))
             continue
         if not element.attrib and not pending:
@@ -105,9 +105,9 @@ def _xml_alert(element: Element) -> dict[str, Any]:
     """Turn an ``<alertitem>`` into the shape the JSON report gives an alert."""
     alert: dict[str, Any] = {}
     for child in element:
-        name = common.local_name(child.tag)
+        name = readers.local_name(child.tag)
         if name != "instances":
-            alert.setdefault(name, common.clip((child.text or "").strip()))
+            alert.setdefault(name, text.clip((child.text or "").strip()))
             continue
         instances: list[dict[str, str]] = []
         for instance in child:
@@ -115,7 +115,7 @@ def _xml_alert(element: Element) -> dict[str, Any]:
                 break
             instances.append(
                 {
-                    common.local_name(part.tag): common.clip((part.text or "").strip(), VALUE_LIMIT)
+                    readers.local_name(part.tag): text.clip((part.text or "").strip(), VALUE_LIMIT)
                     for part in instance
                 }
             )
@@ -129,13 +129,13 @@ def _parse_json(source: BinaryIO, head: str) -> Iterator[NormalizedFinding]:
     site_shape = _JSON_SITE.search(head)
     # Reports from before ZAP 2.9 give a lone site as an object, not a list.
     prefix = "site" if site_shape is not None and site_shape.group(1) == "{" else "site.item"
-    for position, item in common.iter_json(source, prefix, required=True):
-        site_record = common.expect_mapping(item, position)
+    for position, item in readers.iter_json(source, prefix, required=True):
+        site_record = readers.expect_mapping(item, position)
         site = {str(key).lstrip("@"): value for key, value in site_record.items() if key != "alerts"}
         alerts = _items(site_record.get("alerts"), "alertitem", f"{position}.alerts")
         for alert_index, alert in enumerate(alerts):
             alert_position = f"{position}.alerts[{alert_index}]"
-            record = dict(common.expect_mapping(alert, alert_position))
+            record = dict(readers.expect_mapping(alert, alert_position))
             record["instances"] = _items(record.get("instances"), "instance", f"{alert_position}.instances")[
                 :INSTANCE_LIMIT
             ]
@@ -146,8 +146,8 @@ def _items(value: Any, wrapper: str, position: str) -> list[Any]:
     """Return a list of records, also from the ``{"alertitem": ...}`` shape old ZAP wrote."""
     if isinstance(value, Mapping):
         inner = value.get(wrapper, value)
-        return [inner] if isinstance(inner, Mapping) else common.expect_list(inner, position)
-    return common.expect_list(value, position)
+        return [inner] if isinstance(inner, Mapping) else readers.expect_list(inner, position)
+    return readers.expect_list(value, position)
 
 
 def _key(name: object) -> str:
@@ -161,8 +161,8 @@ def _text(value: object) -> str:
 
 def _as_text(value: object) -> str:
     """Return ZAP's text, which newer versions write as HTML, as plain text."""
-    text = _text(value)
-    return common.html_text(text) if _HTML.search(text) else text
+    written = _text(value)
+    return text.html_text(written) if _HTML.search(written) else written
 
 
 def _finding(
@@ -173,18 +173,18 @@ def _finding(
     if not plugin_id or not name:
         raise MalformedReport("an alert needs a pluginid and a name", position=position)
     instances = [
-        {_key(key): _text(value) for key, value in common.expect_mapping(item, position).items()}
+        {_key(key): _text(value) for key, value in readers.expect_mapping(item, position).items()}
         for item in alert.get("instances") or []
     ]
-    risk = common.as_int(alert.get("riskcode"))
+    risk = values.as_int(alert.get("riskcode"))
     if risk in RISKS:
         severity = RISKS[risk]
     else:
-        severity = common.severity_from_word(_text(alert.get("riskdesc")).split(" (")[0])
-    confidence_code = common.as_int(alert.get("confidence"))
+        severity = values.severity_from_word(_text(alert.get("riskdesc")).split(" (")[0])
+    confidence_code = values.as_int(alert.get("confidence"))
     confidence = CONFIDENCES.get(confidence_code, "") if confidence_code is not None else ""
-    cwe = common.as_int(alert.get("cweid"))
-    wasc = common.as_int(alert.get("wascid"))
+    cwe = values.as_int(alert.get("cweid"))
+    wasc = values.as_int(alert.get("wascid"))
     alert_ref = _text(alert.get("alertRef"))
 
     site_name = _text(site.get("name"))
@@ -192,7 +192,7 @@ def _finding(
     protocol = "https" if ssl == "true" else "http" if ssl == "false" else None
     if protocol is None and "://" in site_name:
         protocol = site_name.split("://", 1)[0].lower() or None
-    port = common.as_int(site.get("port"))
+    port = values.as_int(site.get("port"))
     uris = {instance.get("uri", "") for instance in instances}
     parameters = {instance.get("param", "") for instance in instances}
 
@@ -204,16 +204,16 @@ def _finding(
         tags.append(f"wasc:{wasc}")
     if alert_ref and alert_ref != plugin_id:
         tags.append(f"alert-ref:{alert_ref}")
-    tags.append(f"instances:{max(common.as_int(alert.get('count')) or 0, len(instances))}")
+    tags.append(f"instances:{max(values.as_int(alert.get('count')) or 0, len(instances))}")
     return NormalizedFinding(
-        title=common.title(name),
+        title=text.title(name),
         severity=severity,
         tool="zap",
         tool_version=tool_version,
-        rule_id=common.clip(plugin_id, 500),
+        rule_id=text.clip(plugin_id, 500),
         cwe_ids=(cwe,) if cwe is not None and cwe > 0 else (),
-        description=common.clip(description),
-        remediation=common.clip(_as_text(alert.get("solution"))),
+        description=text.clip(description),
+        remediation=text.clip(_as_text(alert.get("solution"))),
         location=FindingLocation(
             url=(next(iter(uris)) if len(uris) == 1 and "" not in uris else site_name) or None,
             parameter=next(iter(parameters)) if len(parameters) == 1 and "" not in parameters else None,
@@ -221,10 +221,10 @@ def _finding(
             port=port if port is not None and 0 <= port <= 65535 else None,
             protocol=protocol,
         ),
-        evidence=_evidence(instances, common.as_int(alert.get("count"))),
-        references=tuple(common.urls(_text(alert.get("reference")))),
+        evidence=_evidence(instances, values.as_int(alert.get("count"))),
+        references=tuple(text.urls(_text(alert.get("reference")))),
         tags=tuple(tags),
-        fingerprint=common.fingerprint("zap", site_name, plugin_id, name, risk, confidence_code),
+        fingerprint=grouping.fingerprint("zap", site_name, plugin_id, name, risk, confidence_code),
     )
 
 
@@ -237,7 +237,7 @@ def _evidence(instances: list[dict[str, str]], count: int | None) -> str:
         if instance.get("param"):
             line += f" [{instance['param']}]"
         details = [
-            f"  {key}: {common.clip(instance[key], VALUE_LIMIT)}"
+            f"  {key}: {text.clip(instance[key], VALUE_LIMIT)}"
             for key in INSTANCE_FIELDS
             if instance.get(key)
         ]
@@ -249,7 +249,7 @@ def _evidence(instances: list[dict[str, str]], count: int | None) -> str:
     total = max(count or 0, len(instances))
     if total > len(blocks):
         blocks.append(f"… {total - len(blocks)} more instances")
-    return common.clip("\n\n".join(blocks))
+    return text.clip("\n\n".join(blocks))
 
 
 PARSER = ZapParser()

@@ -4,8 +4,8 @@ short validation errors and security headers."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from fastapi import APIRouter, FastAPI
@@ -49,11 +49,6 @@ class ServiceApp(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         return SecurityHeaders(super().build_middleware_stack())
-
-
-@asynccontextmanager
-async def _no_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    yield
 
 
 def _base_router(service: str) -> APIRouter:
@@ -107,7 +102,7 @@ def create_service_app(
     routers: Sequence[APIRouter] = (),
     root_routers: Sequence[APIRouter] = (),
     bodies: Sequence[tuple[APIRouter, Bodies]] = (),
-    lifespan: Lifespan = _no_lifespan,
+    lifespan: Lifespan | None = None,
 ) -> FastAPI:
     """Build a FastAPI service whose every route lives under ``/<service>/``.
 
@@ -116,12 +111,6 @@ def create_service_app(
     or as soon as its streamed bytes pass the limit.
     """
     setup_django()
-
-    @asynccontextmanager
-    async def service_lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with lifespan(app):
-            yield
-
     app = ServiceApp(
         title=title,
         description=description,
@@ -129,7 +118,7 @@ def create_service_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=f"/{service}/openapi.json",
-        lifespan=service_lifespan,
+        lifespan=lifespan,
         max_body_size=DEFAULT_MAX_BODY_BYTES,
     )
     app.include_router(_base_router(service))

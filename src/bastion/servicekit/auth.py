@@ -15,6 +15,7 @@ WWW_AUTHENTICATE = {"WWW-Authenticate": 'Token realm="bastion"'}
 
 
 def _authenticate(request: Request) -> Principal | None:
+    # The session cookie is Django's: its name is a Django setting, not one of Bastion's.
     from django.conf import settings
 
     from bastion.core.tenancy.authentication import authenticate, csrf_rejected

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bastion.config import get_settings
 from bastion.core.api.nesting import MAX_JSON_DEPTH, JsonTooDeep, NestingCounter
 
 # What the core's Django middleware sends (X_FRAME_OPTIONS, SecurityMiddleware's defaults), and
@@ -32,7 +33,7 @@ class SecurityHeaders:
     """Add the security headers to every HTTP response that does not set them itself.
 
     Over HTTPS (behind the proxy, ``X-Forwarded-Proto: https``) HSTS is sent as the core
-    sends it (``SECURE_HSTS_SECONDS``, production only).
+    sends it (``BASTION_HSTS_SECONDS``, production only).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -57,12 +58,11 @@ class SecurityHeaders:
 
 
 def _hsts() -> str | None:
-    from django.conf import settings
-
-    seconds = getattr(settings, "SECURE_HSTS_SECONDS", 0)
-    if not seconds:
+    """Return the Strict-Transport-Security value the core sends: production only, subdomains included."""
+    settings = get_settings()
+    if settings.profile != "production" or not settings.hsts_seconds:
         return None
-    return f"max-age={seconds}" + ("; includeSubDomains" if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS else "")
+    return f"max-age={settings.hsts_seconds}; includeSubDomains"
 
 
 class JsonNestingLimit:

@@ -1,0 +1,74 @@
+"""The streaming readers: JSON, XML and CSV records and the positions they name."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from bastion.parsers import MalformedReport, readers
+
+
+def test_iter_json_names_positions_from_zero_and_the_item_a_syntax_error_is_in() -> None:
+    # given
+    report = b'{"results": [{"a": 1}, {"a": 2}, {"a": '
+    # when
+    read: list[str] = []
+    with pytest.raises(MalformedReport) as caught:
+        read.extend(position for position, _value in readers.iter_json(io.BytesIO(report), "results.item"))
+    # then
+    assert read == ["results[0]", "results[1]"]
+    assert caught.value.position == "results[2]"
+    assert caught.value.reason.startswith("invalid JSON: ")
+
+
+def test_reader_reads_nested_arrays_map_entries_and_late_context_in_one_pass() -> None:
+    # given: the project's name comes after its vulnerabilities
+    report = (
+        b'[{"vulnerabilities": [{"id": 1}, {"id": 2}], "projectName": "a"},'
+        b' {"projectName": "b", "vulnerabilities": [{"id": 3}]}]'
+    )
+    # when
+    records = list(
+        readers.JsonReader(io.BytesIO(report), ["item.vulnerabilities.item"], late=["item.projectName"])
+    )
+    # then
+    assert [(record.position, record.context["projectName"]) for record in records] == [
+        ("[0].vulnerabilities[0]", "a"),
+        ("[0].vulnerabilities[1]", "a"),
+        ("[1].vulnerabilities[0]", "b"),
+    ]
+
+
+def test_reader_refuses_a_value_of_the_wrong_shape_where_it_stands() -> None:
+    report = b'{"advisories": "none", "entries": {"x": {"n": 1}}}'
+    reader = readers.JsonReader(io.BytesIO(report), ["entries.*"], expect={"advisories": "object"})
+    with pytest.raises(MalformedReport) as caught:
+        list(reader)
+    assert (caught.value.reason, caught.value.position) == (
+        "expected an object, found str",
+        "advisories",
+    )
+
+
+def test_a_doctype_declaring_only_elements_is_dropped_one_declaring_entities_refused() -> None:
+    # given
+    harmless = b'<?xml version="1.0"?>\n<!DOCTYPE r SYSTEM "r.dtd" [<!ELEMENT r (x*)>]>\n<r><x>1</x></r>'
+    entity = harmless.replace(b"<!ELEMENT r (x*)>", b'<!ENTITY e "boom">')
+    # when
+    texts = [element.text for element in readers.iter_xml(io.BytesIO(harmless), ["x"], drop_doctype=True)]
+    # then
+    assert texts == ["1"]
+    with pytest.raises(MalformedReport, match="DOCTYPE and entities are not allowed"):
+        list(readers.iter_xml(io.BytesIO(entity), ["x"], drop_doctype=True))
+    with pytest.raises(MalformedReport, match="DOCTYPE and entities are not allowed"):
+        list(readers.iter_xml(io.BytesIO(harmless), ["x"]))
+
+
+def test_a_csv_cut_inside_a_quote_is_refused_naming_the_line_the_row_starts_on() -> None:
+    report = b'"IP","QID","Title"\n"10.0.0.5","6","DNS\n'
+    columns = {"ip": ("ip",), "qid": ("qid",), "title": ("title",)}
+    with pytest.raises(MalformedReport) as caught:
+        list(readers.iter_csv_records(io.BytesIO(report), columns, required={"qid": "QID"}))
+    assert caught.value.reason.startswith("invalid CSV: ")
+    assert caught.value.position == "line 2"

@@ -1,0 +1,17 @@
+"""Values read from a tool's fields: CWE ids."""
+
+from __future__ import annotations
+
+from bastion.parsers import values
+
+
+def test_cwe_ids_need_their_prefix_in_free_text() -> None:
+    # given: the other numbers of a message are not CWEs
+    text = "CWE-79: Cross-site scripting in 3 places, see cwe_89 and CWE #310 (CVSS 6.1)"
+    # when / then
+    assert values.cwe_ids([text]) == (79, 89, 310)
+    assert values.cwe_ids(["Found 22 issues on port 8080"]) == ()
+
+
+def test_cwe_ids_take_bare_numbers_only_as_ints_or_digit_strings() -> None:
+    assert values.cwe_ids([79, " 89 ", "CWE:16", True, None, 0, "79"]) == (79, 89, 16)

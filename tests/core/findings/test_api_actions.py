@@ -57,11 +57,11 @@ def test_forbidden_transition_answers_400_and_changes_nothing(world: dict[str, o
     finding = world["findings"][0]  # type: ignore[index]
 
     response = _client(world, Role.ANALYST).post(
-        f"/api/v1/findings/{finding.pk}/transition", {"status": "resolved"}, format="json"
+        f"/api/v1/findings/{finding.pk}/transition", {"status": "reopened"}, format="json"
     )
 
     assert response.status_code == 400
-    assert response.json() == {"detail": "a finding cannot go from open to resolved"}
+    assert response.json() == {"detail": "a finding cannot go from open to reopened"}
     assert Finding.objects.get(pk=finding.pk).status == "open"
     assert not FindingTransition.objects.filter(finding=finding).exists()
 

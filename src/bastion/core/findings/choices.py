@@ -26,10 +26,13 @@ ACTIVE_STATUSES = frozenset({Status.OPEN, Status.TRIAGED, Status.IN_PROGRESS, St
 #: Statuses an analyst sets aside; both go back to open.
 SET_ASIDE_STATUSES = frozenset({Status.FALSE_POSITIVE, Status.RISK_ACCEPTED})
 
-#: Every allowed move: the forward workflow, reopening, and setting aside from any active state.
+#: Every allowed move: the forward workflow, reopening, and from any active state resolving by
+#: hand (in one step: any later import that still reports the finding reopens it) or setting aside.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.OPEN: frozenset({Status.TRIAGED, Status.FALSE_POSITIVE, Status.RISK_ACCEPTED}),
-    Status.TRIAGED: frozenset({Status.IN_PROGRESS, Status.FALSE_POSITIVE, Status.RISK_ACCEPTED}),
+    Status.OPEN: frozenset({Status.TRIAGED, Status.RESOLVED, Status.FALSE_POSITIVE, Status.RISK_ACCEPTED}),
+    Status.TRIAGED: frozenset(
+        {Status.IN_PROGRESS, Status.RESOLVED, Status.FALSE_POSITIVE, Status.RISK_ACCEPTED}
+    ),
     Status.IN_PROGRESS: frozenset({Status.RESOLVED, Status.FALSE_POSITIVE, Status.RISK_ACCEPTED}),
     Status.RESOLVED: frozenset({Status.REOPENED}),
     Status.REOPENED: frozenset(

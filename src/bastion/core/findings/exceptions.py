@@ -4,6 +4,7 @@ FindingError
 ├── TransitionNotAllowed   the workflow does not allow that move
 ├── RiskAcceptanceInvalid  justification, approver or expiry missing or not acceptable
 └── FindingsNotFound       some ids of a bulk action are not the caller's to change
+    └── AssigneeNotMember  the assignee does not belong to every finding's organisation
 """
 
 
@@ -21,3 +22,7 @@ class RiskAcceptanceInvalid(FindingError):  # noqa: N818
 
 class FindingsNotFound(FindingError):  # noqa: N818
     """Some findings of a bulk action do not exist for the caller."""
+
+
+class AssigneeNotMember(FindingsNotFound):
+    """The user a bulk action assigns does not belong to every finding's organisation."""

@@ -20,6 +20,7 @@ from bastion.core.audit import services as audit
 from bastion.core.findings import selectors
 from bastion.core.findings.choices import SYSTEM_TRANSITIONS, Status, is_allowed
 from bastion.core.findings.exceptions import (
+    AssigneeNotMember,
     FindingsNotFound,
     RiskAcceptanceInvalid,
     TransitionNotAllowed,
@@ -303,7 +304,7 @@ def bulk_action(
             )
         )
         if members != organizations:
-            raise FindingsNotFound("the assignee is not a member of every finding's organisation")
+            raise AssigneeNotMember(f"{assignee.email} is not a member of every finding's organisation")
     for finding in findings:
         if to_status is not None:
             transition(

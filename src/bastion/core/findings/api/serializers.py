@@ -6,8 +6,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from bastion.core.accounts.models import User
 from bastion.core.api.base import TenantSerializer
+from bastion.core.api.fields import MemberField
 from bastion.core.assets.models import Asset
 from bastion.core.engagements.models import Engagement
 from bastion.core.findings.choices import Status
@@ -24,9 +24,7 @@ class FindingSerializer(TenantSerializer):
     engagement = serializers.PrimaryKeyRelatedField(
         queryset=Engagement.objects.all(), allow_null=True, required=False
     )
-    assignee = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), allow_null=True, required=False
-    )
+    assignee = MemberField(allow_null=True, required=False)
     # Written as plain lists, read back from the related rows in to_representation.
     advisory_ids = serializers.ListField(
         child=serializers.CharField(max_length=ADVISORY_MAX),
@@ -43,7 +41,7 @@ class FindingSerializer(TenantSerializer):
     days_open = serializers.SerializerMethodField()
     is_sla_breached = serializers.BooleanField(read_only=True)
     fingerprint = serializers.CharField(max_length=128, required=False)
-    scoped_fields = ("asset", "engagement", "assignee")
+    scoped_fields = ("asset", "engagement")
 
     class Meta:
         model = Finding
@@ -81,9 +79,7 @@ class TransitionRequestSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     justification = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-    approver = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
-    )
+    approver = MemberField(required=False, allow_null=True)
     expires_on = serializers.DateField(required=False, allow_null=True)
 
 
@@ -95,13 +91,9 @@ class BulkRequestSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
     justification = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-    approver = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
-    )
+    approver = MemberField(required=False, allow_null=True)
     expires_on = serializers.DateField(required=False, allow_null=True)
-    assignee = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
-    )
+    assignee = MemberField(required=False, allow_null=True)
     tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=100)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -109,7 +101,9 @@ class BulkRequestSerializer(serializers.Serializer):
         if action == "transition" and "status" not in attrs:
             raise serializers.ValidationError({"status": "A transition needs a status."})
         if action == "assign" and "assignee" not in attrs:
-            raise serializers.ValidationError({"assignee": "Give a user id, or null to unassign."})
+            raise serializers.ValidationError(
+                {"assignee": "Give a member's id or e-mail address, or null to unassign."}
+            )
         if action == "tag" and not attrs.get("tags"):
             raise serializers.ValidationError({"tags": "Give at least one tag."})
         return attrs

@@ -25,10 +25,13 @@ from bastion.core.findings.api.serializers import (
     TransitionRequestSerializer,
 )
 from bastion.core.findings.choices import Status
-from bastion.core.findings.exceptions import FindingError, FindingsNotFound
+from bastion.core.findings.exceptions import AssigneeNotMember, FindingError, FindingsNotFound
 from bastion.core.findings.filtersets import FindingFilter
 from bastion.core.findings.models import Comment, Finding, FindingAdvisory, FindingCwe
 from bastion.core.tenancy.models import Organization
+
+#: The fields an analyst may change by editing a finding (the rest needs an admin).
+ANALYST_EDITABLE = frozenset({"assignee"})
 
 FINDING_ORDERINGS = {
     "severity": "severity_rank",
@@ -56,6 +59,8 @@ class FindingOrdering(OrderingFilter):
 
 
 def _domain_error(error: FindingError) -> exceptions.APIException:
+    if isinstance(error, AssigneeNotMember):
+        return exceptions.ValidationError({"assignee": [str(error)]})
     if isinstance(error, FindingsNotFound):
         return exceptions.NotFound(str(error))
     return exceptions.ValidationError({"detail": str(error)})
@@ -70,7 +75,7 @@ def _acceptance(data: dict[str, Any], caller: User) -> services.RiskAcceptance:
 
 
 class FindingViewSet(TenantViewSet):
-    """Findings: viewers read, analysts triage, admins create, edit and delete."""
+    """Findings: viewers read, analysts triage and assign, admins create, edit and delete."""
 
     serializer_class = FindingSerializer
     filterset_class = FindingFilter
@@ -82,7 +87,8 @@ class FindingViewSet(TenantViewSet):
         "transitions": Role.VIEWER,
         "create": Role.ADMIN,
         "update": Role.ADMIN,
-        "partial_update": Role.ADMIN,
+        # An analyst's PATCH may change the assignee only (perform_update asks admin for the rest).
+        "partial_update": Role.ANALYST,
         "destroy": Role.ADMIN,
         "transition": Role.ANALYST,
         "bulk": Role.ANALYST,
@@ -122,6 +128,8 @@ class FindingViewSet(TenantViewSet):
         finding = serializer.instance
         assert isinstance(finding, Finding)
         data = dict(serializer.validated_data)
+        if set(data) - ANALYST_EDITABLE:
+            self.check_role_in(finding.organization_id, Role.ADMIN)
         for key in ("asset", "engagement"):
             if key in data and data[key] is not None and data[key].organization_id != finding.organization_id:
                 raise serializers.ValidationError({key: "It belongs to another organisation."})
@@ -135,7 +143,7 @@ class FindingViewSet(TenantViewSet):
     def transition(self, request: Request, pk: str | None = None) -> Response:
         """Move the finding to another status; accepting a risk needs why, who and until when."""
         finding = self.get_object()
-        payload = TransitionRequestSerializer(data=request.data)
+        payload = TransitionRequestSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         try:
@@ -161,7 +169,7 @@ class FindingViewSet(TenantViewSet):
     @action(detail=False, methods=["post"])
     def bulk(self, request: Request) -> Response:
         """Change status, assignee or tags of up to 10,000 findings at once, all or none."""
-        payload = BulkRequestSerializer(data=request.data)
+        payload = BulkRequestSerializer(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         kind = data["action"]

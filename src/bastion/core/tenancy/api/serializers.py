@@ -52,3 +52,12 @@ class MembershipSerializer(TenantSerializer):
         fields = ["id", "organization", "user", "role", "created_at"]
         read_only_fields = ["created_at"]
         validators: list[object] = []
+
+
+class MemberSerializer(serializers.Serializer):
+    """A member of an organisation, as the people who work with them see them."""
+
+    id = serializers.IntegerField(source="user_id", help_text="The user's id (an assignee or approver).")
+    email = serializers.EmailField(source="user.email")
+    full_name = serializers.CharField(source="user.full_name")
+    role = serializers.CharField()

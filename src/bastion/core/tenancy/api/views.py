@@ -20,6 +20,7 @@ from bastion.core.findings.api.serializers import SlaPolicySerializer
 from bastion.core.findings.models import SlaPolicy
 from bastion.core.tenancy import services
 from bastion.core.tenancy.api.serializers import (
+    MemberSerializer,
     MembershipSerializer,
     OrganizationSerializer,
     PrincipalSerializer,
@@ -40,7 +41,7 @@ class MeView(APIView):
 
 
 class OrganizationViewSet(TenantViewSet):
-    """Organisations: members read, admins rename and set the SLA, owners delete.
+    """Organisations: members read them and their members, admins rename and set the SLA, owners delete.
 
     Only superusers create organisations.
     """
@@ -50,6 +51,7 @@ class OrganizationViewSet(TenantViewSet):
         "list": Role.VIEWER,
         "retrieve": Role.VIEWER,
         "sla": Role.VIEWER,
+        "members": Role.VIEWER,
         "set_sla": Role.ADMIN,
         "create": SUPERUSER,
         "update": Role.ADMIN,
@@ -90,6 +92,19 @@ class OrganizationViewSet(TenantViewSet):
 
     def perform_destroy(self, instance: Organization) -> None:
         services.delete_organization(organization=instance, actor=self.actor())
+
+    @extend_schema(responses=MemberSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)  # one answer: a team, not a table
+    def members(self, request: Request, pk: str | None = None) -> Response:
+        """The organisation's members (id, e-mail, name, role) by e-mail: whom to assign or ask to approve."""
+        organization = self.get_object()
+        memberships = (
+            Membership.objects.for_principal(self.principal())
+            .in_organization(organization.pk)
+            .select_related("user")
+            .order_by("user__email")
+        )
+        return Response(MemberSerializer(memberships, many=True).data)
 
     @extend_schema(responses=SlaPolicySerializer)
     @action(detail=True, methods=["get"])

@@ -12,7 +12,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/bastion
 # the build takes about 7 minutes on 2 cores instead of 15, and uv caches the wheel afterwards.
 LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 
-.PHONY: run test install install-dev llm lint typecheck migrations-check pytest pytest-postgres fuzz-api clean
+.PHONY: run test install install-dev frontend llm lint typecheck migrations-check pytest pytest-postgres fuzz-api clean
 
 run: install
 	$(BIN)/bastion up
@@ -47,9 +47,17 @@ $(VENV)/.installed-llm: $(UV) uv.lock pyproject.toml
 	$(BIN)/python -m bastion.agent.llm.model
 	touch $@
 
-install: $(VENV)/.installed-run
+# The web application's third-party static files (htmx, Chart.js): npm ci with Node from PyPI, then a
+# copy into a gitignored static directory (frontend/build.py; ~1 s on a clean clone, nothing when up to date).
+VENDOR_STAMP := src/bastion/core/web/static/web/vendor/.lock-sha256
+$(VENDOR_STAMP): frontend/package.json frontend/package-lock.json frontend/build.py $(VENV)/.installed-run
+	$(BIN)/python frontend/build.py
 
-install-dev: $(VENV)/.installed-dev
+frontend: $(VENDOR_STAMP)
+
+install: $(VENV)/.installed-run $(VENDOR_STAMP)
+
+install-dev: $(VENV)/.installed-dev $(VENDOR_STAMP)
 
 llm: $(VENV)/.installed-llm
 
@@ -81,4 +89,5 @@ fuzz-api: install-dev
 	BASTION_VAR_DIR=$(TEST_VAR) $(BIN)/pytest tests/fuzz
 
 clean:
-	rm -rf $(VENV) $(TOOLS) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(TOOLS) var .mypy_cache .ruff_cache .pytest_cache frontend/node_modules \
+		src/bastion/core/web/static

@@ -82,7 +82,7 @@ def test_embedded_profile_serves_all_three_and_stops_cleanly(embedded: Running) 
 
 def test_static_files_and_docs_are_served(embedded: Running) -> None:
     assert httpx.get(embedded.base_url + "/static/admin/css/base.css", timeout=10).status_code == 200
-    for path in ["/scanner/docs", "/agent/docs", "/api/docs/", "/admin/login/"]:
+    for path in ["/scanner/docs", "/agent/docs", "/api/docs/", "/accounts/login/"]:
         response = httpx.get(embedded.base_url + path, timeout=10)
         assert response.status_code == 200, path
         assert "cdn" not in response.text.lower(), path
@@ -98,12 +98,12 @@ def test_item_4_an_embedded_instance_counts_sign_ins_by_connection_not_x_forward
 ) -> None:
     # given: a client that writes a new X-Forwarded-For, and a new account name, on every try
     with httpx.Client(base_url=embedded.base_url, timeout=10) as client:
-        client.get("/admin/login/")
+        client.get("/accounts/login/")
         tries = [
             client.post(
-                "/admin/login/",
+                "/accounts/login/",
                 data={
-                    "username": f"nobody{n}@example.com",
+                    "login": f"nobody{n}@example.com",
                     "password": "wrong",
                     "csrfmiddlewaretoken": client.cookies["csrftoken"],
                 },

@@ -161,17 +161,21 @@ def up(
 
 
 def _ensure_admin_and_demo() -> None:
+    """Create the administrator and the demo organisation when missing; a new one of either makes
+    the administrator an owner of demo, so the first sign-in lands on a dashboard with its data
+    (a superuser who is no member sees no organisation's data). A later removal is respected."""
     from django.db import transaction
 
     from bastion.contracts.principal import Role
     from bastion.core.accounts.models import User
     from bastion.core.tenancy import services
-    from bastion.core.tenancy.models import Organization
+    from bastion.core.tenancy.models import Membership, Organization
 
     settings = get_settings()
     email = (settings.admin_email or DEFAULT_ADMIN_EMAIL).lower()
     with transaction.atomic():
         admin = User.objects.filter(email=email).first()
+        is_new_admin = admin is None
         if admin is None:
             if settings.admin_password is not None:
                 password = settings.admin_password.get_secret_value()
@@ -184,8 +188,11 @@ def _ensure_admin_and_demo() -> None:
             if shown:
                 typer.echo(f"bastion: its password, shown this once: {password}", err=True)
         demo = Organization.objects.filter(slug=DEMO_ORGANIZATION).first()
+        is_new_demo = demo is None
         if demo is None:
             demo = services.create_organization(slug=DEMO_ORGANIZATION, name="Demo")
+        is_member = Membership.objects.filter(organization=demo, user=admin).exists()
+        if (is_new_admin or is_new_demo) and not is_member:
             services.set_membership(organization=demo, user=admin, role=Role.OWNER)
 
 

@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     # Admin sign-in: this many failures lock the account and the address for this many minutes.
     login_failure_limit: int = Field(default=5, ge=1)
     login_lockout_minutes: int = Field(default=15, ge=1)
+    # Outgoing mail (password resets, MFA notices) goes by SMTP to this host; with none set, the
+    # embedded profile prints messages on the console and production uses the machine's own MTA.
+    email_host: str | None = None
+    email_port: int = Field(default=587, ge=1, le=65535)
+    email_user: str | None = None
+    email_password: SecretStr | None = None
+    email_use_tls: bool = True
+    email_from: str = "Bastion <bastion@localhost>"
     # The agent: engines, the language model, and what a user or an organisation may spend on it.
     semgrep_bin: Path | None = None
     analysis_timeout_seconds: float = Field(default=20.0, gt=0)
@@ -135,6 +143,13 @@ class Settings(BaseSettings):
         if scheme in {"postgres", "postgresql", "pgsql"}:
             return "db+postgresql+psycopg" + database_url[len(scheme) :]
         return f"db+sqlite:///{self.resolved_var_dir / 'results.sqlite3'}"
+
+    @property
+    def email_backend(self) -> str:
+        """Return Django's e-mail backend: SMTP, or the console in the embedded profile with no host."""
+        if not self.email_host and self.profile == "embedded":
+            return "django.core.mail.backends.console.EmailBackend"
+        return "django.core.mail.backends.smtp.EmailBackend"
 
     @property
     def resolved_semgrep_bin(self) -> Path:

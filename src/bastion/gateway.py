@@ -13,13 +13,14 @@ Request bodies are limited before they are read: the FastAPI services limit thei
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, cast
 
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bastion.servicekit.middleware import BodyLimit
 
@@ -102,8 +103,32 @@ def create_gateway() -> Gateway:
         core=core,
         services={"scanner": create_scanner(), "agent": create_agent()},
         static_url=settings.STATIC_URL,
-        static=_strip_prefix(static, settings.STATIC_URL.rstrip("/")),
+        static=_cache_hashed(_strip_prefix(static, settings.STATIC_URL.rstrip("/"))),
     )
+
+
+#: A name collectstatic gave a file after its content (``web.b1f6aed1aa18.css``): it never changes.
+HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.[A-Za-z0-9]+$")
+FOR_EVER = b"public, max-age=31536000, immutable"
+
+
+def _cache_hashed(app: ASGIApp) -> ASGIApp:
+    """Let browsers keep a content-hashed static file for a year without asking again."""
+
+    async def serve(scope: Scope, receive: Receive, send: Send) -> None:
+        if not HASHED_NAME.search(scope["path"]):
+            await app(scope, receive, send)
+            return
+
+        async def send_cached(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                headers = [(k, v) for k, v in message["headers"] if k.lower() != b"cache-control"]
+                message = {**message, "headers": [*headers, (b"cache-control", FOR_EVER)]}
+            await send(message)
+
+        await app(scope, receive, send_cached)
+
+    return serve
 
 
 def _strip_prefix(app: ASGIApp, prefix: str) -> ASGIApp:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import dj_database_url
 import django_stubs_ext
 
 from bastion.config import get_settings
+from bastion.core.accounts import auth_settings
 
 # Lets admin and other generic classes be subscripted at run time, as the type stubs want.
 django_stubs_ext.monkeypatch()
@@ -28,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_htmx",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -42,10 +45,14 @@ INSTALLED_APPS = [
     "bastion.core.imports",
     "bastion.core.assistant",
     "bastion.core.operations",
+    "bastion.core.web",
+    # Sign-in: django-allauth's accounts and MFA (bastion.core.accounts.auth_settings).
+    *auth_settings.auth_apps,
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bastion.core.web.middleware.content_security_policy",
     "bastion.core.middleware.refuse_nul_in_query",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,6 +60,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Sign-in: allauth's, and the MFA an organisation may require (bastion.core.accounts.auth_settings).
+    *auth_settings.auth_middleware,
     # Last, as django-axes asks: turns a sign-in refused for too many failures into its 429 answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -61,13 +71,9 @@ ROOT_URLCONF = "bastion.core.urls"
 ASGI_APPLICATION = "bastion.core.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 
-# Password sign-in (the admin's login form) is throttled by django-axes: after
-# BASTION_LOGIN_FAILURE_LIMIT failures, the account and the address are each refused (429)
-# for BASTION_LOGIN_LOCKOUT_MINUTES. Its backend comes first so that it sees every attempt.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# Password sign-in is throttled by django-axes: after BASTION_LOGIN_FAILURE_LIMIT failures, the
+# account and the address are each refused (429) for BASTION_LOGIN_LOCKOUT_MINUTES. Its backend
+# comes first in AUTHENTICATION_BACKENDS (set with the other sign-in settings, below).
 AXES_FAILURE_LIMIT = _config.login_failure_limit
 AXES_COOLOFF_TIME = timedelta(minutes=_config.login_lockout_minutes)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -90,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "bastion.core.web.context_processors.layout",
             ],
         },
     },
@@ -146,12 +153,16 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = _config.resolved_var_dir / "static"
+# The web application's own CSS and JS; its third-party files (htmx, Chart.js) are built by
+# frontend/build.py into the app's gitignored static/ directory, which the app finder reads.
+STATICFILES_DIRS = [("web", Path(__file__).resolve().parent / "web" / "assets")]
 
 # Uploaded reports, kept for re-parsing and audit. An S3-compatible bucket works the
 # same through django-storages ("storages.backends.s3.S3Storage") in production.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Content-hashed names (cached for ever) and compressed copies, made by collectstatic.
+    "staticfiles": {"BACKEND": "bastion.core.web.storage.StaticStorage"},
     "reports": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {
@@ -175,6 +186,10 @@ if _config.profile == "production":
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_HSTS_SECONDS = _config.hsts_seconds
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# Web pages need a signed-in user. Sign-in (allauth, MFA, sessions, e-mail) is configured in its own
+# module, whose settings replace the ones above of the same name (LOGIN_URL, AUTHENTICATION_BACKENDS...).
+from bastion.core.accounts.auth_settings import *  # noqa: E402, F403
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["bastion.core.tenancy.api.authentication.BastionAuthentication"],

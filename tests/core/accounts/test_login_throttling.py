@@ -1,4 +1,4 @@
-"""Admin sign-in is throttled by account and by address, with a lockout window (django-axes)."""
+"""Sign-in (allauth's form, which the admin uses too) is throttled by account and by address (django-axes)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from django.utils import timezone
 from fastapi.testclient import TestClient
 
 from bastion.contracts.principal import Role
-from bastion.core.accounts.lockout import proxied_client_address, remote_address
+from bastion.core.accounts.lockout import proxied_client_address, remote_address, username_of
 from tests import factories
+from tests.core.accounts.conftest import needs_sign_in
 
 PASSWORD = "a long test password"
 LIMIT = 5
@@ -31,7 +32,7 @@ def _staff(email: str) -> None:
 
 
 def _sign_in(client: Client, email: str, password: str, **meta: str) -> int:
-    response = client.post("/admin/login/?next=/admin/", {"username": email, "password": password}, **meta)
+    response = client.post("/accounts/login/?next=/admin/", {"login": email, "password": password}, **meta)
     return int(response.status_code)
 
 
@@ -45,12 +46,13 @@ def two_staff(db: None) -> None:
     _staff("bob@example.com")
 
 
+@needs_sign_in
 def test_item_4_five_wrong_passwords_lock_the_account(two_staff: None) -> None:
     # given
     client = Client()
     # when
     wrong = [_sign_in(client, "ana@example.com", "wrong password") for _ in range(LIMIT)]
-    right = client.post("/admin/login/?next=/admin/", {"username": "ana@example.com", "password": PASSWORD})
+    right = client.post("/accounts/login/?next=/admin/", {"login": "ana@example.com", "password": PASSWORD})
     # then
     assert wrong == [200] * (LIMIT - 1) + [429]
     assert right.status_code == 429
@@ -59,6 +61,7 @@ def test_item_4_five_wrong_passwords_lock_the_account(two_staff: None) -> None:
     assert not _signed_in(client)
 
 
+@needs_sign_in
 def test_item_4_the_account_stays_locked_from_another_address(two_staff: None) -> None:
     client = Client()
     for _ in range(LIMIT):
@@ -70,6 +73,7 @@ def test_item_4_the_account_stays_locked_from_another_address(two_staff: None) -
     assert not _signed_in(client)
 
 
+@needs_sign_in
 def test_item_4_the_address_is_locked_for_every_account(two_staff: None) -> None:
     # given: five failures for one account from 127.0.0.1
     for _ in range(LIMIT):
@@ -84,6 +88,7 @@ def test_item_4_the_address_is_locked_for_every_account(two_staff: None) -> None
     assert _signed_in(other_address)
 
 
+@needs_sign_in
 def test_item_4_sign_in_works_again_after_the_cool_off(two_staff: None) -> None:
     # given: a locked account whose last failure is older than the lockout window
     client = Client()
@@ -98,6 +103,7 @@ def test_item_4_sign_in_works_again_after_the_cool_off(two_staff: None) -> None:
     assert _signed_in(client)
 
 
+@needs_sign_in
 def test_item_4_fewer_failures_than_the_limit_do_not_lock(two_staff: None) -> None:
     client = Client()
     for _ in range(LIMIT - 1):
@@ -107,6 +113,7 @@ def test_item_4_fewer_failures_than_the_limit_do_not_lock(two_staff: None) -> No
     assert _signed_in(client)
 
 
+@needs_sign_in
 def test_item_4_embedded_profile_counts_the_connection_not_x_forwarded_for(two_staff: None) -> None:
     # given: failures for made-up accounts, each claiming another address in X-Forwarded-For
     for number in range(LIMIT):
@@ -123,6 +130,7 @@ def test_item_4_embedded_profile_counts_the_connection_not_x_forwarded_for(two_s
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"127.0.0.1"}
 
 
+@needs_sign_in
 def test_item_4_production_counts_the_address_the_proxy_appended(two_staff: None, settings: object) -> None:
     # given: the production client address; five failures seen by nginx from 203.0.113.5
     settings.AXES_CLIENT_IP_CALLABLE = "bastion.core.accounts.lockout.proxied_client_address"  # type: ignore[attr-defined]
@@ -162,20 +170,43 @@ def test_item_4_client_address_functions(forwarded: str, remote: str, expected: 
     assert remote_address(request) == (remote if remote != "testclient" else None)
 
 
+@needs_sign_in
 def test_item_4_lockout_through_the_gateway(gateway_client: TestClient) -> None:
     # given: the ASGI path a browser takes under `bastion up`
     _staff("ana@example.com")
-    gateway_client.get("/admin/login/")
-    form = {"username": "ana@example.com", "csrfmiddlewaretoken": gateway_client.cookies["csrftoken"]}
+    gateway_client.get("/accounts/login/")
+    form = {"login": "ana@example.com", "csrfmiddlewaretoken": gateway_client.cookies["csrftoken"]}
     # when
     wrong = [
-        gateway_client.post("/admin/login/", data={**form, "password": "wrong"}, follow_redirects=False)
+        gateway_client.post("/accounts/login/", data={**form, "password": "wrong"}, follow_redirects=False)
         for _ in range(LIMIT)
     ]
-    right = gateway_client.post("/admin/login/", data={**form, "password": PASSWORD}, follow_redirects=False)
+    right = gateway_client.post(
+        "/accounts/login/", data={**form, "password": PASSWORD}, follow_redirects=False
+    )
     # then
     assert [response.status_code for response in wrong] == [200] * (LIMIT - 1) + [429]
     assert right.status_code == 429
     assert right.text == LOCKED
     assert right.headers["Retry-After"] == "900"
     assert "sessionid" not in gateway_client.cookies
+
+
+@pytest.mark.parametrize(
+    ("credentials", "form", "expected"),
+    [
+        ({"email": " Ana@Example.com"}, {}, "ana@example.com"),
+        ({"username": "BOB@example.com"}, {}, "bob@example.com"),
+        (None, {"login": "Cy@example.com"}, "cy@example.com"),
+        (None, {"username": "dan@example.com"}, "dan@example.com"),
+        (None, {}, None),
+    ],
+)
+def test_item_4_the_account_named_by_either_form(
+    credentials: dict[str, str] | None, form: dict[str, str], expected: str | None
+) -> None:
+    # given: allauth's form names the account "login" (credentials "email"); the admin's "username"
+    request = HttpRequest()
+    request.POST.update(form)  # type: ignore[attr-defined]
+    # then: both count against the same, lower-cased, account
+    assert username_of(request, credentials) == expected

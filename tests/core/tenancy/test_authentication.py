@@ -148,12 +148,12 @@ def test_key_never_appears_in_logs_or_responses(
 
 
 def _sign_in(client: TestClient, email: str) -> None:
-    """Sign in through the admin login form, as a person would."""
-    client.get("/admin/login/")
+    """Sign in through the site's sign-in form (the admin's sends people there), as a person would."""
+    client.get("/accounts/login/")
     response = client.post(
-        "/admin/login/",
+        "/accounts/login/",
         data={
-            "username": email,
+            "login": email,
             "password": "a long test password",
             "csrfmiddlewaretoken": client.cookies["csrftoken"],
             "next": "/admin/",

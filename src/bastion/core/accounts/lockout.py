@@ -43,3 +43,16 @@ def lockout_response(request: HttpRequest, *_args: Any) -> HttpResponse:
     response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(minutes * 60)
     return response
+
+
+def username_of(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """Return the account a sign-in attempt names: allauth's form says "login", the admin's "username".
+
+    Lower-cased, as addresses are stored, so "Ana@Example.com" and "ana@example.com" share one count.
+    """
+    given = credentials or {}
+    form = getattr(request, "POST", {})
+    for value in (given.get("email"), given.get("username"), form.get("login"), form.get("username")):
+        if value:
+            return str(value).strip().lower()
+    return None

@@ -3,24 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
+    Avg,
     BooleanField,
+    Case,
+    Count,
     DurationField,
     ExpressionWrapper,
     F,
     Q,
     QuerySet,
+    Sum,
+    Value,
+    When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Now
+from django.db.models.functions import Now, TruncDate, TruncWeek
 from django.utils import timezone
 
 from bastion.contracts.finding import Severity
 from bastion.contracts.principal import Principal, Role
-from bastion.core.findings.choices import ACTIVE_STATUSES
+from bastion.core.findings.choices import ACTIVE_STATUSES, Status
 from bastion.core.findings.models import Finding, SlaPolicy
+from bastion.core.imports.models import ImportJob
 
 # The same expression as the GIN index made by migration findings.0002 (PostgreSQL only).
 SEARCH_DOCUMENT = (
@@ -90,3 +100,138 @@ def sla_policy_for(*, organization_id: int) -> SlaPolicy:
 def by_ids(findings: QuerySet[Finding], ids: Iterable[int]) -> QuerySet[Finding]:
     """Restrict to the given ids."""
     return findings.filter(pk__in=list(ids))
+
+
+# --- The dashboard (web application): every figure is one aggregate query in the database. ---
+
+#: How much an active finding of each severity adds to its asset's risk (times the asset's criticality).
+RISK_WEIGHTS = {
+    Severity.CRITICAL: 10,
+    Severity.HIGH: 5,
+    Severity.MEDIUM: 2,
+    Severity.LOW: 1,
+    Severity.INFO: 0,
+}
+SEVERITY_BY_RANK = {severity.rank: severity for severity in Severity}
+
+
+def findings_in_scope(*, principal: Principal, organization_id: int | None) -> QuerySet[Finding]:
+    """Return the findings the caller may see, in one organisation or (None) in all of theirs."""
+    findings = Finding.objects.for_principal(principal)
+    return findings if organization_id is None else findings.in_organization(organization_id)
+
+
+def open_counts_by_severity(findings: QuerySet[Finding]) -> dict[Severity, int]:
+    """Count the active findings of each severity (every severity present, worst first)."""
+    rows = (
+        findings.filter(status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values("severity_rank")
+        .annotate(count=Count("id"))
+    )
+    counts = {SEVERITY_BY_RANK[row["severity_rank"]]: row["count"] for row in rows}
+    return {severity: counts.get(severity, 0) for severity in sorted(Severity, key=lambda s: -s.rank)}
+
+
+@dataclass(frozen=True)
+class WeekCounts:
+    """Findings first seen and findings resolved in one week (Monday to Sunday, UTC)."""
+
+    starts_on: date
+    opened: int
+    closed: int
+
+
+def weekly_opened_and_closed(findings: QuerySet[Finding], *, weeks: int = 12) -> list[WeekCounts]:
+    """Return, for each of the last ``weeks`` weeks (this one last), how many opened and closed."""
+    today = timezone.now().date()
+    this_monday = today - timedelta(days=today.weekday())
+    first_monday = this_monday - timedelta(weeks=weeks - 1)
+    since = datetime.combine(first_monday, time.min, tzinfo=UTC)
+
+    def per_week(rows: QuerySet[Finding], field: str) -> dict[date, int]:
+        counted = (
+            rows.filter(**{f"{field}__gte": since})
+            .order_by()
+            .annotate(week=TruncDate(TruncWeek(field)))
+            .values("week")
+            .annotate(count=Count("id"))
+        )
+        return {row["week"]: row["count"] for row in counted}
+
+    opened = per_week(findings, "first_seen")
+    closed = per_week(findings.filter(status=Status.RESOLVED), "resolved_at")
+    mondays = [first_monday + timedelta(weeks=index) for index in range(weeks)]
+    return [WeekCounts(monday, opened.get(monday, 0), closed.get(monday, 0)) for monday in mondays]
+
+
+def mean_time_to_remediate(findings: QuerySet[Finding]) -> dict[Severity, timedelta | None]:
+    """Return the mean time from first seen to resolved of the resolved findings, by severity."""
+    rows = (
+        findings.filter(status=Status.RESOLVED, resolved_at__isnull=False)
+        .order_by()
+        .values("severity_rank")
+        .annotate(
+            mean=Avg(
+                ExpressionWrapper(F("resolved_at") - F("first_seen"), output_field=DurationField()),
+                output_field=DurationField(),
+            )
+        )
+    )
+    means = {SEVERITY_BY_RANK[row["severity_rank"]]: row["mean"] for row in rows}
+    return {severity: means.get(severity) for severity in sorted(Severity, key=lambda s: -s.rank)}
+
+
+@dataclass(frozen=True)
+class SlaCounts:
+    """Active findings past their SLA, and those due within the next days."""
+
+    breached: int
+    due_soon: int
+    due_soon_days: int
+
+
+def sla_counts(findings: QuerySet[Finding], *, due_within_days: int = 7) -> SlaCounts:
+    """Count the active findings past their SLA due date and those due within ``due_within_days``."""
+    today = timezone.now().date()
+    counts = findings.filter(status__in=ACTIVE_STATUSES, sla_due_on__isnull=False).aggregate(
+        breached=Count("id", filter=Q(sla_due_on__lt=today)),
+        due_soon=Count(
+            "id", filter=Q(sla_due_on__gte=today, sla_due_on__lte=today + timedelta(days=due_within_days))
+        ),
+    )
+    return SlaCounts(counts["breached"], counts["due_soon"], due_within_days)
+
+
+def riskiest_assets(findings: QuerySet[Finding], *, limit: int = 10) -> list[dict[str, Any]]:
+    """Return the assets whose active findings weigh most (weights by severity, times criticality).
+
+    Each row: ``asset_id``, ``asset__name``, ``asset__criticality``, ``asset__organization__slug``,
+    a count per severity (``critical`` … ``info``) and ``score``; highest score first.
+    """
+    weight = Case(
+        *[When(severity_rank=severity.rank, then=Value(w)) for severity, w in RISK_WEIGHTS.items()],
+        default=Value(0),
+    )
+    per_severity = {
+        severity.value: Count("id", filter=Q(severity_rank=severity.rank)) for severity in Severity
+    }
+    return list(
+        findings.filter(status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values("asset_id", "asset__name", "asset__criticality", "asset__organization__slug")
+        .annotate(**per_severity, weight=Sum(weight))
+        .annotate(score=F("weight") * F("asset__criticality"))
+        .filter(score__gt=0)
+        .order_by("-score", "asset__name", "asset_id")[:limit]
+    )
+
+
+def latest_imports(
+    *, principal: Principal, organization_id: int | None, limit: int = 5
+) -> QuerySet[ImportJob]:
+    """Return the caller's latest imports, in one organisation or (None) in all of theirs."""
+    jobs = ImportJob.objects.for_principal(principal)
+    if organization_id is not None:
+        jobs = jobs.in_organization(organization_id)
+    return jobs.select_related("asset", "organization").order_by("-created_at")[:limit]

@@ -16,6 +16,10 @@ class Organization(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    requires_mfa = models.BooleanField(
+        default=False,
+        help_text="Members must set up two-factor authentication before they reach any page.",
+    )
 
     organization_path = "pk"  # its own tenant
     objects = TenantQuerySet.as_manager()

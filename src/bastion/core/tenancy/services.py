@@ -157,3 +157,19 @@ def record_token_use(*, token: ApiToken) -> None:
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
+
+
+@transaction.atomic
+def set_mfa_requirement(
+    *, organization: Organization, is_required: bool, actor: User | None = None
+) -> Organization:
+    """Make two-factor authentication mandatory (or optional again) for the organisation's members.
+
+    Members without an authenticator are sent to set one up on their next page; the owner's
+    permission is checked by the caller, as for every other organisation setting.
+    """
+    before = audit.snapshot(organization)
+    organization.requires_mfa = is_required
+    organization.save(update_fields=["requires_mfa"])
+    audit.record_update(actor=actor, organization=organization, instance=organization, before=before)
+    return organization

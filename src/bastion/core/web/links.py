@@ -1,0 +1,42 @@
+"""Links to the findings list with a filter, in the query parameters of ``/api/v1/findings``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from urllib.parse import urlencode
+
+from bastion.contracts.finding import Severity
+from bastion.core.findings.choices import ACTIVE_STATUSES, Status
+
+FINDINGS_PATH = "/findings/"
+#: The active statuses, in workflow order, as the list's ``status`` filter repeats them.
+ACTIVE = [status.value for status in Status if status in ACTIVE_STATUSES]
+
+
+def findings_url(*, organization: str | None, **filters: object) -> str:
+    """Return the findings list's URL for these filters (a list value repeats its parameter)."""
+    parameters: list[tuple[str, object]] = []
+    if organization is not None:
+        parameters.append(("organization", organization))
+    for name, value in filters.items():
+        values = value if isinstance(value, list) else [value]
+        parameters.extend((name, item) for item in values)
+    return f"{FINDINGS_PATH}?{urlencode(parameters)}"
+
+
+def open_findings(*, organization: str | None, severity: Severity | None = None) -> str:
+    """Return the link to the active findings (of one severity)."""
+    if severity is None:
+        return findings_url(organization=organization, status=ACTIVE)
+    return findings_url(organization=organization, status=ACTIVE, severity=severity.value)
+
+
+def first_seen_in_week(*, organization: str | None, starts_on: date) -> str:
+    """Return the link to the findings first seen in the week starting ``starts_on``."""
+    start = datetime.combine(starts_on, time.min)
+    end = datetime.combine(date.fromordinal(starts_on.toordinal() + 7), time.min)
+    return findings_url(
+        organization=organization,
+        first_seen_after=start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        first_seen_before=end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )

@@ -1,0 +1,5 @@
+"""URLs of the finding pages (names in the ``web`` namespace)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -13,7 +13,7 @@ from tests import factories
 
 NOT_FOUND = {"detail": "No API endpoint at this path; the paths are listed in /api/schema/."}
 
-# The site's URLs ending with the fallback for the rest of /api/, as bastion.core.urls is asked to.
+
 @pytest.fixture
 def world(db: None) -> dict[str, Any]:
     org = factories.organization("home")

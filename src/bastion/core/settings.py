@@ -89,7 +89,8 @@ AXES_CLIENT_IP_CALLABLE = "bastion.core.accounts.lockout." + (
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Each group of web pages keeps its templates in its own package (core/web/<pages>/templates).
+        "DIRS": sorted(Path(__file__).resolve().parent.glob("web/*/templates")),
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -155,7 +156,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = _config.resolved_var_dir / "static"
 # The web application's own CSS and JS; its third-party files (htmx, Chart.js) are built by
 # frontend/build.py into the app's gitignored static/ directory, which the app finder reads.
-STATICFILES_DIRS = [("web", Path(__file__).resolve().parent / "web" / "assets")]
+STATICFILES_DIRS = [
+    ("web", Path(__file__).resolve().parent / "web" / "assets"),
+    # ... and its scripts in its own package (core/web/<pages>/static/web/<pages>/...).
+    *sorted(Path(__file__).resolve().parent.glob("web/*/static")),
+]
 
 # Uploaded reports, kept for re-parsing and audit. An S3-compatible bucket works the
 # same through django-storages ("storages.backends.s3.S3Storage") in production.

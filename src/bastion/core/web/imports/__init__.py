@@ -1,0 +1,1 @@
+"""The web application: imports pages."""

@@ -1,0 +1,1 @@
+"""The web application: assets and engagements pages."""

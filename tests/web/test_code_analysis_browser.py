@@ -1,0 +1,146 @@
+"""/code-analysis/ in real Chromium: the page posts to the agent with the session and CSRF header.
+
+The live server runs the core only, so the browser's request to /agent/v1/analyze is handed, with
+its cookies and headers untouched, to the agent (the gateway app, in this process): the agent
+authenticates the session and checks the CSRF header exactly as behind the real gateway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bastion.contracts.principal import Role
+from bastion.core.imports.models import ImportJob
+from bastion.core.tenancy.models import Organization
+from bastion.gateway import create_gateway
+from tests import factories
+from tests.web.conftest import assert_accessible, screenshot
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+SNIPPET = """import subprocess
+
+
+def run(command):
+    return subprocess.call(command, shell=True)
+
+
+def evaluate(text):
+    return eval(text)
+"""
+
+
+@pytest.fixture
+def org() -> Organization:
+    from django.core.cache import cache
+
+    cache.clear()  # no rate-limit counts left from another test
+    return factories.organization("acme")
+
+
+@pytest.fixture
+def agent() -> Iterator[TestClient]:
+    with TestClient(create_gateway(), base_url="http://localhost") as client:
+        yield client
+
+
+def _through_agent(page: Any, agent: TestClient) -> list[dict[str, Any]]:
+    """Route the page's analysis requests to the agent; return what was sent."""
+    sent: list[dict[str, Any]] = []
+
+    def handle(route: Any) -> None:
+        request = route.request
+        headers = {k: v for k, v in request.all_headers().items() if k.lower() not in {"content-length"}}
+        headers["host"] = urlsplit(request.url).netloc  # as the gateway receives it
+        sent.append({"headers": headers, "body": request.post_data_json})
+        answer = agent.post("/agent/v1/analyze", content=request.post_data_buffer, headers=headers)
+        route.fulfill(
+            status=answer.status_code, body=answer.content, headers={"content-type": "application/json"}
+        )
+
+    page.route("**/agent/v1/analyze", handle)
+    return sent
+
+
+def test_an_analyst_analyses_python_that_bandit_flags(
+    page_for: Any, org: Organization, agent: TestClient
+) -> None:
+    # given
+    page = page_for(factories.member(org, Role.ANALYST, email="ana@acme.example"))
+    sent = _through_agent(page, agent)
+    page.goto("/code-analysis/")
+
+    # when
+    page.get_by_label("Language").select_option("python")
+    page.get_by_label("Code to analyse").fill(SNIPPET)
+    page.get_by_role("button", name="Analyse").click()
+    page.wait_for_selector("#analysis-results:not([hidden])", timeout=30_000)
+
+    # then
+    assert "x-csrftoken" in sent[0]["headers"]
+    assert "asset" not in sent[0]["body"]
+    titles = page.locator("#analysis-vulns .vuln").all_inner_texts()
+    assert any("bandit" in title for title in titles)
+    marked = page.locator("#analysis-listing .line--marked").evaluate_all("rows => rows.map(r => r.id)")
+    assert "line-5" in marked
+    assert "line-9" in marked
+    assert float(page.locator(".risk__value").inner_text()) > 0
+    assert page.locator("#analysis-vulns .badge").first.inner_text() in {
+        "Critical",
+        "High",
+        "Medium",
+        "Low",
+        "Info",
+    }
+    assert page.locator("#analysis-recommendations li").count() >= 1
+    assert page.console_errors == []
+    assert_accessible(page)
+    screenshot(page, "code-analysis")
+
+
+def test_the_results_are_imported_as_an_assets_findings(
+    page_for: Any, org: Organization, agent: TestClient
+) -> None:
+    asset = factories.asset(org, name="payments-api")
+    page = page_for(factories.member(org, Role.ANALYST))
+    sent = _through_agent(page, agent)
+    page.goto("/code-analysis/")
+
+    page.get_by_label("Code to analyse").fill(SNIPPET)
+    page.get_by_label("Import as an asset's findings").select_option(label="payments-api (acme)")
+    page.get_by_role("button", name="Analyse").click()
+    page.wait_for_selector("#analysis-import:not([hidden])", timeout=30_000)
+
+    assert sent[0]["body"]["asset"] == asset.pk
+    assert ImportJob.objects.filter(asset=asset).count() == 1
+    assert "Imported" in page.locator("#analysis-import").inner_text()
+
+
+def test_without_the_csrf_header_the_agent_refuses(
+    page_for: Any, org: Organization, agent: TestClient
+) -> None:
+    page = page_for(factories.member(org, Role.ANALYST))
+    page.goto("/code-analysis/")
+    page.evaluate("document.querySelector('#analysis-form [name=csrfmiddlewaretoken]').value = 'forged'")
+    _through_agent(page, agent)
+
+    page.get_by_label("Code to analyse").fill(SNIPPET)
+    page.get_by_role("button", name="Analyse").click()
+    page.locator("#analysis-status", has_text="Refused").wait_for()
+
+    assert page.locator("#analysis-results").is_hidden()
+
+
+def test_an_empty_page_says_what_to_do(page_for: Any, org: Organization) -> None:
+    page = page_for(factories.member(org, Role.VIEWER))
+
+    page.goto("/code-analysis/")
+
+    assert "Paste code" in page.locator("#analysis-empty").inner_text()
+    assert page.get_by_label("Import as an asset's findings").locator("option").count() == 1
+    assert_accessible(page)

@@ -10,6 +10,7 @@ under ``BASTION_TEST_SERVICES=required`` (as tests/services.py treats servers).
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from tests import services
 CHROMIUM = Path("/usr/bin/chromium")
 VIEWPORT = {"width": 1400, "height": 900}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+TEMPORARY_SCREENSHOTS = Path(tempfile.gettempdir()) / "bastion-screenshots"
 VENDOR = (
     Path(__file__).resolve().parents[2] / "src" / "bastion" / "core" / "web" / "static" / "web" / "vendor"
 )
@@ -104,9 +106,14 @@ def page_for(browser: Any, live_server: Any) -> Iterator[Callable[[User | None],
 
 
 def screenshot(page: Any, name: str) -> Path:
-    """Save the page as docs/screenshots/<name>.png (1400x900, the README's size)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
+    """Take the page at 1400x900 (the README's size); return where it went.
+
+    Into docs/screenshots/<name>.png when BASTION_SCREENSHOTS=1 (how the README's pictures are
+    refreshed), else into a temporary directory: a test run leaves the checkout as it found it.
+    """
+    directory = SCREENSHOTS if os.environ.get("BASTION_SCREENSHOTS") == "1" else TEMPORARY_SCREENSHOTS
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.png"
     page.screenshot(path=str(path))
     return path
 

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 
 from bastion.agent.tools import TOOLS, ToolContext, ToolFailed
 from bastion.contracts.principal import Role
@@ -373,3 +374,20 @@ def test_an_assignment_that_names_nobody_by_email_is_refused(chat: Chat, tenants
         ("done", None),
     ]
     assert Proposal.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments"),
+    [
+        ("explain_finding", {"finding_id": 2**63}),
+        ("propose_status_change", {"finding_ids": [1, 2**70], "status": "triaged", "reason": "r"}),
+        ("propose_assignment", {"finding_ids": [2**63], "assignee_email": "a@b.test"}),
+    ],
+)
+def test_a_finding_id_past_any_row_id_is_refused_before_the_database_sees_it(
+    tool: str, arguments: dict[str, Any]
+) -> None:
+    # A model may write any number; the database's ids end at 2**63 - 1 (an overflow was a broken stream).
+    with pytest.raises(ValidationError) as refused:
+        TOOLS[tool].arguments.model_validate(arguments)
+    assert [error["type"] for error in refused.value.errors()] == ["less_than_equal"]

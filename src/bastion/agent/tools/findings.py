@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bastion.agent.exceptions import ToolFailed
 from bastion.agent.knowledge.cwe import weakness
-from bastion.agent.tools.base import Tool, ToolContext, ToolResult
+from bastion.agent.tools.base import RowId, Tool, ToolContext, ToolResult
 from bastion.contracts.finding import Severity
 from bastion.core.findings import selectors
 from bastion.core.findings.choices import ACTIVE_STATUSES, Status
@@ -116,7 +116,7 @@ def search_findings(context: ToolContext, arguments: SearchArguments) -> ToolRes
 class ExplainArguments(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    finding_id: int = Field(ge=1)
+    finding_id: RowId
 
 
 def explain_finding(context: ToolContext, arguments: ExplainArguments) -> ToolResult:

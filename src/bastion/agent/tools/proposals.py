@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from bastion.agent.exceptions import ToolFailed
-from bastion.agent.tools.base import Tool, ToolContext, ToolResult
+from bastion.agent.tools.base import RowId, Tool, ToolContext, ToolResult
 from bastion.agent.tools.findings import organization_findings
 from bastion.contracts.principal import Role
 from bastion.core.assistant import services
@@ -59,7 +59,7 @@ def _checked(context: ToolContext, finding_ids: list[int]) -> tuple[Conversation
 class StatusArguments(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    finding_ids: list[int] = Field(min_length=1, max_length=PROPOSAL_LIMIT)
+    finding_ids: list[RowId] = Field(min_length=1, max_length=PROPOSAL_LIMIT)
     status: ProposedStatus
     reason: str = Field(default="", max_length=2000)
 
@@ -96,7 +96,7 @@ def propose_status_change(context: ToolContext, arguments: StatusArguments) -> T
 class AssignArguments(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    finding_ids: list[int] = Field(min_length=1, max_length=PROPOSAL_LIMIT)
+    finding_ids: list[RowId] = Field(min_length=1, max_length=PROPOSAL_LIMIT)
     assignee_email: str = Field(max_length=254)
 
 

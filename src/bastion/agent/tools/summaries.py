@@ -10,7 +10,7 @@ from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field
 
 from bastion.agent.exceptions import ToolFailed
-from bastion.agent.tools.base import Tool, ToolContext, ToolResult
+from bastion.agent.tools.base import MAX_ROW_ID, Tool, ToolContext, ToolResult
 from bastion.agent.tools.findings import ACTIVE, finding_row, listing, organization_findings
 from bastion.contracts.finding import Severity
 from bastion.contracts.imports import COUNT_NAMES
@@ -54,7 +54,7 @@ def summarize(context: ToolContext, arguments: SummaryArguments) -> ToolResult:
     if arguments.scope != "organization":
         model: type[Asset] | type[Engagement] = Asset if arguments.scope == "asset" else Engagement
         match = Q(name__iexact=arguments.name)
-        if arguments.name.isdigit():
+        if arguments.name.isdigit() and int(arguments.name) <= MAX_ROW_ID:
             match |= Q(pk=int(arguments.name))
         target = (
             model.objects.for_principal(context.principal)

@@ -17,7 +17,7 @@ LLAMA_CMAKE_ARGS := -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX
 run: install
 	$(BIN)/bastion up
 
-test: install-dev lint typecheck migrations-check pytest pytest-postgres
+test: install-dev llm lint typecheck migrations-check pytest pytest-postgres
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)

@@ -19,7 +19,7 @@ def _authenticate(request: Request) -> Principal | None:
     from django.conf import settings
 
     from bastion.core.tenancy.authentication import authenticate, csrf_rejected
-    from bastion.core.tenancy.exceptions import AuthenticationFailed
+    from bastion.core.tenancy.exceptions import AuthenticationFailed, MfaSetupRequired
 
     try:
         principal = authenticate(
@@ -30,6 +30,8 @@ def _authenticate(request: Request) -> Principal | None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, detail=error.public_message, headers=WWW_AUTHENTICATE
         ) from error
+    except MfaSetupRequired as error:  # an organisation's MFA rule holds here as on the core's pages
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=error.public_message) from error
     if (
         principal is not None
         and principal.auth_method == "session"

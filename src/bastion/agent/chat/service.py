@@ -23,7 +23,7 @@ from bastion.core.accounts.selectors import user_of
 from bastion.core.assistant import selectors, services
 from bastion.core.assistant.models import Conversation, Message, Proposal
 from bastion.core.tenancy.authentication import authenticate
-from bastion.core.tenancy.exceptions import AuthenticationFailed
+from bastion.core.tenancy.exceptions import AuthenticationFailed, MfaSetupRequired
 from bastion.servicekit.orm import run_orm
 from bastion.servicekit.ratelimit import RateLimit
 
@@ -54,7 +54,7 @@ def _websocket_principal(
 ) -> Principal | None:
     try:
         principal = authenticate(authorization=authorization, session_key=session_key)
-    except AuthenticationFailed:
+    except (AuthenticationFailed, MfaSetupRequired):
         return None
     # A browser sends the session cookie to any page's WebSocket: accept it only from our own pages.
     if principal is not None and principal.auth_method == "session" and not same_origin:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import reverse
 
 from bastion.core.accounts.selectors import organizations_requiring_mfa_setup
+from bastion.core.tenancy.exceptions import MfaSetupRequired
 
 #: URL names a member who must set up MFA can still reach: signing out, and setting MFA up.
 OPEN_URL_NAMES = ("account_logout", "account_reauthenticate", "mfa_index")
@@ -38,12 +39,10 @@ def require_mfa(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable
         organizations = organizations_requiring_mfa_setup(user=user)
         if not organizations:
             return get_response(request)
-        reason = (
-            f"{', '.join(organizations)} requires two-factor authentication: "
-            "set up an authenticator app or a security key to continue."
-        )
+        refusal = MfaSetupRequired(organizations)
+        reason = refusal.public_message
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": reason, "code": "mfa_required"}, status=403)
+            return JsonResponse({"detail": reason, "code": refusal.code}, status=403)
         setup = reverse("mfa_index")
         if request.headers.get("HX-Request"):
             # htmx would swap the setup page into a fragment; HX-Redirect makes it load the page.

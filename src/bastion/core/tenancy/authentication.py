@@ -22,8 +22,9 @@ from django.utils.module_loading import import_string
 
 from bastion.contracts.principal import Principal
 from bastion.core.accounts.models import User
+from bastion.core.accounts.selectors import organizations_requiring_mfa_setup
 from bastion.core.tenancy import selectors, services
-from bastion.core.tenancy.exceptions import AuthenticationFailed
+from bastion.core.tenancy.exceptions import AuthenticationFailed, MfaSetupRequired
 from bastion.core.tenancy.models import ApiToken
 
 AUTHORIZATION_SCHEMES = frozenset({"token", "bearer"})
@@ -73,7 +74,9 @@ def authenticate(*, authorization: str | None, session_key: str | None) -> Princ
     """Return the caller's principal; None when no credentials were sent at all.
 
     A token, when present, wins over a session cookie, and a bad token is never
-    rescued by a valid cookie.
+    rescued by a valid cookie. A session of a member of an organisation that requires MFA, who
+    has no authenticator yet, raises MfaSetupRequired: every service refuses it as the core's
+    pages do (accounts/middleware.py).
     """
     key = parse_authorization(authorization)
     if key is not None:
@@ -81,6 +84,9 @@ def authenticate(*, authorization: str | None, session_key: str | None) -> Princ
     user = session_user(session_key)
     if user is None:
         return None
+    organizations = organizations_requiring_mfa_setup(user=user)
+    if organizations:
+        raise MfaSetupRequired(organizations)
     return selectors.principal_for_session(user=user)
 
 

@@ -2,6 +2,7 @@
 
 TenancyError
 ├── AuthenticationFailed   credentials given but not valid (wrong, revoked, expired)
+├── MfaSetupRequired       a session of a user whose organisation requires MFA, with no authenticator
 └── TenancyConflict        a write that would break an invariant (duplicate slug, member)
     └── LastOwnerRequired  the change would leave an organisation without an owner
 """
@@ -17,6 +18,20 @@ class AuthenticationFailed(TenancyError):  # noqa: N818 - the name HTTP framewor
     public_message = "Invalid or expired token."
 
     def __init__(self) -> None:
+        super().__init__(self.public_message)
+
+
+class MfaSetupRequired(TenancyError):  # noqa: N818
+    """A signed-in user must set up an authenticator before an organisation requiring MFA lets them in."""
+
+    code = "mfa_required"
+
+    def __init__(self, organization_names: list[str]) -> None:
+        self.organization_names = organization_names
+        self.public_message = (
+            f"{', '.join(organization_names)} requires two-factor authentication: "
+            "set up an authenticator app or a security key to continue."
+        )
         super().__init__(self.public_message)
 
 

@@ -13,7 +13,7 @@ from bastion.contracts.principal import Principal
 from bastion.core.accounts.models import User
 from bastion.core.accounts.selectors import user_of
 from bastion.core.tenancy import authentication as core_auth
-from bastion.core.tenancy.exceptions import AuthenticationFailed
+from bastion.core.tenancy.exceptions import AuthenticationFailed, MfaSetupRequired
 
 
 class BastionAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
@@ -46,6 +46,8 @@ class BastionAuthentication(authentication.BaseAuthentication):
             )
         except AuthenticationFailed as error:
             raise exceptions.AuthenticationFailed(error.public_message) from error
+        except MfaSetupRequired as error:  # the middleware answers first; this keeps DRF alone right
+            raise exceptions.PermissionDenied(error.public_message, code=error.code) from error
         if principal is None:
             return None
         if principal.auth_method == "session":

@@ -22,6 +22,8 @@ from typer.testing import CliRunner
 
 from bastion.cli import app
 from bastion.core.accounts.models import User
+from bastion.core.audit.models import AuditEvent
+from bastion.core.imports.models import WebhookSecret
 from bastion.core.tenancy.models import ApiToken, Membership, Organization
 from bastion.core.tenancy.services import digest_key
 from bastion.parsers import all_parsers
@@ -303,3 +305,29 @@ def test_worker_stops_with_one_line_on_a_refused_configuration(tmp_path: Path) -
         "bastion: production profile refused: BASTION_SECRET_KEY must be set to at least 32 characters\n"
     )
     assert result.stdout == ""
+
+
+def test_webhook_secret_create_prints_the_stored_secret_once_and_rotates(db: None) -> None:
+    runner.invoke(app, ["org", "create", "acme"])
+
+    first = runner.invoke(app, ["webhook-secret", "create", "--org", "acme"])
+    second = runner.invoke(app, ["webhook-secret", "create", "--org", "acme"])
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    stored = WebhookSecret.objects.get(organization__slug="acme")
+    assert second.output.strip() == stored.secret
+    assert first.output.strip() != stored.secret
+    assert list(AuditEvent.objects.order_by("pk").values_list("object_type", "action", "actor_email")) == [
+        ("tenancy.organization", "create", ""),
+        ("imports.webhooksecret", "create", ""),
+        ("imports.webhooksecret", "update", ""),
+    ]
+
+
+def test_webhook_secret_create_for_no_organisation_fails_clearly(db: None) -> None:
+    result = runner.invoke(app, ["webhook-secret", "create", "--org", "nowhere"])
+
+    assert result.exit_code == 2
+    assert "no organisation 'nowhere'" in result.output
+    assert not WebhookSecret.objects.exists()

@@ -375,15 +375,13 @@ def webhook_secret_create(
 ) -> None:
     """Make (or replace) an organisation's webhook secret; it is printed alone, this once."""
     _setup_django()
-    from bastion.core.imports.models import WebhookSecret
+    from bastion.core.imports import services
     from bastion.core.tenancy.models import Organization
 
     organization = Organization.objects.filter(slug=org).first()
     if organization is None:
         _fail(f"no organisation {org!r}")
-    secret = secrets.token_urlsafe(32)
-    WebhookSecret.objects.update_or_create(organization=organization, defaults={"secret": secret})
-    typer.echo(secret)
+    typer.echo(services.rotate_webhook_secret(actor=None, organization=organization))
 
 
 def _message(error: Exception) -> str:

@@ -10,6 +10,7 @@ from bastion.contracts.principal import Role
 from bastion.core.accounts.models import User
 from bastion.core.audit.models import AuditEvent
 from bastion.core.findings.models import SlaPolicy
+from bastion.core.imports import selectors as imports_selectors
 from bastion.core.tenancy import services as tenancy
 from bastion.core.tenancy.models import ApiToken, Membership, Organization
 from bastion.core.web.scope import SESSION_KEY
@@ -331,3 +332,76 @@ def test_the_pages_scripts_and_styles_are_found_as_static_files() -> None:
 
     assert finders.find("web/settings/code-analysis.js")
     assert finders.find("web/settings/pages.css")
+
+
+def test_an_invitation_records_the_new_account_in_the_audit_log(org: Organization) -> None:
+    admin = factories.member(org, Role.ADMIN)
+
+    client_for(admin, org).post(
+        "/settings/members/invite", {"organization": "acme", "email": "new@acme.example", "role": "analyst"}
+    )
+
+    created = AuditEvent.objects.get(object_type="accounts.user", action="create")
+    assert created.actor_email == admin.email
+    assert created.changes["email"] == [None, "new@acme.example"]
+    assert "password" not in created.changes
+
+
+def test_an_admin_creates_the_webhook_secret_and_sees_it_once(org: Organization) -> None:
+    # given
+    admin = factories.member(org, Role.ADMIN)
+    client = client_for(admin, org)
+    # when
+    response = client.post("/settings/webhook-secret", {"organization": "acme"})
+    # then: the answer shows the stored secret; the next page does not
+    secret = imports_selectors.webhook_secret_for(slug="acme")
+    assert secret is not None
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'<code id="new-webhook-secret-value">{secret.secret}</code>' in page
+    assert secret.secret not in client.get("/settings/").content.decode()
+    event = AuditEvent.objects.get(object_type="imports.webhooksecret")
+    assert event.action == "create"
+    assert event.changes == {"secret": [None, "(hidden)"]}
+
+
+def test_rotating_the_webhook_secret_replaces_it(org: Organization) -> None:
+    admin = factories.member(org, Role.ADMIN)
+    client = client_for(admin, org)
+    client.post("/settings/webhook-secret", {"organization": "acme"})
+    first = imports_selectors.webhook_secret_for(slug="acme")
+    assert first is not None
+
+    response = client.post("/settings/webhook-secret", {"organization": "acme"})
+
+    second = imports_selectors.webhook_secret_for(slug="acme")
+    assert second is not None
+    assert second.pk == first.pk
+    assert second.secret != first.secret
+    assert second.secret in response.content.decode()
+    assert first.secret not in response.content.decode()
+    assert list(
+        AuditEvent.objects.filter(object_type="imports.webhooksecret")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == ["create", "update"]
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.ANALYST])
+def test_below_admin_the_webhook_secret_cannot_be_made(org: Organization, role: Role) -> None:
+    user = factories.member(org, role)
+
+    response = client_for(user, org).post("/settings/webhook-secret", {"organization": "acme"})
+
+    assert response.status_code == 403
+    assert imports_selectors.webhook_secret_for(slug="acme") is None
+
+
+def test_another_organisations_webhook_secret_is_not_found(org: Organization) -> None:
+    admin = factories.member(org, Role.ADMIN)
+    factories.organization("globex")
+
+    response = client_for(admin, org).post("/settings/webhook-secret", {"organization": "globex"})
+
+    assert response.status_code == 404
+    assert imports_selectors.webhook_secret_for(slug="globex") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from functools import partial
@@ -28,7 +29,8 @@ from bastion.core.imports import claims
 from bastion.core.imports.choices import FINISHED_STATES, ImportSource, ImportState
 from bastion.core.imports.commit import CommitCounts, ImportCommit
 from bastion.core.imports.exceptions import ImportGivenUp
-from bastion.core.imports.models import ImportJob
+from bastion.core.imports.models import ImportJob, WebhookSecret
+from bastion.core.tenancy.models import Organization
 
 logger = logging.getLogger(__name__)
 EVENT_BATCH = 1_000
@@ -248,3 +250,29 @@ def _publish_after_commit(job: ImportJob, counts: CommitCounts, now: datetime) -
         publish(_events(job, counts, now))
     except Exception:  # the findings are committed; a lost notification must not undo that
         logger.exception("import %s committed but its events could not be published", job.pk)
+
+
+@transaction.atomic
+def rotate_webhook_secret(*, actor: User | None, organization: Organization) -> str:
+    """Make (or replace) the organisation's webhook secret and return it, the only time it is readable.
+
+    The audit log records that it changed, never its value.
+    """
+    secret = secrets.token_urlsafe(32)
+    existing = WebhookSecret.objects.select_for_update().filter(organization=organization).first()
+    if existing is None:
+        row = WebhookSecret.objects.create(organization=organization, secret=secret)
+        action = AuditAction.CREATE
+    else:
+        existing.secret = secret
+        existing.created_at = timezone.now()
+        existing.save(update_fields=["secret", "created_at"])
+        row, action = existing, AuditAction.UPDATE
+    audit.record(
+        actor=actor,
+        organization=organization,
+        action=action,
+        instance=row,
+        changes={"secret": ["(hidden)" if existing else None, "(hidden)"]},
+    )
+    return secret

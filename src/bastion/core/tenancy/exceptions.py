@@ -4,7 +4,8 @@ TenancyError
 ├── AuthenticationFailed   credentials given but not valid (wrong, revoked, expired)
 ├── MfaSetupRequired       a session of a user whose organisation requires MFA, with no authenticator
 └── TenancyConflict        a write that would break an invariant (duplicate slug, member)
-    └── LastOwnerRequired  the change would leave an organisation without an owner
+    ├── LastOwnerRequired  the change would leave an organisation without an owner
+    └── AlreadyMember      an invitation for someone who belongs to the organisation already
 """
 
 
@@ -46,3 +47,10 @@ class LastOwnerRequired(TenancyConflict):
 
     def __init__(self, organization_slug: str) -> None:
         super().__init__(f"{self.public_message}: {organization_slug} has no other owner")
+
+
+class AlreadyMember(TenancyConflict):
+    """The person invited belongs to the organisation already: their role is changed, not invited."""
+
+    def __init__(self, email: str) -> None:
+        super().__init__(f"{email} is already a member; change their role instead.")

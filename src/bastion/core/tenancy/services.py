@@ -13,7 +13,7 @@ from django.utils import timezone
 from bastion.contracts.principal import Role
 from bastion.core.accounts.models import User
 from bastion.core.audit import services as audit
-from bastion.core.tenancy.exceptions import LastOwnerRequired, TenancyConflict
+from bastion.core.tenancy.exceptions import AlreadyMember, LastOwnerRequired, TenancyConflict
 from bastion.core.tenancy.models import ApiToken, Membership, Organization
 
 TOKEN_PREFIX = "bst_"  # noqa: S105 - a marker, not a secret
@@ -26,6 +26,14 @@ class IssuedToken:
 
     token: ApiToken
     key: str
+
+
+@dataclass(frozen=True)
+class Invited:
+    """A person just given a role: ``is_new_user`` when their account was made for the invitation."""
+
+    user: User
+    is_new_user: bool
 
 
 def digest_key(key: str) -> str:
@@ -173,3 +181,22 @@ def set_mfa_requirement(
     organization.save(update_fields=["requires_mfa"])
     audit.record_update(actor=actor, organization=organization, instance=organization, before=before)
     return organization
+
+
+@transaction.atomic
+def invite_member(*, actor: User | None, organization: Organization, email: str, role: Role) -> Invited:
+    """Give the person with this e-mail a role, making them an account first when they have none.
+
+    A new account has no usable password: the caller sends the newcomer a link to choose one.
+    It stays active, since a password-reset e-mail goes to active accounts only. Raises
+    ``AlreadyMember`` when they belong to the organisation already.
+    """
+    user = User.objects.filter(email__iexact=email).first()
+    if user is not None and Membership.objects.filter(organization=organization, user=user).exists():
+        raise AlreadyMember(user.email)
+    is_new_user = user is None
+    if user is None:
+        user = User.objects.create_user(email, None)
+        audit.record_creation(actor=actor, organization=organization, instance=user)
+    set_membership(organization=organization, user=user, role=role, actor=actor)
+    return Invited(user=user, is_new_user=is_new_user)

@@ -1,9 +1,8 @@
 """Invite someone to an organisation by e-mail.
 
-An existing user is given the role at once. Anyone else gets an account without a usable
-password (they cannot sign in with one until they choose it) and allauth's password-reset
-e-mail, whose link lets them choose it. The account is left active: allauth sends no reset
-e-mail to an inactive user, so an inactive invitee could never finish.
+The tenancy service gives the role (making an account with no usable password for a
+newcomer); this page's part is the e-mail: allauth's password-reset message, whose link
+lets the newcomer choose a password. It needs the request to build that link.
 """
 
 from __future__ import annotations
@@ -11,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allauth.account.forms import ResetPasswordForm  # type: ignore[import-untyped, unused-ignore]
-from django.db import transaction
 from django.http import HttpRequest
 
 from bastion.contracts.principal import Role
 from bastion.core.accounts.models import User
 from bastion.core.tenancy import services as tenancy
-from bastion.core.tenancy.models import Membership, Organization
+from bastion.core.tenancy.exceptions import AlreadyMember
+from bastion.core.tenancy.models import Organization
 
 
 @dataclass(frozen=True)
@@ -30,23 +29,17 @@ class Invitation:
 def invite(request: HttpRequest, *, organization: Organization, email: str, role: Role) -> Invitation:
     """Add ``email`` to ``organization`` with ``role``, e-mailing a new user a link to set a password."""
     actor = request.user
-    assert isinstance(actor, User)
-    user = User.objects.filter(email__iexact=email).first()
-    if user is not None and Membership.objects.filter(organization=organization, user=user).exists():
-        return Invitation(
-            f"{user.email} is already a member; change their role instead.", already_member=True
-        )
-    created = user is None
-    with transaction.atomic():
-        if user is None:
-            # The accounts app has no service for this; its manager is what `bastion user create` uses.
-            user = User.objects.create_user(email, None)
-        tenancy.set_membership(organization=organization, user=user, role=role, actor=actor)
-    if not created:
-        return Invitation(f"{user.email} was added as {role.value}.")
-    form = ResetPasswordForm(data={"email": user.email})
+    assert isinstance(actor, User)  # login_required
+    try:
+        invited = tenancy.invite_member(actor=actor, organization=organization, email=email, role=role)
+    except AlreadyMember as error:
+        return Invitation(str(error), already_member=True)
+    if not invited.is_new_user:
+        return Invitation(f"{invited.user.email} was added as {role.value}.")
+    form = ResetPasswordForm(data={"email": invited.user.email})
     if form.is_valid():
         form.save(request)
     return Invitation(
-        f"{user.email} was invited as {role.value}: an e-mail lets them choose a password.", invited=True
+        f"{invited.user.email} was invited as {role.value}: an e-mail lets them choose a password.",
+        invited=True,
     )

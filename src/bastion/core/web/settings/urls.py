@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern] = [
     path("settings/members/<int:membership_id>/remove", views.remove_member, name="settings-remove"),
     path("settings/tokens", views.create_token, name="settings-token-create"),
     path("settings/tokens/<int:token_id>/revoke", views.revoke_token, name="settings-token-revoke"),
+    path("settings/webhook-secret", views.rotate_webhook_secret, name="settings-webhook-secret"),
     path("settings/sla", views.set_sla, name="settings-sla"),
     path("settings/mfa", views.set_mfa, name="settings-mfa"),
     path("code-analysis/", code_analysis.code_analysis, name="code-analysis"),

@@ -25,6 +25,7 @@ from bastion.core.accounts.models import User
 from bastion.core.audit.models import AuditEvent
 from bastion.core.findings import selectors as finding_selectors
 from bastion.core.findings import services as finding_services
+from bastion.core.imports import services as import_services
 from bastion.core.imports.models import WebhookSecret
 from bastion.core.tenancy import services as tenancy
 from bastion.core.tenancy.exceptions import LastOwnerRequired, TenancyConflict
@@ -281,6 +282,23 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     tenancy.revoke_token(token=token, actor=_actor(request))
     messages.success(request, f"Token {token.prefix}… is revoked.")
     return _back(request, "tokens")
+
+
+# --- Webhook secret ---
+
+
+@require_POST
+@login_required
+def rotate_webhook_secret(request: HttpRequest) -> HttpResponse:
+    """Make or replace the organisation's webhook secret; it is shown on this answer only."""
+    principal = principal_of(request)
+    grant = _grant(principal, request.POST.get("organization", ""))
+    _require(grant, Role.ADMIN)
+    secret = import_services.rotate_webhook_secret(
+        actor=_actor(request), organization=_organization(principal, grant)
+    )
+    # Rendered, not redirected: like a token's key, the secret is kept nowhere on the way.
+    return _page(request, new_webhook_secret=secret)
 
 
 # --- SLA and MFA ---

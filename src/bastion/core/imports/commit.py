@@ -7,7 +7,8 @@ batched inserts on SQLite), then merged with a handful of statements:
 2. resolved findings seen again are reopened, with a recorded transition;
 3. findings whose content changed are updated, the rest only marked as seen;
 4. new fingerprints are inserted, with their SLA due dates, ids and tags;
-5. a full import resolves the active findings of the report's tools that it no
+5. every finding the report contains, new or matched, records a sighting of the import;
+6. a full import resolves the active findings of the report's tools that it no
    longer contains; false positives and accepted risks keep their status.
 
 Everything happens in the caller's transaction: a failure anywhere, a malformed
@@ -337,7 +338,9 @@ class ImportCommit:
         self._insert_new(cursor)
         self._replace_identifiers(cursor)
         self._tag(cursor)
-        # 5. a full import resolves what the report no longer contains
+        # 5. what the report contains was seen by this import
+        self._record_sightings(cursor)
+        # 6. a full import resolves what the report no longer contains
         if self.is_full:
             self._resolve_missing(cursor)
 
@@ -415,6 +418,18 @@ class ImportCommit:
                 "WHERE x.finding_id = t.id AND x.tag_id = %s)",
                 [tag_id, *params, tag_id],
             )
+
+    def _record_sightings(self, cursor: CursorWrapper) -> None:
+        """Record one sighting per finding the report contains: new, updated, reopened or unchanged."""
+        # import_staged holds each fingerprint once and a fingerprint names one finding of the
+        # asset, so each finding is inserted once; should that ever break, the unique
+        # (finding, import_job) constraint fails the import rather than hide it.
+        cursor.execute(
+            "INSERT INTO imports_sighting (import_job_id, finding_id) "
+            "SELECT %s, f.id FROM import_staged s JOIN findings_finding f "
+            "ON f.asset_id = %s AND f.fingerprint = s.fingerprint",
+            [self.import_db, self.asset.pk],
+        )
 
     def _resolve_missing(self, cursor: CursorWrapper) -> None:
         tools = sorted(self.counts.tools | self.default_tools)

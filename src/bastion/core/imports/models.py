@@ -1,4 +1,4 @@
-"""Import jobs and webhook deliveries."""
+"""Import jobs, the findings each one saw, and webhook deliveries."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.db import models
 from bastion.core.assets.models import Asset
 from bastion.core.engagements.models import Engagement
 from bastion.core.findings.choices import SEVERITY_CHOICES
+from bastion.core.findings.models import Finding
 from bastion.core.imports.choices import ImportSource, ImportState
 from bastion.core.tenancy.models import Organization
 from bastion.core.tenancy.querysets import TenantQuerySet
@@ -79,6 +80,26 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"import {self.pk} ({self.state})"
+
+
+class Sighting(models.Model):
+    """An import that reported a finding: one row per finding per import."""
+
+    import_job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="sightings")
+    # No index of its own: the unique (finding, import_job) index below starts with it.
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="sightings", db_index=False)
+
+    organization_path = "finding__organization"  # its tenant is its finding's
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # Its index serves "the imports that saw this finding" (imports.selectors.imports_that_saw).
+            models.UniqueConstraint(fields=["finding", "import_job"], name="sighting_unique_per_import")
+        ]
+
+    def __str__(self) -> str:
+        return f"finding {self.finding_id} seen by import {self.import_job_id}"
 
 
 class WebhookSecret(models.Model):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from bastion.contracts.principal import Principal, Role
+from bastion.core.findings.models import Finding
 from bastion.core.imports.exceptions import (
     ImportForbidden,
     ImportNotFound,
@@ -27,6 +29,12 @@ def import_for(*, principal: Principal, import_id: str) -> ImportJob:
     if job is None:
         raise ImportNotFound("Not found.")
     return job
+
+
+def imports_that_saw(*, principal: Principal, finding: Finding) -> QuerySet[ImportJob]:
+    """Return the caller's imports that reported the finding, newest first, with their uploaders."""
+    jobs = ImportJob.objects.for_principal(principal).filter(sightings__finding=finding)
+    return jobs.select_related("created_by").order_by("-created_at", "-pk")
 
 
 def organization_to_import_into(*, principal: Principal, slug: str) -> Organization:

@@ -24,6 +24,7 @@ from bastion.cli import app
 from bastion.core.accounts.models import User
 from bastion.core.audit.models import AuditEvent
 from bastion.core.imports.models import WebhookSecret
+from bastion.core.sealed import is_sealed, unseal
 from bastion.core.tenancy.models import ApiToken, Membership, Organization
 from bastion.core.tenancy.services import digest_key
 from bastion.parsers import all_parsers
@@ -316,8 +317,9 @@ def test_webhook_secret_create_prints_the_stored_secret_once_and_rotates(db: Non
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0, second.output
     stored = WebhookSecret.objects.get(organization__slug="acme")
-    assert second.output.strip() == stored.secret
-    assert first.output.strip() != stored.secret
+    assert is_sealed(stored.secret)
+    assert second.output.strip() == unseal(stored.secret)
+    assert first.output.strip() != unseal(stored.secret)
     assert list(AuditEvent.objects.order_by("pk").values_list("object_type", "action", "actor_email")) == [
         ("tenancy.organization", "create", ""),
         ("imports.webhooksecret", "create", ""),

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     broker_url: str | None = None
     redis_url: str | None = None
     secret_key: SecretStr | None = None
+    #: Earlier secret keys, comma-separated: sessions and sealed secrets they signed stay valid.
+    secret_key_fallbacks: SecretStr | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     admin_email: str | None = None
@@ -169,6 +171,12 @@ class Settings(BaseSettings):
             key_file.touch(mode=0o600)
             key_file.write_text(secrets.token_urlsafe(50))
         return key_file.read_text().strip()
+
+    def resolved_secret_key_fallbacks(self) -> list[str]:
+        """Return the earlier secret keys that still open what they signed or sealed."""
+        if self.secret_key_fallbacks is None:
+            return []
+        return [key.strip() for key in self.secret_key_fallbacks.get_secret_value().split(",") if key.strip()]
 
 
 def is_default_password(password: str) -> bool:

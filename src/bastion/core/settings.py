@@ -18,6 +18,7 @@ django_stubs_ext.monkeypatch()
 _config = get_settings()
 
 SECRET_KEY = _config.resolved_secret_key()
+SECRET_KEY_FALLBACKS = _config.resolved_secret_key_fallbacks()
 DEBUG = _config.debug
 ALLOWED_HOSTS = [host.strip() for host in _config.allowed_hosts.split(",") if host.strip()]
 if _config.profile == "embedded":

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from bastion.contracts.principal import Role
 from bastion.core.imports.models import ImportJob, WebhookSecret
 from bastion.core.imports.tasks import run_import
+from bastion.core.sealed import seal
 from bastion.scanner.webhooks.signature import sign
 from tests import factories
 
@@ -41,7 +42,7 @@ def caller(transactional_db: None) -> dict[str, Any]:
 @pytest.fixture
 def webhook(caller: dict[str, Any]) -> dict[str, Any]:
     """The caller, whose organisation has a webhook secret (WEBHOOK_SECRET)."""
-    WebhookSecret.objects.create(organization=caller["org"], secret=WEBHOOK_SECRET)
+    WebhookSecret.objects.create(organization=caller["org"], secret=seal(WEBHOOK_SECRET))
     return caller
 
 

@@ -15,6 +15,7 @@ from bastion.core.engagements.models import Engagement
 from bastion.core.findings.models import Finding
 from bastion.core.imports.models import ImportJob, WebhookDelivery, WebhookSecret
 from bastion.core.imports.tasks import run_import
+from bastion.core.sealed import seal
 from bastion.parsers import UnknownFormat, detect_format
 from tests.scanner.imports.conftest import SCANS, WEBHOOK_SECRET, post_defectdojo, post_upload, post_webhook
 
@@ -38,7 +39,7 @@ def _dojo(client: TestClient, caller: dict[str, Any], path: str, content: bytes,
 
 
 def _webhook(client: TestClient, caller: dict[str, Any], source: str, content: bytes) -> Any:
-    WebhookSecret.objects.get_or_create(organization=caller["org"], defaults={"secret": WEBHOOK_SECRET})
+    WebhookSecret.objects.get_or_create(organization=caller["org"], defaults={"secret": seal(WEBHOOK_SECRET)})
     return post_webhook(client, content, source=source, asset_identifier=IDENTIFIER, asset_kind="repository")
 
 

@@ -25,6 +25,7 @@ from bastion.core.imports import intake, services
 from bastion.core.imports.models import ImportJob, WebhookDelivery, WebhookSecret
 from bastion.core.imports.options import options_from
 from bastion.core.imports.upload import Upload, remove_stale, spool_dir
+from bastion.core.sealed import seal
 from bastion.gateway import create_gateway
 from bastion.scanner.webhooks.signature import sign
 from tests.scanner.imports.conftest import SCANS
@@ -211,7 +212,7 @@ def test_item_9_nul_in_a_defectdojo_field_is_refused(
 def test_item_9_nul_in_a_webhook_parameter_is_refused(
     gateway_client: TestClient, caller: dict[str, Any], params: dict[str, str]
 ) -> None:
-    WebhookSecret.objects.create(organization=caller["org"], secret=SECRET)
+    WebhookSecret.objects.create(organization=caller["org"], secret=seal(SECRET))
     stamp = str(int(time.time()))
     query = {"asset_identifier": "https://git.test/app", "asset_kind": "repository", **params}
 
@@ -240,7 +241,7 @@ def test_item_9_nul_in_a_webhook_parameter_is_refused(
 def test_item_9_nul_in_a_webhook_header_is_refused(
     gateway_client: TestClient, caller: dict[str, Any], header: str, value: str
 ) -> None:
-    WebhookSecret.objects.create(organization=caller["org"], secret=SECRET)
+    WebhookSecret.objects.create(organization=caller["org"], secret=seal(SECRET))
     stamp = str(int(time.time()))
     headers = {
         "X-Bastion-Organization": "acme",

@@ -18,12 +18,14 @@ from bastion.bus.queues import IMPORT_TASK
 from bastion.contracts.events import Event, FindingsChanged, ImportCompleted
 from bastion.contracts.finding import NormalizedFinding, Severity
 from bastion.contracts.imports import COUNT_NAMES
+from bastion.core import sealed
 from bastion.core.accounts.models import User
 from bastion.core.assets import services as asset_services
 from bastion.core.assets.models import Asset
 from bastion.core.audit import services as audit
 from bastion.core.audit.models import AuditAction
 from bastion.core.engagements.models import Engagement
+from bastion.core.findings import figures
 from bastion.core.findings.models import Finding
 from bastion.core.imports import claims
 from bastion.core.imports.choices import FINISHED_STATES, ImportSource, ImportState
@@ -151,6 +153,7 @@ def commit(*, job: ImportJob, format_name: str, findings: Iterable[NormalizedFin
             changes={"import": [None, {"id": str(job.pk), "new": counts.new, "updated": counts.updated,
                                         "reopened": counts.reopened, "resolved": counts.resolved}]},
         )  # fmt: skip
+        figures.forget(organization_ids=[asset.organization_id])
         transaction.on_commit(lambda: _publish_after_commit(job, counts, now))
     return counts
 
@@ -254,17 +257,17 @@ def _publish_after_commit(job: ImportJob, counts: CommitCounts, now: datetime) -
 
 @transaction.atomic
 def rotate_webhook_secret(*, actor: User | None, organization: Organization) -> str:
-    """Make (or replace) the organisation's webhook secret and return it, the only time it is readable.
+    """Make (or replace) the organisation's webhook secret and return it, the only time it is shown.
 
-    The audit log records that it changed, never its value.
+    It is stored sealed (core/sealed.py); the audit log records that it changed, never its value.
     """
     secret = secrets.token_urlsafe(32)
     existing = WebhookSecret.objects.select_for_update().filter(organization=organization).first()
     if existing is None:
-        row = WebhookSecret.objects.create(organization=organization, secret=secret)
+        row = WebhookSecret.objects.create(organization=organization, secret=sealed.seal(secret))
         action = AuditAction.CREATE
     else:
-        existing.secret = secret
+        existing.secret = sealed.seal(secret)
         existing.created_at = timezone.now()
         existing.save(update_fields=["secret", "created_at"])
         row, action = existing, AuditAction.UPDATE

@@ -13,9 +13,12 @@ are the core's intake (``core.imports.intake``).
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
+from bastion.core import sealed
 from bastion.core.imports import intake, selectors
 from bastion.core.imports.options import options_from
 from bastion.parsers import all_parsers
@@ -24,6 +27,7 @@ from bastion.scanner.imports.streaming import receive_report
 from bastion.scanner.webhooks.signature import is_fresh, is_signed_by, signer
 from bastion.servicekit.orm import run_orm
 
+logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
 INVALID = "invalid signature"
@@ -59,7 +63,12 @@ async def receive_webhook(source: str, request: Request) -> JSONResponse:
     secret = await run_orm(selectors.webhook_secret_for, slug=slug)
     if secret is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=INVALID)
-    mac = signer(secret.secret, timestamp)
+    try:
+        key = sealed.unseal(secret.secret)
+    except sealed.SealBroken as error:  # SECRET_KEY changed with no fallback: the admin must rotate it
+        logger.warning("the webhook secret of %s cannot be opened (%s): rotate it", slug, error)
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=INVALID) from error
+    mac = signer(key, timestamp)
     rate_key = f"organization:{secret.organization_id}"
     with await receive_report(request, rate_key=rate_key, also_hash=mac) as received:
         if not is_signed_by(mac, given):

@@ -391,3 +391,50 @@ def test_a_finding_id_past_any_row_id_is_refused_before_the_database_sees_it(
     with pytest.raises(ValidationError) as refused:
         TOOLS[tool].arguments.model_validate(arguments)
     assert [error["type"] for error in refused.value.errors()] == ["less_than_equal"]
+
+
+def _tool_calls(events: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    return [(event["name"], event["arguments"]) for event in events if event["type"] == "tool_call"]
+
+
+def test_a_change_asked_on_a_findings_page_is_about_that_finding(chat: Chat, tenants: dict[str, Any]) -> None:
+    finding = tenants["high"]
+
+    events = chat("mark it as false positive, the version is patched", finding_id=finding.pk)
+
+    proposal = Proposal.objects.get()
+    assert proposal.finding_ids == [finding.pk]
+    assert [e["finding_ids"] for e in events if e["type"] == "proposal"] == [[finding.pk]]
+    finding.refresh_from_db()
+    assert finding.status == "open"
+
+
+def test_a_question_naming_nothing_else_explains_the_pages_finding(
+    chat: Chat, tenants: dict[str, Any]
+) -> None:
+    finding = tenants["critical"]
+
+    events = chat("How do I fix it?", finding_id=finding.pk)
+
+    assert _tool_calls(events) == [("explain_finding", {"finding_id": finding.pk})]
+
+
+def test_a_question_with_its_own_criteria_is_not_bent_to_the_pages_finding(
+    chat: Chat, tenants: dict[str, Any]
+) -> None:
+    events = chat("Which critical findings are open?", finding_id=tenants["low"].pk)
+
+    assert [name for name, _ in _tool_calls(events)] == ["search_findings"]
+    assert Proposal.objects.count() == 0
+
+
+def test_another_organisations_finding_as_the_subject_is_not_found(
+    chat: Chat, tenants: dict[str, Any]
+) -> None:
+    foreign = tenants["foreign"].pk
+
+    refused = chat("mark it as false positive", finding_id=foreign, expect=404)
+
+    assert refused == [{"detail": f"no finding {foreign}"}]
+    assert Conversation.objects.count() == 0
+    assert Proposal.objects.count() == 0

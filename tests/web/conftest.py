@@ -14,12 +14,15 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from fastapi.testclient import TestClient
 
 from bastion.core.accounts.models import User
+from bastion.gateway import create_gateway
 from tests import services
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -130,3 +133,36 @@ def assert_accessible(page: Any) -> None:
         if violation["impact"] in SERIOUS
     ]
     assert violations == []
+
+
+@pytest.fixture
+def agent() -> Iterator[TestClient]:
+    """The gateway app in this process: the live server runs the core only."""
+    with TestClient(create_gateway(), base_url="http://localhost") as client:
+        yield client
+
+
+def through_agent(page: Any, agent: TestClient) -> list[dict[str, Any]]:
+    """Hand the page's requests to /agent/v1/ to the agent, cookies and headers untouched; return them.
+
+    The agent authenticates the session and checks the CSRF header exactly as behind the gateway.
+    """
+    sent: list[dict[str, Any]] = []
+
+    def handle(route: Any) -> None:
+        request = route.request
+        headers = {k: v for k, v in request.all_headers().items() if k.lower() != "content-length"}
+        address = urlsplit(request.url)
+        headers["host"] = address.netloc  # as the gateway receives it
+        sent.append({"path": address.path, "headers": headers, "body": request.post_data_json})
+        answer = agent.request(
+            request.method, address.path, content=request.post_data_buffer, headers=headers
+        )
+        route.fulfill(
+            status=answer.status_code,
+            body=answer.content,
+            headers={"content-type": answer.headers.get("content-type", "application/json")},
+        )
+
+    page.route("**/agent/v1/**", handle)
+    return sent

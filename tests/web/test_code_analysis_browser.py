@@ -7,9 +7,7 @@ authenticates the session and checks the CSRF header exactly as behind the real 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,9 +15,8 @@ from fastapi.testclient import TestClient
 from bastion.contracts.principal import Role
 from bastion.core.imports.models import ImportJob
 from bastion.core.tenancy.models import Organization
-from bastion.gateway import create_gateway
 from tests import factories
-from tests.web.conftest import assert_accessible, screenshot
+from tests.web.conftest import assert_accessible, screenshot, through_agent
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -43,36 +40,12 @@ def org() -> Organization:
     return factories.organization("acme")
 
 
-@pytest.fixture
-def agent() -> Iterator[TestClient]:
-    with TestClient(create_gateway(), base_url="http://localhost") as client:
-        yield client
-
-
-def _through_agent(page: Any, agent: TestClient) -> list[dict[str, Any]]:
-    """Route the page's analysis requests to the agent; return what was sent."""
-    sent: list[dict[str, Any]] = []
-
-    def handle(route: Any) -> None:
-        request = route.request
-        headers = {k: v for k, v in request.all_headers().items() if k.lower() not in {"content-length"}}
-        headers["host"] = urlsplit(request.url).netloc  # as the gateway receives it
-        sent.append({"headers": headers, "body": request.post_data_json})
-        answer = agent.post("/agent/v1/analyze", content=request.post_data_buffer, headers=headers)
-        route.fulfill(
-            status=answer.status_code, body=answer.content, headers={"content-type": "application/json"}
-        )
-
-    page.route("**/agent/v1/analyze", handle)
-    return sent
-
-
 def test_an_analyst_analyses_python_that_bandit_flags(
     page_for: Any, org: Organization, agent: TestClient
 ) -> None:
     # given
     page = page_for(factories.member(org, Role.ANALYST, email="ana@acme.example"))
-    sent = _through_agent(page, agent)
+    sent = through_agent(page, agent)
     page.goto("/code-analysis/")
 
     # when
@@ -108,7 +81,7 @@ def test_the_results_are_imported_as_an_assets_findings(
 ) -> None:
     asset = factories.asset(org, name="payments-api")
     page = page_for(factories.member(org, Role.ANALYST))
-    sent = _through_agent(page, agent)
+    sent = through_agent(page, agent)
     page.goto("/code-analysis/")
 
     page.get_by_label("Code to analyse").fill(SNIPPET)
@@ -127,7 +100,7 @@ def test_without_the_csrf_header_the_agent_refuses(
     page = page_for(factories.member(org, Role.ANALYST))
     page.goto("/code-analysis/")
     page.evaluate("document.querySelector('#analysis-form [name=csrfmiddlewaretoken]').value = 'forged'")
-    _through_agent(page, agent)
+    through_agent(page, agent)
 
     page.get_by_label("Code to analyse").fill(SNIPPET)
     page.get_by_role("button", name="Analyse").click()

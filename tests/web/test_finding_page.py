@@ -162,7 +162,10 @@ def test_an_analyst_comments_and_the_comment_is_escaped_with_its_line_breaks(
     comment = Comment.objects.get()
     assert (comment.finding_id, comment.author_id) == (finding.pk, analyst.pk)
     html = client.get(url(finding)).content.decode()
-    assert '<p class="comment__body">Asked the team.<br>&lt;b&gt;Fix&lt;/b&gt; due Friday.</p>' in html
+    assert (
+        '<div class="comment__body markdown">'
+        "<p>Asked the team.<br>\n&lt;b&gt;Fix&lt;/b&gt; due Friday.</p>\n</div>" in html
+    )
     assert "Comment added." in html
 
 
@@ -317,9 +320,7 @@ def test_a_non_member_cannot_be_assigned(org: Organization, finding: Finding) ->
     assert finding.assignee_id is None
 
 
-def test_the_timeline_names_the_import_that_last_reported_the_finding(
-    org: Organization, finding: Finding
-) -> None:
+def test_the_timeline_names_the_import_that_reported_the_finding(org: Organization, finding: Finding) -> None:
     # given
     job = ImportJob.objects.create(
         organization=org,
@@ -330,6 +331,7 @@ def test_the_timeline_names_the_import_that_last_reported_the_finding(
         new=1,
     )
     Finding.objects.filter(pk=finding.pk).update(last_import_id=job.pk)
+    job.sightings.create(finding=finding)
 
     # when
     html = client_for(factories.member(org, Role.VIEWER)).get(url(finding)).content.decode()
@@ -337,3 +339,158 @@ def test_the_timeline_names_the_import_that_last_reported_the_finding(
     # then
     assert "Reported by the import of semgrep.json" in html
     assert "Completed: 1 new, 0 updated, 0 reopened, 0 resolved, 0 unchanged" in html
+
+
+def test_the_timeline_lists_every_import_that_saw_the_finding(org: Organization, finding: Finding) -> None:
+    # given: two imports saw the finding, one by an analyst; a third import did not
+    uploader = factories.member(org, Role.ANALYST, email="ci@acme.test")
+    started = timezone.now() - timedelta(days=2)
+    first, second, unrelated = (
+        ImportJob.objects.create(
+            organization=org,
+            asset=finding.asset,
+            created_by=uploader if name == "monday.sarif" else None,
+            file_name=name,
+            storage_key="k",
+            state="completed",
+            finished_at=started + timedelta(days=day),
+            new=new,
+            unchanged=unchanged,
+        )
+        for day, name, new, unchanged in ((0, "monday.sarif", 1, 0), (1, "", 0, 1), (2, "other.sarif", 3, 0))
+    )
+    ImportJob.objects.filter(pk=second.pk).update(format="semgrep")
+    for job in (first, second):
+        job.sightings.create(finding=finding)
+
+    # when
+    html = client_for(factories.member(org, Role.VIEWER)).get(url(finding)).content.decode()
+
+    # then: both, oldest first as the timeline reads, each with its uploader and counts
+    assert html.count("Reported by the import of") == 2
+    monday = html.index('Reported by the import of monday.sarif</strong> <span class="muted">by ci@acme.test')
+    semgrep = html.index("Reported by the import of semgrep</strong>")
+    assert monday < semgrep
+    assert "Completed: 1 new, 0 updated, 0 reopened, 0 resolved, 0 unchanged" in html
+    assert "Completed: 0 new, 0 updated, 0 reopened, 0 resolved, 1 unchanged" in html
+    assert "other.sarif" not in html
+    assert unrelated.sightings.exists() is False
+    assert "earlier import" not in html
+
+
+def test_the_timeline_lists_the_200_newest_imports_and_counts_the_earlier_ones(
+    org: Organization, finding: Finding
+) -> None:
+    # given: 205 daily imports saw the finding
+    first_day = timezone.now() - timedelta(days=300)
+    jobs = ImportJob.objects.bulk_create(
+        ImportJob(
+            organization=org,
+            asset=finding.asset,
+            file_name=f"scan-{day:03}.json",
+            storage_key="k",
+            state="completed",
+            finished_at=first_day + timedelta(days=day, minutes=5),
+        )
+        for day in range(205)
+    )
+    for day, job in enumerate(jobs):
+        job.created_at = first_day + timedelta(days=day)
+    ImportJob.objects.bulk_update(jobs, ["created_at"])
+    sightings = finding.sightings
+    sightings.bulk_create(sightings.model(finding=finding, import_job=job) for job in jobs)
+
+    # when
+    html = client_for(factories.member(org, Role.VIEWER)).get(url(finding)).content.decode()
+
+    # then: the newest 200 (days 5 to 204), and one line for the 5 before, dated with the first
+    assert html.count("Reported by the import of scan-") == 200
+    assert "Reported by the import of scan-204.json" in html
+    assert "Reported by the import of scan-005.json" in html
+    assert "scan-004.json" not in html
+    assert "… and 5 earlier imports" in html
+    earliest = timezone.localtime(first_day + timedelta(minutes=5)).isoformat()
+    earlier = html.index("… and 5 earlier imports")
+    assert f'<time datetime="{earliest}"' in html[html.rindex("<li", 0, earlier) : earlier]
+    assert earlier < html.index("scan-005.json")
+    assert "Only the 200 newest imports are listed." in html
+
+
+def test_a_markdown_comment_is_rendered_on_the_page_and_in_the_timeline(
+    org: Organization, finding: Finding
+) -> None:
+    # given
+    client = client_for(factories.member(org, Role.ANALYST))
+    body = (
+        "**Fixed** in `v2`:\n\n- patch\n- deploy\n\n[PR](https://git.example.com/pr/1) "
+        "<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))"
+    )
+
+    # when
+    response = client.post(url(finding, "comments"), {"body": body})
+    html = client.get(url(finding)).content.decode()
+
+    # then
+    assert response.status_code == 302
+    rendered = (
+        "<p><strong>Fixed</strong> in <code>v2</code>:</p>\n<ul>\n<li>patch</li>\n<li>deploy</li>\n</ul>\n"
+        '<p><a href="https://git.example.com/pr/1" rel="noopener noreferrer nofollow">PR</a> '
+        "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; "
+        "[x](javascript:alert(3))</p>\n"
+    )
+    assert f'<div class="comment__body markdown">{rendered}</div>' in html
+    assert f'<div class="markdown">{rendered}</div>' in html  # the timeline's comment entry
+    assert "<script>alert" not in html
+    assert "<img" not in html
+    assert 'href="javascript:' not in html
+
+
+def test_the_comment_form_gives_the_markdown_hint(org: Organization, finding: Finding) -> None:
+    html = client_for(factories.member(org, Role.ANALYST)).get(url(finding)).content.decode()
+
+    assert '<p class="field__help" id="id_body-help">Markdown: **bold**, `code`, lists, links</p>' in html
+
+
+def test_a_comment_of_20000_characters_is_kept_and_one_longer_is_refused(
+    org: Organization, finding: Finding
+) -> None:
+    # given
+    client = client_for(factories.member(org, Role.ANALYST))
+    longest = "word " * 3_999 + "end. "
+
+    # when
+    kept = client.post(url(finding, "comments"), {"body": longest})
+    refused = client.post(url(finding, "comments"), {"body": longest + "x"})
+    html = client.get(url(finding)).content.decode()
+
+    # then
+    assert (kept.status_code, refused.status_code) == (302, 400)
+    assert "Ensure this value has at most 20000 characters (it has 20001)." in refused.content.decode()
+    assert Comment.objects.get().body == longest.strip()
+    assert f'<div class="comment__body markdown"><p>{longest.strip()}</p>\n</div>' in html
+
+
+def test_a_comment_with_a_nul_byte_is_refused(org: Organization, finding: Finding) -> None:
+    response = client_for(factories.member(org, Role.ANALYST)).post(
+        url(finding, "comments"), {"body": "before\x00after"}
+    )
+
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+    assert Comment.objects.count() == 0
+
+
+def test_the_assistant_panel_is_offered_to_a_viewer_about_this_finding(
+    org: Organization, finding: Finding
+) -> None:
+    html = client_for(factories.member(org, Role.VIEWER)).get(url(finding)).content.decode()
+
+    assert (
+        f'<form id="assistant-form" data-chat-url="/agent/v1/chat/stream" data-max-message="8000" '
+        f'data-finding-id="{finding.pk}" data-organization-id="{org.pk}" '
+        f'data-page-url="/findings/{finding.pk}/">'
+    ) in html
+    assert 'id="assistant-conversation" role="log" aria-live="polite"' in html
+    assert "as a viewer you cannot confirm changes" in html
+    assert '"false_positive": "False positive"' in html  # the status names, as JSON data
+    assert '<script src="/static/web/finding/assistant.js" defer></script>' in html

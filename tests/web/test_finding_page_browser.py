@@ -100,3 +100,48 @@ def test_a_viewer_sees_the_finding_without_write_controls(
     assert page.get_by_text("No comment yet.").is_visible()
     assert_accessible(page)
     assert page.console_errors == []
+
+
+def test_a_markdown_comment_renders_formatted_and_runs_nothing(
+    page_for: Any, org: Organization, finding: Finding
+) -> None:
+    # given
+    page = page_for(factories.member(org, Role.ANALYST))
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"/findings/{finding.pk}/")
+    assert page.locator("#id_body-help").inner_text() == "Markdown: **bold**, `code`, lists, links"
+
+    # when
+    page.get_by_role("textbox", name="Comment (required)").fill(
+        "## Plan\n**Patched** in `search.py`:\n\n- parameters\n- a test\n\n"
+        "[the PR](https://git.example.com/pr/7) <script>window.pwned = 1; alert(1)</script>\n"
+        '<img src=x onerror="window.pwned = 2; alert(2)"> [click](javascript:window.pwned=3)'
+    )
+    page.get_by_role("button", name="Add comment").click()
+    page.get_by_role("status").filter(has_text="Comment added.").wait_for()
+
+    # then: formatted
+    body = page.locator(".comment__body")
+    assert body.get_by_role("heading", level=4).inner_text() == "Plan"
+    assert body.locator("strong").inner_text() == "Patched"
+    assert body.locator("code").inner_text() == "search.py"
+    assert body.locator("li").all_inner_texts() == ["parameters", "a test"]
+    link = body.get_by_role("link", name="the PR")
+    assert (link.get_attribute("href"), link.get_attribute("rel")) == (
+        "https://git.example.com/pr/7",
+        "noopener noreferrer nofollow",
+    )
+    # then: nothing ran, and nothing was injected, in the comments or the timeline
+    assert "<script>window.pwned = 1; alert(1)</script>" in body.inner_text()
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    injected = page.evaluate(
+        "document.querySelectorAll('.markdown script, .markdown img, .markdown [onerror], "
+        'a[href^="javascript:" i]\').length'
+    )
+    assert injected == 0
+    assert page.locator(".markdown").count() == 2  # the comment and its timeline entry
+    assert body.get_by_role("link", name="click").count() == 0
+    assert dialogs == []
+    assert page.console_errors == []
+    assert_accessible(page)

@@ -10,7 +10,8 @@ AgentError                     the message is safe to show to the user
 ├── NotFound                   404  names nothing the caller may reach (or is malformed)
 │   ├── ConversationNotFound
 │   ├── ProposalNotFound
-│   └── OrganizationNotFound
+│   ├── OrganizationNotFound
+│   └── FindingNotFound
 ├── OrganizationNotChosen      400  the caller is in several organisations (or none) and named none
 └── BudgetExceeded             429  the organisation's daily token budget is spent
 
@@ -61,6 +62,13 @@ class OrganizationNotFound(NotFound):
 
     def __init__(self, organization_id: int) -> None:
         super().__init__(f"no organisation {organization_id}")
+
+
+class FindingNotFound(NotFound):
+    """The finding a question is about is not one the caller may see."""
+
+    def __init__(self, finding_id: int) -> None:
+        super().__init__(f"no finding {finding_id}")
 
 
 class OrganizationNotChosen(AgentError):

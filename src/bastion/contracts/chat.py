@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bastion.contracts.ids import MAX_ROW_ID
 from bastion.contracts.text import NulFree
 
 MAX_MESSAGE = 8_000
@@ -20,6 +21,13 @@ class ChatRequest(BaseModel):
     message: NulFree = Field(min_length=1, max_length=MAX_MESSAGE)
     conversation_id: UUID | None = None
     organization: int | None = Field(default=None, description="needed when you belong to several")
+    finding_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ROW_ID,
+        description="the finding the question is about (a finding's page): a change or a question "
+        "naming no other finding, asset or criterion is about it",
+    )
 
 
 class ConversationStarted(BaseModel):

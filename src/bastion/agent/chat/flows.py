@@ -24,6 +24,7 @@ from bastion.agent.chat import intent
 from bastion.agent.exceptions import (
     BudgetExceeded,
     ConversationNotFound,
+    FindingNotFound,
     OrganizationNotChosen,
     OrganizationNotFound,
     ProviderError,
@@ -83,12 +84,29 @@ def _organization(principal: Principal, requested: int | None) -> int:
     raise OrganizationNotChosen("you belong to several organisations: name one with 'organization'")
 
 
+def _subject_organization(principal: Principal, finding_id: int | None) -> int | None:
+    """Return the organisation of the finding a question is about; raise when the caller cannot see it."""
+    from bastion.core.findings.models import Finding
+
+    if finding_id is None:
+        return None
+    organization_id = (
+        Finding.objects.for_principal(principal)
+        .filter(pk=finding_id)
+        .values_list("organization_id", flat=True)
+    ).first()
+    if organization_id is None:
+        raise FindingNotFound(finding_id)
+    return int(organization_id)
+
+
 def _prepare(principal: Principal, request: ChatRequest, provider: Provider | None) -> Turn:
     from bastion.core.assets.models import Asset
     from bastion.core.assistant import selectors, services
     from bastion.core.assistant.choices import MessageRole
     from bastion.core.engagements.models import Engagement
 
+    subject_organization = _subject_organization(principal, request.finding_id)
     if request.conversation_id is not None:
         conversation = selectors.conversation_for(
             principal=principal, conversation_id=str(request.conversation_id)
@@ -98,7 +116,10 @@ def _prepare(principal: Principal, request: ChatRequest, provider: Provider | No
         organization_id = conversation.organization_id
     else:
         conversation = None
-        organization_id = _organization(principal, request.organization)
+        named = request.organization if request.organization is not None else subject_organization
+        organization_id = _organization(principal, named)
+    if request.finding_id is not None and subject_organization != organization_id:
+        raise FindingNotFound(request.finding_id)  # a finding of another of the caller's organisations
     budget = get_settings().llm_tokens_per_day
     if provider is not None and budget:
         used = selectors.tokens_used_today(organization_id=organization_id)
@@ -137,7 +158,12 @@ def _prepare(principal: Principal, request: ChatRequest, provider: Provider | No
         organization_id=organization_id,
         history=history,
         message=request.message,
-        plan=intent.plan(request.message, asset_names=assets, engagement_names=engagements),
+        plan=intent.plan(
+            request.message,
+            asset_names=assets,
+            engagement_names=engagements,
+            subject_finding_id=request.finding_id,
+        ),
     )
 
 

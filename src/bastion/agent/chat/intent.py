@@ -103,12 +103,24 @@ def _target_status(lowered: str) -> tuple[Status | None, str]:
     return None, f"say which status the findings should have: one of {STATUS_NAMES}"
 
 
-def plan(message: str, *, asset_names: list[str], engagement_names: list[str]) -> Plan:
-    """Turn the user's message into tool calls."""
+def plan(
+    message: str,
+    *,
+    asset_names: list[str],
+    engagement_names: list[str],
+    subject_finding_id: int | None = None,
+) -> Plan:
+    """Turn the user's message into tool calls.
+
+    ``subject_finding_id`` is the finding the question is asked about (from its page): a change
+    request naming no finding is about it, and so is a question that names no other criterion.
+    """
     text = " ".join(message.split())
     lowered = text.lower()
     result = Plan()
     finding_ids = [int(match) for match in FINDING_REF.findall(text)][:50]
+    if not finding_ids and subject_finding_id is not None and CHANGE_VERBS.search(text):
+        finding_ids = [subject_finding_id]
     asset = _mentioned(text, asset_names)
     engagement = _mentioned(text, engagement_names)
 
@@ -177,5 +189,8 @@ def plan(message: str, *, asset_names: list[str], engagement_names: list[str]) -
         search["text"] = about.group(1)
     elif cwe and EXPLAIN.search(text):
         search["text"] = ""
+    if not search and subject_finding_id is not None:  # "how do I fix it?" on a finding's page
+        result.calls.append(("explain_finding", {"finding_id": subject_finding_id}))
+        return result
     result.calls.append(("search_findings", search))
     return result

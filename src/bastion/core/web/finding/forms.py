@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from bastion.core.accounts.models import User
-from bastion.core.findings.choices import Status
+from bastion.core.findings.choices import REASON_MAX_LENGTH, Status
 from bastion.core.findings.models import Comment
 
 COMMENT_MAX_LENGTH = Comment._meta.get_field("body").max_length
@@ -28,7 +28,7 @@ class CommentForm(forms.Form):
         label="Comment",
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Plain text; line breaks are kept.",
+        help_text="Markdown: **bold**, `code`, lists, links",
     )
 
 
@@ -36,10 +36,13 @@ class TransitionForm(forms.Form):
     """Move the finding to a status the workflow allows; accepting a risk needs why, who, until when."""
 
     to_status = forms.ChoiceField(label="New status")
-    reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Reason", required=False, max_length=REASON_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
     justification = forms.CharField(
         label="Justification",
         required=False,
+        max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Risk acceptance only: why the risk is acceptable.",
     )

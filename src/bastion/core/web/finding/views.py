@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Min, Prefetch, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 
+from bastion.contracts.chat import MAX_MESSAGE
 from bastion.contracts.principal import Principal, Role
 from bastion.core.accounts.models import User
 from bastion.core.findings import selectors, services
 from bastion.core.findings.choices import TRANSITIONS, Status
 from bastion.core.findings.exceptions import FindingError
-from bastion.core.findings.models import Finding, FindingAdvisory, FindingCwe
-from bastion.core.imports.models import ImportJob
+from bastion.core.findings.models import Comment, Finding, FindingAdvisory, FindingCwe
+from bastion.core.imports import selectors as import_selectors
 from bastion.core.tenancy.models import Membership
 from bastion.core.web import links
 from bastion.core.web.finding.forms import AssigneeForm, CommentForm, TransitionForm
+from bastion.core.web.markdown import render_markdown
 from bastion.core.web.scope import principal_of
 
 ADVISORY_PAGES = (
@@ -33,6 +39,8 @@ ADVISORY_PAGES = (
     (re.compile(r"^GHSA(-[0-9a-z]{4}){3}$", re.IGNORECASE), "https://github.com/advisories/{}"),
 )
 SAFE_LINK = re.compile(r"^https?://", re.IGNORECASE)
+#: The assistant panel streams from the agent (same origin, through the gateway); the core never imports it.
+CHAT_URL = "/agent/v1/chat/stream"
 
 
 def _render(request: HttpRequest, name: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
@@ -48,6 +56,22 @@ class Event:
     text: str
     actor: str = ""
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """A timeline event as the page shows it: a comment's text rendered from Markdown."""
+
+    event: Event
+    body: SafeString | None
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    """A comment with its text rendered from Markdown."""
+
+    comment: Comment
+    body: SafeString
 
 
 @require_GET
@@ -197,23 +221,41 @@ def _references(finding: Finding) -> list[dict[str, str | None]]:
     return rows
 
 
+# A finding a daily scan has seen for years has thousands of imports: the page lists the newest.
+TIMELINE_IMPORTS = 200
+
+
 def _timeline(principal: Principal, finding: Finding) -> list[Event]:
     events = [Event(at=finding.first_seen, kind="seen", text="First seen")]
     if finding.last_seen != finding.first_seen:
         events.append(Event(at=finding.last_seen, kind="seen", text="Last seen"))
-    if finding.last_import_id is not None:
-        job = ImportJob.objects.for_principal(principal).filter(pk=finding.last_import_id).first()
-        if job is not None:
+    jobs = import_selectors.imports_that_saw(principal=principal, finding=finding)
+    shown = list(jobs[:TIMELINE_IMPORTS])
+    if len(shown) == TIMELINE_IMPORTS:
+        earlier = jobs[TIMELINE_IMPORTS:].aggregate(
+            count=Count("pk"), since=Min(Coalesce("finished_at", "created_at"))
+        )
+        if earlier["count"]:
+            plural = "" if earlier["count"] == 1 else "s"
             events.append(
                 Event(
-                    at=job.finished_at or job.created_at,
+                    at=earlier["since"],
                     kind="import",
-                    text=f"Reported by the import of {job.file_name or job.format or 'a report'}",
-                    actor=job.created_by.email if job.created_by else "",
-                    detail=f"{job.get_state_display()}: {job.new} new, {job.updated} updated, "
-                    f"{job.reopened} reopened, {job.resolved} resolved, {job.unchanged} unchanged",
+                    text=f"… and {earlier['count']} earlier import{plural}",
+                    detail=f"Only the {TIMELINE_IMPORTS} newest imports are listed.",
                 )
             )
+    for job in shown:
+        events.append(
+            Event(
+                at=job.finished_at or job.created_at,
+                kind="import",
+                text=f"Reported by the import of {job.file_name or job.format or 'a report'}",
+                actor=job.created_by.email if job.created_by else "",
+                detail=f"{job.get_state_display()}: {job.new} new, {job.updated} updated, "
+                f"{job.reopened} reopened, {job.resolved} resolved, {job.unchanged} unchanged",
+            )
+        )
     for move in finding.transitions.select_related("actor"):
         events.append(
             Event(
@@ -237,8 +279,17 @@ def _timeline(principal: Principal, finding: Finding) -> list[Event]:
     return sorted(events, key=lambda event: event.at)
 
 
+def _timeline_rows(events: list[Event], markdown: Callable[[str], SafeString]) -> list[TimelineRow]:
+    return [
+        TimelineRow(event=event, body=markdown(event.detail) if event.kind == "comment" else None)
+        for event in events
+    ]
+
+
 def _context(request: HttpRequest, principal: Principal, finding: Finding, **forms: Any) -> dict[str, Any]:
     can_triage = _can_triage(principal, finding)
+    # A comment appears twice (comments and timeline): render each text once per page.
+    markdown = cache(render_markdown)
     context: dict[str, Any] = {
         "finding": finding,
         "status": Status(finding.status),
@@ -252,10 +303,16 @@ def _context(request: HttpRequest, principal: Principal, finding: Finding, **for
             for row in finding.cwes.all()
         ],
         "references": _references(finding),
-        "timeline": _timeline(principal, finding),
-        "comments": list(finding.comments.select_related("author")),
+        "timeline": _timeline_rows(_timeline(principal, finding), markdown),
+        "comments": [
+            CommentRow(comment=comment, body=markdown(comment.body))
+            for comment in finding.comments.select_related("author")
+        ],
         "is_risk_accepted": finding.status == Status.RISK_ACCEPTED,
         "findings_url": links.findings_url(organization=finding.organization.slug),
+        "chat_url": CHAT_URL,
+        "chat_max_message": MAX_MESSAGE,
+        "status_labels": {status.value: str(status.label) for status in Status},
     }
     if can_triage:
         context["comment_form"] = forms.get("comment_form") or CommentForm()

@@ -60,6 +60,14 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Start each test with an empty cache: test databases reuse ids, so cached figures would not fit."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database, dropped afterwards."""

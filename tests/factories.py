@@ -6,16 +6,21 @@ from datetime import timedelta
 from itertools import count
 from typing import Any
 
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
 from bastion.contracts.principal import Role
 from bastion.core.accounts.models import User
 from bastion.core.assets import services as asset_services
 from bastion.core.assets.models import Asset
 from bastion.core.engagements import services as engagement_services
 from bastion.core.engagements.models import Engagement
+from bastion.core.findings import saved_views
 from bastion.core.findings import services as finding_services
-from bastion.core.findings.models import Finding
+from bastion.core.findings.models import Finding, SavedView
+from bastion.core.imports.models import ImportJob
 from bastion.core.tenancy import services
-from bastion.core.tenancy.models import Organization
+from bastion.core.tenancy.models import ApiToken, Organization
 
 _numbers = count(1)
 
@@ -83,3 +88,34 @@ def finding(
         Finding.objects.filter(pk=created.pk).update(status=status)
         created.refresh_from_db()
     return created
+
+
+def import_job(target: Asset, *, file_name: str | None = None, **fields: Any) -> ImportJob:
+    """Create a completed import on an asset, with no stored report behind it (for pages that list it)."""
+    number = next(_numbers)
+    return ImportJob.objects.create(
+        organization=target.organization,
+        asset=target,
+        storage_key=f"reports/test-{number}.json",
+        file_name=file_name or f"report-{number}.json",
+        state=fields.pop("state", "completed"),
+        **fields,
+    )
+
+
+def api_token(user: User, org: Organization, name: str = "") -> ApiToken:
+    """Issue a token and return its row (the key is dropped)."""
+    return services.create_token(user=user, organization=org, name=name).token
+
+
+def saved_view(user: User, org: Organization | None, name: str, query: str) -> SavedView:
+    """Save a findings-list view for a user."""
+    return saved_views.save_view(user=user, organization=org, name=name, query=query)
+
+
+def totp_authenticator(user: User) -> str:
+    """Give a user an authenticator app (with recovery codes) as allauth's setup does; return its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret

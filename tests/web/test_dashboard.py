@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import html
+import re
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -115,12 +117,19 @@ def test_the_dashboard_counts_exactly_what_the_database_holds(
         ("billing-api", 14, 0, 1),  # (5 + 2) x criticality 2
     ]
     assert context["assets"][0]["asset_id"] == assets["web"].pk
-    assert [week["opened"] for week in context["weeks"]][-1] == 7
+    assert [week["opened"] for week in context["weeks"]][-1] == _first_seen_this_week(org)
     assert sum(week["opened"] for week in context["weeks"]) == 7
     assert [week["closed"] for week in context["weeks"]][-1] == 2
     assert [(job.file_name, job.new, job.updated) for job in context["imports"]] == [("bandit.json", 4, 1)]
     assert context["is_empty"] is False
     assert b"globex" not in response.content
+
+
+def _first_seen_this_week(org: Organization) -> int:
+    """Count the findings first seen since Monday (seed's are up to 5 days old: a week may split them)."""
+    today = timezone.now().date()
+    monday = datetime.combine(today - timedelta(days=today.weekday()), time.min, tzinfo=UTC)
+    return Finding.objects.filter(organization=org, first_seen__gte=monday).count()
 
 
 def _query(url: str) -> dict[str, list[str]]:
@@ -147,11 +156,10 @@ def test_each_number_links_to_the_findings_filter_it_counts(org: Organization) -
         "severity": ["critical"],
     }
     assert _query(context["sla_breached_url"]) == {"organization": ["acme"], "sla_breached": ["true"]}
-    assert _query(context["mttr"][2]["url"]) == {
-        "organization": ["acme"],
-        "status": ["resolved"],
-        "severity": ["medium"],
-    }
+    mttr_query = _query(context["mttr"][2]["url"])
+    resolved_before = datetime.fromisoformat(mttr_query.pop("resolved_before")[0])
+    assert mttr_query == {"organization": ["acme"], "status": ["resolved"], "severity": ["medium"]}
+    assert abs(resolved_before - timezone.now()) <= timedelta(seconds=2)
     assert _query(context["assets"][0]["url"]) == {
         "organization": ["acme"],
         "asset": [str(assets["web"].pk)],
@@ -178,7 +186,7 @@ def test_the_links_filter_the_api_to_the_same_counts(org: Organization) -> None:
         (context["open_by_severity"][0]["url"], 2),
         (context["sla_breached_url"], context["sla"].breached),
         (context["assets"][1]["url"], 2),
-        (context["weeks"][-1]["opened_url"], 7),
+        (context["weeks"][-1]["opened_url"], _first_seen_this_week(org)),
     ]
 
     # when
@@ -268,3 +276,126 @@ def test_an_unknown_page_answers_the_sites_404(org: Organization) -> None:
     assert response.status_code == 404
     assert b"This page does not exist" in response.content
     assert b"Skip to content" in response.content
+
+
+LINKED_COUNT = re.compile(r'<a (?:class="stat__value" )?href="(/findings/\?[^"]*)"[^>]*>(\d+)</a>')
+LINKED_MEAN = re.compile(r'<a href="(/findings/\?[^"]*)" aria-label="[^"]* days for (\w+)">([\d.]+)</a>')
+FINDING_LINK = re.compile(r'<a href="/findings/(\d+)/" data-finding-link>')
+
+
+def seed_edges(org: Organization) -> None:
+    """``seed`` and findings on the edges of what each figure counts: the SLA window's ends, a week's
+    first instant and the one before it, a finding resolved at no recorded time."""
+    seed(org)
+    now = timezone.now()
+    today = now.date()
+    monday = datetime.combine(today - timedelta(days=today.weekday()), time.min, tzinfo=UTC)
+    edges = factories.asset(org, name="edges", criticality=1)
+    for days in (0, 7, 8):  # due today and in 7 days are "within 7 days"; in 8 days is not
+        _set(factories.finding(edges, severity="low"), sla_due_on=today + timedelta(days=days))
+    for resolved_at, days_open, severity in [
+        (monday, 2, "high"),  # this week's first instant
+        (monday - timedelta(microseconds=1), 1, "high"),  # last week's last
+        (monday - timedelta(days=8), 4, "low"),  # the week before last
+    ]:
+        _set(
+            factories.finding(edges, severity=severity, status="resolved"),
+            resolved_at=resolved_at,
+            first_seen=resolved_at - timedelta(days=days_open),
+            sla_due_on=today + timedelta(days=1),  # not active: never "due soon"
+        )
+    factories.finding(edges, severity="medium", status="resolved")  # no resolved_at: no time to remediate
+
+
+def _rows_of(client: Client, url: str) -> list[int]:
+    """Return the ids of the findings the list shows at ``url`` (a single page: fewer than 50)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["next_url"] is None
+    return [int(finding_id) for finding_id in FINDING_LINK.findall(response.content.decode())]
+
+
+@pytest.mark.parametrize("chosen", ["acme", "all"])
+def test_every_linked_number_is_the_count_of_the_list_it_opens(
+    org: Organization, other_org: Organization, chosen: str
+) -> None:
+    # given
+    seed_edges(org)
+    client = client_for(factories.member(org, Role.VIEWER))
+    client.post("/organization", {"organization": chosen})
+
+    # when
+    response = client.get("/")
+    linked = [
+        (html.unescape(url), int(number)) for url, number in LINKED_COUNT.findall(response.content.decode())
+    ]
+
+    # then: the figures this seed makes, each the row count of its link
+    context = response.context
+    weeks = context["weeks"]
+    assert (context["open_total"], context["sla"].breached, context["sla"].due_soon) == (7, 1, 3)
+    assert [(week["closed"]) for week in weeks[-3:]] == [1, 1, 3]
+    assert len(linked) == 1 + 5 + 2 + 2 * 12 + 4  # totals, SLA, opened and closed per week, assets' counts
+    assert [(url, len(_rows_of(client, url))) for url, _ in linked] == linked
+
+
+@pytest.mark.parametrize("chosen", ["acme", "all"])
+def test_each_mean_time_to_remediate_links_to_the_findings_it_is_the_mean_of(
+    org: Organization, other_org: Organization, chosen: str
+) -> None:
+    # given
+    seed_edges(org)
+    client = client_for(factories.member(org, Role.VIEWER))
+    client.post("/organization", {"organization": chosen})
+
+    # when
+    content = client.get("/").content.decode()
+    means = {severity: (html.unescape(url), days) for url, severity, days in LINKED_MEAN.findall(content)}
+
+    # then
+    assert {severity: days for severity, (_, days) in means.items()} == {
+        "high": "1.5",
+        "medium": "4.0",
+        "low": "4.0",
+    }
+    for severity, (url, days) in means.items():
+        shown = Finding.objects.filter(pk__in=_rows_of(client, url))
+        spans = [(finding.resolved_at - finding.first_seen).total_seconds() for finding in shown]
+        assert {finding.severity for finding in shown} == {severity}
+        assert f"{sum(spans) / len(spans) / 86400:.1f}" == days
+    assert [len(_rows_of(client, means[severity][0])) for severity in ("high", "medium", "low")] == [2, 2, 1]
+
+
+def test_each_asset_links_to_its_open_findings(org: Organization) -> None:
+    seed_edges(org)
+    client = client_for(factories.member(org, Role.VIEWER))
+
+    assets = client.get("/").context["assets"]
+
+    assert [(asset["asset__name"], len(_rows_of(client, asset["url"]))) for asset in assets] == [
+        (asset["asset__name"], sum(count["count"] for count in asset["counts"])) for asset in assets
+    ]
+    assert [asset["asset__name"] for asset in assets] == ["web-shop", "billing-api", "edges"]
+
+
+def test_the_new_links_filter_the_api_to_the_same_counts(org: Organization) -> None:
+    # given
+    seed_edges(org)
+    owner = factories.member(org, Role.OWNER)
+    client = client_for(owner)
+    client.post("/organization", {"organization": "acme"})
+    context = client.get("/").context
+    links = [
+        (context["sla_due_soon_url"], context["sla"].due_soon),
+        *((week["closed_url"], week["closed"]) for week in context["weeks"][-3:]),
+        (context["mttr"][1]["url"], 2),  # high: resolved this week's first instant and last week's last
+    ]
+
+    # when
+    counts = [
+        len(client.get("/api/v1/findings?" + urlsplit(url).query + "&page_size=100").json()["results"])
+        for url, _ in links
+    ]
+
+    # then
+    assert counts == [expected for _, expected in links] == [3, 1, 1, 3, 2]

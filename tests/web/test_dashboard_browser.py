@@ -10,7 +10,7 @@ from bastion.contracts.principal import Role
 from bastion.core.tenancy.models import Organization
 from tests import factories
 from tests.web.conftest import assert_accessible, screenshot
-from tests.web.test_dashboard import seed
+from tests.web.test_dashboard import _first_seen_this_week, seed
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -69,7 +69,7 @@ def test_the_trend_chart_is_drawn_and_its_figures_are_in_a_table(page_for: Any, 
     # then
     rows = page.locator("#trend-table tbody tr")
     assert rows.count() == 12
-    assert rows.last.locator("td").all_inner_texts() == ["7", "2"]
+    assert rows.last.locator("td").all_inner_texts() == [str(_first_seen_this_week(org)), "2"]
     assert page.console_errors == []
 
 

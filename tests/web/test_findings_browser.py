@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from bastion.contracts.principal import Role
-from bastion.core.findings.models import Finding
+from bastion.core.findings.models import Finding, SavedView
 from bastion.core.tenancy.models import Organization
+from bastion.core.web.findings import listing
 from tests import factories
 from tests.web.conftest import assert_accessible, screenshot
 from tests.web.test_findings import seed
@@ -122,3 +123,108 @@ def test_the_empty_list_says_what_to_do(page_for: Any) -> None:
     assert page.get_by_role("heading", name="No findings yet").count() == 1
     assert_accessible(page)
     screenshot(page, "findings-empty")
+
+
+def test_a_user_saves_a_view_applies_it_and_deletes_it(page_for: Any, org: Organization) -> None:
+    # given
+    page = page_for(factories.member(org, Role.VIEWER, email="vera@acme.example"))
+    page.goto("/findings/?severity=high&ordering=-severity")
+
+    # when: save the list as it is under a name
+    page.get_by_role("button", name="Save view…").click()
+    dialog = page.get_by_role("dialog", name="Save this view")
+    dialog.get_by_label("Name").fill("High ones")
+    assert_accessible(page)
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Save", exact=True).click()
+
+    # then
+    assert page.locator(".toast").inner_text() == "View “High ones” saved."
+    assert page.locator('#saved-views a[aria-current="true"]').inner_text() == "High ones"
+    assert list(SavedView.objects.values_list("name", "query")) == [
+        ("High ones", "severity=high&ordering=-severity")
+    ]
+
+    # when: from the whole list, apply it
+    page.goto("/findings/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="High ones").click()
+
+    # then
+    assert page.url.endswith("/findings/?severity=high&ordering=-severity")
+    assert page.locator("[data-finding-link]").all_inner_texts() == ["Reflected XSS"]
+
+    # when: delete it through its confirmation
+    page.get_by_role("button", name="Delete the view High ones").click()
+    with page.expect_navigation():
+        page.get_by_role("dialog", name="Delete the view “High ones”?").get_by_role(
+            "button", name="Delete"
+        ).click()
+
+    # then: back on the same list, the view gone
+    assert page.locator(".toast").inner_text() == "View “High ones” deleted."
+    assert page.url.endswith("/findings/?severity=high&ordering=-severity")
+    assert SavedView.objects.count() == 0
+    assert page.get_by_text("No saved view yet").count() == 1
+    assert page.console_errors == []
+
+
+def test_headers_sort_and_j_and_k_cross_the_pages(
+    page_for: Any, org: Organization, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: pages of two findings
+    monkeypatch.setattr(listing, "PAGE_SIZE", 2)
+    page = page_for(factories.member(org, Role.VIEWER))
+    page.goto("/findings/?ordering=id")
+
+    # when: sort by the severity header, then again
+    with page.expect_navigation():
+        page.locator("thead a", has_text="Severity").click()
+    worst_first = page.locator("[data-finding-link]").all_inner_texts()
+    sorted_header = page.locator("th[aria-sort]").get_attribute("aria-sort")
+    with page.expect_navigation():
+        page.locator("thead a", has_text="Severity").click()
+
+    # then
+    assert (worst_first, sorted_header) == (["SQL injection in search", "Reflected XSS"], "descending")
+    assert page.locator("th[aria-sort]").get_attribute("aria-sort") == "ascending"
+    assert page.locator("#ordering").input_value() == "severity"
+    assert page.locator("[data-finding-link]").all_inner_texts() == ["Old jQuery", "Weak TLS ciphers"]
+
+    # when: j past the last row opens the next page on its first row
+    page.locator("body").click()
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    with page.expect_navigation():
+        page.keyboard.press("j")
+
+    # then
+    assert page.locator("[data-finding-link]").all_inner_texts() == [
+        "Reflected XSS",
+        "SQL injection in search",
+    ]
+    assert page.evaluate("document.activeElement.textContent") == "Reflected XSS"
+    assert "#" not in page.url
+
+    # when: k before the first row goes back to the previous page, on its last row
+    with page.expect_navigation():
+        page.keyboard.press("k")
+
+    # then
+    assert page.locator("[data-finding-link]").all_inner_texts() == ["Old jQuery", "Weak TLS ciphers"]
+    assert page.evaluate("document.activeElement.textContent") == "Weak TLS ciphers"
+    assert page.locator("#previous-page").count() == 0
+    assert_accessible(page)
+    assert page.console_errors == []
+
+
+def test_a_tampered_page_link_shows_the_first_page_with_a_message(page_for: Any, org: Organization) -> None:
+    page = page_for(factories.member(org, Role.VIEWER))
+
+    page.goto("/findings/?cursor=forged")
+
+    assert (
+        page.locator(".toast").inner_text()
+        == "That page link was changed or is out of date: this is the first page."
+    )
+    assert page.locator("[data-finding-link]").count() == 4

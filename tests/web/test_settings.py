@@ -11,6 +11,7 @@ from bastion.core.accounts.models import User
 from bastion.core.audit.models import AuditEvent
 from bastion.core.findings.models import SlaPolicy
 from bastion.core.imports import selectors as imports_selectors
+from bastion.core.sealed import unseal
 from bastion.core.tenancy import services as tenancy
 from bastion.core.tenancy.models import ApiToken, Membership, Organization
 from bastion.core.web.scope import SESSION_KEY
@@ -358,8 +359,9 @@ def test_an_admin_creates_the_webhook_secret_and_sees_it_once(org: Organization)
     assert secret is not None
     page = response.content.decode()
     assert response.status_code == 200
-    assert f'<code id="new-webhook-secret-value">{secret.secret}</code>' in page
-    assert secret.secret not in client.get("/settings/").content.decode()
+    assert f'<code id="new-webhook-secret-value">{unseal(secret.secret)}</code>' in page
+    assert unseal(secret.secret) not in client.get("/settings/").content.decode()
+    assert unseal(secret.secret) not in secret.secret  # stored sealed, never in clear
     event = AuditEvent.objects.get(object_type="imports.webhooksecret")
     assert event.action == "create"
     assert event.changes == {"secret": [None, "(hidden)"]}
@@ -377,9 +379,9 @@ def test_rotating_the_webhook_secret_replaces_it(org: Organization) -> None:
     second = imports_selectors.webhook_secret_for(slug="acme")
     assert second is not None
     assert second.pk == first.pk
-    assert second.secret != first.secret
-    assert second.secret in response.content.decode()
-    assert first.secret not in response.content.decode()
+    assert unseal(second.secret) != unseal(first.secret)
+    assert unseal(second.secret) in response.content.decode()
+    assert unseal(first.secret) not in response.content.decode()
     assert list(
         AuditEvent.objects.filter(object_type="imports.webhooksecret")
         .order_by("pk")

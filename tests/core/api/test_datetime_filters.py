@@ -59,6 +59,10 @@ def test_item_12_every_date_filter_is_found() -> None:
         ("/api/v1/findings", "first_seen_before"),
         ("/api/v1/findings", "last_seen_after"),
         ("/api/v1/findings", "last_seen_before"),
+        ("/api/v1/findings", "resolved_after"),
+        ("/api/v1/findings", "resolved_before"),
+        ("/api/v1/findings", "sla_due_after"),
+        ("/api/v1/findings", "sla_due_before"),
     ]
 
 

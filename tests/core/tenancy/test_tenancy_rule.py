@@ -18,9 +18,12 @@ from bastion.core.accounts.models import User
 from bastion.core.assets import services as asset_services
 from bastion.core.assistant import services as assistant_services
 from bastion.core.assistant.choices import MessageRole, ProposalAction
+from bastion.core.findings import saved_views
 from bastion.core.findings import services as finding_services
 from bastion.core.findings.choices import Status
+from bastion.core.findings.models import FigureVersion
 from bastion.core.imports.models import ImportJob, WebhookDelivery, WebhookSecret
+from bastion.core.sealed import seal
 from bastion.core.tenancy import services as tenancy_services
 from bastion.core.tenancy.models import Organization
 from bastion.core.tenancy.querysets import DEFAULT_PATH, TenantQuerySet
@@ -75,7 +78,10 @@ def _one_of_everything(org: Organization, user: User) -> None:
     finding_services.transition(actor=user, finding=finding, to_status=Status.TRIAGED, reason="checked")
     finding_services.set_sla_policy(actor=user, organization=org, high_days=20)
     job = ImportJob.objects.create(organization=org, asset=asset, created_by=user, storage_key="uploads/x")
-    WebhookSecret.objects.create(organization=org, secret="a long webhook secret")
+    job.sightings.create(finding=finding)
+    WebhookSecret.objects.create(organization=org, secret=seal("a long webhook secret"))
+    saved_views.save_view(user=user, organization=org, name="mine", query="severity=high")
+    FigureVersion.objects.create(organization=org, version=1)
     WebhookDelivery.objects.create(organization=org, delivery_id="delivery-1", import_job=job)
     conversation = assistant_services.start_conversation(
         user_id=user.pk, organization_id=org.pk, title="What is open?"
@@ -111,12 +117,15 @@ def test_the_tenant_models_are_found() -> None:
         "audit.AuditEvent",
         "engagements.Engagement",
         "findings.Comment",
+        "findings.FigureVersion",
         "findings.Finding",
         "findings.FindingAdvisory",
         "findings.FindingCwe",
         "findings.FindingTransition",
+        "findings.SavedView",
         "findings.SlaPolicy",
         "imports.ImportJob",
+        "imports.Sighting",
         "imports.WebhookDelivery",
         "imports.WebhookSecret",
         "tenancy.ApiToken",

@@ -14,11 +14,11 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
+from bastion.contracts.ids import MAX_ROW_ID
 from bastion.contracts.principal import Principal
 
 # The largest row id the database holds (a 64-bit key): a model may write any number, and a
 # larger one would overflow in the query instead of being refused as an argument.
-MAX_ROW_ID = 2**63 - 1
 RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 
 # An enum's own title and docstring: noise in a tool's schema, where the field describes itself.

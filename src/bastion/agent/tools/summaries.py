@@ -10,9 +10,10 @@ from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field
 
 from bastion.agent.exceptions import ToolFailed
-from bastion.agent.tools.base import MAX_ROW_ID, Tool, ToolContext, ToolResult
+from bastion.agent.tools.base import Tool, ToolContext, ToolResult
 from bastion.agent.tools.findings import ACTIVE, finding_row, listing, organization_findings
 from bastion.contracts.finding import Severity
+from bastion.contracts.ids import MAX_ROW_ID
 from bastion.contracts.imports import COUNT_NAMES
 from bastion.core.assets.models import Asset
 from bastion.core.engagements.models import Engagement

@@ -11,6 +11,7 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from rest_framework import serializers
 
+from bastion.contracts.ids import MAX_ROW_ID
 from bastion.contracts.principal import Principal
 from bastion.core.accounts.models import User
 from bastion.core.tenancy import selectors as tenancy_selectors
@@ -46,7 +47,7 @@ class MemberField(serializers.PrimaryKeyRelatedField):
         if isinstance(data, bool):
             self.fail("incorrect_type")
         if isinstance(data, int) or (isinstance(data, str) and _DIGITS.fullmatch(data.strip())):
-            member = self.get_queryset().filter(pk=int(data)).first() if int(data) < 2**63 else None
+            member = self.get_queryset().filter(pk=int(data)).first() if int(data) <= MAX_ROW_ID else None
         elif isinstance(data, str) and "@" in data:
             member = self.get_queryset().filter(email__iexact=data.strip()).order_by("pk").first()
         else:

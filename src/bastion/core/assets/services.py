@@ -9,6 +9,10 @@ from django.db import transaction
 from bastion.core.accounts.models import User
 from bastion.core.assets.models import Asset, Tag
 from bastion.core.audit import services as audit
+from bastion.core.findings import figures
+
+#: The asset's fields the dashboard's figures read.
+FIGURED_FIELDS = frozenset({"name", "criticality"})
 
 
 @transaction.atomic
@@ -25,12 +29,15 @@ def update_asset(*, actor: User | None, asset: Asset, **changes: Any) -> Asset:
     """Change an asset (never its organisation)."""
     changes.pop("organization", None)
     result: Asset = audit.update_audited(asset, actor=actor, organization=asset.organization, changes=changes)
+    if FIGURED_FIELDS.intersection(changes):  # the dashboard's riskiest assets show and weigh them
+        figures.forget(organization_ids=[asset.organization_id])
     return result
 
 
 @transaction.atomic
 def delete_asset(*, actor: User | None, asset: Asset) -> None:
     """Delete an asset with its engagements and findings."""
+    figures.forget(organization_ids=[asset.organization_id])
     audit.delete_audited(asset, actor=actor, organization=asset.organization)
 
 

@@ -21,6 +21,11 @@ class Status(models.TextChoices):
     RISK_ACCEPTED = "risk_accepted", "Risk accepted"
 
 
+#: The longest reason or risk justification a transition keeps (the API and the pages alike).
+REASON_MAX_LENGTH = 5_000
+#: The longest free-text search (longer is no search a person types; SQLite's LIKE has a limit).
+SEARCH_MAX_LENGTH = 1_000
+
 #: The statuses in which a finding still needs work (and its SLA runs).
 ACTIVE_STATUSES = frozenset({Status.OPEN, Status.TRIAGED, Status.IN_PROGRESS, Status.REOPENED})
 #: Statuses an analyst sets aside; both go back to open.

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from bastion.core.api.filters import UtcDateTimeFilter
 from bastion.core.assets.choices import AssetKind
 from bastion.core.findings import selectors
-from bastion.core.findings.choices import SEVERITY_CHOICES, Status
+from bastion.core.findings.choices import SEARCH_MAX_LENGTH, SEVERITY_CHOICES, Status
 from bastion.core.findings.models import SEVERITY_RANKS, Finding, FindingAdvisory, FindingCwe
 
 FindingTag = Finding.tags.through
@@ -19,15 +19,28 @@ class FindingFilter(django_filters.FilterSet):
     severity = django_filters.MultipleChoiceFilter(choices=SEVERITY_CHOICES, method="filter_severity")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     asset_kind = django_filters.MultipleChoiceFilter(field_name="asset__kind", choices=AssetKind.choices)
-    tag = django_filters.CharFilter(method="filter_tag")
-    cwe = django_filters.CharFilter(method="filter_cwe")
+    tag = django_filters.CharFilter(method="filter_tag", label="Tag")
+    cwe = django_filters.CharFilter(method="filter_cwe", label="CWE")
     cve = django_filters.CharFilter(method="filter_advisory", label="CVE, GHSA or other advisory id")
-    sla_breached = django_filters.BooleanFilter(method="filter_sla_breached")
-    first_seen_after = UtcDateTimeFilter(field_name="first_seen", lookup_expr="gte")
-    first_seen_before = UtcDateTimeFilter(field_name="first_seen", lookup_expr="lt")
-    last_seen_after = UtcDateTimeFilter(field_name="last_seen", lookup_expr="gte")
-    last_seen_before = UtcDateTimeFilter(field_name="last_seen", lookup_expr="lt")
-    q = django_filters.CharFilter(method="filter_text", label="free text over title, description and ids")
+    sla_breached = django_filters.BooleanFilter(method="filter_sla_breached", label="SLA breached")
+    # Every range is "after" inclusive, "before" exclusive: consecutive ranges never count a row twice.
+    first_seen_after = UtcDateTimeFilter(field_name="first_seen", lookup_expr="gte", label="First seen from")
+    first_seen_before = UtcDateTimeFilter(
+        field_name="first_seen", lookup_expr="lt", label="First seen before"
+    )
+    last_seen_after = UtcDateTimeFilter(field_name="last_seen", lookup_expr="gte", label="Last seen from")
+    last_seen_before = UtcDateTimeFilter(field_name="last_seen", lookup_expr="lt", label="Last seen before")
+    sla_due_after = django_filters.DateFilter(
+        field_name="sla_due_on", lookup_expr="gte", label="SLA due from"
+    )
+    sla_due_before = django_filters.DateFilter(
+        field_name="sla_due_on", lookup_expr="lt", label="SLA due before"
+    )
+    resolved_after = UtcDateTimeFilter(field_name="resolved_at", lookup_expr="gte", label="Resolved from")
+    resolved_before = UtcDateTimeFilter(field_name="resolved_at", lookup_expr="lt", label="Resolved before")
+    q = django_filters.CharFilter(
+        method="filter_text", label="free text over title, description and ids", max_length=SEARCH_MAX_LENGTH
+    )
 
     class Meta:
         model = Finding
@@ -45,10 +58,10 @@ class FindingFilter(django_filters.FilterSet):
         return queryset.filter(id__in=FindingTag.objects.filter(tag__name=value).values("finding_id"))
 
     def filter_cwe(self, queryset: QuerySet[Finding], name: str, value: str) -> QuerySet[Finding]:
-        digits = value.upper().removeprefix("CWE-")
-        if not digits.isdigit():
+        cwe_id = selectors.cwe_number(value.upper().removeprefix("CWE-"))
+        if cwe_id is None:
             return queryset.none()
-        return queryset.filter(id__in=FindingCwe.objects.filter(cwe_id=int(digits)).values("finding_id"))
+        return queryset.filter(id__in=FindingCwe.objects.filter(cwe_id=cwe_id).values("finding_id"))
 
     def filter_advisory(self, queryset: QuerySet[Finding], name: str, value: str) -> QuerySet[Finding]:
         identifier = value.strip().upper() if value.upper().startswith("CVE-") else value.strip()

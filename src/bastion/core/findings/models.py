@@ -100,13 +100,20 @@ class Finding(models.Model):
         indexes = [
             # The showcase query: worst first, then longest open.
             models.Index(fields=["organization", "-severity_rank", "first_seen"], name="finding_org_sev_age"),
-            models.Index(fields=["organization", "status", "-severity_rank"], name="finding_org_status"),
+            # The dashboard's figures read only this index (PostgreSQL's index-only scans; SQLite
+            # ignores ``include``): counts by status and severity, SLA dates, weeks, assets.
+            models.Index(
+                fields=["organization", "status", "-severity_rank"],
+                include=["asset", "sla_due_on", "first_seen", "resolved_at"],
+                name="finding_org_status",
+            ),
             models.Index(fields=["asset", "status"], name="finding_asset_status"),
             models.Index(fields=["engagement"], name="finding_engagement"),
             models.Index(fields=["organization", "tool"], name="finding_org_tool"),
             models.Index(fields=["organization", "sla_due_on"], name="finding_org_sla"),
             models.Index(fields=["organization", "first_seen"], name="finding_org_first_seen"),
             models.Index(fields=["organization", "last_seen"], name="finding_org_last_seen"),
+            models.Index(fields=["organization", "resolved_at"], name="finding_org_resolved"),
             models.Index(fields=["organization", "assignee"], name="finding_org_assignee"),
         ]
 
@@ -247,6 +254,20 @@ MAX_SLA_DAYS = 3650
 SLA_DAYS = [MaxValueValidator(MAX_SLA_DAYS)]
 
 
+class FigureVersion(models.Model):
+    """How many times an organisation's findings have changed: the key of its cached dashboard figures."""
+
+    organization = models.OneToOneField(
+        Organization, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    version = models.BigIntegerField(default=0)
+
+    objects = TenantQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"figures version {self.version} of organisation {self.organization_id}"
+
+
 class SlaPolicy(models.Model):
     """How many days an organisation gives itself to fix a finding, by severity."""
 
@@ -286,3 +307,53 @@ class SlaPolicy(models.Model):
         """Return the date by which a finding first seen ``since`` must be fixed."""
         days = self.days_for(severity=severity, asset_criticality=asset_criticality)
         return None if days is None else since + timedelta(days=days)
+
+
+class SavedView(models.Model):
+    """A user's named query of the findings list: its filters, sort and columns."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views")
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+        help_text="Empty: saved for all the user's organisations.",
+    )
+    name = models.CharField(max_length=100)
+    query = models.CharField(
+        max_length=4000, blank=True, help_text="The list's query string, only its known parameters."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            # Two partial constraints: a NULL organisation would never clash in one unique constraint.
+            models.UniqueConstraint(
+                fields=["user", "organization", "name"],
+                condition=models.Q(organization__isnull=False),
+                name="saved_view_unique_name",
+                violation_error_message="You already have a view of this name here.",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                condition=models.Q(organization__isnull=True),
+                name="saved_view_unique_name_everywhere",
+                violation_error_message="You already have a view of this name here.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """Keep a view in an organisation its user belongs to, and its text free of NUL bytes."""
+        for field in ("name", "query"):
+            if "\x00" in getattr(self, field):  # PostgreSQL cannot store one in text
+                raise ValidationError({field: "Null characters are not allowed."})
+        if self.organization_id is not None and not is_member(self.user_id, self.organization_id):
+            raise ValidationError({"organization": "You are not a member of this organisation."})

@@ -17,7 +17,7 @@ from bastion.contracts.principal import Principal, Role
 from bastion.core.accounts.models import User
 from bastion.core.assets.models import Tag
 from bastion.core.audit import services as audit
-from bastion.core.findings import selectors
+from bastion.core.findings import figures, selectors
 from bastion.core.findings.choices import SYSTEM_TRANSITIONS, Status, is_allowed
 from bastion.core.findings.exceptions import (
     AssigneeNotMember,
@@ -107,6 +107,7 @@ def create_finding(
     _set_cwes(finding, cwe_ids)
     finding.tags.set([*tags, *tags_named(organization_id=finding.organization_id, names=tag_names)])
     audit.record_creation(actor=actor, organization=finding.organization, instance=finding)
+    figures.forget(organization_ids=[finding.organization_id])
     return finding
 
 
@@ -137,6 +138,7 @@ def update_finding(
     if cwe_ids is not None:
         _set_cwes(finding, cwe_ids)
     audit.record_update(actor=actor, organization=finding.organization, instance=finding, before=before)
+    figures.forget(organization_ids=[finding.organization_id])
     return finding
 
 
@@ -144,6 +146,7 @@ def update_finding(
 def delete_finding(*, actor: User | None, finding: Finding) -> None:
     """Delete a finding, recording its last state."""
     audit.record_deletion(actor=actor, organization=finding.organization, instance=finding)
+    figures.forget(organization_ids=[finding.organization_id])
     finding.delete()
 
 
@@ -216,6 +219,7 @@ def transition(
             reason=reason,
         )
         audit.record_update(actor=actor, organization=finding.organization, instance=finding, before=before)
+        figures.forget(organization_ids=[finding.organization_id])
     return move
 
 

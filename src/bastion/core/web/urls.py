@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bastion.core.web import views
+from bastion.core.web import pickers, views
 from bastion.core.web.finding import urls as finding
 from bastion.core.web.findings import urls as findings
 from bastion.core.web.imports import urls as imports
@@ -13,6 +13,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("organization", views.choose_organization, name="choose-organization"),
+    path("pick/<slug:kind>", pickers.pick, name="pick"),
     *findings.urlpatterns,
     *finding.urlpatterns,
     *inventory.urlpatterns,

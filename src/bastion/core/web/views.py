@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from bastion.contracts.finding import Severity
-from bastion.core.findings import selectors
+from bastion.core.findings import figures, selectors
 from bastion.core.web import links
 from bastion.core.web.scope import Scope, choose, scope_of
 
@@ -42,14 +43,17 @@ def choose_organization(request: HttpRequest) -> HttpResponse:
 def dashboard_context(request: HttpRequest, scope: Scope) -> dict[str, Any]:
     """Gather the dashboard's figures, each with the link to the findings it counts."""
     slug = scope.organization.organization_slug if scope.organization else None
-    findings = selectors.findings_in_scope(principal=scope.principal, organization_id=scope.organization_id)
-    open_counts = selectors.open_counts_by_severity(findings)
-    weeks = selectors.weekly_opened_and_closed(findings)
-    mttr = selectors.mean_time_to_remediate(findings)
-    sla = selectors.sla_counts(findings)
-    assets = selectors.riskiest_assets(findings)
+    # The moment the figures are read: the links bound their ranges by it, so each shows what was counted.
+    now = timezone.now()
+    # Added up from each organisation's figures, cached until its findings change (findings/figures.py).
+    summary = figures.dashboard_figures(principal=scope.principal, organization_id=scope.organization_id)
+    open_counts = summary.open_by_severity
+    weeks = summary.weeks
+    mttr = summary.mean_time_to_remediate
+    sla = summary.sla
+    assets = summary.riskiest_assets
     imports = list(selectors.latest_imports(principal=scope.principal, organization_id=scope.organization_id))
-    is_empty = not imports and not findings.exists()
+    is_empty = not imports and not summary.has_findings
     return {
         "is_empty": is_empty,
         "open_total": sum(open_counts.values()),
@@ -68,6 +72,7 @@ def dashboard_context(request: HttpRequest, scope: Scope) -> dict[str, Any]:
                 "opened": week.opened,
                 "closed": week.closed,
                 "opened_url": links.first_seen_in_week(organization=slug, starts_on=week.starts_on),
+                "closed_url": links.resolved_in_week(organization=slug, starts_on=week.starts_on),
             }
             for week in weeks
         ],
@@ -83,17 +88,27 @@ def dashboard_context(request: HttpRequest, scope: Scope) -> dict[str, Any]:
                 "severity": severity.value,
                 "mean": mean,
                 "days": None if mean is None else _days(mean),
-                "url": links.findings_url(organization=slug, status="resolved", severity=severity.value),
+                "url": links.remediated(organization=slug, severity=severity, until=now),
             }
             for severity, mean in mttr.items()
         ],
         "sla": sla,
         "sla_breached_url": links.findings_url(organization=slug, sla_breached="true"),
+        "sla_due_soon_url": links.due_within(organization=slug, today=now.date(), days=sla.due_soon_days),
         "assets": [
             {
                 **row,
                 "counts": [
-                    {"severity": severity.value, "count": row[severity.value]}
+                    {
+                        "severity": severity.value,
+                        "count": row[severity.value],
+                        "url": links.findings_url(
+                            organization=row["asset__organization__slug"],
+                            asset=row["asset_id"],
+                            status=links.ACTIVE,
+                            severity=severity.value,
+                        ),
+                    }
                     for severity in sorted(Severity, key=lambda s: -s.rank)
                 ],
                 "url": links.findings_url(

@@ -10,7 +10,7 @@ from bastion.core.api.base import TenantSerializer
 from bastion.core.api.fields import MemberField
 from bastion.core.assets.models import Asset
 from bastion.core.engagements.models import Engagement
-from bastion.core.findings.choices import Status
+from bastion.core.findings.choices import REASON_MAX_LENGTH, Status
 from bastion.core.findings.models import Comment, Finding, FindingTransition, SlaPolicy
 
 ADVISORY_MAX = 100
@@ -77,8 +77,10 @@ class TransitionRequestSerializer(serializers.Serializer):
     """Move one finding (or, in bulk, many) to another status."""
 
     status = serializers.ChoiceField(choices=Status.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-    justification = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH, default="")
+    justification = serializers.CharField(
+        required=False, allow_blank=True, max_length=REASON_MAX_LENGTH, default=""
+    )
     approver = MemberField(required=False, allow_null=True)
     expires_on = serializers.DateField(required=False, allow_null=True)
 
@@ -89,8 +91,10 @@ class BulkRequestSerializer(serializers.Serializer):
     ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=10_000)
     action = serializers.ChoiceField(choices=["transition", "assign", "tag"])
     status = serializers.ChoiceField(choices=Status.choices, required=False)
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-    justification = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH, default="")
+    justification = serializers.CharField(
+        required=False, allow_blank=True, max_length=REASON_MAX_LENGTH, default=""
+    )
     approver = MemberField(required=False, allow_null=True)
     expires_on = serializers.DateField(required=False, allow_null=True)
     assignee = MemberField(required=False, allow_null=True)

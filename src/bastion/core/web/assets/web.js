@@ -66,8 +66,50 @@
     });
   }
 
+  // <input data-picker-url data-picker-for="ID">: the words typed ask the server for the matching
+  // options of <select id="ID">; its empty option and the chosen one stay (core/web/pickers.py).
+  function bindPickers(root) {
+    root.querySelectorAll("input[data-picker-url]").forEach(function (search) {
+      var select = document.getElementById(search.getAttribute("data-picker-for"));
+      if (!select || search.dataset.bound) { return; }
+      search.dataset.bound = "true";
+      var timer = null;
+      var asked = 0;
+      function refresh() {
+        var ticket = ++asked;
+        var url = search.getAttribute("data-picker-url") + "&q=" + encodeURIComponent(search.value.trim());
+        fetch(url, { credentials: "same-origin" }).then(function (response) {
+          return response.ok ? response.text() : Promise.reject(response.status);
+        }).then(function (html) {
+          if (ticket !== asked) { return; }  // a later search has been asked for meanwhile
+          var found = document.createElement("select");
+          found.innerHTML = html;
+          var kept = Array.prototype.filter.call(select.options, function (option) {
+            return option.value === "" || option.selected;
+          });
+          var keptValues = kept.map(function (option) { return option.value; });
+          select.replaceChildren.apply(select, kept);
+          Array.prototype.forEach.call(found.querySelectorAll("option"), function (option) {
+            if (keptValues.indexOf(option.value) === -1 || option.value === "") {
+              if (option.value !== "" || option.disabled) { select.appendChild(option); }
+            }
+          });
+        }).catch(function () { /* the select keeps its options; the form still works */ });
+      }
+      search.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(refresh, 250);
+      });
+      // Enter in the search box must not submit the form with half-typed words.
+      search.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); refresh(); }
+      });
+    });
+  }
+
   function bind(root) {
     bindAutoSubmit(root);
+    bindPickers(root);
     bindDialogs(root);
     drawCharts(root);
   }

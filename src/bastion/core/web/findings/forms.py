@@ -1,4 +1,4 @@
-"""The bulk triage form: which findings, and one action (move, assign or tag)."""
+"""The findings list's forms: bulk triage (which findings, one action) and saving a view."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from bastion.contracts.ids import row_id
 from bastion.core.accounts.models import User
 from bastion.core.findings.choices import Status
+from bastion.core.findings.models import SavedView
 from bastion.core.findings.services import BULK_LIMIT
 
 ACTIONS = [("transition", "Change status"), ("assign", "Assign"), ("tag", "Add tags")]
@@ -37,7 +39,7 @@ class BulkForm(forms.Form):
         id_field, assignee_field = self.fields["ids"], self.fields["assignee"]
         assert isinstance(id_field, forms.ChoiceField)
         assert isinstance(assignee_field, forms.ChoiceField)
-        id_field.choices = [(value, value) for value in ids[:BULK_LIMIT] if value.isdigit()]
+        id_field.choices = [(value, value) for value in ids[:BULK_LIMIT] if row_id(value) is not None]
         assignee_field.choices = [
             ("", "Choose a member"),
             (UNASSIGN, "Nobody (unassign)"),
@@ -64,3 +66,18 @@ class BulkForm(forms.Form):
         if not email or email == UNASSIGN:
             return None
         return self.members.filter(email=email).first()
+
+
+#: A list URL's query string is far shorter; a bound on what the form reads before normalising it.
+LONGEST_QUERY = 16_000
+
+
+class SaveViewForm(forms.Form):
+    """Save the list's current query under a name."""
+
+    name = forms.CharField(
+        max_length=SavedView._meta.get_field("name").max_length,
+        label="Name",
+        help_text="Saving under the name of one of your views here replaces it.",
+    )
+    query = forms.CharField(required=False, max_length=LONGEST_QUERY, widget=forms.HiddenInput)

@@ -1,4 +1,6 @@
-"""The findings list: the API's filters as a form, sorting, columns, cursor pages, bulk triage, CSV."""
+"""The findings list: the API's filters as a form, sorting, columns, cursor pages, bulk triage, CSV.
+
+Saved views have their own module, ``saved_views``; their controls are on this page."""
 
 from __future__ import annotations
 
@@ -11,11 +13,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from bastion.contracts.principal import Principal, Role
@@ -25,8 +26,9 @@ from bastion.core.findings.choices import Status
 from bastion.core.findings.exceptions import FindingError
 from bastion.core.findings.filtersets import FindingFilter
 from bastion.core.tenancy import selectors as tenancy_selectors
-from bastion.core.web.findings import listing
+from bastion.core.web.findings import listing, saved_views
 from bastion.core.web.findings.forms import ACTIONS, BULK_STATUSES, BulkForm
+from bastion.core.web.findings.redirects import back_to_list
 from bastion.core.web.scope import Scope, scope_of
 
 #: Query parameters that are the page's own, not filters (kept out of the filter set's data).
@@ -58,6 +60,33 @@ def _finding_url(finding_id: int) -> str:
         return f"/findings/{finding_id}/"
 
 
+def _list_url(query: QueryDict, **changes: str) -> str:
+    """Return the list's URL for ``query`` with some parameters set (its own cursor left out)."""
+    changed = query.copy()
+    changed.pop("cursor", None)
+    for name, value in changes.items():
+        changed[name] = value
+    return f"?{changed.urlencode()}"
+
+
+def _headers(query: QueryDict, *, columns: list[str], sort: str) -> list[dict[str, Any]]:
+    """Return each column's header: its label and, when it sorts, its link and ``aria-sort``."""
+    headers = []
+    for name in columns:
+        header: dict[str, Any] = {
+            "name": name,
+            "label": listing.COLUMNS[name],
+            "url": None,
+            "aria_sort": None,
+        }
+        if name in listing.HEADER_SORTS:
+            next_sort, header["aria_sort"] = listing.header_sort(name, sort)
+            header["url"] = _list_url(query, ordering=next_sort)
+            header["next_label"] = listing.SORT_LABELS[next_sort]
+        headers.append(header)
+    return headers
+
+
 @require_GET
 @login_required
 def findings(request: HttpRequest) -> HttpResponse:
@@ -70,14 +99,14 @@ def findings(request: HttpRequest) -> HttpResponse:
     if filterset.is_valid():
         rows = filterset.qs.select_related("asset", "organization", "assignee")
         page = listing.page_of(rows, sort=sort, cursor=request.GET.get("cursor"), size=listing.PAGE_SIZE)
+        if page.is_cursor_refused:
+            messages.warning(request, "That page link was changed or is out of date: this is the first page.")
     query = request.GET.copy()
     query.pop("cursor", None)
     filter_query = request.GET.copy()
     for name in PAGE_PARAMETERS:
         filter_query.pop(name, None)
-    next_query = query.copy()
-    if page and page.next_cursor:
-        next_query["cursor"] = page.next_cursor
+    assert isinstance(request.user, User)
     may_triage = _may_triage(scope.principal)
     return render(
         request,
@@ -86,14 +115,19 @@ def findings(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "form": filterset.form,
             "sort": sort,
+            "sort_label": listing.SORT_LABELS[sort],
             "sorts": listing.SORT_LABELS,
             "columns": [(name, listing.COLUMNS[name]) for name in columns],
+            "headers": _headers(query, columns=columns, sort=sort),
             "column_names": columns,
             "column_choices": listing.COLUMNS,
             "page": page,
             "rows": [{"finding": row, "url": _finding_url(row.pk)} for row in page.rows] if page else [],
             "first_url": f"?{query.urlencode()}",
-            "next_url": f"?{next_query.urlencode()}" if page and page.next_cursor else None,
+            "next_url": _list_url(query, cursor=page.next_cursor) if page and page.next_cursor else None,
+            "previous_url": (
+                _list_url(query, cursor=page.previous_cursor) if page and page.previous_cursor else None
+            ),
             "export_url": f"{reverse('web:findings-export')}?{urlencode(_export_query(request))}",
             "is_filtered": any(value for _, values in filter_query.lists() for value in values),
             "may_triage": may_triage,
@@ -101,6 +135,7 @@ def findings(request: HttpRequest) -> HttpResponse:
             "bulk_statuses": BULK_STATUSES,
             "members": _members(scope.principal) if may_triage else [],
             "current_url": request.get_full_path(),
+            **saved_views.list_context(request, user=request.user, scope=scope),
         },
     )
 
@@ -136,15 +171,6 @@ def export(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
-def _back(request: HttpRequest) -> HttpResponseRedirect:
-    next_url = request.POST.get("next", "")
-    if not next_url.startswith(reverse("web:findings")) or not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("web:findings")
-    return HttpResponseRedirect(next_url)
-
-
 @require_POST
 @login_required
 def bulk(request: HttpRequest) -> HttpResponse:
@@ -156,7 +182,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         problems = "; ".join(f"{error}" for errors in form.errors.values() for error in errors)
         messages.error(request, f"Nothing was changed: {problems}")
-        return _back(request)
+        return back_to_list(request)
     data: dict[str, Any] = form.cleaned_data
     action = data["action"]
     assert isinstance(request.user, User)
@@ -173,7 +199,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
         )
     except FindingError as error:
         messages.error(request, f"Nothing was changed: {error}.")
-        return _back(request)
+        return back_to_list(request)
     noun = "finding" if result.changed == 1 else "findings"
     messages.success(request, f"{result.changed} {noun} changed.")
-    return _back(request)
+    return back_to_list(request)

@@ -10,9 +10,8 @@ from bastion.contracts.principal import Principal, Role
 from bastion.core.assets.choices import AssetKind
 from bastion.core.assets.models import Asset
 from bastion.core.tenancy.models import Organization
+from bastion.core.web.pickers import SearchSelect, labelled_with_organization
 from bastion.parsers import all_parsers
-
-NEW_ASSET = ""
 
 
 class UploadForm(forms.Form):
@@ -25,7 +24,13 @@ class UploadForm(forms.Form):
             "Drop it here or choose it."
         ),
     )
-    asset = forms.ChoiceField(label="Asset", required=False)
+    asset = forms.ModelChoiceField(
+        label="Asset",
+        queryset=Asset.objects.none(),
+        required=False,
+        empty_label="A new asset (named below)",
+        widget=SearchSelect(kind="assets", at_least=Role.ANALYST, with_organization=True),
+    )
     asset_identifier = forms.CharField(
         label="New asset's identifier",
         required=False,
@@ -44,11 +49,14 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, principal: Principal, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        assets = Asset.objects.for_principal(principal, at_least=Role.ANALYST).select_related("organization")
-        self.fields["asset"].choices = [  # type: ignore[attr-defined]
-            (NEW_ASSET, "A new asset (named below)"),
-            *((str(asset.pk), f"{asset.name} ({asset.organization.slug})") for asset in assets),
-        ]
+        asset_field = self.fields["asset"]
+        assert isinstance(asset_field, forms.ModelChoiceField)
+        asset_field.queryset = (
+            Asset.objects.for_principal(principal, at_least=Role.ANALYST)
+            .select_related("organization")
+            .order_by("name", "id")
+        )
+        asset_field.label_from_instance = labelled_with_organization  # type: ignore[method-assign, assignment]
         organizations = Organization.objects.for_principal(principal, at_least=Role.ANALYST)
         self.fields["organization"].choices = [(org.slug, org.slug) for org in organizations]  # type: ignore[attr-defined]
         self.fields["format"].choices = [  # type: ignore[attr-defined]
@@ -67,7 +75,7 @@ class UploadForm(forms.Form):
         data = self.cleaned_data
         fields = {"format": data["format"], "full": "true" if data["full"] else "false"}
         if data["asset"]:
-            fields["asset"] = data["asset"]
+            fields["asset"] = str(data["asset"].pk)
         else:
             fields.update(
                 asset_identifier=data["asset_identifier"],

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from bastion.contracts.analysis import MAX_CODE_BYTES, Language
 from bastion.contracts.principal import Role
 from bastion.core.assets.models import Asset
+from bastion.core.web.pickers import PICKER_LIMIT
 from bastion.core.web.scope import scope_of
 
 ANALYZE_URL = "/agent/v1/analyze"
@@ -24,7 +25,6 @@ LANGUAGES = [
     (value, {"javascript": "JavaScript", "typescript": "TypeScript"}.get(value, value.title()))
     for value in get_args(Language)
 ]
-ASSET_CHOICES_LIMIT = 500
 
 
 @require_GET
@@ -43,7 +43,8 @@ def code_analysis(request: HttpRequest) -> HttpResponse:
         {
             "scope": scope,
             "languages": LANGUAGES,
-            "assets": assets.order_by("organization__slug", "name")[:ASSET_CHOICES_LIMIT],
+            # The first few by name; the search box finds the others (core/web/pickers.py).
+            "assets": assets.order_by("name", "id")[:PICKER_LIMIT],
             "analyze_url": ANALYZE_URL,
             "max_bytes": MAX_CODE_BYTES,
         },

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from bastion.contracts.principal import Role
-from bastion.core.audit.models import AuditAction
+from bastion.core.audit.models import AuditAction, AuditEvent
 
 ROLE_CHOICES = [(role.value, role.value.title()) for role in Role]
 EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("", "Never")]
@@ -53,7 +53,16 @@ class MfaForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label="Action", choices=[("", "Any"), *AuditAction.choices], required=False)
-    object_type = forms.CharField(label="Object type", required=False, help_text="e.g. tenancy.membership")
-    actor = forms.CharField(label="Actor e-mail", required=False)
+    # As long as the columns they match: a longer value matches nothing, and SQLite refuses a LIKE
+    # pattern (iexact) past 50,000 characters with an error.
+    object_type = forms.CharField(
+        label="Object type",
+        required=False,
+        max_length=AuditEvent._meta.get_field("object_type").max_length,
+        help_text="e.g. tenancy.membership",
+    )
+    actor = forms.CharField(
+        label="Actor e-mail", required=False, max_length=AuditEvent._meta.get_field("actor_email").max_length
+    )
     after = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     before = forms.DateField(label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,4 +1,5 @@
-// The findings list: keyboard navigation (j/k move, x selects, Enter opens), selection, bulk confirmation.
+// The findings list: keyboard navigation (j/k move, on to the next or previous page at either end; x selects;
+// Enter opens), selection, bulk confirmation.
 // Bound from data attributes (CSP: no inline script, no on* attribute).
 "use strict";
 
@@ -24,7 +25,12 @@
     var summary = document.querySelector("[data-bulk-summary]");
     var actionSelect = document.querySelector("[data-bulk-action]");
     var selectAll = document.querySelector("[data-select-all]");
+    var nextPage = document.querySelector("[data-page-next]");
+    var previousPage = document.querySelector("[data-page-previous]");
     var active = -1;
+    // Where j past the last row or k before the first one lands on the page it opens.
+    var ARRIVE_AT_FIRST = "#first-row";
+    var ARRIVE_AT_LAST = "#last-row";
 
     function boxes() {
       return rows.map(function (row) { return row.querySelector("[data-select-row]"); }).filter(Boolean);
@@ -103,6 +109,12 @@
     }
     refreshCount();
 
+    if (rows.length > 0 && (window.location.hash === ARRIVE_AT_FIRST || window.location.hash === ARRIVE_AT_LAST)) {
+      activate(window.location.hash === ARRIVE_AT_FIRST ? 0 : rows.length - 1);
+      // The mark has done its work: a reload or a shared address starts at the top again.
+      window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    }
+
     // Empty filters stay out of the address, so a filtered list's URL is short enough to share.
     var filters = document.querySelector("[data-filter-form]");
     if (filters) {
@@ -118,10 +130,20 @@
       if (document.querySelector("dialog[open]")) { return; }
       if (event.key === "j") {
         event.preventDefault();
-        activate(active < 0 ? 0 : rowIndexOf(document.activeElement) + 1);
+        var below = active < 0 ? 0 : rowIndexOf(document.activeElement) + 1;
+        if (below >= rows.length && nextPage) {
+          window.location.assign(nextPage.href + ARRIVE_AT_FIRST);
+        } else {
+          activate(below);
+        }
       } else if (event.key === "k") {
         event.preventDefault();
-        activate(active < 0 ? 0 : rowIndexOf(document.activeElement) - 1);
+        var above = active < 0 ? 0 : rowIndexOf(document.activeElement) - 1;
+        if (above < 0 && previousPage) {
+          window.location.assign(previousPage.href + ARRIVE_AT_LAST);
+        } else {
+          activate(above);
+        }
       } else if (event.key === "x" && active >= 0) {
         var box = rows[rowIndexOf(document.activeElement)].querySelector("[data-select-row]");
         if (box) {

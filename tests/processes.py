@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -74,9 +75,16 @@ def wait_healthy(running: Running) -> None:
 
 
 def start(tmp_path: Path, environment: dict[str, str]) -> Running:
-    """Run `bastion up` and wait until every service answers."""
+    """Run `bastion up` and wait until every service answers (stopped again when it never does)."""
     running = launch(tmp_path, environment)
-    wait_healthy(running)
+    try:
+        wait_healthy(running)
+    except BaseException:
+        # No process may outlive a failed start: a later test would inherit it (and its warnings).
+        for process in stop(running):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
+        raise
     return running
 
 

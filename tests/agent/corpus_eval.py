@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 CORPUS = Path(__file__).parent / "corpus"
+# The rules now name two weaknesses more precisely than these labels: a weak hash (328) is a weak
+# algorithm (327), eval injection (95) is code injection (94).
+NARROWER = {"CWE-328": "CWE-327", "CWE-95": "CWE-94"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ def score(results: dict[str, list[dict[str, Any]]]) -> Score:
     """Score the vulnerabilities each snippet got (by path)."""
     outcome = Score()
     for snippet in snippets():
-        cwes = [str(v.get("cwe")) for v in results[snippet.path]]
+        cwes = [NARROWER.get(str(v.get("cwe")), str(v.get("cwe"))) for v in results[snippet.path]]
         if snippet.cwe is None:
             (outcome.silent if not cwes else outcome.noisy).append(snippet.path)
             outcome.false_positives += len(cwes)

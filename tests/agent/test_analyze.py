@@ -23,12 +23,12 @@ AWS_KEY = "AKIAZ3MQ7PLX4RTB9WQE"
 PYTHON = f'''import subprocess
 
 import boto3
-
+from flask import Flask, request
 ACCESS_KEY_ID = "{AWS_KEY}"
-
-
-def archive(name):
-    return subprocess.call("tar czf /tmp/out.tgz " + name, shell=True)
+app = Flask(__name__)
+@app.post("/backups")
+def archive():
+    return subprocess.call("tar czf /tmp/out.tgz " + request.form["name"], shell=True)
 '''
 
 
@@ -53,6 +53,13 @@ def test_python_is_analysed_by_all_three_engines(gateway_client: TestClient, ten
         (5, "CWE-798", "semgrep", "high"),
         (9, "CWE-78", "semgrep", "high"),
     ]
+    assert result["vulnerabilities"][1]["trace"] == [
+        {"kind": "source", "line": 9, "code": "request.form"},
+        {"kind": "sink", "line": 9, "code": '"tar czf /tmp/out.tgz " + request.form["name"]'},
+    ]
+    assert result["vulnerabilities"][1]["message"].startswith(
+        "User input from `request.form` (line 9) reaches `return subprocess.call("
+    )
     assert result["risk_score"] == 9.1
     assert result["recommendations"] == [
         "CWE-798 Hard-coded credentials (line 5): Move the secret to the environment or a secret manager "
@@ -93,8 +100,8 @@ def test_the_secret_itself_never_leaves_the_service(
         ),
         (
             "java",
-            "import java.security.MessageDigest;\nclass H {\n  byte[] h(byte[] p) throws Exception {\n"
-            '    return MessageDigest.getInstance("MD5").digest(p);\n  }\n}\n',
+            "import javax.crypto.Cipher;\nclass H {\n  Cipher c() throws Exception {\n"
+            '    return Cipher.getInstance("DES/ECB/PKCS5Padding");\n  }\n}\n',
             "CWE-327",
         ),
         (
@@ -200,6 +207,12 @@ def test_results_are_imported_as_the_assets_findings(
         ("backup.py", v["line_start"]) for v in result["vulnerabilities"]
     }
     assert AWS_KEY not in str(list(imported.values()))
+    # and the data flow of the command injection is kept in the finding's evidence
+    flow = imported.get(rule_id="bastion.python.command-injection").evidence
+    assert flow.endswith(
+        "Data flow:\n1. backup.py:9  request.form (source)\n"
+        '2. backup.py:9  "tar czf /tmp/out.tgz " + request.form["name"] (sink)'
+    )
     # when: the same code again, with a line added above: nothing new (the fingerprint follows the code)
     again = analyze(
         gateway_client, tenants, code="# moved\n" + PYTHON, filename="backup.py", asset=tenants["asset"].pk

@@ -102,7 +102,8 @@ def test_item_8_bandit_results_leave_without_the_password() -> None:
 
 
 def test_item_8_semgrep_results_leave_without_what_the_rule_matched() -> None:
-    # A rule whose message quotes its metavariable, and a title taken from the message.
+    # A rule whose message quotes its metavariable, a title taken from the message, and a data flow
+    # whose steps quote the secret.
     result = {
         "check_id": "custom.hardcoded-token",
         "start": {"line": 4},
@@ -110,15 +111,30 @@ def test_item_8_semgrep_results_leave_without_what_the_rule_matched() -> None:
         "extra": {
             "message": f'The API key "{SECRET}" is hard-coded; AKIAZ3MQ7PLX4RTB9WQE too.',
             "severity": "ERROR",
-            "metadata": {"cwe": ["CWE-798: Use of Hard-coded Credentials"]},
             "lines": f'API_KEY = "{SECRET}"',
+            "dataflow_trace": {
+                "taint_source": ["CliLoc", [{"start": {"line": 2}}, 'request.headers["X-Key"]']],
+                "intermediate_vars": [{"location": {"start": {"line": 3}}, "content": "API_KEY"}],
+                "taint_sink": ["CliLoc", [{"start": {"line": 4}}, 'send("AKIAZ3MQ7PLX4RTB9WQE", API_KEY)']],
+            },
         },
     }
-    mapped = semgrep._vulnerability(result)
-    assert (mapped.title, mapped.message) == (
-        'The API key "[redacted]" is hard-coded; [redacted] too.',
-        'The API key "[redacted]" is hard-coded; [redacted] too.',
+    metadata = {"cwe": ["CWE-798: Use of Hard-coded Credentials"]}
+    lines = ["", 'key = request.headers["X-Key"]', "API_KEY = key", 'send("AKIAZ3MQ7PLX4RTB9WQE", API_KEY)']
+
+    mapped = semgrep._vulnerability(result, metadata, lines)
+
+    assert mapped.title == 'The API key "[redacted]" is hard-coded; [redacted] too.'
+    assert mapped.message == (
+        'User input from `request.headers["X-Key"]` (line 2) reaches `send("[redacted]", API_KEY)` at line 4 '
+        'unsanitised. The API key "[redacted]" is hard-coded; [redacted] too.'
     )
+    assert [(step.kind, step.line, step.code) for step in mapped.trace] == [
+        ("source", 2, 'request.headers["X-Key"]'),
+        ("step", 3, "API_KEY"),
+        ("sink", 4, 'send("[redacted]", API_KEY)'),
+    ]
+    assert "AKIAZ3MQ7PLX4RTB9WQE" not in mapped.model_dump_json()
     assert SECRET not in mapped.model_dump_json()
 
 

@@ -27,8 +27,8 @@ from bastion.agent.engines.sandbox import SANDBOX_USER, sandbox_identity
 from bastion.config import get_settings
 
 SAMPLE = (
-    'import subprocess\n\npassword = "hunter2222"\n\n\n'
-    'def archive(name):\n    return subprocess.call("tar czf /tmp/out.tgz " + name, shell=True)\n'
+    'import subprocess\nfrom flask import request\npassword = "hunter2222"\n\n\n'
+    'def archive():\n    return subprocess.call("tar czf /tmp/out.tgz " + request.args["name"], shell=True)\n'
 )
 IMPORT_TIME = re.compile(r"^import time:\s+\d+ \|\s+\d+ \|\s+(?P<name>[\w.]+)\s*$", re.MULTILINE)
 # Names Python looks for at start-up or that a test runner imports, whatever the engines do.
@@ -54,23 +54,15 @@ def _imported_at_start_up(command: list[str], cwd: Path) -> set[str]:
 
 
 def startup_module_names(created: Workspace) -> set[str]:
-    """Every top-level module Python, the launcher, Bandit, Semgrep's wrapper and detect-secrets import."""
+    """Every top-level module Python, the launcher, Bandit and detect-secrets import (Semgrep's engine is
+    a native program: it imports no Python module)."""
     home, path = created.home, str(created.path)
-    semgrep_binary = get_settings().resolved_semgrep_bin
     commands = [
         [sys.executable, "-I", "-c", "pass"],
         [sys.executable, "-I", "-S", str(LAUNCHER), "0", "5", "--", sys.executable, "-I", "-c", "pass"],
         [sys.executable, "-I", "-m", "bandit", "--format", "json", "--quiet", path],
         [sys.executable, "-I", "-m", "detect_secrets", "-C", str(created.code), "scan", path],
     ]
-    if semgrep_binary.exists():
-        rules = str(semgrep.rules_for("python"))
-        commands.append(
-            [
-                *semgrep.command(semgrep_binary), "--experimental", "--config", rules,
-                "--json", "--metrics=off", "--disable-version-check", path,
-            ]
-        )  # fmt: skip
     return set().union(*(_imported_at_start_up(command, home) for command in commands))
 
 
@@ -100,7 +92,7 @@ def test_item_1_module_names_beside_the_code_or_in_the_working_directory_never_r
         # when
         found = {engine.NAME: scan(engine, created) for engine in ENGINES}
         # then: each engine ran and found what it finds, and no planted module ran
-        assert {"json", "os", "re", "resource", "bandit", "detect_secrets", "yaml", "semgrep"} <= names
+        assert {"json", "os", "re", "resource", "bandit", "detect_secrets", "yaml"} <= names
         assert found == {
             "bandit": ["bandit.B105", "bandit.B602"],
             "semgrep": ["bastion.python.hardcoded-secret", "bastion.python.command-injection"],

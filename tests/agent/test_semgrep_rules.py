@@ -31,6 +31,8 @@ from typing import Any
 import pytest
 import yaml
 
+from bastion.agent.engines.taint import generate
+
 ROOT = Path(__file__).resolve().parents[2]
 SEMGREP = ROOT / ".tools/semgrep/bin/semgrep"
 RULES = ROOT / "src/bastion/agent/engines/rules"
@@ -43,21 +45,46 @@ RULE_LANGUAGES = {
     "go": ["go"],
 }
 CWE_BY_CATEGORY = {
-    "sql-injection": "CWE-89: Improper Neutralization of Special Elements used in an SQL Command"
-    " ('SQL Injection')",
-    "command-injection": "CWE-78: Improper Neutralization of Special Elements used in an OS Command"
-    " ('OS Command Injection')",
-    "code-injection": "CWE-94: Improper Control of Generation of Code ('Code Injection')",
-    "insecure-deserialization": "CWE-502: Deserialization of Untrusted Data",
-    "weak-cryptography": "CWE-327: Use of a Broken or Risky Cryptographic Algorithm",
-    "insecure-randomness": "CWE-330: Use of Insufficiently Random Values",
-    "hardcoded-secret": "CWE-798: Use of Hard-coded Credentials",
-    "path-traversal": "CWE-22: Improper Limitation of a Pathname to a Restricted Directory"
-    " ('Path Traversal')",
-    "ssrf": "CWE-918: Server-Side Request Forgery (SSRF)",
-    "xss": "CWE-79: Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')",
-    "insecure-tls": "CWE-295: Improper Certificate Validation",
+    "sql-injection": [
+        "CWE-89: Improper Neutralization of Special Elements used in an SQL Command ('SQL Injection')"
+    ],
+    "command-injection": [
+        "CWE-78: Improper Neutralization of Special Elements used in an OS Command ('OS Command Injection')"
+    ],
+    "code-injection": [
+        "CWE-94: Improper Control of Generation of Code ('Code Injection')",
+        "CWE-95: Improper Neutralization of Directives in Dynamically Evaluated Code ('Eval Injection')",
+    ],
+    "insecure-deserialization": ["CWE-502: Deserialization of Untrusted Data"],
+    "weak-cryptography": ["CWE-327: Use of a Broken or Risky Cryptographic Algorithm"],
+    "weak-hash": ["CWE-328: Use of Weak Hash"],
+    "insecure-randomness": ["CWE-330: Use of Insufficiently Random Values"],
+    "hardcoded-secret": ["CWE-798: Use of Hard-coded Credentials"],
+    "path-traversal": [
+        "CWE-22: Improper Limitation of a Pathname to a Restricted Directory ('Path Traversal')"
+    ],
+    "ssrf": ["CWE-918: Server-Side Request Forgery (SSRF)"],
+    "xss": ["CWE-79: Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')"],
+    "insecure-tls": ["CWE-295: Improper Certificate Validation"],
+    "ldap-injection": [
+        "CWE-90: Improper Neutralization of Special Elements used in an LDAP Query ('LDAP Injection')"
+    ],
+    "xpath-injection": [
+        "CWE-643: Improper Neutralization of Data within XPath Expressions ('XPath Injection')"
+    ],
+    "open-redirect": ["CWE-601: URL Redirection to Untrusted Site ('Open Redirect')"],
+    "xxe": ["CWE-611: Improper Restriction of XML External Entity Reference"],
+    "trust-boundary": ["CWE-501: Trust Boundary Violation"],
+    "insecure-cookie": [
+        "CWE-614: Sensitive Cookie in HTTPS Session Without 'Secure' Attribute",
+        "CWE-1004: Sensitive Cookie Without 'HttpOnly' Flag",
+    ],
 }
+# Every language has at least these categories; Python has every one.
+COMMON_CATEGORIES = {
+    "sql-injection", "command-injection", "path-traversal", "ssrf", "xss", "open-redirect",
+    "insecure-randomness", "hardcoded-secret", "insecure-tls", "weak-cryptography",
+}  # fmt: skip
 # Semgrep stays offline: no metrics, no version check (it otherwise waits ~100 s on a DNS lookup).
 OFFLINE = ("--metrics=off", "--disable-version-check")
 SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z]|\s*$)")
@@ -173,7 +200,9 @@ def _checks(language: str, tmp_path: Path, *, starved: bool = False) -> tuple[di
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_category_has_a_rule_file(language: str) -> None:
-    assert sorted(_rules(language)) == sorted(CWE_BY_CATEGORY)
+    expected = set(CWE_BY_CATEGORY) if language == "python" else COMMON_CATEGORIES
+    assert sorted(expected - set(_rules(language))) == []
+    assert sorted(set(_rules(language)) - set(CWE_BY_CATEGORY)) == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -267,7 +296,7 @@ def test_every_rule_has_the_required_metadata(language: str) -> None:
                 "languages": rule.get("languages") == RULE_LANGUAGES[language],
                 "severity": rule.get("severity") in {"ERROR", "WARNING", "INFO"},
                 "message": 1 <= _sentences(rule.get("message", "")) <= 2,
-                "cwe": metadata.get("cwe") == [CWE_BY_CATEGORY[category]],
+                "cwe": len(metadata.get("cwe", [])) == 1 and metadata["cwe"][0] in CWE_BY_CATEGORY[category],
                 "category": metadata.get("category") == "security",
                 "confidence": metadata.get("confidence") in {"HIGH", "MEDIUM", "LOW"},
                 "title": 0 < len(metadata.get("title", "")) < 80,
@@ -278,3 +307,11 @@ def test_every_rule_has_the_required_metadata(language: str) -> None:
             problems.extend(f"{rule_id}: {name}" for name, passed in checks.items() if not passed)
 
     assert problems == []
+
+
+def test_the_generated_rule_files_are_what_their_rule_sets_render() -> None:
+    # when
+    outdated = generate.stale()
+
+    # then: `python -m bastion.agent.engines.taint.generate` was run after the last change
+    assert [str(path.relative_to(RULES)) for path in outdated] == []

@@ -22,13 +22,18 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 SNIPPET = """import subprocess
 
+from flask import Flask, request
 
-def run(command):
+app = Flask(__name__)
+
+
+@app.get("/run")
+def run():
+    command = request.args["command"]
     return subprocess.call(command, shell=True)
 
 
-def evaluate(text):
-    return eval(text)
+app.run(debug=True)
 """
 
 
@@ -60,8 +65,19 @@ def test_an_analyst_analyses_python_that_bandit_flags(
     titles = page.locator("#analysis-vulns .vuln").all_inner_texts()
     assert any("bandit" in title for title in titles)
     marked = page.locator("#analysis-listing .line--marked").evaluate_all("rows => rows.map(r => r.id)")
-    assert "line-5" in marked
-    assert "line-9" in marked
+    assert marked == ["line-11", "line-14"]
+    # the command injection shows how the request's value reaches the shell, each step linked to its line
+    steps = page.locator("#analysis-vulns .vuln__trace li")
+    assert steps.all_inner_texts() == [
+        "line 10 enters: request.args",
+        "line 10 passes: command",
+        "line 11 reaches the sink: command",
+    ]
+    assert steps.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))") == [
+        "#line-10",
+        "#line-10",
+        "#line-11",
+    ]
     assert float(page.locator(".risk__value").inner_text()) > 0
     assert page.locator("#analysis-vulns .badge").first.inner_text() in {
         "Critical",

@@ -91,7 +91,7 @@ def secret_values(code: str, vulnerabilities: Iterable[Vulnerability]) -> set[st
 
 
 def redact_vulnerability(vulnerability: Vulnerability, values: Iterable[str] = ()) -> Vulnerability:
-    """Return the vulnerability with its texts redacted (title, message, fix, the model's note)."""
+    """Return the vulnerability with its texts redacted (title, message, fix, the model's note, its trace)."""
     known = tuple(values)
     note = vulnerability.model_note
     return vulnerability.model_copy(
@@ -100,5 +100,8 @@ def redact_vulnerability(vulnerability: Vulnerability, values: Iterable[str] = (
             "message": redact(vulnerability.message, known),
             "fix": redact(vulnerability.fix, known),
             "model_note": None if note is None else redact(note, known),
+            "trace": [
+                step.model_copy(update={"code": redact(step.code, known)}) for step in vulnerability.trace
+            ],
         }
     )

@@ -46,6 +46,22 @@ class AnalyzeRequest(BaseModel):
     asset: int | None = None
 
 
+# A trace keeps its first and last steps and at most this many in all (a long chain is elided).
+MAX_TRACE_STEPS = 20
+# The code quoted at each step of a trace, at most.
+MAX_TRACE_CODE = 200
+
+
+class TraceStep(BaseModel):
+    """One point where untrusted data passes: where it enters, each variable it goes through, the sink."""
+
+    kind: Literal["source", "step", "sink"]
+    line: int = Field(ge=1)
+    code: str = Field(
+        max_length=MAX_TRACE_CODE, description="the expression at that point (secrets redacted)"
+    )
+
+
 class Vulnerability(BaseModel):
     """One problem in the analysed code."""
 
@@ -61,6 +77,11 @@ class Vulnerability(BaseModel):
     confidence: Confidence = Confidence.MEDIUM
     likely_false_positive: bool = False
     model_note: str | None = Field(default=None, description="the model's comment, when one reviewed it")
+    trace: list[TraceStep] = Field(
+        default_factory=list,
+        max_length=MAX_TRACE_STEPS,
+        description="how untrusted data reaches the sink, source first (data-flow rules only)",
+    )
 
 
 class EngineRun(BaseModel):

@@ -50,6 +50,9 @@ _SCHEMA = re.compile(r'"\$schema"\s*:\s*"[^"]*sarif', re.IGNORECASE)
 _VERSION = re.compile(r'"version"\s*:\s*"2\.1\.0"')
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 _WINDOWS_DRIVE = re.compile(r"^/[A-Za-z]:/")
+# A data flow (codeFlows) is kept in the evidence: this many steps, each quoting this much.
+MAX_FLOW_STEPS = 50
+MAX_FLOW_TEXT = 200
 
 _LEVELS: Mapping[str, Severity] = {
     "error": Severity.HIGH,
@@ -281,6 +284,7 @@ def _findings(
     remediation = rule.help_text if rule.help_text not in (rule.full, rule.short) else ""
 
     places = _locations(result, position)
+    flow = _code_flow(result, position)
     for location, snippet, region in places:
         anchor = " ".join(snippet.split()) or region or " ".join(message.split())
         if not stated:
@@ -307,7 +311,7 @@ def _findings(
             cvss_v4_vector=cvss_v4[0],
             cvss_v4_score=cvss_v4[1],
             location=location,
-            evidence=text.clip(snippet),
+            evidence=text.clip("\n\n".join(filter(None, (snippet, flow)))),
             remediation=text.clip(remediation),
             references=(rule.help_uri,) if rule.help_uri else (),
             tags=_tags(result, rule.tags),
@@ -359,6 +363,31 @@ def _locations(result: Mapping[str, Any], position: str) -> list[tuple[FindingLo
         )
         places.append((location, _message_text(region.get("snippet")), span))
     return places
+
+
+def _code_flow(result: Mapping[str, Any], position: str) -> str:
+    """Return the result's first data flow (``codeFlows``) as numbered lines: where, and what passes."""
+    flows = readers.expect_list(result.get("codeFlows"), f"{position}.codeFlows")
+    if not flows:
+        return ""
+    threads = readers.expect_list(readers.as_mapping(flows[0]).get("threadFlows"), f"{position}.codeFlows[0]")
+    if not threads:
+        return ""
+    steps = readers.expect_list(
+        readers.as_mapping(threads[0]).get("locations"), f"{position}.codeFlows[0].threadFlows[0]"
+    )
+    lines: list[str] = []
+    for step in (steps or [])[:MAX_FLOW_STEPS]:
+        location = readers.as_mapping(readers.as_mapping(step).get("location"))
+        physical = readers.as_mapping(location.get("physicalLocation"))
+        uri = _path(values.text(readers.as_mapping(physical.get("artifactLocation")).get("uri")))
+        line = values.line_number(readers.as_mapping(physical.get("region")).get("startLine"))
+        said = _message_text(location.get("message")) or _message_text(
+            readers.as_mapping(physical.get("region")).get("snippet")
+        )
+        where = ":".join(str(part) for part in (uri, line) if part)
+        lines.append(f"{len(lines) + 1}. {where or '?'}  {' '.join(said.split())[:MAX_FLOW_TEXT]}".rstrip())
+    return "Data flow:\n" + "\n".join(lines) if lines else ""
 
 
 def _cwe_numbers(properties: Mapping[str, Any], texts: list[str]) -> tuple[int, ...]:

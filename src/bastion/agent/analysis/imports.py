@@ -20,6 +20,8 @@ SECURITY_SEVERITY = {
     Severity.INFO: "0.0",
 }
 LEVELS = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning"}
+# SARIF's threadFlowLocation kinds for a trace's steps (the sink is where the danger is).
+FLOW_KINDS = {"source": "taint", "step": "value", "sink": "danger"}
 
 
 def sarif_report(request: AnalyzeRequest, file_name: str, vulnerabilities: list[Vulnerability]) -> bytes:
@@ -56,6 +58,7 @@ def sarif_report(request: AnalyzeRequest, file_name: str, vulnerabilities: list[
                     }
                 ],
                 "partialFingerprints": {"bastionAnalysis/v1": anchor},
+                **({"codeFlows": [_code_flow(v, file_name)]} if v.trace else {}),
                 "properties": {"security-severity": SECURITY_SEVERITY[v.severity], "source": v.source.value},
             }
         )
@@ -70,6 +73,29 @@ def sarif_report(request: AnalyzeRequest, file_name: str, vulnerabilities: list[
         ],
     }
     return orjson.dumps(log)
+
+
+def _code_flow(vulnerability: Vulnerability, file_name: str) -> dict[str, Any]:
+    """Return a vulnerability's trace as a SARIF code flow: one thread, source first, sink last."""
+    return {
+        "threadFlows": [
+            {
+                "locations": [
+                    {
+                        "location": {
+                            "physicalLocation": {
+                                "artifactLocation": {"uri": file_name},
+                                "region": {"startLine": step.line},
+                            },
+                            "message": {"text": f"{step.code} ({step.kind})" if step.code else step.kind},
+                        },
+                        "kinds": [FLOW_KINDS[step.kind]],
+                    }
+                    for step in vulnerability.trace
+                ]
+            }
+        ]
+    }
 
 
 def queue_analysis_import(

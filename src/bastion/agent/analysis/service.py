@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from types import ModuleType
 
 from bastion.agent.analysis import scoring
+from bastion.agent.analysis.reconcile import reconcile
 from bastion.agent.engines import bandit, secrets, semgrep
 from bastion.agent.engines.base import Workspace, workspace
 from bastion.agent.exceptions import EngineFailed
@@ -54,7 +55,8 @@ async def _analyze(request: AnalyzeRequest, *, review: Review | None) -> Analyze
             )
         )
     runs = [run for run, _ in outcomes]
-    vulnerabilities = merge([v for _, found in outcomes for v in found])
+    semgrep_ran = any(run.name == semgrep.NAME and run.error is None for run in runs)
+    vulnerabilities = merge(reconcile([v for _, found in outcomes for v in found], semgrep_ran=semgrep_ran))
     explanation, model = None, None
     if review is not None:
         vulnerabilities, explanation, model = await review(request, vulnerabilities)

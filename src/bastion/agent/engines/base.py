@@ -80,13 +80,20 @@ def prepare(workspace: Workspace, code: bytes) -> None:
     """Create ``code/`` with the file and ``home/`` in the workspace, owned for the engines' user."""
     workspace.code.mkdir(mode=0o700)
     workspace.home.mkdir(mode=0o700)
-    descriptor = os.open(workspace.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(code)
+    write_private(workspace.path, code)
     if os.geteuid() == 0:
         uid, gid = sandbox_identity()
-        for path, mode in ((workspace.path, 0o640), (workspace.code, 0o750)):
-            os.chown(path, 0, gid)
-            path.chmod(mode)
         os.chown(workspace.home, uid, gid)
         workspace.directory.chmod(0o711)  # entered, never listed
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a new file (and make its directory enterable) readable by the engines' user only."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+    if os.geteuid() == 0:
+        _, gid = sandbox_identity()
+        for entry, mode in ((path, 0o640), (path.parent, 0o750)):
+            os.chown(entry, 0, gid)
+            entry.chmod(mode)

@@ -84,7 +84,8 @@ async def run_limited(
         argv,
         memory_mb=memory_mb,
         cpu_seconds=math.ceil(time_limit),
-        expose=[workspace.directory, *installation(argv[0]), *expose],
+        # The launcher itself runs on this interpreter after the switch: its installation too.
+        expose=[workspace.directory, *installation(sys.executable), *installation(argv[0]), *expose],
         hide=[get_settings().resolved_var_dir],
     )
     env = {**ENVIRONMENT, **(environment or {}), "HOME": str(workspace.home), "TMPDIR": str(workspace.home)}

@@ -1,26 +1,40 @@
-"""Semgrep with Bastion's own rules (``rules/<language>/``), from its own virtual environment.
+"""Semgrep with Bastion's own rules (``rules/<language>/``), run by its engine, ``semgrep-core``.
 
-Semgrep runs offline: metrics and the version check are off (without that it waits on a DNS
-lookup of its home site), and it is started through its native CLI (``--experimental``),
-which answers in a fraction of a second where the Python wrapper takes several. Its entry
-point is a Python console script: it runs under its own interpreter with ``-I``.
+The engine is run directly, not through Semgrep's command line: only the engine's own output
+carries the data-flow trace of a taint finding (the command line keeps it for logged-in users),
+and a native binary starts in milliseconds where the command line's Python wrapper takes most of
+a second. The engine reads one rules file: a language's rule files are merged into one JSON
+document once per process and written into each workspace. Python code first goes through the
+pre-pass (``prepass``), which folds constants, drops what cannot be reached, resolves literal
+container reads and marks validation guards; the pre-pass keeps every line where it was.
 """
 
 from __future__ import annotations
 
-import os
+import functools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
+import yaml
 
-from bastion.agent.engines.base import Workspace
+from bastion.agent.engines import prepass
+from bastion.agent.engines.base import Workspace, write_private
 from bastion.agent.engines.runner import installation, run_limited
 from bastion.agent.exceptions import EngineFailed
 from bastion.agent.knowledge.cwe import GENERIC_FIX
 from bastion.agent.redaction import redact
 from bastion.config import get_settings
-from bastion.contracts.analysis import Confidence, Language, Source, Vulnerability
+from bastion.contracts.analysis import (
+    MAX_TRACE_CODE,
+    MAX_TRACE_STEPS,
+    Confidence,
+    Language,
+    Source,
+    TraceStep,
+    Vulnerability,
+)
 from bastion.contracts.finding import Severity
 
 NAME = "semgrep"
@@ -35,7 +49,9 @@ RULE_DIRECTORIES: dict[str, str] = {
 }
 SEVERITIES = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW}
 CONFIDENCES = {"HIGH": Confidence.HIGH, "MEDIUM": Confidence.MEDIUM, "LOW": Confidence.LOW}
-OFFLINE = {"SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off", "NO_COLOR": "1"}
+# Beside code/ and home/ in the workspace: the merged rules and the pre-pass's copy of the code.
+RULES_FILE = Path("semgrep-rules") / "rules.json"
+PREPARED = "prepared"
 
 
 def rules_for(language: Language) -> Path:
@@ -43,63 +59,86 @@ def rules_for(language: Language) -> Path:
     return RULES / RULE_DIRECTORIES[language]
 
 
-def command(binary: Path) -> list[str]:
-    """Return how to start Semgrep: a Python script under its interpreter in isolated mode.
+def core_binary() -> Path:
+    """Return ``semgrep-core`` from Semgrep's virtual environment (the one ``make install`` builds)."""
+    environment = get_settings().resolved_semgrep_bin.parent.parent
+    for candidate in sorted(environment.glob("lib/python3*/site-packages/semgrep/bin/semgrep-core")):
+        return candidate
+    raise EngineFailed("semgrep is not installed (run `make install`)")
 
-    ``binary`` is usually the ``semgrep`` console script of its virtual environment; any other
-    program (a native build, a wrapper through ``env``) is started as it is.
-    """
-    with binary.open("rb") as handle:
-        first_line = handle.readline(512)
-    words = first_line[2:].split() if first_line.startswith(b"#!") else []
-    interpreter = Path(os.fsdecode(words[0])) if words else None
-    if interpreter is not None and interpreter.is_absolute() and interpreter.name.startswith("python"):
-        return [str(interpreter), "-I", str(binary)]
-    return [str(binary)]
+
+@functools.cache
+def merged_rules(directory: str) -> tuple[bytes, dict[str, dict[str, Any]]]:
+    """Return a rules directory as one JSON document for the engine, and each rule's metadata by id."""
+    rules: list[dict[str, Any]] = []
+    for path in sorted((RULES / directory).glob("*.yaml")):
+        rules.extend(yaml.safe_load(path.read_text(encoding="utf-8"))["rules"])
+    metadata = {str(rule["id"]): {**rule.get("metadata", {}), "message": rule["message"]} for rule in rules}
+    return orjson.dumps({"rules": rules}), metadata
 
 
 async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> list[Vulnerability]:
-    """Run Semgrep with the language's rules on the workspace's file and map its results."""
-    binary = get_settings().resolved_semgrep_bin
-    if not binary.exists():
-        raise EngineFailed("semgrep is not installed (run `make install`)")
-    rules = rules_for(workspace.language)
+    """Run the engine with the language's rules on the workspace's file and map its results."""
+    binary = core_binary()
+    rules, metadata = merged_rules(RULE_DIRECTORIES[workspace.language])
+    rules_file = workspace.directory / RULES_FILE
+    rules_file.parent.mkdir(mode=0o700)
+    write_private(rules_file, rules)
+    target = workspace.path
+    source = workspace.path.read_text(encoding="utf-8")
+    if workspace.language == "python":
+        prepared = prepass.prepare(source)
+        if prepared != source:
+            (workspace.directory / PREPARED).mkdir(mode=0o700)
+            target = workspace.directory / PREPARED / workspace.file_name
+            write_private(target, prepared.encode("utf-8"))
     completed = await run_limited(
         [
-            *command(binary), "--experimental", "--config", str(rules),
-            "--json", "--quiet", "--metrics=off", "--disable-version-check", "--no-git-ignore",
-            "--timeout", str(max(1, int(time_limit) - 1)), "--max-memory", str(memory_mb),
-            str(workspace.path),
+            str(binary), "-rules", str(rules_file), "-lang", workspace.language, "-json",
+            "-timeout", str(max(1, int(time_limit) - 1)), "-max_memory", str(memory_mb), str(target),
         ],
         name=NAME,
         workspace=workspace,
         time_limit=time_limit,
-        memory_mb=0,  # the OCaml runtime reserves address space up front: Semgrep's own limit applies
-        environment=OFFLINE,
-        expose=[rules, *installation(str(binary))],
+        memory_mb=0,  # the OCaml runtime reserves address space up front: the engine's own limit applies
+        expose=installation(str(binary)),
     )  # fmt: skip
     try:
-        report = orjson.loads(completed.stdout)
+        # The engine writes a progress dot before its JSON.
+        report = orjson.loads(completed.stdout[completed.stdout.find(b"{") :])
     except orjson.JSONDecodeError as error:
-        raise EngineFailed(f"semgrep failed (exit {completed.returncode})") from error
-    fatal = [
-        e for e in report.get("errors", []) if e.get("level") == "error" and "Syntax" not in e.get("type", "")
+        lines = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = f": {redact(lines[-1])[:200]}" if lines else ""
+        raise EngineFailed(f"semgrep failed (exit {completed.returncode}){reason}") from error
+    results = [
+        result for result in report.get("results", []) if not result.get("extra", {}).get("is_ignored")
     ]
-    if fatal and not report.get("results"):
+    fatal = [
+        e
+        for e in report.get("errors", [])
+        if e.get("severity") == "error"
+        and "Syntax" not in e.get("error_type", "")
+        and "Parse" not in e.get("error_type", "")
+    ]
+    if fatal and not results:
         raise EngineFailed(f"semgrep failed: {redact(str(fatal[0].get('message', 'unknown error')))[:200]}")
-    return [_vulnerability(result) for result in report.get("results", [])]
+    lines = source.splitlines()
+    return [_vulnerability(result, metadata.get(str(result["check_id"]), {}), lines) for result in results]
 
 
-def _vulnerability(result: dict[str, Any]) -> Vulnerability:
+def _vulnerability(result: dict[str, Any], metadata: dict[str, Any], lines: list[str]) -> Vulnerability:
     extra = result.get("extra", {})
-    metadata = extra.get("metadata", {})
     cwes = metadata.get("cwe") or []
     cwe = str(cwes[0] if isinstance(cwes, list) and cwes else cwes).split(":", 1)[0] or None
+    trace = _trace(extra.get("dataflow_trace"), int(result["start"]["line"]))
     # A rule's message may quote what it matched ($VALUE): redacted before anything else.
-    message = redact(" ".join(str(extra.get("message", "")).split()))
+    message = redact(" ".join(str(extra.get("message") or metadata.get("message", "")).split()))
+    title = redact(str(metadata.get("title") or message[:80]))
+    if trace:
+        message = f"{_flow_sentence(trace, lines)} {message}"
     return Vulnerability(
         rule_id=str(result["check_id"]),
-        title=redact(str(metadata.get("title") or message[:80])),
+        title=title,
         severity=SEVERITIES.get(extra.get("severity", ""), Severity.MEDIUM),
         cwe=cwe,
         line_start=int(result["start"]["line"]),
@@ -108,4 +147,58 @@ def _vulnerability(result: dict[str, Any]) -> Vulnerability:
         fix=str(metadata.get("fix") or GENERIC_FIX),
         source=Source.SEMGREP,
         confidence=CONFIDENCES.get(str(metadata.get("confidence", "")).upper(), Confidence.MEDIUM),
+        trace=trace,
+    )
+
+
+def _trace(value: Any, sink_line: int) -> list[TraceStep]:
+    """Return the engine's data-flow trace as steps: source, the variables it went through, sink."""
+    if not isinstance(value, dict):
+        return []
+    steps = list(_steps("source", value.get("taint_source")))
+    for variable in value.get("intermediate_vars") or []:
+        if isinstance(variable, dict):
+            steps.extend(_steps("step", [variable.get("location"), variable.get("content")]))
+    steps.extend(_steps("sink", value.get("taint_sink")))
+    if not steps:
+        return []
+    if steps[-1].kind != "sink":
+        steps.append(TraceStep(kind="sink", line=sink_line, code=""))
+    deduplicated = [step for index, step in enumerate(steps) if index == 0 or step != steps[index - 1]]
+    if len(deduplicated) > MAX_TRACE_STEPS:
+        deduplicated = deduplicated[: MAX_TRACE_STEPS - 1] + deduplicated[-1:]
+    return deduplicated
+
+
+def _steps(kind: str, part: Any) -> Iterator[TraceStep]:
+    """Yield the located points of one trace part: ``["CliLoc", [loc, text]]``, ``["CliCall", …]`` or
+    ``[loc, text]``; a call (through a helper function) yields the call site, then the helper's steps."""
+    if not isinstance(part, list) or not part:
+        return
+    if part[0] == "CliLoc" and len(part) == 2:
+        yield from _steps(kind, part[1])
+    elif part[0] == "CliCall" and len(part) == 2 and isinstance(part[1], list) and len(part[1]) == 3:
+        call, variables, inner = part[1]
+        yield from _steps(kind, call)
+        for variable in variables or []:
+            if isinstance(variable, dict):
+                yield from _steps("step", [variable.get("location"), variable.get("content")])
+        yield from _steps(kind, inner)
+    elif len(part) == 2 and isinstance(part[0], dict) and isinstance(part[0].get("start"), dict):
+        line = part[0]["start"].get("line")
+        if isinstance(line, int) and line >= 1:
+            code = redact(" ".join(str(part[1] or "").split()))[:MAX_TRACE_CODE]
+            yield TraceStep(kind=kind, line=line, code=code)  # type: ignore[arg-type]
+
+
+def _flow_sentence(trace: list[TraceStep], lines: list[str]) -> str:
+    """Say the flow in one sentence: "User input from `x` (line 3) reaches `…` at line 5 unsanitised."."""
+    source, sink = trace[0], trace[-1]
+    statement = lines[sink.line - 1].strip() if 0 < sink.line <= len(lines) else sink.code
+    statement = redact(statement)
+    if len(statement) > 80:
+        statement = statement[:77] + "…"
+    return (
+        f"User input from `{source.code}` (line {source.line}) reaches `{statement}` "
+        f"at line {sink.line} unsanitised."
     )

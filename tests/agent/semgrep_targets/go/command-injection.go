@@ -2,39 +2,44 @@
 package main
 
 import (
-	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
+
+	"github.com/gin-gonic/gin"
 )
 
-var tools = map[string]string{"git": "/usr/bin/git"}
+var allowedTools = map[string]bool{"uptime": true, "df": true}
 
 func pingHandler(w http.ResponseWriter, r *http.Request) {
-	host := r.URL.Query().Get("host")
+	host := r.FormValue("host")
 	// ruleid: bastion.go.command-injection
-	out, _ := exec.Command("sh", "-c", "ping -c 1 "+host).Output()
+	exec.Command("sh", "-c", "ping -c 1 "+host).Run()
 	// ruleid: bastion.go.command-injection
-	dig, _ := exec.CommandContext(r.Context(), "/bin/bash", "-c", fmt.Sprintf("dig %s", host)).Output()
+	exec.CommandContext(r.Context(), "/bin/bash", "-c", "nslookup "+host).Run()
 	// ok: bastion.go.command-injection
-	safe, _ := exec.Command("ping", "-c", "1", host).Output()
+	exec.Command("ping", "-c", "1", host).Run()
 	// ok: bastion.go.command-injection
-	constant, _ := exec.Command("sh", "-c", "uptime").Output()
-	fmt.Fprintln(w, out, dig, safe, constant)
+	exec.Command("sh", "-c", "uptime").Run()
 }
 
-func archive(directory string) error {
-	command := "tar czf /tmp/backup.tgz " + directory
+func toolHandler(c *gin.Context) {
+	tool := c.Param("tool")
 	// ruleid: bastion.go.command-injection
-	return exec.Command("sh", "-c", command).Run()
+	exec.Command(tool, "--version").Run()
+	name := c.Query("name")
+	if !allowedTools[name] {
+		c.AbortWithStatus(http.StatusBadRequest)
+		return
+	}
+	// ok: bastion.go.command-injection
+	exec.Command(name).Run()
 }
 
-func runTool(w http.ResponseWriter, r *http.Request) {
-	tool := r.FormValue("tool")
-	// ruleid: bastion.go.command-injection.tainted-program
-	out, _ := exec.Command(tool, "--version").Output()
-	// ok: bastion.go.command-injection.tainted-program
-	allowed, _ := exec.Command(tools[tool], "--version").Output()
-	// ok: bastion.go.command-injection.tainted-program
-	file, _ := exec.Command("/usr/bin/file", tool).Output()
-	fmt.Fprintln(w, out, allowed, file)
+func main() {
+	// ruleid: bastion.go.command-injection
+	exec.Command(os.Args[1]).Run()
+	script := os.Getenv("HOOK")
+	// ok: bastion.go.command-injection
+	exec.Command("sh", "-c", script).Run()
 }

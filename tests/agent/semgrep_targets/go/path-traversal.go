@@ -7,59 +7,61 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/gin-gonic/gin"
+	"github.com/go-chi/chi/v5"
 )
 
-const baseDir = "/srv/app/files"
+const baseDirectory = "/var/app/files"
 
 func downloadHandler(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("file")
 	// ruleid: bastion.go.path-traversal
-	data, _ := os.ReadFile(filepath.Join(baseDir, name))
-	w.Write(data)
-}
-
-func serveHandler(w http.ResponseWriter, r *http.Request) {
+	data, _ := os.ReadFile(filepath.Join(baseDirectory, name))
 	// ruleid: bastion.go.path-traversal
-	http.ServeFile(w, r, baseDir+"/"+r.FormValue("name"))
+	http.ServeFile(w, r, "/var/app/public/"+r.URL.Query().Get("page"))
+	// ok: bastion.go.path-traversal
+	http.ServeFile(w, r, filepath.Join("/var/app/public", r.URL.Path))
+	// ok: bastion.go.path-traversal
+	cleaned, _ := os.ReadFile(filepath.Join(baseDirectory, filepath.Clean("/"+name)))
+	// ok: bastion.go.path-traversal
+	safe, _ := os.ReadFile(filepath.Join(baseDirectory, filepath.Base(name)))
+	// ok: bastion.go.path-traversal
+	fixed, _ := os.ReadFile(filepath.Join(baseDirectory, "index.html"))
+	w.Write(append(append(append(data, safe...), fixed...), cleaned...))
 }
 
-func ginDownload(c *gin.Context) {
+func uploadHandler(w http.ResponseWriter, r *http.Request) {
+	name := chi.URLParam(r, "name")
 	// ruleid: bastion.go.path-traversal
-	c.File(filepath.Join(baseDir, c.Query("file")))
-}
-
-func safeDownloadHandler(w http.ResponseWriter, r *http.Request) {
-	name := r.URL.Query().Get("file")
-	full := filepath.Join(baseDir, name)
-	if !strings.HasPrefix(full, baseDir+string(os.PathSeparator)) {
-		http.Error(w, "forbidden", http.StatusForbidden)
+	file, _ := os.Create("/var/app/uploads/" + name)
+	defer file.Close()
+	target := filepath.Join(baseDirectory, name)
+	if !strings.HasPrefix(target, baseDirectory+string(os.PathSeparator)) {
+		http.Error(w, "bad path", http.StatusBadRequest)
 		return
 	}
 	// ok: bastion.go.path-traversal
-	data, _ := os.ReadFile(full)
-	w.Write(data)
+	os.Remove(target)
 }
 
-func localHandler(w http.ResponseWriter, r *http.Request) {
+func openHandler(w http.ResponseWriter, r *http.Request) {
 	name := r.FormValue("name")
-	if !filepath.IsLocal(name) {
-		http.Error(w, "bad name", http.StatusBadRequest)
+	if strings.Contains(name, "..") {
+		http.Error(w, "bad path", http.StatusBadRequest)
 		return
 	}
 	// ok: bastion.go.path-traversal
-	data, _ := os.ReadFile(filepath.Join(baseDir, name))
-	w.Write(data)
+	f, _ := os.Open(filepath.Join(baseDirectory, name))
+	defer f.Close()
+	raw := r.FormValue("raw")
+	if !strings.HasPrefix(raw, "reports/") {
+		return
+	}
+	// ruleid: bastion.go.path-traversal
+	g, _ := os.Open(filepath.Join(baseDirectory, raw))
+	defer g.Close()
 }
 
-func baseHandler(w http.ResponseWriter, r *http.Request) {
+func readConfig(name string) ([]byte, error) {
 	// ok: bastion.go.path-traversal
-	data, _ := os.ReadFile(filepath.Join(baseDir, filepath.Base(r.FormValue("name"))))
-	w.Write(data)
-}
-
-func motdHandler(w http.ResponseWriter, r *http.Request) {
-	// ok: bastion.go.path-traversal
-	data, _ := os.ReadFile(filepath.Join(baseDir, "motd.txt"))
-	w.Write(data)
+	return os.ReadFile(filepath.Join("/etc/app", name))
 }

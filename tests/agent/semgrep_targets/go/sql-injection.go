@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"gorm.io/gorm"
+	"github.com/gorilla/mux"
 )
 
 var db *sql.DB
@@ -18,56 +18,66 @@ func userHandler(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("name")
 	// ruleid: bastion.go.sql-injection
 	rows, _ := db.Query("SELECT * FROM users WHERE name = '" + name + "'")
-	// ok: bastion.go.sql-injection
-	safe, _ := db.Query("SELECT * FROM users WHERE name = $1", name)
-	fmt.Fprintln(w, rows, safe)
-}
-
-func orderHandler(w http.ResponseWriter, r *http.Request) {
-	query := fmt.Sprintf("SELECT * FROM orders WHERE status = '%s'", r.FormValue("status"))
+	defer rows.Close()
+	query := fmt.Sprintf("SELECT * FROM users WHERE email = '%s'", r.FormValue("email"))
 	// ruleid: bastion.go.sql-injection
-	rows, _ := db.QueryContext(r.Context(), query)
-	fmt.Fprintln(w, rows)
-}
-
-func deleteReport(customer string) error {
+	db.QueryRow(query)
 	// ruleid: bastion.go.sql-injection
-	_, err := db.Exec(fmt.Sprintf("DELETE FROM reports WHERE customer = '%s'", customer))
-	return err
-}
-
-func deleteReportByID(id int) error {
+	db.ExecContext(r.Context(), "DELETE FROM sessions WHERE token = '"+r.Header.Get("X-Token")+"'")
 	// ok: bastion.go.sql-injection
-	_, err := db.Exec(fmt.Sprintf("DELETE FROM reports WHERE id = %d", id))
-	return err
-}
-
-func byIDs(ids []any) (*sql.Rows, error) {
-	placeholders := strings.Repeat("?,", len(ids)-1) + "?"
+	db.QueryRow("SELECT * FROM users WHERE name = $1", name)
 	// ok: bastion.go.sql-injection
-	return db.Query("SELECT * FROM users WHERE id IN ("+placeholders+")", ids...)
-}
-
-func gormSearch(c *gin.Context, gdb *gorm.DB) {
-	var users []struct{ Name string }
-	// ruleid: bastion.go.sql-injection
-	gdb.Where("name = '" + c.Query("name") + "'").Find(&users)
-	// ok: bastion.go.sql-injection
-	gdb.Where("name = ?", c.Query("name")).Find(&users)
-	c.JSON(http.StatusOK, users)
-}
-
-func limit(w http.ResponseWriter, r *http.Request) {
-	n, err := strconv.Atoi(r.FormValue("limit"))
+	db.QueryRowContext(r.Context(), "SELECT * FROM users WHERE email = ?", r.FormValue("email"))
+	id, err := strconv.Atoi(r.FormValue("id"))
 	if err != nil {
 		return
 	}
 	// ok: bastion.go.sql-injection
-	rows, _ := db.Query("SELECT * FROM users LIMIT " + strconv.Itoa(n))
-	fmt.Fprintln(w, rows)
+	db.Exec(fmt.Sprintf("DELETE FROM users WHERE id = %d", id))
 }
 
-func greet(name string) string {
+func articleHandler(w http.ResponseWriter, r *http.Request) {
+	vars := mux.Vars(r)
+	// ruleid: bastion.go.sql-injection
+	db.Query("SELECT * FROM articles WHERE slug = '" + vars["slug"] + "'")
+	cookie, err := r.Cookie("visitor")
+	if err != nil {
+		return
+	}
+	// ruleid: bastion.go.sql-injection
+	db.Exec("UPDATE visits SET seen = 1 WHERE visitor = '" + cookie.Value + "'")
+	// ruleid: bastion.go.sql-injection
+	statement, _ := db.Prepare("SELECT * FROM articles ORDER BY " + r.URL.Query().Get("sort"))
+	defer statement.Close()
+}
+
+func searchHandler(c *gin.Context) {
+	term := c.Query("q")
+	// ruleid: bastion.go.sql-injection
+	db.Query("SELECT * FROM products WHERE name LIKE '%" + term + "%'")
 	// ok: bastion.go.sql-injection
-	return fmt.Sprintf("Hello %s, selected from the list", name)
+	db.Query("SELECT * FROM products WHERE name LIKE ?", "%"+term+"%")
+	placeholders := strings.Repeat("?,", 3)
+	// ok: bastion.go.sql-injection
+	db.Query("SELECT * FROM products WHERE id IN (" + placeholders + "?)")
+}
+
+func purge(table string) {
+	// ok: bastion.go.sql-injection
+	db.Exec("DELETE FROM " + table)
+}
+
+func openCount(w http.ResponseWriter, r *http.Request) {
+	clauses := map[string]string{"status": "open", "owner": r.FormValue("owner")}
+	// ok: bastion.go.sql-injection
+	db.QueryRow("SELECT COUNT(*) FROM tickets WHERE status = '" + clauses["status"] + "'")
+	// ruleid: bastion.go.sql-injection
+	db.QueryRow("SELECT COUNT(*) FROM tickets WHERE owner = '" + clauses["owner"] + "'")
+}
+
+func rewrittenCount(w http.ResponseWriter, r *http.Request) {
+	clauses := map[string]string{"status": "open"}
+	clauses["status"] = r.FormValue("status")
+	// ruleid: bastion.go.sql-injection
+	db.QueryRow("SELECT COUNT(*) FROM tickets WHERE status = '" + clauses["status"] + "'")
 }

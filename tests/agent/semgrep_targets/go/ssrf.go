@@ -2,53 +2,77 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
+	"time"
+
+	"github.com/labstack/echo/v4"
 )
 
-var allowedHosts = map[string]bool{"images.example.com": true}
-
-const apiBaseURL = "https://api.example.com/v1/"
+var allowedHosts = []string{"https://api.example.com/status"}
+var client = &http.Client{Timeout: 5 * time.Second}
 
 func previewHandler(w http.ResponseWriter, r *http.Request) {
 	target := r.URL.Query().Get("url")
 	// ruleid: bastion.go.ssrf
-	resp, err := http.Get(target)
+	response, _ := http.Get(target)
+	defer response.Body.Close()
+	// ruleid: bastion.go.ssrf
+	request, _ := http.NewRequestWithContext(r.Context(), http.MethodGet, target, nil)
+	// ruleid: bastion.go.ssrf
+	other, _ := client.Get("https://" + r.FormValue("host") + "/api")
+	defer other.Body.Close()
+	// ok: bastion.go.ssrf
+	fixed, _ := http.Get("https://api.example.com/status")
+	defer fixed.Body.Close()
+	io.Copy(w, response.Body)
+	_ = request
+}
+
+func checkedHandler(w http.ResponseWriter, r *http.Request) {
+	target := r.FormValue("url")
+	if !slices.Contains(allowedHosts, target) {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	// ok: bastion.go.ssrf
+	response, _ := http.Get(target)
+	defer response.Body.Close()
+}
+
+func hostCheckedHandler(w http.ResponseWriter, r *http.Request) {
+	parsed, err := url.Parse(r.FormValue("url"))
 	if err != nil {
 		return
 	}
-	defer resp.Body.Close()
-	io.Copy(w, resp.Body)
-}
-
-func statusHandler(w http.ResponseWriter, r *http.Request) {
-	// ruleid: bastion.go.ssrf
-	req, _ := http.NewRequestWithContext(r.Context(), http.MethodGet, "http://"+r.FormValue("host")+"/status", nil)
-	resp, _ := http.DefaultClient.Do(req)
-	fmt.Fprintln(w, resp.Status)
-}
-
-func userHandler(w http.ResponseWriter, r *http.Request) {
-	id := r.FormValue("id")
-	// ok: bastion.go.ssrf
-	profile, _ := http.Get(fmt.Sprintf("https://api.example.com/users/%s", url.PathEscape(id)))
-	// ok: bastion.go.ssrf
-	detail, _ := http.Get(apiBaseURL + "users/" + id)
-	// ok: bastion.go.ssrf
-	health, _ := http.Get("https://status.example.com/health")
-	fmt.Fprintln(w, profile.Status, detail.Status, health.Status)
-}
-
-func imageHandler(w http.ResponseWriter, r *http.Request) {
-	raw := r.URL.Query().Get("url")
-	parsed, err := url.Parse(raw)
-	if err != nil || !allowedHosts[parsed.Hostname()] {
-		http.Error(w, "host not allowed", http.StatusBadRequest)
+	if parsed.Hostname() != "api.example.com" {
+		http.Error(w, "forbidden", http.StatusForbidden)
 		return
 	}
 	// ok: bastion.go.ssrf
-	resp, _ := http.Get(parsed.String())
-	io.Copy(w, resp.Body)
+	response, _ := http.Get(parsed.String())
+	defer response.Body.Close()
+	unchecked, _ := url.Parse(r.FormValue("other"))
+	if unchecked.Scheme != "https" {
+		return
+	}
+	// ruleid: bastion.go.ssrf
+	other, _ := http.Get(unchecked.String())
+	defer other.Body.Close()
+}
+
+func echoFetch(c echo.Context) error {
+	// ruleid: bastion.go.ssrf
+	response, err := http.Post(c.FormValue("callback"), "application/json", nil)
+	if err != nil {
+		return err
+	}
+	return response.Body.Close()
+}
+
+func webhook(url string) {
+	// ok: bastion.go.ssrf
+	http.Get(url)
 }

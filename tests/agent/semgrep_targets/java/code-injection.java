@@ -2,36 +2,76 @@
 import groovy.lang.GroovyShell;
 import javax.script.ScriptEngine;
 import javax.script.ScriptEngineManager;
+import javax.script.ScriptException;
 import javax.servlet.http.HttpServletRequest;
-import org.springframework.expression.Expression;
 import org.springframework.expression.ExpressionParser;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
-import org.springframework.expression.spel.support.SimpleEvaluationContext;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
 
-public class Calculator {
-    private final ScriptEngineManager manager = new ScriptEngineManager();
+@RestController
+public class CalculatorController {
+    private final ScriptEngine engine = new ScriptEngineManager().getEngineByName("javascript");
+    private final ExpressionParser parser = new SpelExpressionParser();
 
-    Object calculate(HttpServletRequest request) throws Exception {
+    @PostMapping("/calculate")
+    public Object calculate(@RequestParam String expression) throws ScriptException {
+        // ruleid: bastion.java.code-injection
+        return engine.eval(expression);
+    }
+
+    @PostMapping("/spel")
+    public Object spel(@RequestBody String expression) {
+        // ruleid: bastion.java.code-injection
+        return parser.parseExpression(expression).getValue();
+    }
+
+    @PostMapping("/groovy")
+    public Object groovy(HttpServletRequest request) {
+        String script = request.getParameter("script");
+        GroovyShell shell = new GroovyShell();
+        // ruleid: bastion.java.code-injection
+        return shell.evaluate(script);
+    }
+
+    @PostMapping("/total")
+    public Object total(@RequestParam String field) throws ScriptException {
+        // ok: bastion.java.code-injection
+        Object sum = engine.eval("1 + 2");
+        // ok: bastion.java.code-injection
+        Object value = parser.parseExpression("items.size()").getValue();
+        // ok: bastion.java.code-injection
+        Object number = engine.eval("" + Integer.parseInt(field) + " * 2");
+        return java.util.List.of(sum, value, number);
+    }
+
+    Object evaluateRule(String rule) throws ScriptException {
+        // ok: bastion.java.code-injection
+        return engine.eval(rule);
+    }
+}
+
+class ReportScripts {
+    private static final java.util.Map<String, String> SCRIPTS = java.util.Map.of("weekly", "7 * 24");
+    private final ScriptEngine engine = new ScriptEngineManager().getEngineByName("javascript");
+
+    Object period(HttpServletRequest request) throws ScriptException {
+        String period = request.getParameter("period");
+        if (period == null || !SCRIPTS.containsKey(period)) {
+            throw new IllegalArgumentException("unknown period");
+        }
+        // ok: bastion.java.code-injection
+        return engine.eval(SCRIPTS.get(period));
+    }
+
+    Object formula(HttpServletRequest request) throws ScriptException {
         String formula = request.getParameter("formula");
-        ScriptEngine engine = manager.getEngineByName("javascript");
+        if (formula == null || formula.length() > 200) {
+            throw new IllegalArgumentException("bad formula");
+        }
         // ruleid: bastion.java.code-injection
-        Object result = engine.eval(formula);
-        // ok: bastion.java.code-injection
-        Object constant = engine.eval("1 + 1");
-        return result.toString() + constant;
-    }
-
-    Object rule(String condition) {
-        // ruleid: bastion.java.code-injection
-        return new GroovyShell().evaluate("return " + condition);
-    }
-
-    Object spel(String userExpression, Object root) {
-        ExpressionParser parser = new SpelExpressionParser();
-        // ruleid: bastion.java.code-injection
-        Expression expression = parser.parseExpression(userExpression);
-        // ok: bastion.java.code-injection
-        Expression fixed = parser.parseExpression("name");
-        return expression.getValue(root).toString() + fixed.getValue(SimpleEvaluationContext.forReadOnlyDataBinding().build(), root);
+        return engine.eval(formula);
     }
 }

@@ -1,74 +1,94 @@
 // Test target for insecure-deserialization.yaml.
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.thoughtworks.xstream.XStream;
 import java.beans.XMLDecoder;
+import java.io.ByteArrayInputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
+import java.util.Base64;
+import java.util.Map;
+import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
-public class ImportService {
-    Object readSession(HttpServletRequest request) throws IOException, ClassNotFoundException {
-        ObjectInputStream in = new ObjectInputStream(request.getInputStream());
+public class ImportServlet extends HttpServlet {
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // ruleid: bastion.java.insecure-deserialization
-        return in.readObject();
+        ObjectInputStream input = new ObjectInputStream(request.getInputStream());
+        // ruleid: bastion.java.insecure-deserialization
+        XMLDecoder decoder = new XMLDecoder(request.getInputStream());
+        try {
+            response.getWriter().print(input.readObject().toString() + decoder.readObject());
+        } catch (ClassNotFoundException e) {
+            throw new IOException(e);
+        }
     }
 
-    Object readFiltered(InputStream body) throws IOException, ClassNotFoundException {
-        ObjectInputStream in = new ObjectInputStream(body);
-        in.setObjectInputFilter(ObjectInputFilter.Config.createFilter("com.example.dto.*;!*"));
+    Object loadCache() throws IOException, ClassNotFoundException {
         // ok: bastion.java.insecure-deserialization
-        return in.readObject();
+        ObjectInputStream input = new ObjectInputStream(new FileInputStream("/var/cache/app.ser"));
+        return input.readObject();
     }
+}
 
-    Object readXml(InputStream body) {
+@RestController
+class SettingsController {
+    private final XStream xstream = new XStream();
+
+    @PostMapping("/settings")
+    public Object settings(@RequestBody String body) {
         // ruleid: bastion.java.insecure-deserialization
-        return new XMLDecoder(body).readObject();
-    }
-
-    Object readXStream(String xml) {
-        XStream xstream = new XStream();
+        Object fromXml = xstream.fromXML(body);
         // ruleid: bastion.java.insecure-deserialization
-        return xstream.fromXML(xml);
-    }
-
-    Object readXStreamAllowListed(String xml) {
-        XStream xstream = new XStream();
-        xstream.allowTypes(new Class[] {Invoice.class});
+        Object fromYaml = new Yaml().load(body);
+        Yaml safe = new Yaml(new SafeConstructor(new LoaderOptions()));
         // ok: bastion.java.insecure-deserialization
-        return xstream.fromXML(xml);
+        Map<String, Object> map = safe.load(body);
+        return java.util.List.of(fromXml, fromYaml, map);
     }
 
-    Object readYaml(String document) {
-        Yaml yaml = new Yaml();
+    @PostMapping("/session")
+    public Object session(@RequestParam String state) throws IOException, ClassNotFoundException {
+        byte[] bytes = Base64.getDecoder().decode(state);
         // ruleid: bastion.java.insecure-deserialization
-        return yaml.load(document);
+        ObjectInputStream input = new ObjectInputStream(new ByteArrayInputStream(bytes));
+        return input.readObject();
     }
 
-    Object readSafeYaml(String document) {
-        Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
+    Object defaults() {
         // ok: bastion.java.insecure-deserialization
-        return yaml.load(document);
+        return new Yaml().load("retries: 3");
+    }
+}
+
+@org.springframework.web.bind.annotation.RestController
+class WizardController {
+    private Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream objectInput = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            return objectInput.readObject();
+        }
     }
 
-    Invoice readJson(String json) throws IOException {
-        ObjectMapper mapper = new ObjectMapper();
-        // ok: bastion.java.insecure-deserialization
-        return mapper.readValue(json, Invoice.class);
+    private Object defaults() throws IOException, ClassNotFoundException {
+        return decode(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/etc/app/defaults.bin")));
     }
 
-    ObjectMapper polymorphic() {
-        ObjectMapper mapper = new ObjectMapper();
+    @PostMapping("/wizard/resume")
+    public String resume(@org.springframework.web.bind.annotation.RequestParam("state") String encodedState)
+            throws IOException, ClassNotFoundException {
+        byte[] raw = Base64.getDecoder().decode(encodedState);
         // ruleid: bastion.java.insecure-deserialization
-        mapper.enableDefaultTyping();
-        return mapper;
-    }
-
-    static class Invoice {
-        public String number;
+        Object state = decode(raw);
+        // ok: bastion.java.insecure-deserialization
+        Object fallback = decode(new byte[0]);
+        return "resumed " + state + fallback + defaults();
     }
 }

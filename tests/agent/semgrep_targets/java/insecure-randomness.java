@@ -1,47 +1,48 @@
 // Test target for insecure-randomness.yaml.
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.commons.lang3.RandomStringUtils;
 
-public class TokenService {
-    private static final Random RANDOM = new Random();
-    private static final SecureRandom SECURE_RANDOM = new SecureRandom();
+public class Tokens {
+    private static final SecureRandom SECURE = new SecureRandom();
 
-    public String generateResetToken() {
+    String resetToken() {
         // ruleid: bastion.java.insecure-randomness
-        return Long.toHexString(RANDOM.nextLong());
+        return Long.toHexString(new Random().nextLong());
     }
 
-    public String createUser(String name) {
+    void issue(User user) {
         // ruleid: bastion.java.insecure-randomness
-        String temporaryPassword = RandomStringUtils.randomAlphanumeric(12);
+        String sessionId = RandomStringUtils.randomAlphanumeric(32);
         // ruleid: bastion.java.insecure-randomness
-        int otpCode = ThreadLocalRandom.current().nextInt(100000, 1000000);
+        int otpCode = (int) (Math.random() * 1_000_000);
         // ruleid: bastion.java.insecure-randomness
-        String sessionId = Double.toString(Math.random());
-        byte[] bytes = new byte[32];
-        SECURE_RANDOM.nextBytes(bytes);
-        // ok: bastion.java.insecure-randomness
-        String apiKey = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        return name + temporaryPassword + otpCode + sessionId + apiKey;
+        int pin = ThreadLocalRandom.current().nextInt(10000);
+        user.set(sessionId, otpCode, pin);
     }
 
-    public String newSecureToken() {
+    String apiKey() {
         byte[] bytes = new byte[32];
         // ok: bastion.java.insecure-randomness
-        SECURE_RANDOM.nextBytes(bytes);
+        SECURE.nextBytes(bytes);
         return Base64.getUrlEncoder().encodeToString(bytes);
     }
 
-    public int rollDice() {
+    void shuffle(List<String> cards) {
         // ok: bastion.java.insecure-randomness
-        return RANDOM.nextInt(6) + 1;
+        Collections.shuffle(cards, new Random());
+        // ok: bastion.java.insecure-randomness
+        long jitter = (long) (Math.random() * 100);
+        // ok: bastion.java.insecure-randomness
+        int colour = ThreadLocalRandom.current().nextInt(255);
+        cards.add(jitter + ":" + colour);
     }
 
-    public long backoff(long delay) {
-        // ok: bastion.java.insecure-randomness
-        return delay + ThreadLocalRandom.current().nextLong(100);
+    interface User {
+        void set(String sessionId, int otpCode, int pin);
     }
 }

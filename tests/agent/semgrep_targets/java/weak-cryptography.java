@@ -11,19 +11,16 @@ import org.apache.commons.codec.digest.DigestUtils;
 
 public class CryptoUtil {
     byte[] hashPassword(String password) throws Exception {
-        // ruleid: bastion.java.weak-cryptography.hash
+        // MD5 of a password is the weak-hash rule's (CWE-328); this rule is about ciphers.
+        // ok: bastion.java.weak-cryptography.cipher
         MessageDigest digest = MessageDigest.getInstance("MD5");
         return digest.digest(password.getBytes(StandardCharsets.UTF_8));
     }
 
     String fingerprint(byte[] data) throws Exception {
-        // ruleid: bastion.java.weak-cryptography.hash
         byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(data);
-        // ruleid: bastion.java.weak-cryptography.hash
         String hex = DigestUtils.md5Hex(data);
-        // ok: bastion.java.weak-cryptography.hash
         byte[] sha256 = MessageDigest.getInstance("SHA-256").digest(data);
-        // ok: bastion.java.weak-cryptography.hash
         String strong = DigestUtils.sha256Hex(data);
         return hex + sha1.length + sha256.length + strong;
     }

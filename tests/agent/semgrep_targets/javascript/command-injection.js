@@ -1,59 +1,48 @@
-// Test target for command-injection.yaml.
+// Test target for command-injection.yaml: Express and Koa handlers running programs.
 const express = require("express");
-const { exec, execFile, spawn } = require("node:child_process");
-const cp = require("child_process");
+const child_process = require("child_process");
+const { exec, execFile, spawn } = require("child_process");
+const shellQuote = require("shell-quote");
 
 const app = express();
-const TOOLS = { git: "/usr/bin/git", hg: "/usr/bin/hg" };
+const TOOLS = { ping: "/bin/ping", dig: "/usr/bin/dig" };
 
 app.get("/ping", (req, res) => {
   const host = req.query.host;
   // ruleid: bastion.javascript.command-injection
-  exec("ping -c 1 " + host, (err, stdout) => res.send(stdout));
+  exec("ping -c 1 " + host, (error, stdout) => res.send(stdout));
+  // ok: bastion.javascript.command-injection
+  execFile("ping", ["-c", "1", host], (error, stdout) => res.send(stdout));
+  // ok: bastion.javascript.command-injection
+  exec("ping -c 1 " + shellQuote.quote([host]), (error, stdout) => res.send(stdout));
 });
 
-app.get("/lookup", (req, res) => {
+app.post("/convert", (req, res) => {
+  const { file, program } = req.body;
   // ruleid: bastion.javascript.command-injection
-  const out = cp.execSync(`nslookup ${req.query.domain}`);
-  // ok: bastion.javascript.command-injection
-  execFile("nslookup", [req.query.domain], (err, stdout) => res.send(stdout + out));
-});
-
-app.get("/dig", (req, res) => {
+  child_process.execSync(`convert ${file} out.png`);
   // ruleid: bastion.javascript.command-injection
-  spawn("sh", ["-c", "dig " + req.query.name]);
-  // ruleid: bastion.javascript.command-injection, bastion.javascript.command-injection.tainted-program
-  spawn(req.query.cmd, { shell: true });
+  spawn("sh", ["-c", `tar czf backup.tgz ${file}`]);
+  // ruleid: bastion.javascript.command-injection
+  spawn(`gzip ${file}`, { shell: true });
+  // ruleid: bastion.javascript.command-injection
+  spawn(program, ["--version"]);
   // ok: bastion.javascript.command-injection
-  spawn("dig", [req.query.name]);
+  spawn(TOOLS.ping, ["-c", "1", file]);
   res.end();
 });
 
-function archive(directory) {
-  const command = "tar czf /tmp/backup.tgz " + directory;
+app.get("/status", (req, res) => {
+  const service = "nginx";
+  // ok: bastion.javascript.command-injection
+  exec(`systemctl status ${service}`, (error, stdout) => res.send(stdout));
+  const lines = Number(req.query.lines);
+  // ok: bastion.javascript.command-injection
+  exec(`tail -n ${lines} /var/log/app.log`, (error, stdout) => res.send(stdout));
   // ruleid: bastion.javascript.command-injection
-  return cp.execSync(command);
-}
-
-function uptime() {
-  const command = "uptime";
-  // ok: bastion.javascript.command-injection
-  exec(command);
-  // ok: bastion.javascript.command-injection
-  return cp.execSync("df -h");
-}
-
-function matchAll(pattern, text) {
-  // ok: bastion.javascript.command-injection
-  return new RegExp(pattern).exec(text);
-}
-
-app.get("/run/:tool", (req, res) => {
-  // ruleid: bastion.javascript.command-injection.tainted-program
-  spawn(req.params.tool, ["--version"]);
-  // ok: bastion.javascript.command-injection.tainted-program
-  spawn(TOOLS[req.params.tool], ["--version"]);
-  // ok: bastion.javascript.command-injection.tainted-program
-  execFile("/usr/bin/file", [req.params.tool]);
-  res.end();
+  exec("git log " + req.get("X-Branch"));
 });
+
+// A command-line tool: the arguments are the user's.
+// ruleid: bastion.javascript.command-injection
+child_process.exec("grep -r " + process.argv[2] + " .");

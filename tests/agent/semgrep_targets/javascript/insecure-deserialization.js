@@ -1,33 +1,52 @@
-// Test target for insecure-deserialization.yaml.
+// Test target for insecure-deserialization.yaml: Express handlers loading cookies and bodies.
 const express = require("express");
 const serialize = require("node-serialize");
 const yaml = require("js-yaml");
-const toJs = require("serialize-to-js");
+const funcster = require("funcster");
 
 const app = express();
 
 app.get("/profile", (req, res) => {
-  const cookie = Buffer.from(req.cookies.profile, "base64").toString();
+  const raw = Buffer.from(req.cookies.profile, "base64").toString();
   // ruleid: bastion.javascript.insecure-deserialization
-  const profile = serialize.unserialize(cookie);
+  const profile = serialize.unserialize(raw);
   // ok: bastion.javascript.insecure-deserialization
-  const preferences = JSON.parse(cookie);
-  res.json({ profile, preferences });
+  const plain = JSON.parse(raw);
+  res.json({ profile, plain });
 });
 
-app.post("/import", (req, res) => {
+app.post("/config", (req, res) => {
   // ruleid: bastion.javascript.insecure-deserialization
-  const unsafe = yaml.load(req.body.document, { schema: yaml.DEFAULT_FULL_SCHEMA });
+  const config = yaml.load(req.body.config, { schema: yaml.DEFAULT_FULL_SCHEMA });
   // ok: bastion.javascript.insecure-deserialization
-  const config = yaml.load(req.body.document);
-  // ok: bastion.javascript.insecure-deserialization
-  const strict = yaml.load(req.body.document, { schema: yaml.JSON_SCHEMA });
+  const safe = yaml.load(req.body.config);
   // ruleid: bastion.javascript.insecure-deserialization
-  const state = toJs.deserialize(req.body.state);
-  res.json({ unsafe, config, strict, state });
+  const tasks = funcster.deepDeserialize(req.body.tasks);
+  res.json({ config, safe, tasks });
 });
 
-function exportProfile(profile) {
+app.post("/state", (req, res) => {
+  // ruleid: bastion.javascript.insecure-deserialization
+  const state = eval("(" + req.body.state + ")");
   // ok: bastion.javascript.insecure-deserialization
-  return serialize.serialize(profile);
+  const defaults = serialize.unserialize('{"theme":"dark"}');
+  res.json({ state, defaults });
+});
+
+app.post("/restore", (req, res) => {
+  // ruleid: bastion.javascript.insecure-deserialization
+  const restored = eval('(' + req.cookies.snapshot + ')');
+  res.json(restored);
+});
+
+// A helper of this file that unserializes its parameter: the call passes the request input to it.
+function restoreWizard(text) {
+  return serialize.unserialize(text);
 }
+app.post("/wizard/resume", (req, res) => {
+  // ruleid: bastion.javascript.insecure-deserialization
+  const state = restoreWizard(req.body.state);
+  // ok: bastion.javascript.insecure-deserialization
+  const initial = restoreWizard('{"step":1}');
+  res.json({ step: state.step, initial: initial.step });
+});

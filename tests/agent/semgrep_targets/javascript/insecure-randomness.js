@@ -45,3 +45,16 @@ function jitter(delay) {
   const color = `hsl(${Math.random() * 360}, 50%, 50%)`;
   return { backoff, color };
 }
+
+// ruleid: bastion.javascript.insecure-randomness
+const makeOtp = () => String(Math.floor(Math.random() * 1000000)).padStart(6, "0");
+
+function pickBanner(banners) {
+  // ok: bastion.javascript.insecure-randomness
+  return banners[Math.floor(Math.random() * banners.length)];
+}
+
+function legacySalt() {
+  // ruleid: bastion.javascript.insecure-randomness
+  return crypto.pseudoRandomBytes(16).toString("hex");
+}

@@ -1,23 +1,31 @@
-// Test target for path-traversal.yaml (TypeScript).
-import type { Request, Response } from "express";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
+// Test target for path-traversal.yaml: a Koa handler and a Next.js route handler.
+import { readFile } from "fs/promises";
+import * as fs from "fs";
+import path from "path";
+import Router from "@koa/router";
 
-const REPORTS = "/srv/app/reports";
+const router = new Router();
+const REPORTS = "/srv/reports";
 
-export async function report(req: Request, res: Response): Promise<void> {
-  const name = req.params.name as string;
+router.get("/reports/:name", async (ctx) => {
   // ruleid: bastion.javascript.path-traversal
-  const body = await readFile(path.join(REPORTS, name), "utf8");
-  res.type("text/plain").send(body);
-}
+  ctx.body = await readFile(path.join(REPORTS, ctx.params.name));
+});
 
-export async function safeReport(req: Request, res: Response): Promise<void> {
-  const target = path.resolve(REPORTS, req.params.name as string);
-  if (path.relative(REPORTS, target).startsWith("..")) {
-    res.status(404).end();
-    return;
+router.get("/reports/safe/:name", async (ctx) => {
+  const name: string = ctx.params.name;
+  if (name.includes("..")) {
+    ctx.throw(400);
   }
   // ok: bastion.javascript.path-traversal
-  res.send(await readFile(target, "utf8"));
+  ctx.body = await readFile(path.join(REPORTS, name));
+});
+
+export async function GET(request: Request) {
+  const { searchParams } = new URL(request.url);
+  // ruleid: bastion.javascript.path-traversal
+  const data = fs.readFileSync(path.join(REPORTS, searchParams.get("file") ?? ""));
+  // ok: bastion.javascript.path-traversal
+  const index = fs.readFileSync(path.join(REPORTS, "index.json"));
+  return new Response(data + index.toString());
 }

@@ -1,4 +1,4 @@
-// Test target for sql-injection.yaml.
+// Test target for sql-injection.yaml: Express handlers with mysql2, pg, sqlite and knex.
 const express = require("express");
 const mysql = require("mysql2");
 const { Pool } = require("pg");
@@ -6,7 +6,7 @@ const { Pool } = require("pg");
 const app = express();
 const pool = new Pool();
 const connection = mysql.createConnection({ host: "db" });
-const TABLE = "users";
+const SORTABLE = ["name", "created_at"];
 
 app.get("/users", async (req, res) => {
   const name = req.query.name;
@@ -22,41 +22,43 @@ app.get("/users/:id", (req, res) => {
   connection.query(`SELECT * FROM users WHERE id = ${req.params.id}`, (err, rows) => res.json(rows));
   // ok: bastion.javascript.sql-injection
   connection.execute("SELECT * FROM users WHERE id = ?", [req.params.id], (err, rows) => res.json(rows));
+  const id = parseInt(req.params.id, 10);
+  // ok: bastion.javascript.sql-injection
+  connection.query(`SELECT * FROM users WHERE id = ${id}`, (err, rows) => res.json(rows));
 });
 
-async function findByEmail(db, email) {
+app.post("/search", async (req, res) => {
+  const { email, order } = req.body;
   const sql = `SELECT id FROM accounts WHERE email = '${email}'`;
   // ruleid: bastion.javascript.sql-injection
-  return db.all(sql);
-}
-
-async function sortedUsers(knex, column) {
+  const rows = await req.app.locals.db.all(sql);
   // ruleid: bastion.javascript.sql-injection
-  return knex("users").orderByRaw("name, " + column);
-}
-
-async function byIds(db, ids) {
-  const placeholders = ids.map(() => "?").join(", ");
+  await knex("users").orderByRaw("name, " + order);
+  if (!SORTABLE.includes(order)) {
+    return res.status(400).end();
+  }
   // ok: bastion.javascript.sql-injection
-  return db.all(`SELECT * FROM users WHERE id IN (${placeholders})`, ids);
-}
-
-async function constantTable(db, id) {
+  await knex("users").orderByRaw("name, " + order);
   // ok: bastion.javascript.sql-injection
-  return db.get(`SELECT * FROM ${TABLE} WHERE id = ?`, id);
-}
+  await pool.query("SELECT * FROM accounts WHERE email = " + mysql.escape(email));
+  res.json(rows);
+});
 
-async function numeric(db, limit) {
+app.get("/report", async (req, res) => {
+  const table = "audit_log";
+  const limit = 50;
   // ok: bastion.javascript.sql-injection
-  return db.all("SELECT * FROM users LIMIT " + parseInt(limit, 10));
-}
+  const rows = await pool.query(`SELECT * FROM ${table} LIMIT ${limit}`);
+  // ruleid: bastion.javascript.sql-injection
+  await pool.query("DELETE FROM sessions WHERE token = '" + req.get("X-Session") + "'");
+  // ruleid: bastion.javascript.sql-injection
+  await pool.query({ text: "SELECT * FROM t WHERE a = '" + req.cookies.a + "'" });
+  res.json(rows);
+});
 
-function cache(map, req) {
+app.get("/cache/:key", async (req, res) => {
   // ok: bastion.javascript.sql-injection
-  return map.get(req.query.key);
-}
-
-function greeting(logger, name) {
-  // ok: bastion.javascript.sql-injection
-  logger.info("Hello " + name + ", selected from the list");
-}
+  const cached = await client.get("user:" + req.params.key);
+  // ruleid: bastion.javascript.sql-injection
+  db.get("SELECT * FROM users WHERE key = '" + req.params.key + "'", (error, row) => res.json({ row, cached }));
+});

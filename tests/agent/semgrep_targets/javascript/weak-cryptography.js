@@ -1,23 +1,6 @@
-// Test target for weak-cryptography.yaml.
+// Test target for weak-cryptography.yaml (ciphers and modes; weak hashes are weak-hash.yaml).
 const crypto = require("crypto");
 const CryptoJS = require("crypto-js");
-
-function hashPassword(password) {
-  // ruleid: bastion.javascript.weak-cryptography.hash
-  return crypto.createHash("md5").update(password).digest("hex");
-}
-
-function signature(payload) {
-  // ruleid: bastion.javascript.weak-cryptography.hash
-  const digest = crypto.createHash("sha1").update(payload).digest("hex");
-  // ruleid: bastion.javascript.weak-cryptography.hash
-  const legacy = CryptoJS.MD5(payload).toString();
-  // ok: bastion.javascript.weak-cryptography.hash
-  const strong = crypto.createHash("sha256").update(payload).digest("hex");
-  // ok: bastion.javascript.weak-cryptography.hash
-  const mac = crypto.createHmac("sha256", process.env.KEY).update(payload).digest("hex");
-  return [digest, legacy, strong, mac];
-}
 
 function encryptLegacy(key, data) {
   // ruleid: bastion.javascript.weak-cryptography.cipher

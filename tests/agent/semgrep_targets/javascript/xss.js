@@ -1,104 +1,100 @@
-// Test target for xss.yaml.
-const escapeHtml = require("escape-html");
+// Test target for xss.yaml: Express handlers, a browser script and a React component.
 const express = require("express");
+const escapeHtml = require("escape-html");
+const DOMPurify = require("dompurify");
+const Handlebars = require("handlebars");
+const fs = require("fs");
 
 const app = express();
 
-function showGreeting() {
-  const params = new URLSearchParams(window.location.search);
-  const name = params.get("name");
-  // ruleid: bastion.javascript.xss.dom
-  document.getElementById("greeting").innerHTML = "Hello " + name;
-  // ok: bastion.javascript.xss.dom
-  document.getElementById("plain").textContent = "Hello " + name;
-  // ok: bastion.javascript.xss.dom
-  document.getElementById("escaped").innerHTML = "Hello " + escapeHtml(name);
-}
+app.get("/hello", (req, res) => {
+  const name = req.query.name;
+  // ruleid: bastion.javascript.xss
+  res.send("<h1>Hello " + name + "</h1>");
+  // ok: bastion.javascript.xss
+  res.send("<h1>Hello " + escapeHtml(name) + "</h1>");
+  // ok: bastion.javascript.xss
+  res.json({ greeting: "Hello " + name });
+});
 
-function showSearch() {
-  const query = document.getElementById("search").value;
-  // ruleid: bastion.javascript.xss.dom
-  document.getElementById("results").innerHTML = "You searched for: " + query;
-  const field = document.querySelector("#name");
-  // ruleid: bastion.javascript.xss.dom
-  document.getElementById("hello").innerHTML = `Hello ${field.value}`;
-  // ok: bastion.javascript.xss.dom
-  document.getElementById("hello-text").textContent = `Hello ${field.value}`;
-}
+app.get("/search", (req, res) => {
+  // ruleid: bastion.javascript.xss
+  res.status(200).send(`<p>No results for ${req.query.q}</p>`);
+  // ok: bastion.javascript.xss
+  res.send({ query: req.query.q });
+  // ok: bastion.javascript.xss
+  res.send("<p>Search</p>");
+});
 
-function renderComment(comment) {
-  const item = document.createElement("li");
-  // ruleid: bastion.javascript.xss.dom
-  item.innerHTML = `<b>${comment.author}</b>: ${comment.text}`;
-  return item;
-}
+app.get("/raw", (req, res) => {
+  res.type("text/plain");
+  // ok: bastion.javascript.xss
+  res.send(req.query.text);
+});
 
-function renderList(items) {
-  const list = document.querySelector("#list");
-  // ok: bastion.javascript.xss.dom
-  list.innerHTML = items.map((item) => `<li>${escapeHtml(item.name)}</li>`).join("");
-  // ok: bastion.javascript.xss.dom
-  list.innerHTML = "";
-}
+app.get("/comment", (req, res) => {
+  res.writeHead(200, { "Content-Type": "text/html" });
+  // ruleid: bastion.javascript.xss
+  res.write(`<div>${req.body.comment}</div>`);
+  // ruleid: bastion.javascript.xss
+  const banner = new Handlebars.SafeString(req.cookies.banner);
+  const count = Number(req.query.count);
+  // ok: bastion.javascript.xss
+  res.end(`<span>${count}</span>`);
+  res.render("banner", { banner });
+});
+
+// In the browser.
+const params = new URLSearchParams(location.search);
+const output = document.getElementById("output");
+// ruleid: bastion.javascript.xss
+output.innerHTML = "Welcome " + params.get("user");
+// ok: bastion.javascript.xss
+output.textContent = "Welcome " + params.get("user");
+// ok: bastion.javascript.xss
+output.innerHTML = DOMPurify.sanitize(params.get("user"));
+// ruleid: bastion.javascript.xss
+document.write("<a href='" + document.referrer + "'>Back</a>");
+// ruleid: bastion.javascript.xss
+$("#title").html(decodeURIComponent(location.hash.slice(1)));
+// ok: bastion.javascript.xss
+$("#title").html("<b>Title</b>");
 
 window.addEventListener("message", (event) => {
-  // ruleid: bastion.javascript.xss.dom
-  document.body.insertAdjacentHTML("beforeend", event.data);
+  // ruleid: bastion.javascript.xss
+  output.insertAdjacentHTML("beforeend", event.data.html);
 });
 
-// ruleid: bastion.javascript.xss.dom
-document.write("<p>" + location.hash.slice(1) + "</p>");
-
-async function loadBanner() {
-  const response = await fetch("/api/banner");
-  const banner = await response.json();
-  // ruleid: bastion.javascript.xss.dom
-  $("#banner").html(banner.message);
-  // ok: bastion.javascript.xss.dom
-  $("#banner-text").text(banner.message);
-  // ok: bastion.javascript.xss.dom
-  document.querySelector("#clean").innerHTML = DOMPurify.sanitize(banner.message);
+function Profile() {
+  const bio = useSearchParams().get("bio");
+  // ruleid: bastion.javascript.xss
+  return <div dangerouslySetInnerHTML={{ __html: bio }} />;
 }
 
-app.get("/hello", (req, res) => {
-  // ruleid: bastion.javascript.xss.reflected
-  res.send("<h1>Hello " + req.query.name + "</h1>");
+function Static() {
+  // ok: bastion.javascript.xss
+  return <div dangerouslySetInnerHTML={{ __html: "<b>static</b>" }} />;
+}
+
+app.get("/pages/:name", async (req, res) => {
+  const page = await fs.promises.readFile(`pages/${req.params.name}.html`, "utf8");
+  // ok: bastion.javascript.xss
+  res.send(page);
+  const rows = await db.query("SELECT body FROM posts WHERE slug = $1", [req.params.name]);
+  // ok: bastion.javascript.xss
+  res.send(rows);
 });
 
-app.get("/missing/:id", (req, res) => {
-  // ruleid: bastion.javascript.xss.reflected
-  res.status(404).send(`No item ${req.params.id}`);
-});
-
-app.get("/safe/hello", (req, res) => {
-  // ok: bastion.javascript.xss.reflected
-  res.send("<h1>Hello " + escapeHtml(req.query.name) + "</h1>");
-});
-
-app.get("/api/hello", (req, res) => {
-  // ok: bastion.javascript.xss.reflected
-  res.json({ greeting: "Hello " + req.query.name });
-});
-
-app.get("/text/hello", (req, res) => {
-  res.type("text/plain");
-  // ok: bastion.javascript.xss.reflected
-  res.send("Hello " + req.query.name);
-});
-
-app.get("/html/hello", (req, res) => {
-  res.type("html");
-  // ruleid: bastion.javascript.xss.reflected
-  res.send("Hello " + req.query.name);
-});
-
-app.get("/header/hello", (req, res) => {
-  res.setHeader("Content-Type", "application/json");
-  // ok: bastion.javascript.xss.reflected
-  res.end(JSON.stringify({ greeting: "Hello " + req.query.name }));
-});
-
-app.get("/view/hello", (req, res) => {
-  // ok: bastion.javascript.xss.reflected
-  res.render("hello", { name: req.query.name });
+// A helper of this file that escapes its parameter before building the page.
+function greeting(name) {
+  return `<p>Hello, ${escapeHtml(name)}!</p>`;
+}
+function shout(name) {
+  return `<p>${name.toUpperCase()}!</p>`;
+}
+app.get("/welcome", (req, res) => {
+  // ok: bastion.javascript.xss
+  res.send(greeting(String(req.query.name)));
+  // ruleid: bastion.javascript.xss
+  res.send(shout(String(req.query.name)));
 });

@@ -1,84 +1,209 @@
 # ruff: noqa
-# Test target for ssrf.yaml.
+# Test target for ssrf.yaml: outgoing requests whose URL or host the user can choose.
+import http.client
+import ipaddress
+import socket
+import urllib.request
 from urllib.parse import urlparse
-from urllib.request import urlopen
 
+import aiohttp
 import httpx
 import requests
-from flask import Flask, abort, request
+import urllib3
+from django.http import JsonResponse
+from fastapi import FastAPI
+from flask import Flask, request
 
 app = Flask(__name__)
-ALLOWED_HOSTS = {"images.example.com", "cdn.example.com"}
-API_BASE_URL = "https://api.example.com/v1/"
+api = FastAPI()
+ALLOWED_HOSTS = {"api.example.com", "cdn.example.com"}
+API_BASE = "https://api.example.com/v1/"
+HTTP = urllib3.PoolManager()
+
+
+@app.route("/fetch")
+def fetch():
+    url = request.args.get("url")
+    # ruleid: bastion.python.ssrf
+    return requests.get(url, timeout=5).text
+
+
+@app.route("/proxy", methods=["POST"])
+def proxy():
+    target = request.json["target"]
+    # ruleid: bastion.python.ssrf
+    response = requests.post(target, data={"a": 1})
+    # ruleid: bastion.python.ssrf
+    other = requests.request("GET", url=target)
+    return response.text + other.text
 
 
 @app.route("/preview")
 def preview():
-    url = request.args.get("url")
+    link = request.form["link"]
     # ruleid: bastion.python.ssrf
-    response = requests.get(url, timeout=5)
-    return response.text
+    with urllib.request.urlopen(link) as page:
+        return page.read()
 
 
-@app.route("/webhook/test", methods=["POST"])
-def test_webhook():
-    target = request.json["callback"]
+@app.route("/host")
+def by_host():
+    host = request.args["host"]
     # ruleid: bastion.python.ssrf
-    httpx.post(target, json={"ping": True}, timeout=5)
+    response = requests.get(f"http://{host}/status")
     # ruleid: bastion.python.ssrf
-    data = urlopen(f"http://{request.form['host']}/status").read()
-    return data
+    joined = requests.get("https://" + host + "/health")
+    return response.text + joined.text
 
 
-@app.route("/fetch/<path:address>")
-async def fetch(address):
+@app.route("/at")
+def at_sign():
+    suffix = request.args["suffix"]
+    # ruleid: bastion.python.ssrf
+    return requests.get("https://api.example.com" + suffix).text
+
+
+@app.route("/pool")
+def pool():
+    url = request.values["url"]
+    # ruleid: bastion.python.ssrf
+    return HTTP.request("GET", url).data
+
+
+@app.route("/conn")
+def connection():
+    server = request.headers.get("X-Backend")
+    # ruleid: bastion.python.ssrf
+    conn = http.client.HTTPSConnection(server, timeout=3)
+    conn.request("GET", "/ping")
+    return conn.getresponse().read()
+
+
+@app.route("/session")
+def with_session():
+    url = request.args["u"]
+    with requests.Session() as client:
+        # ruleid: bastion.python.ssrf
+        return client.get(url).text
+
+
+@api.get("/fetch")
+async def fetch_async(url: str):
     async with httpx.AsyncClient() as client:
         # ruleid: bastion.python.ssrf
-        response = await client.get("https://" + address)
-    return response.text
+        response = await client.get(url)
+    return response.json()
 
 
-@app.route("/user")
-def user():
-    user_id = request.args.get("id")
+@api.get("/aio")
+async def fetch_aiohttp(url: str):
+    async with aiohttp.ClientSession() as session:
+        # ruleid: bastion.python.ssrf
+        async with session.get(url) as response:
+            return await response.text()
+
+
+@api.post("/webhook")
+async def webhook(callback: str):
+    # ruleid: bastion.python.ssrf
+    return httpx.post(callback, json={"ok": True}).status_code
+
+
+def django_view(request):
+    feed = request.GET["feed"]
+    # ruleid: bastion.python.ssrf
+    page = urllib.request.Request(feed, headers={"User-Agent": "bastion"}).full_url
+    return JsonResponse({"page": page})
+
+
+@app.route("/user/<user_id>")
+def user_profile(user_id):
     # ok: bastion.python.ssrf
     profile = requests.get(f"https://api.example.com/users/{user_id}", timeout=5)
     # ok: bastion.python.ssrf
-    search = requests.get("https://api.example.com/search", params={"q": user_id}, timeout=5)
+    posts = requests.get("https://api.example.com/posts/" + user_id + "?full=" + request.args["full"])
     # ok: bastion.python.ssrf
-    detail = requests.get(API_BASE_URL + "users/" + user_id, timeout=5)
+    avatar = requests.get("https://cdn.example.com/avatars/{}.png".format(user_id))
     # ok: bastion.python.ssrf
-    health = requests.get("https://status.example.com/health", timeout=5)
-    return profile.text + search.text + detail.text + health.text
+    legacy = requests.get("https://api.example.com/legacy/%s" % user_id)
+    return profile.text + posts.text + avatar.text + legacy.text
 
 
-@app.route("/image")
-def image():
-    url = request.args.get("url")
-    if urlparse(url).hostname not in ALLOWED_HOSTS:
-        abort(400)
+@app.route("/search")
+def search():
+    query = request.args["q"]
     # ok: bastion.python.ssrf
-    return requests.get(url, timeout=5).content
+    result = requests.get("https://search.example.com/api", params={"q": query}, timeout=query)
+    # ok: bastion.python.ssrf
+    items = requests.get(API_BASE + "items", params={"q": query})
+    # ok: bastion.python.ssrf
+    detail = requests.get(f"{API_BASE}/search/{query}")
+    # ok: bastion.python.ssrf
+    more = requests.get(API_BASE + "search/" + query)
+    return result.text + items.text + detail.text + more.text
 
 
-@app.route("/image2")
-def image_checked():
-    url = request.args.get("url")
+@app.route("/fixed")
+def fixed():
+    url = "https://status.example.com/health"
+    # ok: bastion.python.ssrf
+    return requests.get(url).text
+
+
+@app.route("/allowed")
+def allowed():
+    url = request.args["url"]
+    host = urlparse(url).hostname
+    if host not in ALLOWED_HOSTS:
+        return "forbidden", 403
+    # ok: bastion.python.ssrf
+    return requests.get(url).text
+
+
+@app.route("/allowed-inline")
+def allowed_inline():
+    url = request.args["url"]
+    if urlparse(url).netloc in ALLOWED_HOSTS:
+        # ok: bastion.python.ssrf
+        return requests.get(url).text
+    return "forbidden", 403
+
+
+@app.route("/pick")
+def pick():
+    name = request.args["service"]
+    targets = {"billing": "https://billing.internal/", "users": "https://users.internal/"}
+    # ok: bastion.python.ssrf
+    return requests.get(targets["billing"]).text
+
+
+def is_allowed_url(candidate):
+    return urlparse(candidate).hostname in ALLOWED_HOSTS
+
+
+@app.route("/checked")
+def checked():
+    url = request.args["url"]
     if not is_allowed_url(url):
-        abort(400)
+        return "forbidden", 403
     # ok: bastion.python.ssrf
-    return requests.get(url, timeout=5).content
+    return requests.get(url).text
 
 
-def is_allowed_url(url):
-    return urlparse(url).hostname in ALLOWED_HOSTS
+@app.route("/resolved")
+def resolved():
+    url = request.args["url"]
+    address = ipaddress.ip_address(socket.gethostbyname(urlparse(url).hostname))
+    if address.is_private or address.is_loopback:
+        return "forbidden", 403
+    # ok: bastion.python.ssrf
+    return requests.get(url).text
 
 
-@app.route("/share")
-def share():
-    link = request.args.get("link")
-    session = requests.Session()
+@app.route("/validated")
+def validated():
+    url = request.args["url"]
+    if not url.startswith("http"):
+        return "bad scheme", 400
     # ruleid: bastion.python.ssrf
-    session.request(method="GET", url=link, timeout=5)
-    # ok: bastion.python.ssrf
-    return render_template("share.html", url=link)
+    return requests.get(url).text

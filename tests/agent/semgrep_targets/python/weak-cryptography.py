@@ -1,39 +1,14 @@
 # ruff: noqa
-# Test target for weak-cryptography.yaml.
+# Test target for weak-cryptography.yaml: broken ciphers and ECB mode (weak hashes are weak-hash.py's).
 import hashlib
 import os
 
-from Crypto.Cipher import AES, ARC4, DES
-from cryptography.hazmat.primitives import hashes
+from Crypto.Cipher import AES, ARC4, DES, DES3, Blowfish
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask import Flask, request
 
-
-def hash_password(password):
-    # ruleid: bastion.python.weak-cryptography.hash
-    return hashlib.md5(password.encode()).hexdigest()
-
-
-def sign(payload):
-    # ruleid: bastion.python.weak-cryptography.hash
-    digest = hashlib.sha1(payload).hexdigest()
-    # ruleid: bastion.python.weak-cryptography.hash
-    legacy = hashlib.new("md5", payload)
-    # ruleid: bastion.python.weak-cryptography.hash
-    fingerprint = hashes.Hash(hashes.SHA1())
-    return digest, legacy, fingerprint
-
-
-def strong(payload):
-    # ok: bastion.python.weak-cryptography.hash
-    digest = hashlib.sha256(payload).hexdigest()
-    # ok: bastion.python.weak-cryptography.hash
-    other = hashlib.new("sha256", payload)
-    # ok: bastion.python.weak-cryptography.hash
-    etag = hashlib.md5(payload, usedforsecurity=False).hexdigest()
-    # ok: bastion.python.weak-cryptography.hash
-    blake = hashlib.blake2b(payload)
-    return digest, other, etag, blake
+app = Flask(__name__)
 
 
 def encrypt_legacy(key, data):
@@ -47,7 +22,17 @@ def encrypt_legacy(key, data):
     cipher = Cipher(algorithms.AES(key), modes.ECB())
     # ruleid: bastion.python.weak-cryptography.cipher
     triple = Cipher(algorithms.TripleDES(key), modes.CBC(os.urandom(8)))
-    return des, stream, ecb, cipher, triple
+    # ruleid: bastion.python.weak-cryptography.cipher
+    fish = Blowfish.new(key, Blowfish.MODE_CBC)
+    return des, stream, ecb, cipher, triple, fish
+
+
+@app.route("/encrypt", methods=["POST"])
+def encrypt_note():
+    key = os.urandom(24)
+    # ruleid: bastion.python.weak-cryptography.cipher
+    box = DES3.new(key, DES3.MODE_CFB)
+    return box.encrypt(request.get_data())
 
 
 def encrypt_modern(key, data):
@@ -58,4 +43,6 @@ def encrypt_modern(key, data):
     gcm = AES.new(key, AES.MODE_GCM)
     # ok: bastion.python.weak-cryptography.cipher
     cbc = Cipher(algorithms.AES(key), modes.CBC(os.urandom(16)))
-    return sealed, gcm, cbc
+    # ok: bastion.python.weak-cryptography.cipher
+    digest = hashlib.md5(data).hexdigest()
+    return sealed, gcm, cbc, digest

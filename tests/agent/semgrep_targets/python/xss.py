@@ -1,112 +1,246 @@
 # ruff: noqa
-# Test target for xss.yaml.
-from django.http import HttpResponse
-from django.utils.html import escape, format_html
+# Test target for xss.yaml: request data written into an HTML response unescaped.
+import html
+import sys
+
+import jinja2
+from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape as django_escape, format_html
 from django.utils.safestring import mark_safe
-from flask import Flask, jsonify, make_response, render_template, render_template_string, request
-from jinja2 import Environment, select_autoescape
-from markupsafe import Markup
+from flask import Flask, Response, jsonify, make_response, render_template, render_template_string, request
+from jinja2 import Environment, Template, select_autoescape
+from markupsafe import Markup, escape
 
 app = Flask(__name__)
-GREETING = "<h1>Hello {{ name }}</h1>"
+PAGE = "<h1>Hello {{ name }}</h1>"
+BIO = "<div class='bio'>{{ bio|safe }}</div>"
+loader_environment = Environment(loader=jinja2.FileSystemLoader("templates"))
 
 
 @app.route("/hello")
 def hello():
     name = request.args.get("name", "")
-    # ruleid: bastion.python.xss.reflected
+    # ruleid: bastion.python.xss
     return "<h1>Hello " + name + "</h1>"
+
+
+@app.route("/hello/escaped")
+def hello_escaped():
+    name = request.args.get("name", "")
+    # ok: bastion.python.xss
+    return "<h1>Hello " + escape(name) + "</h1>"
 
 
 @app.route("/search")
 def search():
     query = request.args.get("q", "")
     if not query:
-        # ok: bastion.python.xss.reflected
+        # ok: bastion.python.xss
         return render_template("search.html", query=query)
-    # ruleid: bastion.python.xss.reflected
+    # ruleid: bastion.python.xss
     return make_response(f"<p>No results for {query}</p>", 404)
 
 
 @app.route("/echo/<word>")
 def echo(word):
-    # ruleid: bastion.python.xss.reflected
+    # ruleid: bastion.python.xss
     return "You said: %s" % word, 200
 
 
-@app.route("/safe/hello")
-def safe_hello():
+@app.get("/card")
+def card():
     name = request.args.get("name", "")
-    # ok: bastion.python.xss.reflected
-    return "<h1>Hello " + escape(name) + "</h1>"
+    card = "<div class='card'>" + name + "</div>"
+    # ruleid: bastion.python.xss
+    return card
+
+
+@app.get("/card/data")
+def card_data():
+    data = request.get_json()
+    # ok: bastion.python.xss
+    return data
+
+
+@app.route("/card/json")
+def card_json():
+    name = request.args.get("name", "")
+    response = jsonify(card="<div>" + name + "</div>")
+    # ok: bastion.python.xss
+    return response
+
+
+@app.route("/card/class")
+def card_class():
+    name = request.args.get("name", "")
+    # ruleid: bastion.python.xss
+    return app.response_class(response="<div>" + name + "</div>", status=200, mimetype="text/html")
+
+
+@app.route("/raw/<word>")
+def raw(word):
+    # ruleid: bastion.python.xss
+    return word
 
 
 @app.route("/api/hello")
 def api_hello():
     name = request.args.get("name", "")
     if name == "":
-        # ok: bastion.python.xss.reflected
+        # ok: bastion.python.xss
         return {"greeting": "Hello " + name}
-    # ok: bastion.python.xss.reflected
+    # ok: bastion.python.xss
     return jsonify(greeting="Hello " + name)
 
 
-def django_view(request):
+@app.route("/api/echo", methods=["POST"])
+def api_echo():
+    payload = request.get_json()
+    result = {"echo": payload.get("message")}
+    # ok: bastion.python.xss
+    return result
+
+
+@app.route("/greeting")
+def greeting():
+    name = request.args.get("name", "")
+    body = "<p>Welcome, {}!</p>".format(html.escape(name))
+    # ok: bastion.python.xss
+    return Response(body, mimetype="text/html")
+
+
+@app.route("/profile")
+def profile():
+    bio = request.args.get("bio", "")
+    # ruleid: bastion.python.xss
+    return Response("<div class='bio'>" + bio + "</div>", mimetype="text/html")
+
+
+@app.route("/export")
+def export():
+    bio = request.args.get("bio", "")
+    # ok: bastion.python.xss
+    return Response('{"bio": "%s"}' % bio, mimetype="application/json")
+
+
+@app.route("/template")
+def template_string():
+    name = request.args.get("name", "")
+    # ruleid: bastion.python.xss
+    return render_template_string("<h1>Hello " + name + "</h1>")
+
+
+@app.route("/template/context")
+def template_context():
+    name = request.args.get("name", "")
+    # ok: bastion.python.xss
+    return render_template_string(PAGE, name=name)
+
+
+@app.route("/template/unescaped")
+def template_unescaped():
+    bio = request.args.get("bio", "")
+    # ruleid: bastion.python.xss
+    return render_template_string("<div class='bio'>{{ bio|safe }}</div>", bio=bio)
+
+
+@app.route("/template/unescaped/constant")
+def template_unescaped_constant():
+    bio = request.args.get("bio", "")
+    # ruleid: bastion.python.xss
+    return render_template_string(BIO, bio=bio)
+
+
+@app.route("/jinja/loader")
+def jinja_loader():
+    name = request.args.get("name", "")
+    # ruleid: bastion.python.xss
+    return loader_environment.get_template("hello.html").render(name=name)
+
+
+@app.route("/jinja/flask-environment")
+def jinja_flask_environment():
+    name = request.args.get("name", "")
+    # ok: bastion.python.xss
+    return app.jinja_env.from_string("<h1>Hello {{ name }}</h1>").render(name=name)
+
+
+@app.route("/rendered")
+def rendered():
+    name = request.args.get("name", "")
+    response = make_response(render_template("hello.html", name=name))
+    response.headers["Cache-Control"] = "no-store"
+    # ok: bastion.python.xss
+    return response
+
+
+@app.route("/markup")
+def markup():
+    comment = request.args.get("comment", "")
+    # ruleid: bastion.python.xss
+    return render_template("comment.html", comment=Markup(comment))
+
+
+@app.route("/markup/format")
+def markup_format():
+    comment = request.args.get("comment", "")
+    # ok: bastion.python.xss
+    return render_template("comment.html", comment=Markup("<b>%s</b>") % comment)
+
+
+@app.route("/jinja")
+def jinja_page():
+    name = request.args.get("name", "")
+    # ruleid: bastion.python.xss
+    return Template("<h1>Hello {{ name }}</h1>").render(name=name)
+
+
+@app.route("/jinja/escaped")
+def jinja_escaped():
+    name = request.args.get("name", "")
+    environment = Environment(autoescape=select_autoescape())
+    page = environment.from_string("<h1>Hello {{ name }}</h1>")
+    # ok: bastion.python.xss
+    return page.render(name=name)
+
+
+@app.route("/status")
+def status():
+    service = "billing"
+    # ok: bastion.python.xss
+    return f"<p>{service} is up</p>"
+
+
+def django_hello(request):
     name = request.GET.get("name", "")
-    # ruleid: bastion.python.xss.reflected
+    # ruleid: bastion.python.xss
     return HttpResponse("<h1>Hello %s</h1>" % name)
 
 
-def django_safe_view(request):
+def django_hello_escaped(request):
     name = request.GET.get("name", "")
-    # ok: bastion.python.xss.reflected
-    return HttpResponse("<h1>Hello %s</h1>" % escape(name))
+    # ok: bastion.python.xss
+    return HttpResponse("<h1>Hello %s</h1>" % django_escape(name))
 
 
-def django_text_view(request):
-    # ok: bastion.python.xss.reflected
-    return HttpResponse(request.GET.get("name", ""), content_type="text/plain; charset=utf-8")
+def django_format_html(request):
+    name = request.GET.get("name", "")
+    # ok: bastion.python.xss
+    return HttpResponse(format_html("<h1>Hello {}</h1>", name))
 
 
-def badge(user):
-    # ruleid: bastion.python.xss.unescaped-markup
-    return mark_safe("<span class='badge'>" + user.display_name + "</span>")
+def django_mark_safe(request):
+    signature = request.POST.get("signature", "")
+    # ruleid: bastion.python.xss
+    return JsonResponse({"html": mark_safe(signature)})
 
 
-def badge_markup(label):
-    html = "<b>%s</b>" % label
-    # ruleid: bastion.python.xss.unescaped-markup
-    return Markup(html)
+def django_json(request):
+    # ok: bastion.python.xss
+    return JsonResponse({"name": request.GET.get("name", "")})
 
 
-def safe_badge(user):
-    # ok: bastion.python.xss.unescaped-markup
-    first = mark_safe("<span class='badge'>" + escape(user.display_name) + "</span>")
-    # ok: bastion.python.xss.unescaped-markup
-    second = format_html("<span class='badge'>{}</span>", user.display_name)
-    # ok: bastion.python.xss.unescaped-markup
-    third = Markup("<b>{}</b>").format(user.display_name)
-    # ok: bastion.python.xss.unescaped-markup
-    fourth = mark_safe("<hr>")
-    escaped = escape(user.display_name)
-    # ok: bastion.python.xss.unescaped-markup
-    fifth = mark_safe(escaped)
-    return first, second, third, fourth, fifth
-
-
-@app.route("/greet")
-def greet():
-    name = request.args.get("name", "")
-    # ruleid: bastion.python.xss.template-string
-    page = render_template_string("<h1>Hello " + name + "</h1>")
-    # ok: bastion.python.xss.template-string
-    page = render_template_string("<h1>Hello {{ name }}</h1>", name=name)
-    # ok: bastion.python.xss.template-string
-    page = render_template_string(GREETING, name=name)
-    return page
-
-
-# ruleid: bastion.python.xss.autoescape-disabled
-raw_environment = Environment(autoescape=False)
-# ok: bastion.python.xss.autoescape-disabled
-html_environment = Environment(autoescape=select_autoescape(["html"]))
+def banner_from_command_line():
+    title = sys.argv[1]
+    # ok: bastion.python.xss
+    return "<h1>" + title + "</h1>"

@@ -55,6 +55,24 @@
     });
   }
 
+  // The data flow of a taint finding: where the input enters, each variable it passes, the sink.
+  var STEP_NAMES = { source: "enters", step: "passes", sink: "reaches the sink" };
+
+  function drawTrace(trace) {
+    var flow = element("ol", "vuln__trace");
+    flow.setAttribute("aria-label", "Data flow");
+    trace.forEach(function (step) {
+      var entry = element("li", "vuln__step vuln__step--" + step.kind);
+      var link = element("a", null, "line " + step.line);
+      link.href = "#line-" + step.line;
+      entry.appendChild(link);
+      entry.appendChild(document.createTextNode(" " + (STEP_NAMES[step.kind] || step.kind) + (step.code ? ": " : "")));
+      if (step.code) { entry.appendChild(element("code", null, step.code)); }
+      flow.appendChild(entry);
+    });
+    return flow;
+  }
+
   function drawResults(result, code) {
     document.getElementById("analysis-empty").hidden = true;
     document.getElementById("analysis-results").hidden = false;
@@ -80,6 +98,7 @@
       head.appendChild(element("span", "muted", " · " + v.source + (v.cwe ? " · " + v.cwe : "") + " · " + v.rule_id));
       item.appendChild(head);
       item.appendChild(element("p", null, v.message));
+      if (v.trace && v.trace.length) { item.appendChild(drawTrace(v.trace)); }
       if (v.fix) {
         var fix = element("p", "vuln__fix");
         fix.appendChild(element("strong", null, "Fix: "));

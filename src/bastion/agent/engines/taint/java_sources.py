@@ -1,0 +1,331 @@
+"""Where the user's data enters Java web code, what cleans it, and what carries it along.
+
+Shared by every Java rule. The sources are the Servlet request's accessors, the handler parameters
+Spring and JAX-RS bind from the request, cookie values and the command line. Configuration,
+database rows and constants are not sources: a value that cannot be the user's makes no finding.
+"""
+
+from __future__ import annotations
+
+from bastion.agent.engines.taint.model import Certainty, Level, Pattern, TaintRule, Weakness
+from bastion.agent.engines.taint.weaknesses import CWE_TITLES, reference
+
+OWASP = "https://cheatsheetseries.owasp.org/cheatsheets"
+REQUEST_METHODS = (
+    "getParameter|getParameterValues|getParameterMap|getParameterNames|getHeader|getHeaders|getHeaderNames"
+    "|getCookies|getQueryString|getRequestURI|getRequestURL|getPathInfo|getServletPath|getInputStream"
+    "|getReader|getPart|getParts|getQueryParams"
+)
+BOUND_ANNOTATIONS = (
+    "RequestParam|PathVariable|RequestBody|RequestHeader|CookieValue|ModelAttribute|MatrixVariable|RequestPart"
+    "|QueryParam|PathParam|FormParam|HeaderParam|CookieParam|MatrixParam|BeanParam"
+)
+MAPPINGS = "RequestMapping|GetMapping|PostMapping|PutMapping|DeleteMapping|PatchMapping"
+# Types Spring binds from request parameters; not the request, the model or injected services.
+BOUND_TYPES = (
+    r"String|String\[\]|List<String>|Set<String>|Optional<String>|MultipartFile|Map<String, ?String>"
+)
+# Names that say a value is a secret: a token, password, key, code, session id.
+SENSITIVE_NAME = (
+    r"(?:(?i:.*(token|secret|passw|pwd|passphrase|nonce|salt|csrf|xsrf|session_?id|sess_?id|api_?key|apikey"
+    r"|private_?key|secret_?key|signing_?key|auth_?code|verification|verify_?code|activation"
+    r"|reset_?(code|link|key|hash)|invite_?code|invitation|recovery|credential|one_?time|mfa|2fa"
+    r"|two_?factor|magic_?link|jwt|otp_|_otp))|.*(^|_)(?i:key|keys|pin|code|otp|salt|nonce)$"
+    r"|.*[a-z0-9](Key|Keys|Pin|PIN|Code|Otp|OTP|Salt|Nonce)$|^(KEY|PIN|CODE|OTP)$|.*_(KEY|PIN|CODE|OTP)$)"
+)
+# Cookie names or values that say the cookie carries a session or a credential.
+SECURITY_COOKIE = (
+    r"(?i).*(sess|sid|token|auth|remember|jwt|login|csrf|xsrf|credential|secret|api_?key|access|refresh)"
+)
+TAINT_OPTIONS = {
+    "symbolic_propagation": True,
+    "taint_assume_safe_numbers": True,
+    "taint_assume_safe_booleans": True,
+}
+
+
+def weakness(
+    cwe: int,
+    title: str,
+    message: str,
+    fix: str,
+    link: str,
+    *,
+    severity: Level = "ERROR",
+    confidence: Certainty = "HIGH",
+) -> Weakness:
+    """Return a weakness with its CWE title and the MITRE page first in its references."""
+    return Weakness(
+        cwe=CWE_TITLES[cwe],
+        title=title,
+        message=message,
+        fix=fix,
+        references=(reference(cwe), link),
+        severity=severity,
+        confidence=confidence,
+    )
+
+
+def either(*patterns: str) -> Pattern:
+    return {"pattern-either": [{"pattern": pattern} for pattern in patterns]}
+
+
+def focus(metavariable: str, *patterns: str, regexes: dict[str, str] | None = None) -> Pattern:
+    """Return the patterns, narrowed by metavariable regexes, focused on one metavariable."""
+    body: list[Pattern] = [either(*patterns) if len(patterns) > 1 else {"pattern": patterns[0]}]
+    body += [
+        {"metavariable-regex": {"metavariable": name, "regex": regex}}
+        for name, regex in (regexes or {}).items()
+    ]
+    body.append({"focus-metavariable": metavariable})
+    return {"patterns": body}
+
+
+def taint(
+    category: str, weakness: Weakness, sinks: tuple[Pattern, ...], sanitizers: tuple[Pattern, ...] = ()
+) -> TaintRule:
+    return TaintRule(
+        category=category, weakness=weakness, sinks=sinks, sanitizers=sanitizers, options=TAINT_OPTIONS
+    )
+
+
+SOURCES: tuple[Pattern, ...] = (
+    {
+        "patterns": [
+            either(
+                "(HttpServletRequest $REQUEST).$METHOD(...)",
+                "(ServletRequest $REQUEST).$METHOD(...)",
+                "(HttpServletRequestWrapper $REQUEST).$METHOD(...)",
+            ),
+            {"metavariable-regex": {"metavariable": "$METHOD", "regex": f"^({REQUEST_METHODS})$"}},
+        ]
+    },
+    # A request whose type is not declared in view (a field, a helper's parameter) by its usual names.
+    {
+        "patterns": [
+            {"pattern": "$REQUEST.$METHOD(...)"},
+            {
+                "metavariable-regex": {
+                    "metavariable": "$REQUEST",
+                    "regex": "^(request|req|httpRequest|servletRequest)$",
+                }
+            },
+            {"metavariable-regex": {"metavariable": "$METHOD", "regex": f"^({REQUEST_METHODS})$"}},
+        ]
+    },
+    {"pattern": "(Cookie $COOKIE).getValue()"},
+    # JAX-RS request details injected with @Context.
+    {
+        "patterns": [
+            {"pattern": "(UriInfo $INFORMATION).$METHOD(...)"},
+            {
+                "metavariable-regex": {
+                    "metavariable": "$METHOD",
+                    "regex": "^(getQueryParameters|getPathParameters|getRequestUri|getPath|getPathSegments)$",
+                }
+            },
+        ]
+    },
+    {"pattern": "(HttpHeaders $HEADERS).getHeaderString(...)"},
+    # Spring binds a handler's plain parameters from the request without an annotation too.
+    {
+        "patterns": [
+            {
+                "pattern-either": [
+                    {"pattern-inside": f"@{mapping}\n$RETURN $HANDLER(..., $TYPE $PARAMETER, ...) {{ ... }}"}
+                    for mapping in ("$MAPPING(...)", "$MAPPING")
+                ]
+            },
+            {"metavariable-regex": {"metavariable": "$MAPPING", "regex": f"^({MAPPINGS})$"}},
+            {"metavariable-regex": {"metavariable": "$TYPE", "regex": f"^({BOUND_TYPES})$"}},
+            {"focus-metavariable": "$PARAMETER"},
+        ]
+    },
+    # Spring MVC and JAX-RS handler parameters bound from the request.
+    {
+        "patterns": [
+            {
+                "pattern-either": [
+                    {"pattern-inside": f"$RETURN $HANDLER(..., {parameter}, ...) {{ ... }}"}
+                    for parameter in ("@$ANNOTATION(...) $TYPE $PARAMETER", "@$ANNOTATION $TYPE $PARAMETER")
+                ]
+            },
+            {"metavariable-regex": {"metavariable": "$ANNOTATION", "regex": f"^({BOUND_ANNOTATIONS})$"}},
+            {"focus-metavariable": "$PARAMETER"},
+        ]
+    },
+    {
+        "patterns": [
+            {"pattern-inside": "public static void main(String[] $ARGUMENTS) { ... }"},
+            {"pattern": "$ARGUMENTS"},
+        ]
+    },
+)
+
+
+def guarded(*checks: str) -> Pattern:
+    """Return a by-side-effect sanitiser: a value tested by one of ``checks`` in an ``if`` that leaves.
+
+    Every use of the value in the test is cleaned, so the first one (often `value == null ||`,
+    which short-circuits past the check) is too: past the ``if``, the check has held.
+    """
+    return {
+        "by-side-effect": True,
+        "patterns": [
+            {
+                "pattern-either": [
+                    {"pattern-inside": f"if (<... {check} ...>) {{\n...\n{leave}\n}}"}
+                    for check in checks
+                    for leave in ("return;", "return $RESULT;", "throw $ERROR;")
+                ]
+            },
+            {"pattern": "$VALUE"},
+            {"focus-metavariable": "$VALUE"},
+        ],
+    }
+
+
+SANITIZERS: tuple[Pattern, ...] = (
+    either(
+        "Integer.parseInt(...)",
+        "Integer.valueOf(...)",
+        "Long.parseLong(...)",
+        "Long.valueOf(...)",
+        "Short.parseShort(...)",
+        "Double.parseDouble(...)",
+        "Boolean.parseBoolean(...)",
+        "UUID.fromString(...)",
+        "$VALUE.length()",
+        "$VALUE.size()",
+        "$VALUE.isEmpty()",
+        "$VALUE.hashCode()",
+    ),
+    # The branch a condition on literals never selects: `3 * 5 > 10 ? "terms.pdf" : requested`.
+    *(
+        {
+            "patterns": [
+                {"pattern": "$CONDITION ? $THEN : $ELSE"},
+                {"metavariable-comparison": {"comparison": comparison}},
+                {"focus-metavariable": dead},
+            ]
+        }
+        for comparison, dead in (("$CONDITION", "$ELSE"), ("not $CONDITION", "$THEN"))
+    ),
+    # A literal read back from a map by its own key: `page.put("title", "Notes")` then
+    # `page.get("title")` is "Notes", whatever the other keys hold.
+    {
+        "patterns": [
+            {"pattern-inside": '$MAP.put($KEY, "...");\n...\n'},
+            {"pattern-not-inside": '$MAP.put($KEY, "...");\n...\n$MAP.put($KEY, $OTHER);\n...\n'},
+            {"pattern": "$MAP.get($KEY)"},
+            {"metavariable-regex": {"metavariable": "$KEY", "regex": '^"[^"]*"$'}},
+        ]
+    },
+    # A literal read back from a list by the index it was added at: `targets.add("https://...")` first,
+    # so `targets.get(0)` is that literal, whatever later elements hold.
+    *(
+        {
+            "patterns": [
+                {"pattern-inside": f"$TYPE $LIST = new $IMPLEMENTATION(...);\n{adds}\n...\n"},
+                *(
+                    {"pattern-not-inside": f"$LIST.{change}(...);\n...\n"}
+                    for change in ("set", "remove", "clear", "sort", "replaceAll", "removeIf")
+                ),
+                {"pattern-not-inside": "$LIST.add($INDEX, $OTHER);\n...\n"},
+                {"pattern": f"$LIST.get({index})"},
+            ]
+        }
+        for index, adds in (
+            (0, '$LIST.add("...");'),
+            (1, '$LIST.add($FIRST);\n$LIST.add("...");'),
+            (2, '$LIST.add($FIRST);\n$LIST.add($SECOND);\n$LIST.add("...");'),
+        )
+    ),
+    # Checked and refused when bad (`if (uid == null || !UID.matcher(uid).matches()) return;`).
+    guarded(
+        "$LIST.contains($VALUE)",
+        "$LIST.containsKey($VALUE)",
+        "$PATTERN.matcher($VALUE).matches()",
+        "$VALUE.matches(...)",
+        "Pattern.matches($REGEX, $VALUE)",
+    ),
+)
+
+PROPAGATORS: tuple[Pattern, ...] = (
+    {"pattern": "$TO.append($FROM)", "from": "$FROM", "to": "$TO"},
+    {"pattern": "$TO.add($FROM)", "from": "$FROM", "to": "$TO"},
+    {"pattern": "$TO.addAll($FROM)", "from": "$FROM", "to": "$TO"},
+    {"pattern": "$TO.put($KEY, $FROM)", "from": "$FROM", "to": "$TO"},
+    {"pattern": "$TO.insert($INDEX, $FROM)", "from": "$FROM", "to": "$TO"},
+    {"pattern": "$TO.set($INDEX, $FROM)", "from": "$FROM", "to": "$TO"},
+    {"pattern": "$TO.add($INDEX, $FROM)", "from": "$FROM", "to": "$TO"},
+    {"pattern": "$TO.write($FROM)", "from": "$FROM", "to": "$TO"},
+)
+
+# A value checked against an allow-list (`if (!ALLOWED.contains(url)) return;`) is one of the list's.
+ALLOW_LIST: Pattern = {
+    "by-side-effect": True,
+    "patterns": [
+        either("$LIST.contains($VALUE)", "$LIST.containsKey($VALUE)"),
+        {"focus-metavariable": "$VALUE"},
+    ],
+}
+
+PARSED_URL = ("URI $URL = new URI($TEXT);", "URI $URL = URI.create($TEXT);", "URL $URL = new URL($TEXT);")
+
+
+def host_checked(methods: str, *checks: str) -> tuple[Pattern, Pattern]:
+    """Return by-side-effect sanitisers for a URI or URL whose host is then checked.
+
+    The parsed URI counts as checked where one of ``checks`` is seen; the text it was parsed from
+    counts as checked from the parse on when an ``if`` later calls one of the URI's ``methods``.
+    """
+    parsed = {
+        "by-side-effect": True,
+        "patterns": [
+            {"pattern-either": [{"pattern-inside": f"{parse}\n...\n"} for parse in PARSED_URL]},
+            either(*checks),
+            {"focus-metavariable": "$URL"},
+        ],
+    }
+    text = {
+        "by-side-effect": True,
+        "patterns": [
+            {
+                "pattern-either": [
+                    {"pattern-inside": f"{parse}\n...\nif (<... $URL.$METHOD() ...>) {body}\n"}
+                    for parse in PARSED_URL
+                    for body in ("{\n...\n}", "$STATEMENT;")
+                ]
+            },
+            either("new URI($TEXT)", "URI.create($TEXT)", "new URL($TEXT)"),
+            {"metavariable-regex": {"metavariable": "$METHOD", "regex": f"^({methods})$"}},
+            {"focus-metavariable": "$TEXT"},
+        ],
+    }
+    return parsed, text
+
+
+# The host compared with a constant or looked up in an allow-list.
+HOST_ALLOWED = (
+    "$ALLOWED.contains($URL.getHost())",
+    '$URL.getHost().equals("...")',
+    '"...".equals($URL.getHost())',
+    '$URL.getHost().equalsIgnoreCase("...")',
+)
+# The same checks on a parsed URI in a guard that leaves (`if (!ALLOWED.contains(uri.getHost())) return;`).
+GUARDED_HOST = (
+    "$LIST.contains($VALUE.getHost())",
+    '"...".equals($VALUE.getHost())',
+    '$VALUE.getHost().equals("...")',
+    '$VALUE.getHost().equalsIgnoreCase("...")',
+    '$VALUE.getHost().endsWith("...")',
+)
+# A redirect target is safe once it is known to be relative: no host and no scheme.
+HOST_ABSENT = (
+    "$URL.isAbsolute()",
+    "$URL.getHost() == null",
+    "$URL.getHost() != null",
+    "$URL.getScheme() == null",
+    "$URL.getScheme() != null",
+)

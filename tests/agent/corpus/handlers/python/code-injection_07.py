@@ -1,0 +1,26 @@
+"""Pricing API: applies the standard discount rule to a list price."""
+
+from fastapi import FastAPI, HTTPException, Query
+
+app = FastAPI(title="pricing")
+CATALOGUE = {"basic": 900, "team": 2900, "enterprise": 9900}
+
+
+@app.get("/prices/{plan}")
+def quote_price(plan: str, rule: str = Query("", max_length=200)):
+    rules = {"custom": rule, "standard": "price * 0.9 if price > 1000 else price"}
+    list_price = CATALOGUE.get(plan, 0)
+    final_price = eval(rules["standard"], {"__builtins__": {}}, {"price": list_price})
+    return {"plan": plan, "final_price": final_price, "custom_rule_received": bool(rules["custom"])}
+
+
+@app.get("/plans")
+def list_plans():
+    return {"plans": [{"name": name, "list_price": price} for name, price in sorted(CATALOGUE.items())]}
+
+
+@app.get("/plans/{plan}")
+def plan_detail(plan: str):
+    if plan not in CATALOGUE:
+        raise HTTPException(status_code=404, detail="unknown plan")
+    return {"plan": plan, "list_price": CATALOGUE[plan]}

@@ -73,3 +73,21 @@ exports.handler = async (event) => {
   const response = await fetch(event.queryStringParameters.url);
   return { statusCode: 200, body: await response.text() };
 };
+
+// A helper of this file fetches whatever it is given; another one only ever its fixed origin.
+async function loadPreview(pageUrl) {
+  const response = await axios.get(pageUrl, { timeout: 4000 });
+  return response.data;
+}
+
+async function loadStatus(path) {
+  return fetch("https://status.example.com/" + encodeURIComponent(path));
+}
+
+app.post("/previews", async (req, res) => {
+  // ruleid: bastion.javascript.ssrf
+  const preview = await loadPreview(req.body.url);
+  // ok: bastion.javascript.ssrf
+  const status = await loadStatus(req.body.path);
+  res.json({ preview, status: status.status });
+});

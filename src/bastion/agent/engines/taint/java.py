@@ -13,13 +13,20 @@ from bastion.agent.engines.taint.java_sources import (
     GUARDED_HOST,
     HOST_ABSENT,
     HOST_ALLOWED,
+    HTML_ENCODERS,
+    LDAP_ENCODERS,
     MAPPINGS,
     OWASP,
+    PARSES_SERVER_DOCUMENT,
+    PATH_SANITIZERS,
     PROPAGATORS,
+    RANDOM_SOURCE,
     SANITIZERS,
+    SECURITY_CONTEXT,
     SECURITY_COOKIE,
     SENSITIVE_NAME,
     SOURCES,
+    XML_BUILDERS,
     either,
     focus,
     guarded,
@@ -236,44 +243,7 @@ PATH_TRAVERSAL = taint(
             },
         ),
     ),
-    sanitizers=(
-        either(
-            "FilenameUtils.getName(...)",
-            "FilenameUtils.getBaseName(...)",
-            "$PATH.getFileName()",
-            "new File(...).getName()",
-            "(File $FILE).getName()",
-        ),
-        # A normalized path checked to stay under the base directory before it is used; building a
-        # path (new File, Paths.get, resolve) is not a sink, so the check may come between.
-        {
-            "by-side-effect": True,
-            "patterns": [
-                either(
-                    "$PATH.getCanonicalPath().startsWith(...)",
-                    "$PATH.getCanonicalFile().toPath().startsWith(...)",
-                    "$PATH.normalize().startsWith(...)",
-                    "$PATH.toRealPath(...).startsWith(...)",
-                    "$PATH.toAbsolutePath().normalize().startsWith(...)",
-                ),
-                {"focus-metavariable": "$PATH"},
-            ],
-        },
-        {
-            "by-side-effect": True,
-            "patterns": [
-                {
-                    "pattern-either": [
-                        {"pattern-inside": f"$TYPE $PATH = $VALUE.{normalize}();\n...\n"}
-                        for normalize in ("normalize", "getCanonicalPath", "getCanonicalFile", "toRealPath")
-                    ]
-                },
-                {"pattern": "$PATH.startsWith(...)"},
-                {"focus-metavariable": "$PATH"},
-            ],
-        },
-        ALLOW_LIST,
-    ),
+    sanitizers=PATH_SANITIZERS,
 )
 
 STRING_HANDLER = "String $HANDLER(...) { ... }"
@@ -333,27 +303,7 @@ XSS = taint(
             ]
         },
     ),
-    sanitizers=(
-        either(
-            "Encode.$FOR_HTML(...)",
-            "HtmlUtils.htmlEscape(...)",
-            "HtmlUtils.htmlEscapeDecimal(...)",
-            "HtmlUtils.htmlEscapeHex(...)",
-            "StringEscapeUtils.escapeHtml4(...)",
-            "StringEscapeUtils.escapeHtml3(...)",
-            "StringEscapeUtils.escapeHtml(...)",
-            "StringEscapeUtils.escapeXml(...)",
-            "StringEscapeUtils.escapeXml10(...)",
-            "StringEscapeUtils.escapeXml11(...)",
-            "ESAPI.encoder().encodeForHTML(...)",
-            "$ENCODER.encodeForHTML(...)",
-            "$ENCODER.encodeForHTMLAttribute(...)",
-            "Jsoup.clean(...)",
-            "$POLICY.sanitize(...)",
-            "HtmlEscapers.htmlEscaper().escape(...)",
-            "URLEncoder.encode(...)",
-        ),
-    ),
+    sanitizers=HTML_ENCODERS,
 )
 
 LDAP_INJECTION = taint(
@@ -388,17 +338,7 @@ LDAP_INJECTION = taint(
             },
         ),
     ),
-    sanitizers=(
-        either(
-            "LdapEncoder.filterEncode(...)",
-            "LdapEncoder.nameEncode(...)",
-            "$ENCODER.encodeForLDAP(...)",
-            "$ENCODER.encodeForDN(...)",
-            "Filter.encodeValue(...)",
-            "Rdn.escapeValue(...)",
-            "LdapNameBuilder.newInstance(...)",
-        ),
-    ),
+    sanitizers=LDAP_ENCODERS,
 )
 
 XPATH_INJECTION = taint(
@@ -677,11 +617,6 @@ XML_FACTORY = (
     "|SchemaFactory"
 )
 XML_FEATURES = "disallow-doctype-decl|external-general-entities|load-external-dtd"
-XML_BUILDERS = ("$RETURN $METHOD(...)", "$CLASS(...)")
-SERVER_DOCUMENT = (
-    r'^([A-Z][A-Z0-9_]*|new File\("[^"]*"\)|Path\.of\("[^"]*"\)\.toFile\(\)'
-    r'|(\w+\.class|getClass\(\))\.getResourceAsStream\("[^"]*"\))$'
-)
 XXE = PatternRule(
     category="xxe",
     weakness=weakness(
@@ -745,72 +680,12 @@ XXE = PatternRule(
                     ]
                 }
             },
-            # A parser that only reads the server's own document (a constant, a literal path, a
-            # bundled resource) never sees the user's XML.
-            {
-                "pattern-not-inside": {
-                    "patterns": [
-                        {
-                            "pattern-either": [
-                                {
-                                    "pattern": "$FACTORY.newInstance(...).newDocumentBuilder().parse($DOCUMENT)"
-                                },
-                                *(
-                                    {"pattern": f"{declaration} {{ ... {parse}; ... }}"}
-                                    for declaration in XML_BUILDERS
-                                    for parse in (
-                                        "$PARSER.parse($DOCUMENT)",
-                                        "$TYPE $RESULT = $PARSER.parse($DOCUMENT)",
-                                    )
-                                ),
-                            ]
-                        },
-                        {"metavariable-regex": {"metavariable": "$DOCUMENT", "regex": SERVER_DOCUMENT}},
-                    ]
-                }
-            },
+            # A parser that only reads the server's own document never sees the user's XML.
+            {"pattern-not-inside": PARSES_SERVER_DOCUMENT},
         ]
     },
 )
 
-RANDOM_SOURCE: Pattern = {
-    "pattern-either": [
-        {"pattern": "new Random(...)"},
-        {"pattern": "new java.util.Random(...)"},
-        {"pattern": "Math.random()"},
-        {"pattern": "ThreadLocalRandom.current()"},
-        {"pattern": "RandomStringUtils.$UTILITY(...)"},
-        {"pattern": "RandomUtils.$UTILITY(...)"},
-        {
-            "patterns": [
-                {"pattern": "(Random $GENERATOR).$NEXT(...)"},
-                {"pattern-not-inside": "Random $GENERATOR = new SecureRandom(...);\n...\n"},
-            ]
-        },
-    ]
-}
-SECURITY_CONTEXT: Pattern = {
-    "pattern-either": [
-        {
-            "patterns": [
-                {
-                    "pattern-either": [
-                        {"pattern-inside": "$TYPE $TARGET = $VALUE;"},
-                        {"pattern-inside": "$TARGET = $VALUE;"},
-                        {"pattern-inside": "$TARGET += $VALUE;"},
-                    ]
-                },
-                {"metavariable-regex": {"metavariable": "$TARGET", "regex": SENSITIVE_NAME}},
-            ]
-        },
-        {
-            "patterns": [
-                {"pattern-inside": "$RETURN $METHOD(...) { ... }"},
-                {"metavariable-regex": {"metavariable": "$METHOD", "regex": SENSITIVE_NAME}},
-            ]
-        },
-    ]
-}
 INSECURE_RANDOMNESS = PatternRule(
     category="insecure-randomness",
     weakness=weakness(

@@ -329,3 +329,151 @@ HOST_ABSENT = (
     "$URL.getScheme() == null",
     "$URL.getScheme() != null",
 )
+
+
+# What confines a file path: a base name, or a normalized path checked to stay under the base.
+PATH_SANITIZERS: tuple[Pattern, ...] = (
+    either(
+        "FilenameUtils.getName(...)",
+        "FilenameUtils.getBaseName(...)",
+        "$PATH.getFileName()",
+        "new File(...).getName()",
+        "(File $FILE).getName()",
+    ),
+    # A normalized path checked to stay under the base directory before it is used; building a
+    # path (new File, Paths.get, resolve) is not a sink, so the check may come between.
+    {
+        "by-side-effect": True,
+        "patterns": [
+            either(
+                "$PATH.getCanonicalPath().startsWith(...)",
+                "$PATH.getCanonicalFile().toPath().startsWith(...)",
+                "$PATH.normalize().startsWith(...)",
+                "$PATH.toRealPath(...).startsWith(...)",
+                "$PATH.toAbsolutePath().normalize().startsWith(...)",
+            ),
+            {"focus-metavariable": "$PATH"},
+        ],
+    },
+    {
+        "by-side-effect": True,
+        "patterns": [
+            {
+                "pattern-either": [
+                    {"pattern-inside": f"$TYPE $PATH = $VALUE.{normalize}();\n...\n"}
+                    for normalize in ("normalize", "getCanonicalPath", "getCanonicalFile", "toRealPath")
+                ]
+            },
+            {"pattern": "$PATH.startsWith(...)"},
+            {"focus-metavariable": "$PATH"},
+        ],
+    },
+    ALLOW_LIST,
+)
+
+
+# What encodes a value for HTML.
+HTML_ENCODERS: tuple[Pattern, ...] = (
+    either(
+        "Encode.$FOR_HTML(...)",
+        "HtmlUtils.htmlEscape(...)",
+        "HtmlUtils.htmlEscapeDecimal(...)",
+        "HtmlUtils.htmlEscapeHex(...)",
+        "StringEscapeUtils.escapeHtml4(...)",
+        "StringEscapeUtils.escapeHtml3(...)",
+        "StringEscapeUtils.escapeHtml(...)",
+        "StringEscapeUtils.escapeXml(...)",
+        "StringEscapeUtils.escapeXml10(...)",
+        "StringEscapeUtils.escapeXml11(...)",
+        "ESAPI.encoder().encodeForHTML(...)",
+        "$ENCODER.encodeForHTML(...)",
+        "$ENCODER.encodeForHTMLAttribute(...)",
+        "Jsoup.clean(...)",
+        "$POLICY.sanitize(...)",
+        "HtmlEscapers.htmlEscaper().escape(...)",
+        "URLEncoder.encode(...)",
+    ),
+)
+
+
+# What escapes a value for an LDAP filter or name.
+LDAP_ENCODERS: tuple[Pattern, ...] = (
+    either(
+        "LdapEncoder.filterEncode(...)",
+        "LdapEncoder.nameEncode(...)",
+        "$ENCODER.encodeForLDAP(...)",
+        "$ENCODER.encodeForDN(...)",
+        "Filter.encodeValue(...)",
+        "Rdn.escapeValue(...)",
+        "LdapNameBuilder.newInstance(...)",
+    ),
+)
+
+
+# Where a predictable random value comes from, and where it becomes a secret.
+RANDOM_SOURCE: Pattern = {
+    "pattern-either": [
+        {"pattern": "new Random(...)"},
+        {"pattern": "new java.util.Random(...)"},
+        {"pattern": "Math.random()"},
+        {"pattern": "ThreadLocalRandom.current()"},
+        {"pattern": "RandomStringUtils.$UTILITY(...)"},
+        {"pattern": "RandomUtils.$UTILITY(...)"},
+        {
+            "patterns": [
+                {"pattern": "(Random $GENERATOR).$NEXT(...)"},
+                {"pattern-not-inside": "Random $GENERATOR = new SecureRandom(...);\n...\n"},
+            ]
+        },
+    ]
+}
+SECURITY_CONTEXT: Pattern = {
+    "pattern-either": [
+        {
+            "patterns": [
+                {
+                    "pattern-either": [
+                        {"pattern-inside": "$TYPE $TARGET = $VALUE;"},
+                        {"pattern-inside": "$TARGET = $VALUE;"},
+                        {"pattern-inside": "$TARGET += $VALUE;"},
+                    ]
+                },
+                {"metavariable-regex": {"metavariable": "$TARGET", "regex": SENSITIVE_NAME}},
+            ]
+        },
+        {
+            "patterns": [
+                {"pattern-inside": "$RETURN $METHOD(...) { ... }"},
+                {"metavariable-regex": {"metavariable": "$METHOD", "regex": SENSITIVE_NAME}},
+            ]
+        },
+    ]
+}
+
+
+# The declarations that build an XML parser: a method, or a constructor that builds a shared factory.
+XML_BUILDERS = ("$RETURN $METHOD(...)", "$CLASS(...)")
+SERVER_DOCUMENT = (
+    r'^([A-Z][A-Z0-9_]*|new File\("[^"]*"\)|Path\.of\("[^"]*"\)\.toFile\(\)'
+    r'|(\w+\.class|getClass\(\))\.getResourceAsStream\("[^"]*"\))$'
+)
+# A method (or constructor) whose parser only reads the server's own document: a constant, a literal
+# path, a bundled resource.
+PARSES_SERVER_DOCUMENT: Pattern = {
+    "patterns": [
+        {
+            "pattern-either": [
+                {"pattern": "$FACTORY.newInstance(...).newDocumentBuilder().parse($DOCUMENT)"},
+                *(
+                    {"pattern": f"{declaration} {{ ... {parse}; ... }}"}
+                    for declaration in XML_BUILDERS
+                    for parse in (
+                        "$PARSER.parse($DOCUMENT)",
+                        "$TYPE $RESULT = $PARSER.parse($DOCUMENT)",
+                    )
+                ),
+            ]
+        },
+        {"metavariable-regex": {"metavariable": "$DOCUMENT", "regex": SERVER_DOCUMENT}},
+    ]
+}

@@ -915,6 +915,14 @@ SSRF = TaintRule(
         _focused(
             "needle($METHOD, $URL, ...)", "superagent($METHOD, $URL)", "undici.request($URL, ...)", on="$URL"
         ),
+        # A helper of this file that fetches its parameter: function preview(url) { return axios.get(url) }
+        _wrapping_helpers(
+            "fetch(ARGUMENT, ...)",
+            "axios(ARGUMENT, ...)",
+            "got(ARGUMENT, ...)",
+            "$CLIENT.$METHOD(ARGUMENT, ...)",
+            regexes={"$CLIENT": HTTP_CLIENTS, "$METHOD": "^(get|post|put|patch|delete|head|request|stream)$"},
+        ),
     ),
     sanitizers=(*FIXED_ORIGIN, HOST_GUARD, *HOST_CHECKING_HELPERS),
     options=CONSTANT_AWARE,

@@ -17,6 +17,6 @@ PYTHON = RuleSet(
 RULESETS: tuple[tuple[RuleSet, str], ...] = (
     (PYTHON, "taint/python_injection.py and taint/python_web.py"),
     (javascript.RULESET, "taint/javascript.py"),
-    (java.RULESET, "taint/java.py"),
+    (java.RULESET, "taint/java_sources.py and taint/java.py"),
     (go.RULESET, "taint/go.py"),
 )

@@ -8,20 +8,21 @@ weak-cryptography, code-injection and insecure-deserialization files stay.
 
 from __future__ import annotations
 
-import copy
-
-from bastion.agent.engines.taint.model import (
-    Certainty,
-    Level,
-    Pattern,
-    PatternRule,
-    RuleSet,
-    TaintRule,
-    Weakness,
+from bastion.agent.engines.taint.model import Pattern, PatternRule, RuleSet
+from bastion.agent.engines.taint.patterns import (
+    OWASP,
+    SECURITY_COOKIE,
+    SENSITIVE_NAME,
+    either,
+    focus,
+    host_checked,
+    inside,
+    propagator,
+    regex,
+    taint,
+    weakness,
 )
-from bastion.agent.engines.taint.weaknesses import CWE_TITLES, reference
 
-OWASP = "https://cheatsheetseries.owasp.org/cheatsheets"
 REQUEST_METHODS = (
     "FormValue|PostFormValue|FormFile|PathValue|Cookie|Cookies|Referer|UserAgent|MultipartReader"
 )
@@ -37,85 +38,18 @@ BIND_METHODS = (
     "|ShouldBindUri|ShouldBindHeader|ShouldBindXML|ShouldBindYAML|ShouldBindWith|ShouldBindBodyWith|BodyParser"
     "|QueryParser|ParamsParser"
 )
-# Names that say a value is a secret: a token, password, key, code, session id.
-SENSITIVE_NAME = (
-    r"(?:(?i:.*(token|secret|passw|pwd|passphrase|nonce|salt|csrf|xsrf|session_?id|sess_?id|api_?key|apikey"
-    r"|private_?key|secret_?key|signing_?key|auth_?code|verification|verify_?code|activation"
-    r"|reset_?(code|link|key|hash)|invite_?code|invitation|recovery|credential|one_?time|mfa|2fa"
-    r"|two_?factor|magic_?link|jwt|otp_|_otp))|.*(^|_)(?i:key|keys|pin|code|otp|salt|nonce)$"
-    r"|.*[a-z0-9](Key|Keys|Pin|PIN|Code|Otp|OTP|Salt|Nonce)$|^(KEY|PIN|CODE|OTP)$|.*_(KEY|PIN|CODE|OTP)$)"
-)
-# Cookie names or values that say the cookie carries a session or a credential.
-SECURITY_COOKIE = (
-    r"(?i).*(sess|sid|token|auth|remember|jwt|login|csrf|xsrf|credential|secret|api_?key|access|refresh)"
-)
-TAINT_OPTIONS = {
-    "symbolic_propagation": True,
-    "taint_assume_safe_numbers": True,
-    "taint_assume_safe_booleans": True,
-}
-
-
-def _weakness(
-    cwe: int,
-    title: str,
-    message: str,
-    fix: str,
-    link: str,
-    *,
-    severity: Level = "ERROR",
-    confidence: Certainty = "HIGH",
-) -> Weakness:
-    """Return a weakness with its CWE title and the MITRE page first in its references."""
-    return Weakness(
-        cwe=CWE_TITLES[cwe],
-        title=title,
-        message=message,
-        fix=fix,
-        references=(reference(cwe), link),
-        severity=severity,
-        confidence=confidence,
-    )
-
-
-def _either(*patterns: str) -> Pattern:
-    return {"pattern-either": [{"pattern": pattern} for pattern in patterns]}
-
-
-def _focus(metavariable: str, *patterns: str, regexes: dict[str, str] | None = None) -> Pattern:
-    """Return the patterns, narrowed by metavariable regexes, focused on one metavariable."""
-    body: list[Pattern] = [_either(*patterns) if len(patterns) > 1 else {"pattern": patterns[0]}]
-    body += [
-        {"metavariable-regex": {"metavariable": name, "regex": regex}}
-        for name, regex in (regexes or {}).items()
-    ]
-    body.append({"focus-metavariable": metavariable})
-    return {"patterns": body}
-
-
-def _taint(
-    category: str, weakness: Weakness, sinks: tuple[Pattern, ...], sanitizers: tuple[Pattern, ...] = ()
-) -> TaintRule:
-    return TaintRule(
-        category=category, weakness=weakness, sinks=sinks, sanitizers=sanitizers, options=TAINT_OPTIONS
-    )
 
 
 def _request_input(access: str, names: str) -> tuple[Pattern, ...]:
     """Return the sources for the request's methods or fields: typed, or by the request's usual names."""
-    regex = {"metavariable-regex": {"metavariable": "$ACCESS", "regex": f"^({names})$"}}
+    access_names = f"^({names})$"
     return (
-        {"patterns": [{"pattern": f"($REQUEST : *http.Request).{access}"}, copy.deepcopy(regex)]},
+        {"patterns": [{"pattern": f"($REQUEST : *http.Request).{access}"}, regex("$ACCESS", access_names)]},
         {
             "patterns": [
                 {"pattern": f"$REQUEST.{access}"},
-                {
-                    "metavariable-regex": {
-                        "metavariable": "$REQUEST",
-                        "regex": "^(r|req|request|httpRequest)$",
-                    }
-                },
-                regex,
+                regex("$REQUEST", "^(r|req|request|httpRequest)$"),
+                regex("$ACCESS", access_names),
             ]
         },
     )
@@ -124,19 +58,19 @@ def _request_input(access: str, names: str) -> tuple[Pattern, ...]:
 SOURCES: tuple[Pattern, ...] = (
     *_request_input("$ACCESS(...)", REQUEST_METHODS),
     *_request_input("$ACCESS", REQUEST_FIELDS),
-    _either(
+    either(
         "mux.Vars(...)", "chi.URLParam(...)", "chi.URLParamFromCtx(...)", "httprouter.ParamsFromContext(...)"
     ),
     # Gin, Echo and Fiber handler input.
     {
         "patterns": [
-            _either(
+            either(
                 "($CONTEXT : *gin.Context).$METHOD(...)",
                 "($CONTEXT : echo.Context).$METHOD(...)",
                 "($CONTEXT : *fiber.Ctx).$METHOD(...)",
                 "($PARAMETERS : httprouter.Params).ByName(...)",
             ),
-            {"metavariable-regex": {"metavariable": "$METHOD", "regex": f"^({CONTEXT_METHODS}|ByName)$"}},
+            regex("$METHOD", f"^({CONTEXT_METHODS}|ByName)$"),
         ]
     },
     # A struct filled from the request by a framework's binder (a taint by side effect needs the
@@ -144,26 +78,21 @@ SOURCES: tuple[Pattern, ...] = (
     {
         "by-side-effect": True,
         "patterns": [
-            _either("$CONTEXT.$BIND(&$TARGET, ...)", "$CONTEXT.$BIND($TARGET, ...)"),
-            {"metavariable-regex": {"metavariable": "$BIND", "regex": f"^({BIND_METHODS})$"}},
-            {
-                "metavariable-regex": {
-                    "metavariable": "$CONTEXT",
-                    "regex": "^(c|ctx|context|e|ginContext|echoContext)$",
-                }
-            },
+            either("$CONTEXT.$BIND(&$TARGET, ...)", "$CONTEXT.$BIND($TARGET, ...)"),
+            regex("$BIND", f"^({BIND_METHODS})$"),
+            regex("$CONTEXT", "^(c|ctx|context|e|ginContext|echoContext)$"),
             {"focus-metavariable": "$TARGET"},
         ],
     },
     {
         "by-side-effect": True,
         "patterns": [
-            _either(
+            either(
                 "json.NewDecoder($BODY).Decode(&$TARGET)",
                 "json.NewDecoder($BODY).Decode($TARGET)",
                 "xml.NewDecoder($BODY).Decode(&$TARGET)",
             ),
-            {"metavariable-regex": {"metavariable": "$BODY", "regex": r"^(r|req|request)\.Body$"}},
+            regex("$BODY", r"^(r|req|request)\.Body$"),
             {"focus-metavariable": "$TARGET"},
         ],
     },
@@ -172,13 +101,13 @@ SOURCES: tuple[Pattern, ...] = (
     {
         "by-side-effect": True,
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern-inside": f"$BODY, $ERROR {assign} {read}($REQUEST.Body)\n...\n"}
+            inside(
+                *(
+                    f"$BODY, $ERROR {assign} {read}($REQUEST.Body)\n...\n"
                     for assign in (":=", "=")
                     for read in ("io.ReadAll", "ioutil.ReadAll")
-                ]
-            },
+                )
+            ),
             {"pattern": "$PACKAGE.Unmarshal($BODY, &$TARGET)"},
             {"focus-metavariable": "$TARGET"},
         ],
@@ -187,7 +116,7 @@ SOURCES: tuple[Pattern, ...] = (
 )
 
 SANITIZERS: tuple[Pattern, ...] = (
-    _either(
+    either(
         "strconv.Atoi(...)",
         "strconv.ParseInt(...)",
         "strconv.ParseUint(...)",
@@ -210,63 +139,32 @@ SANITIZERS: tuple[Pattern, ...] = (
 )
 
 PROPAGATORS: tuple[Pattern, ...] = (
-    {"pattern": "$TO.WriteString($FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.Write($FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "fmt.Fprintf($TO, $FORMAT, ..., $FROM, ...)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO = append($TO, ..., $FROM, ...)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.ReadFrom($FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "io.Copy($TO, $FROM)", "from": "$FROM", "to": "$TO"},
+    propagator("$TO.WriteString($FROM)"),
+    propagator("$TO.Write($FROM)"),
+    propagator("fmt.Fprintf($TO, $FORMAT, ..., $FROM, ...)"),
+    propagator("$TO = append($TO, ..., $FROM, ...)"),
+    propagator("$TO.ReadFrom($FROM)"),
+    propagator("io.Copy($TO, $FROM)"),
 )
 
 # A value checked against an allow-list (`if !allowed[host] { return }`) is one of the list's.
 ALLOW_LIST: Pattern = {
     "by-side-effect": True,
     "patterns": [
-        _either(
-            "slices.Contains($LIST, $VALUE)", "$SET[$VALUE]", "$SET.Has($VALUE)", "$SET.Contains($VALUE)"
-        ),
+        either("slices.Contains($LIST, $VALUE)", "$SET[$VALUE]", "$SET.Has($VALUE)", "$SET.Contains($VALUE)"),
         {"focus-metavariable": "$VALUE"},
     ],
 }
 
 
-def _host_checked(fields: str, *checks: str) -> tuple[Pattern, Pattern]:
-    """Return by-side-effect sanitisers for a URL parsed with url.Parse whose host is then checked.
+URL_PARSES = tuple(f"$URL, $ERROR {assign} url.Parse($TEXT)" for assign in (":=", "="))
 
-    The parsed URL counts as checked where one of ``checks`` is seen; the text it was parsed from
-    counts as checked from the parse on when an ``if`` later tests one of the URL's ``fields``.
-    """
-    parsed = {
-        "by-side-effect": True,
-        "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern-inside": f"$URL, $ERROR {assign} url.Parse($TEXT)\n...\n"}
-                    for assign in (":=", "=")
-                ]
-            },
-            _either(*checks),
-            {"focus-metavariable": "$URL"},
-        ],
-    }
-    text = {
-        "by-side-effect": True,
-        "patterns": [
-            {
-                "pattern-either": [
-                    {
-                        "pattern-inside": f"$URL, $ERROR {assign} url.Parse($TEXT)\n...\n"
-                        "if <... $URL.$FIELD ...> {\n...\n}\n"
-                    }
-                    for assign in (":=", "=")
-                ]
-            },
-            {"pattern": "url.Parse($TEXT)"},
-            {"metavariable-regex": {"metavariable": "$FIELD", "regex": f"^({fields})$"}},
-            {"focus-metavariable": "$TEXT"},
-        ],
-    }
-    return parsed, text
+
+def _host_checked(fields: str, *checks: str) -> tuple[Pattern, Pattern]:
+    """Return sanitisers for a URL parsed with url.Parse whose host is then checked (see host_checked)."""
+    return host_checked(
+        URL_PARSES, ("if <... $URL.$FIELD ...> {\n...\n}",), ("url.Parse($TEXT)",), ("$FIELD", fields), checks
+    )
 
 
 # The host compared with a constant or looked up in an allow-list.
@@ -286,9 +184,9 @@ HOST_ABSENT = ('$URL.Host == ""', '$URL.Host != ""', "$URL.IsAbs()", '$URL.Schem
 # Names of a web framework's context: `c.Query("name")` reads the request, it runs no SQL.
 NOT_DATABASE = "^(?!(c|ctx|context|r|req|request|e|echoCtx|fiberCtx|w)$)"
 
-SQL_INJECTION = _taint(
+SQL_INJECTION = taint(
     "sql-injection",
-    _weakness(
+    weakness(
         89,
         "SQL query built from request input",
         "Request input is inserted into the text of a SQL statement that is then executed. An attacker "
@@ -298,7 +196,7 @@ SQL_INJECTION = _taint(
         f"{OWASP}/SQL_Injection_Prevention_Cheat_Sheet.html",
     ),
     sinks=(
-        _focus(
+        focus(
             "$QUERY",
             "$DB.$METHOD($QUERY, ...)",
             regexes={
@@ -307,7 +205,7 @@ SQL_INJECTION = _taint(
                 "$DB": NOT_DATABASE,
             },
         ),
-        _focus(
+        focus(
             "$QUERY",
             "$DB.$METHOD($CONTEXT, $QUERY, ...)",
             regexes={
@@ -316,14 +214,14 @@ SQL_INJECTION = _taint(
             },
         ),
         # sqlx Select/Get take the destination first.
-        _focus(
+        focus(
             "$QUERY",
             "$DB.$METHOD($DESTINATION, $QUERY, ...)",
             "$DB.$METHOD($CONTEXT, $DESTINATION, $QUERY, ...)",
             regexes={"$METHOD": "^(Select|Get|SelectContext|GetContext)$", "$DB": NOT_DATABASE},
         ),
         # gorm's clauses that take SQL text.
-        _focus(
+        focus(
             "$QUERY",
             "$DB.$METHOD($QUERY, ...)",
             regexes={
@@ -332,13 +230,13 @@ SQL_INJECTION = _taint(
             },
         ),
     ),
-    sanitizers=(_either("pq.QuoteIdentifier(...)", "pq.QuoteLiteral(...)"),),
+    sanitizers=(either("pq.QuoteIdentifier(...)", "pq.QuoteLiteral(...)"),),
 )
 
 SHELL = r'^"(/usr)?(/bin/)?(sh|bash|zsh|dash|ksh|cmd|cmd\.exe|powershell|pwsh)"$'
-COMMAND_INJECTION = _taint(
+COMMAND_INJECTION = taint(
     "command-injection",
-    _weakness(
+    weakness(
         78,
         "OS command built from request input",
         "Request input reaches the program name or the shell command line of a process the server "
@@ -348,7 +246,7 @@ COMMAND_INJECTION = _taint(
         f"{OWASP}/OS_Command_Injection_Defense_Cheat_Sheet.html",
     ),
     sinks=(
-        _focus(
+        focus(
             "$PROGRAM",
             "exec.Command($PROGRAM, ...)",
             "exec.CommandContext($CONTEXT, $PROGRAM, ...)",
@@ -356,14 +254,14 @@ COMMAND_INJECTION = _taint(
             "os.StartProcess($PROGRAM, ...)",
         ),
         # A shell's command line: `sh -c <text>`.
-        _focus(
+        focus(
             "$COMMAND",
             "exec.Command($SHELL, $FLAG, $COMMAND, ...)",
             "exec.CommandContext($CONTEXT, $SHELL, $FLAG, $COMMAND, ...)",
             regexes={"$SHELL": SHELL, "$FLAG": r'^"(-c|/c|/C|-Command)"$'},
         ),
     ),
-    sanitizers=(ALLOW_LIST, _either("shellescape.Quote(...)")),
+    sanitizers=(ALLOW_LIST, either("shellescape.Quote(...)")),
 )
 
 # A cleaned path (Clean, Abs, Join) checked to stay under the base directory before it is used.
@@ -386,9 +284,9 @@ CONTAINED: Pattern = {
         {"focus-metavariable": "$PATH"},
     ],
 }
-PATH_TRAVERSAL = _taint(
+PATH_TRAVERSAL = taint(
     "path-traversal",
-    _weakness(
+    weakness(
         22,
         "File path built from request input",
         "Request input is used as a file path or part of one without confining it to a base "
@@ -398,7 +296,7 @@ PATH_TRAVERSAL = _taint(
         f"{OWASP}/File_Upload_Cheat_Sheet.html",
     ),
     sinks=(
-        _focus(
+        focus(
             "$FILE",
             "os.$METHOD($FILE, ...)",
             "ioutil.$METHOD($FILE, ...)",
@@ -407,7 +305,7 @@ PATH_TRAVERSAL = _taint(
                 "|Truncate|Chmod|Chown|Lstat|Stat|Readlink|DirFS)$"
             },
         ),
-        _focus("$FILE", "os.Rename($FILE, ...)", "os.Rename($OLD, $FILE)", "os.Symlink($OLD, $FILE)"),
+        focus("$FILE", "os.Rename($FILE, ...)", "os.Rename($OLD, $FILE)", "os.Symlink($OLD, $FILE)"),
         {
             "patterns": [
                 {"pattern": "http.ServeFile($WRITER, $REQUEST, $FILE)"},
@@ -416,16 +314,16 @@ PATH_TRAVERSAL = _taint(
                 {"focus-metavariable": "$FILE"},
             ]
         },
-        _focus(
+        focus(
             "$FILE",
             "$CONTEXT.File($FILE)",
             "$CONTEXT.Attachment($FILE, ...)",
         ),
-        _focus("$FILE", "$CONTEXT.FileAttachment($FILE, ...)", "$CONTEXT.SaveUploadedFile($UPLOAD, $FILE)"),
+        focus("$FILE", "$CONTEXT.FileAttachment($FILE, ...)", "$CONTEXT.SaveUploadedFile($UPLOAD, $FILE)"),
     ),
     sanitizers=(
         # Cleaning a path made absolute drops every `..`: filepath.Clean("/" + name) stays under "/".
-        _either(
+        either(
             "filepath.Base(...)",
             "path.Base(...)",
             'filepath.Clean("/" + $NAME)',
@@ -436,7 +334,7 @@ PATH_TRAVERSAL = _taint(
         {
             "by-side-effect": True,
             "patterns": [
-                _either('strings.Contains($PATH, "..")', "filepath.IsLocal($PATH)", "filepath.IsAbs($PATH)"),
+                either('strings.Contains($PATH, "..")', "filepath.IsLocal($PATH)", "filepath.IsAbs($PATH)"),
                 {"focus-metavariable": "$PATH"},
             ],
         },
@@ -450,9 +348,9 @@ IN_HANDLER = (
     "func ($RECEIVER $TYPE) $HANDLER(..., $WRITER http.ResponseWriter, ...) { ... }",
     "func(..., $WRITER http.ResponseWriter, ...) { ... }",
 )
-XSS = _taint(
+XSS = taint(
     "xss",
-    _weakness(
+    weakness(
         79,
         "Request input written into an HTML response",
         "Request input is written into the response body without HTML escaping. An attacker can "
@@ -468,7 +366,7 @@ XSS = _taint(
                     "pattern-either": [
                         {
                             "patterns": [
-                                _either(
+                                either(
                                     "fmt.Fprintf($WRITER, $BODY, ...)",
                                     "fmt.Fprintf($WRITER, $FORMAT, ..., $BODY, ...)",
                                     "fmt.Fprint($WRITER, ..., $BODY, ...)",
@@ -477,14 +375,14 @@ XSS = _taint(
                                     "$WRITER.Write($BODY)",
                                     "$WRITER.WriteString($BODY)",
                                 ),
-                                {"pattern-either": [{"pattern-inside": inside} for inside in IN_HANDLER]},
+                                inside(*IN_HANDLER),
                             ]
                         },
-                        _either("$CONTEXT.Writer.Write($BODY)", "$CONTEXT.Writer.WriteString($BODY)"),
+                        either("$CONTEXT.Writer.Write($BODY)", "$CONTEXT.Writer.WriteString($BODY)"),
                         {
                             "patterns": [
                                 {"pattern": "$CONTEXT.Data($CODE, $TYPE, $BODY)"},
-                                {"metavariable-regex": {"metavariable": "$TYPE", "regex": "(?i).*html"}},
+                                regex("$TYPE", "(?i).*html"),
                             ]
                         },
                         {"pattern": "($CONTEXT : echo.Context).HTML($CODE, $BODY)"},
@@ -498,12 +396,12 @@ XSS = _taint(
                 {"focus-metavariable": "$BODY"},
             ]
         },
-        _focus(
+        focus(
             "$VALUE", "template.$TYPE($VALUE)", regexes={"$TYPE": "^(HTML|HTMLAttr|JS|JSStr|URL|CSS|Srcset)$"}
         ),
     ),
     sanitizers=(
-        _either(
+        either(
             "html.EscapeString(...)",
             "template.HTMLEscapeString(...)",
             "template.JSEscapeString(...)",
@@ -519,7 +417,7 @@ XSS = _taint(
 TEXT_TEMPLATE = PatternRule(
     category="xss",
     name="text-template",
-    weakness=_weakness(
+    weakness=weakness(
         79,
         "text/template used to render an HTML response",
         "A text/template template is executed into an http.ResponseWriter. text/template does no HTML "
@@ -533,7 +431,7 @@ TEXT_TEMPLATE = PatternRule(
     match={
         "patterns": [
             {"pattern-inside": 'import "text/template"\n...\n'},
-            _either(
+            either(
                 "$TEMPLATE.Execute(($WRITER : http.ResponseWriter), ...)",
                 "$TEMPLATE.ExecuteTemplate(($WRITER : http.ResponseWriter), ...)",
             ),
@@ -564,9 +462,9 @@ LOCAL_PATH_CHECKED: Pattern = {
     ],
 }
 
-OPEN_REDIRECT = _taint(
+OPEN_REDIRECT = taint(
     "open-redirect",
-    _weakness(
+    weakness(
         601,
         "Redirect to a URL taken from the request",
         "The server redirects to a URL taken from request input without checking it. An attacker can "
@@ -576,7 +474,7 @@ OPEN_REDIRECT = _taint(
         f"{OWASP}/Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html",
     ),
     sinks=(
-        _focus(
+        focus(
             "$URL",
             "http.Redirect($WRITER, $REQUEST, $URL, ...)",
             '$WRITER.Header().Set("Location", $URL)',
@@ -591,9 +489,9 @@ OPEN_REDIRECT = _taint(
     ),
 )
 
-SSRF = _taint(
+SSRF = taint(
     "ssrf",
-    _weakness(
+    weakness(
         918,
         "Server-side request to a URL taken from the request",
         "The server makes an HTTP request to a URL built from request input. An attacker can make it "
@@ -603,7 +501,7 @@ SSRF = _taint(
         f"{OWASP}/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html",
     ),
     sinks=(
-        _focus(
+        focus(
             "$URL",
             "http.Get($URL)",
             "http.Head($URL)",
@@ -614,12 +512,12 @@ SSRF = _taint(
             "net.Dial($NETWORK, $URL)",
             "net.DialTimeout($NETWORK, $URL, ...)",
         ),
-        _focus(
+        focus(
             "$URL",
             "$CLIENT.$METHOD($URL, ...)",
             regexes={"$METHOD": "^(Get|Head|Post|PostForm)$", "$CLIENT": "(?i).*client$"},
         ),
-        _focus(
+        focus(
             "$URL",
             "($CLIENT : *http.Client).$METHOD($URL, ...)",
             regexes={"$METHOD": "^(Get|Head|Post|PostForm)$"},
@@ -631,7 +529,7 @@ SSRF = _taint(
 
 def _cookie_rule(name: str, cwe: int, field: str) -> tuple[PatternRule, ...]:
     """Return the rules for a session cookie set without one flag (net/http and Gin)."""
-    weakness = _weakness(
+    cookie_weakness = weakness(
         cwe,
         f"Session or token cookie set without the {field} flag",
         f"A cookie that carries a session, token or credential is set without {field}: true. "
@@ -655,7 +553,7 @@ def _cookie_rule(name: str, cwe: int, field: str) -> tuple[PatternRule, ...]:
                     # Set later on the variable that holds it.
                     {"pattern-not-inside": f"$COOKIE := &http.Cookie{{...}}\n...\n$COOKIE.{field} = true\n"},
                     {"pattern-not-inside": f"$COOKIE := http.Cookie{{...}}\n...\n$COOKIE.{field} = true\n"},
-                    {"metavariable-regex": {"metavariable": "$VALUE", "regex": SECURITY_COOKIE}},
+                    regex("$VALUE", SECURITY_COOKIE),
                 ]
             }
             for key in ("Name", "Value")
@@ -669,12 +567,12 @@ def _cookie_rule(name: str, cwe: int, field: str) -> tuple[PatternRule, ...]:
     gin = {
         "patterns": [
             {"pattern": f"$CONTEXT.SetCookie({arguments})"},
-            {"metavariable-regex": {"metavariable": "$NAME", "regex": SECURITY_COOKIE}},
+            regex("$NAME", SECURITY_COOKIE),
         ]
     }
     return (
-        PatternRule(category="insecure-cookie", name=name, weakness=weakness, match=literal),
-        PatternRule(category="insecure-cookie", name=f"{name}-gin", weakness=weakness, match=gin),
+        PatternRule(category="insecure-cookie", name=name, weakness=cookie_weakness, match=literal),
+        PatternRule(category="insecure-cookie", name=f"{name}-gin", weakness=cookie_weakness, match=gin),
     )
 
 
@@ -690,7 +588,7 @@ IN_FUNCTION = (
 )
 INSECURE_RANDOMNESS = PatternRule(
     category="insecure-randomness",
-    weakness=_weakness(
+    weakness=weakness(
         330,
         "Predictable random value used for a secret",
         "math/rand produces a token, password, key, code or session id. Its output can be predicted "
@@ -708,20 +606,13 @@ INSECURE_RANDOMNESS = PatternRule(
                     {
                         "patterns": [
                             {"pattern": "$PACKAGE.$FUNCTION(...)"},
-                            {
-                                "metavariable-regex": {
-                                    "metavariable": "$PACKAGE",
-                                    "regex": "^(rand|mrand|mathrand|mathRand|insecurerand|weakrand)$",
-                                }
-                            },
+                            regex("$PACKAGE", "^(rand|mrand|mathrand|mathRand|insecurerand|weakrand)$"),
                             # Names that exist only in math/rand (crypto/rand has Int(reader, max) and Read).
-                            {
-                                "metavariable-regex": {
-                                    "metavariable": "$FUNCTION",
-                                    "regex": "^(Intn|Int31|Int31n|Int63|Int63n|Uint32|Uint64|Float32|Float64"
-                                    "|Perm|NormFloat64|ExpFloat64|IntN|Int32N|Int64N|UintN|Uint32N|Uint64N|N)$",
-                                }
-                            },
+                            regex(
+                                "$FUNCTION",
+                                "^(Intn|Int31|Int31n|Int63|Int63n|Uint32|Uint64|Float32|Float64"
+                                "|Perm|NormFloat64|ExpFloat64|IntN|Int32N|Int64N|UintN|Uint32N|Uint64N|N)$",
+                            ),
                         ]
                     },
                     {"pattern": "$PACKAGE.Int()"},
@@ -732,27 +623,20 @@ INSECURE_RANDOMNESS = PatternRule(
                 "pattern-either": [
                     {
                         "patterns": [
-                            {
-                                "pattern-either": [
-                                    {"pattern-inside": "$TARGET := $VALUE"},
-                                    {"pattern-inside": "$TARGET = $VALUE"},
-                                    {"pattern-inside": "var $TARGET = $VALUE"},
-                                    {"pattern-inside": "var $TARGET $TYPE = $VALUE"},
-                                    {"pattern-inside": "$TARGET += $VALUE"},
-                                ]
-                            },
-                            {"metavariable-regex": {"metavariable": "$TARGET", "regex": SENSITIVE_NAME}},
+                            inside(
+                                "$TARGET := $VALUE",
+                                "$TARGET = $VALUE",
+                                "var $TARGET = $VALUE",
+                                "var $TARGET $TYPE = $VALUE",
+                                "$TARGET += $VALUE",
+                            ),
+                            regex("$TARGET", SENSITIVE_NAME),
                         ]
                     },
                     {
                         "patterns": [
-                            {"pattern-either": [{"pattern-inside": inside} for inside in IN_FUNCTION]},
-                            {
-                                "metavariable-regex": {
-                                    "metavariable": "$FUNCTION_NAME",
-                                    "regex": SENSITIVE_NAME,
-                                }
-                            },
+                            inside(*IN_FUNCTION),
+                            regex("$FUNCTION_NAME", SENSITIVE_NAME),
                         ]
                     },
                 ]
@@ -763,24 +647,24 @@ INSECURE_RANDOMNESS = PatternRule(
 
 IN_SENSITIVE_FUNCTION: Pattern = {
     "patterns": [
-        {"pattern-either": [{"pattern-inside": inside} for inside in IN_FUNCTION]},
-        {"metavariable-regex": {"metavariable": "$FUNCTION_NAME", "regex": SENSITIVE_NAME}},
+        inside(*IN_FUNCTION),
+        regex("$FUNCTION_NAME", SENSITIVE_NAME),
     ]
 }
 WITH_SENSITIVE_PARAMETER: Pattern = {
     "patterns": [
-        {
-            "pattern-either": [
-                {"pattern-inside": f"func $FUNCTION_NAME(..., $PARAMETER $TYPE, ...) {result}{{ ... }}"}
+        inside(
+            *(
+                f"func $FUNCTION_NAME(..., $PARAMETER $TYPE, ...) {result}{{ ... }}"
                 for result in ("", "$RESULT ")
-            ]
-        },
-        {"metavariable-regex": {"metavariable": "$PARAMETER", "regex": SENSITIVE_NAME}},
+            )
+        ),
+        regex("$PARAMETER", SENSITIVE_NAME),
     ]
 }
 WEAK_HASH = PatternRule(
     category="weak-hash",
-    weakness=_weakness(
+    weakness=weakness(
         328,
         "MD5 or SHA-1 used to hash a password or secret",
         "A password, token or other secret is hashed with MD5 or SHA-1, which are fast and broken. "
@@ -795,7 +679,7 @@ WEAK_HASH = PatternRule(
         "pattern-either": [
             {
                 "patterns": [
-                    _either("md5.New()", "md5.Sum(...)", "sha1.New()", "sha1.Sum(...)", "md4.New()"),
+                    either("md5.New()", "md5.Sum(...)", "sha1.New()", "sha1.Sum(...)", "md4.New()"),
                     {"pattern-either": [IN_SENSITIVE_FUNCTION, WITH_SENSITIVE_PARAMETER]},
                 ]
             },
@@ -810,15 +694,15 @@ WEAK_HASH = PatternRule(
                                 # Reported at the constructor, where the function-name form reports too.
                                 {
                                     "patterns": [
-                                        {
-                                            "pattern-either": [
-                                                {"pattern-inside": f"$HASH := {new}\n...\n{write}\n"}
+                                        inside(
+                                            *(
+                                                f"$HASH := {new}\n...\n{write}\n"
                                                 for write in (
                                                     "$HASH.Write(<... $DATA ...>)",
                                                     "io.WriteString($HASH, <... $DATA ...>)",
                                                 )
-                                            ]
-                                        },
+                                            )
+                                        ),
                                         {"pattern": new},
                                     ]
                                 }
@@ -826,7 +710,7 @@ WEAK_HASH = PatternRule(
                             ),
                         ]
                     },
-                    {"metavariable-regex": {"metavariable": "$DATA", "regex": SENSITIVE_NAME}},
+                    regex("$DATA", SENSITIVE_NAME),
                 ]
             },
         ]

@@ -16,25 +16,29 @@ from bastion.agent.engines.taint.java_sources import (
     HTML_ENCODERS,
     LDAP_ENCODERS,
     MAPPINGS,
-    OWASP,
     PARSES_SERVER_DOCUMENT,
     PATH_SANITIZERS,
     PROPAGATORS,
     RANDOM_SOURCE,
     SANITIZERS,
     SECURITY_CONTEXT,
-    SECURITY_COOKIE,
-    SENSITIVE_NAME,
     SOURCES,
     XML_BUILDERS,
+    guarded,
+    url_checked,
+)
+from bastion.agent.engines.taint.model import Pattern, PatternRule, RuleSet
+from bastion.agent.engines.taint.patterns import (
+    OWASP,
+    SECURITY_COOKIE,
+    SENSITIVE_NAME,
     either,
     focus,
-    guarded,
-    host_checked,
+    inside,
+    regex,
     taint,
     weakness,
 )
-from bastion.agent.engines.taint.model import Pattern, PatternRule, RuleSet
 
 NOT_HTML = "text\\/plain|application\\/json"
 SQL_INJECTION = taint(
@@ -157,8 +161,8 @@ COMMAND_INJECTION = taint(
                     "pattern-inside": "class $CLASS {\n...\nString[] $HELPER(...) {\n...\n"
                     "return new String[] {$SHELL, $FLAG, ...};\n}\n...\n}"
                 },
-                {"metavariable-regex": {"metavariable": "$SHELL", "regex": SHELL}},
-                {"metavariable-regex": {"metavariable": "$FLAG", "regex": SHELL_FLAG}},
+                regex("$SHELL", SHELL),
+                regex("$FLAG", SHELL_FLAG),
                 {"pattern-not-inside": "String[] $HELPER(...) { ... }"},
                 {"pattern": "$HELPER(...)"},
             ]
@@ -268,12 +272,7 @@ XSS = taint(
                     "(ServletOutputStream $WRITER).$WRITE($BODY, ...)",
                     "(JspWriter $WRITER).$WRITE($BODY, ...)",
                 ),
-                {
-                    "metavariable-regex": {
-                        "metavariable": "$WRITE",
-                        "regex": "^(print|println|write|printf|format|append)$",
-                    }
-                },
+                regex("$WRITE", "^(print|println|write|printf|format|append)$"),
                 # A plain-text or JSON response is not rendered as HTML.
                 {"pattern-not-inside": f'$RESPONSE.setContentType("=~/^({NOT_HTML})/");\n...\n'},
                 {"focus-metavariable": "$BODY"},
@@ -282,14 +281,12 @@ XSS = taint(
         # A String a Spring controller returns is the response body, rendered as HTML by default.
         {
             "patterns": [
-                {
-                    "pattern-either": [
-                        {"pattern-inside": "@RestController\nclass $CONTROLLER { ... }"},
-                        {"pattern-inside": "@ResponseBody\n$RETURN $HANDLER(...) { ... }"},
-                    ]
-                },
+                inside(
+                    "@RestController\nclass $CONTROLLER { ... }",
+                    "@ResponseBody\n$RETURN $HANDLER(...) { ... }",
+                ),
                 {"pattern-inside": f"@$MAPPING(...)\n{STRING_HANDLER}"},
-                {"metavariable-regex": {"metavariable": "$MAPPING", "regex": f"^({MAPPINGS})$"}},
+                regex("$MAPPING", f"^({MAPPINGS})$"),
                 *(
                     {"pattern-not-inside": f"@$MAPPING(..., produces = {produced}, ...)\n{STRING_HANDLER}"}
                     for produced in (
@@ -398,7 +395,7 @@ OPEN_REDIRECT = taint(
     ),
     sanitizers=(
         ALLOW_LIST,
-        *host_checked("getHost|isAbsolute|getScheme", *HOST_ALLOWED, *HOST_ABSENT),
+        *url_checked("getHost|isAbsolute|getScheme", *HOST_ALLOWED, *HOST_ABSENT),
         # Refused unless a local path (`if (!next.startsWith("/") || next.startsWith("//")) return;`).
         guarded("$VALUE.startsWith(...)", *GUARDED_HOST),
     ),
@@ -454,7 +451,7 @@ SSRF = taint(
             },
         ),
     ),
-    sanitizers=(ALLOW_LIST, *host_checked("getHost", *HOST_ALLOWED), guarded(*GUARDED_HOST)),
+    sanitizers=(ALLOW_LIST, *url_checked("getHost", *HOST_ALLOWED), guarded(*GUARDED_HOST)),
 )
 
 INSECURE_DESERIALIZATION = taint(
@@ -482,7 +479,7 @@ INSECURE_DESERIALIZATION = taint(
         {
             "patterns": [
                 {"pattern": "(Yaml $YAML).$LOAD($INPUT, ...)"},
-                {"metavariable-regex": {"metavariable": "$LOAD", "regex": "^(load|loadAll|loadAs)$"}},
+                regex("$LOAD", "^(load|loadAll|loadAs)$"),
                 {"pattern-not-inside": "$TYPE $YAML = new Yaml(new SafeConstructor(...), ...);\n...\n"},
                 {"focus-metavariable": "$INPUT"},
             ]
@@ -491,20 +488,18 @@ INSECURE_DESERIALIZATION = taint(
         # A helper of this class deserializes its parameter: the call's argument is the data.
         {
             "patterns": [
-                {
-                    "pattern-either": [
-                        {
-                            "pattern-inside": "class $CLASS {\n...\n"
-                            "$RETURN $HELPER(..., $TYPE $PARAMETER, ...) {\n"
-                            f"...\n{use}\n...\n}}\n...\n}}"
-                        }
+                inside(
+                    *(
+                        "class $CLASS {\n...\n"
+                        "$RETURN $HELPER(..., $TYPE $PARAMETER, ...) {\n"
+                        f"...\n{use}\n...\n}}\n...\n}}"
                         for use in (
                             "new ObjectInputStream(<... $PARAMETER ...>);",
                             "return <... new ObjectInputStream(<... $PARAMETER ...>) ...>;",
                             "new XMLDecoder(<... $PARAMETER ...>, ...);",
                         )
-                    ]
-                },
+                    )
+                ),
                 {"pattern-not-inside": "$RETURN $HELPER(...) { ... }"},
                 {"pattern": "$HELPER(...)"},
             ]
@@ -552,7 +547,7 @@ def _security_cookie(*patterns: Pattern) -> Pattern:
             {
                 "patterns": [
                     *copy.deepcopy(patterns),
-                    {"metavariable-regex": {"metavariable": name, "regex": SECURITY_COOKIE}},
+                    regex(name, SECURITY_COOKIE),
                 ]
             }
             for name in ("$NAME", "$VALUE")
@@ -641,12 +636,7 @@ XXE = PatternRule(
                                 "$FACTORY.newFactory(...)",
                                 "$FACTORY.newDefaultInstance()",
                             ),
-                            {
-                                "metavariable-regex": {
-                                    "metavariable": "$FACTORY",
-                                    "regex": f"^({XML_FACTORY})$",
-                                }
-                            },
+                            regex("$FACTORY", f"^({XML_FACTORY})$"),
                         ]
                     },
                     # dom4j, JDOM and SAX readers parse with the same defaults.
@@ -656,11 +646,7 @@ XXE = PatternRule(
                 ]
             },
             # A method, or a constructor that builds the factory a handler uses later.
-            {
-                "pattern-either": [
-                    {"pattern-inside": f"{declaration} {{ ... }}"} for declaration in XML_BUILDERS
-                ]
-            },
+            inside(*(f"{declaration} {{ ... }}" for declaration in XML_BUILDERS)),
             {
                 "pattern-not-inside": {
                     "pattern-either": [
@@ -739,13 +725,13 @@ WEAK_HASH = PatternRule(
                     {
                         "patterns": [
                             {"pattern-inside": "$RETURN $METHOD(...) { ... }"},
-                            {"metavariable-regex": {"metavariable": "$METHOD", "regex": SENSITIVE_NAME}},
+                            regex("$METHOD", SENSITIVE_NAME),
                         ]
                     },
                     {
                         "patterns": [
                             {"pattern-inside": "$RETURN $METHOD(..., $TYPE $PARAMETER, ...) { ... }"},
-                            {"metavariable-regex": {"metavariable": "$PARAMETER", "regex": SENSITIVE_NAME}},
+                            regex("$PARAMETER", SENSITIVE_NAME),
                         ]
                     },
                 ]

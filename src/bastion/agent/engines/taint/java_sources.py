@@ -7,10 +7,16 @@ database rows and constants are not sources: a value that cannot be the user's m
 
 from __future__ import annotations
 
-from bastion.agent.engines.taint.model import Certainty, Level, Pattern, TaintRule, Weakness
-from bastion.agent.engines.taint.weaknesses import CWE_TITLES, reference
+from bastion.agent.engines.taint.model import Pattern
+from bastion.agent.engines.taint.patterns import (
+    SENSITIVE_NAME,
+    either,
+    host_checked,
+    inside,
+    propagator,
+    regex,
+)
 
-OWASP = "https://cheatsheetseries.owasp.org/cheatsheets"
 REQUEST_METHODS = (
     "getParameter|getParameterValues|getParameterMap|getParameterNames|getHeader|getHeaders|getHeaderNames"
     "|getCookies|getQueryString|getRequestURI|getRequestURL|getPathInfo|getServletPath|getInputStream"
@@ -25,68 +31,6 @@ MAPPINGS = "RequestMapping|GetMapping|PostMapping|PutMapping|DeleteMapping|Patch
 BOUND_TYPES = (
     r"String|String\[\]|List<String>|Set<String>|Optional<String>|MultipartFile|Map<String, ?String>"
 )
-# Names that say a value is a secret: a token, password, key, code, session id.
-SENSITIVE_NAME = (
-    r"(?:(?i:.*(token|secret|passw|pwd|passphrase|nonce|salt|csrf|xsrf|session_?id|sess_?id|api_?key|apikey"
-    r"|private_?key|secret_?key|signing_?key|auth_?code|verification|verify_?code|activation"
-    r"|reset_?(code|link|key|hash)|invite_?code|invitation|recovery|credential|one_?time|mfa|2fa"
-    r"|two_?factor|magic_?link|jwt|otp_|_otp))|.*(^|_)(?i:key|keys|pin|code|otp|salt|nonce)$"
-    r"|.*[a-z0-9](Key|Keys|Pin|PIN|Code|Otp|OTP|Salt|Nonce)$|^(KEY|PIN|CODE|OTP)$|.*_(KEY|PIN|CODE|OTP)$)"
-)
-# Cookie names or values that say the cookie carries a session or a credential.
-SECURITY_COOKIE = (
-    r"(?i).*(sess|sid|token|auth|remember|jwt|login|csrf|xsrf|credential|secret|api_?key|access|refresh)"
-)
-TAINT_OPTIONS = {
-    "symbolic_propagation": True,
-    "taint_assume_safe_numbers": True,
-    "taint_assume_safe_booleans": True,
-}
-
-
-def weakness(
-    cwe: int,
-    title: str,
-    message: str,
-    fix: str,
-    link: str,
-    *,
-    severity: Level = "ERROR",
-    confidence: Certainty = "HIGH",
-) -> Weakness:
-    """Return a weakness with its CWE title and the MITRE page first in its references."""
-    return Weakness(
-        cwe=CWE_TITLES[cwe],
-        title=title,
-        message=message,
-        fix=fix,
-        references=(reference(cwe), link),
-        severity=severity,
-        confidence=confidence,
-    )
-
-
-def either(*patterns: str) -> Pattern:
-    return {"pattern-either": [{"pattern": pattern} for pattern in patterns]}
-
-
-def focus(metavariable: str, *patterns: str, regexes: dict[str, str] | None = None) -> Pattern:
-    """Return the patterns, narrowed by metavariable regexes, focused on one metavariable."""
-    body: list[Pattern] = [either(*patterns) if len(patterns) > 1 else {"pattern": patterns[0]}]
-    body += [
-        {"metavariable-regex": {"metavariable": name, "regex": regex}}
-        for name, regex in (regexes or {}).items()
-    ]
-    body.append({"focus-metavariable": metavariable})
-    return {"patterns": body}
-
-
-def taint(
-    category: str, weakness: Weakness, sinks: tuple[Pattern, ...], sanitizers: tuple[Pattern, ...] = ()
-) -> TaintRule:
-    return TaintRule(
-        category=category, weakness=weakness, sinks=sinks, sanitizers=sanitizers, options=TAINT_OPTIONS
-    )
 
 
 SOURCES: tuple[Pattern, ...] = (
@@ -97,20 +41,15 @@ SOURCES: tuple[Pattern, ...] = (
                 "(ServletRequest $REQUEST).$METHOD(...)",
                 "(HttpServletRequestWrapper $REQUEST).$METHOD(...)",
             ),
-            {"metavariable-regex": {"metavariable": "$METHOD", "regex": f"^({REQUEST_METHODS})$"}},
+            regex("$METHOD", f"^({REQUEST_METHODS})$"),
         ]
     },
     # A request whose type is not declared in view (a field, a helper's parameter) by its usual names.
     {
         "patterns": [
             {"pattern": "$REQUEST.$METHOD(...)"},
-            {
-                "metavariable-regex": {
-                    "metavariable": "$REQUEST",
-                    "regex": "^(request|req|httpRequest|servletRequest)$",
-                }
-            },
-            {"metavariable-regex": {"metavariable": "$METHOD", "regex": f"^({REQUEST_METHODS})$"}},
+            regex("$REQUEST", "^(request|req|httpRequest|servletRequest)$"),
+            regex("$METHOD", f"^({REQUEST_METHODS})$"),
         ]
     },
     {"pattern": "(Cookie $COOKIE).getValue()"},
@@ -118,39 +57,36 @@ SOURCES: tuple[Pattern, ...] = (
     {
         "patterns": [
             {"pattern": "(UriInfo $INFORMATION).$METHOD(...)"},
-            {
-                "metavariable-regex": {
-                    "metavariable": "$METHOD",
-                    "regex": "^(getQueryParameters|getPathParameters|getRequestUri|getPath|getPathSegments)$",
-                }
-            },
+            regex(
+                "$METHOD", "^(getQueryParameters|getPathParameters|getRequestUri|getPath|getPathSegments)$"
+            ),
         ]
     },
     {"pattern": "(HttpHeaders $HEADERS).getHeaderString(...)"},
     # Spring binds a handler's plain parameters from the request without an annotation too.
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern-inside": f"@{mapping}\n$RETURN $HANDLER(..., $TYPE $PARAMETER, ...) {{ ... }}"}
+            inside(
+                *(
+                    f"@{mapping}\n$RETURN $HANDLER(..., $TYPE $PARAMETER, ...) {{ ... }}"
                     for mapping in ("$MAPPING(...)", "$MAPPING")
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$MAPPING", "regex": f"^({MAPPINGS})$"}},
-            {"metavariable-regex": {"metavariable": "$TYPE", "regex": f"^({BOUND_TYPES})$"}},
+                )
+            ),
+            regex("$MAPPING", f"^({MAPPINGS})$"),
+            regex("$TYPE", f"^({BOUND_TYPES})$"),
             {"focus-metavariable": "$PARAMETER"},
         ]
     },
     # Spring MVC and JAX-RS handler parameters bound from the request.
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern-inside": f"$RETURN $HANDLER(..., {parameter}, ...) {{ ... }}"}
+            inside(
+                *(
+                    f"$RETURN $HANDLER(..., {parameter}, ...) {{ ... }}"
                     for parameter in ("@$ANNOTATION(...) $TYPE $PARAMETER", "@$ANNOTATION $TYPE $PARAMETER")
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$ANNOTATION", "regex": f"^({BOUND_ANNOTATIONS})$"}},
+                )
+            ),
+            regex("$ANNOTATION", f"^({BOUND_ANNOTATIONS})$"),
             {"focus-metavariable": "$PARAMETER"},
         ]
     },
@@ -172,13 +108,13 @@ def guarded(*checks: str) -> Pattern:
     return {
         "by-side-effect": True,
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern-inside": f"if (<... {check} ...>) {{\n...\n{leave}\n}}"}
+            inside(
+                *(
+                    f"if (<... {check} ...>) {{\n...\n{leave}\n}}"
                     for check in checks
                     for leave in ("return;", "return $RESULT;", "throw $ERROR;")
-                ]
-            },
+                )
+            ),
             {"pattern": "$VALUE"},
             {"focus-metavariable": "$VALUE"},
         ],
@@ -218,7 +154,7 @@ SANITIZERS: tuple[Pattern, ...] = (
             {"pattern-inside": '$MAP.put($KEY, "...");\n...\n'},
             {"pattern-not-inside": '$MAP.put($KEY, "...");\n...\n$MAP.put($KEY, $OTHER);\n...\n'},
             {"pattern": "$MAP.get($KEY)"},
-            {"metavariable-regex": {"metavariable": "$KEY", "regex": '^"[^"]*"$'}},
+            regex("$KEY", '^"[^"]*"$'),
         ]
     },
     # A literal read back from a list by the index it was added at: `targets.add("https://...")` first,
@@ -252,14 +188,14 @@ SANITIZERS: tuple[Pattern, ...] = (
 )
 
 PROPAGATORS: tuple[Pattern, ...] = (
-    {"pattern": "$TO.append($FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.add($FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.addAll($FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.put($KEY, $FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.insert($INDEX, $FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.set($INDEX, $FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.add($INDEX, $FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.write($FROM)", "from": "$FROM", "to": "$TO"},
+    propagator("$TO.append($FROM)"),
+    propagator("$TO.add($FROM)"),
+    propagator("$TO.addAll($FROM)"),
+    propagator("$TO.put($KEY, $FROM)"),
+    propagator("$TO.insert($INDEX, $FROM)"),
+    propagator("$TO.set($INDEX, $FROM)"),
+    propagator("$TO.add($INDEX, $FROM)"),
+    propagator("$TO.write($FROM)"),
 )
 
 # A value checked against an allow-list (`if (!ALLOWED.contains(url)) return;`) is one of the list's.
@@ -274,36 +210,15 @@ ALLOW_LIST: Pattern = {
 PARSED_URL = ("URI $URL = new URI($TEXT);", "URI $URL = URI.create($TEXT);", "URL $URL = new URL($TEXT);")
 
 
-def host_checked(methods: str, *checks: str) -> tuple[Pattern, Pattern]:
-    """Return by-side-effect sanitisers for a URI or URL whose host is then checked.
-
-    The parsed URI counts as checked where one of ``checks`` is seen; the text it was parsed from
-    counts as checked from the parse on when an ``if`` later calls one of the URI's ``methods``.
-    """
-    parsed = {
-        "by-side-effect": True,
-        "patterns": [
-            {"pattern-either": [{"pattern-inside": f"{parse}\n...\n"} for parse in PARSED_URL]},
-            either(*checks),
-            {"focus-metavariable": "$URL"},
-        ],
-    }
-    text = {
-        "by-side-effect": True,
-        "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern-inside": f"{parse}\n...\nif (<... $URL.$METHOD() ...>) {body}\n"}
-                    for parse in PARSED_URL
-                    for body in ("{\n...\n}", "$STATEMENT;")
-                ]
-            },
-            either("new URI($TEXT)", "URI.create($TEXT)", "new URL($TEXT)"),
-            {"metavariable-regex": {"metavariable": "$METHOD", "regex": f"^({methods})$"}},
-            {"focus-metavariable": "$TEXT"},
-        ],
-    }
-    return parsed, text
+def url_checked(methods: str, *checks: str) -> tuple[Pattern, Pattern]:
+    """Return sanitisers for a URI or URL whose host is then checked (see patterns.host_checked)."""
+    return host_checked(
+        PARSED_URL,
+        tuple(f"if (<... $URL.$METHOD() ...>) {body}" for body in ("{\n...\n}", "$STATEMENT;")),
+        ("new URI($TEXT)", "URI.create($TEXT)", "new URL($TEXT)"),
+        ("$METHOD", methods),
+        checks,
+    )
 
 
 # The host compared with a constant or looked up in an allow-list.
@@ -358,12 +273,12 @@ PATH_SANITIZERS: tuple[Pattern, ...] = (
     {
         "by-side-effect": True,
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern-inside": f"$TYPE $PATH = $VALUE.{normalize}();\n...\n"}
+            inside(
+                *(
+                    f"$TYPE $PATH = $VALUE.{normalize}();\n...\n"
                     for normalize in ("normalize", "getCanonicalPath", "getCanonicalFile", "toRealPath")
-                ]
-            },
+                )
+            ),
             {"pattern": "$PATH.startsWith(...)"},
             {"focus-metavariable": "$PATH"},
         ],
@@ -431,20 +346,14 @@ SECURITY_CONTEXT: Pattern = {
     "pattern-either": [
         {
             "patterns": [
-                {
-                    "pattern-either": [
-                        {"pattern-inside": "$TYPE $TARGET = $VALUE;"},
-                        {"pattern-inside": "$TARGET = $VALUE;"},
-                        {"pattern-inside": "$TARGET += $VALUE;"},
-                    ]
-                },
-                {"metavariable-regex": {"metavariable": "$TARGET", "regex": SENSITIVE_NAME}},
+                inside("$TYPE $TARGET = $VALUE;", "$TARGET = $VALUE;", "$TARGET += $VALUE;"),
+                regex("$TARGET", SENSITIVE_NAME),
             ]
         },
         {
             "patterns": [
                 {"pattern-inside": "$RETURN $METHOD(...) { ... }"},
-                {"metavariable-regex": {"metavariable": "$METHOD", "regex": SENSITIVE_NAME}},
+                regex("$METHOD", SENSITIVE_NAME),
             ]
         },
     ]
@@ -474,6 +383,6 @@ PARSES_SERVER_DOCUMENT: Pattern = {
                 ),
             ]
         },
-        {"metavariable-regex": {"metavariable": "$DOCUMENT", "regex": SERVER_DOCUMENT}},
+        regex("$DOCUMENT", SERVER_DOCUMENT),
     ]
 }

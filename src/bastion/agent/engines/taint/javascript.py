@@ -9,23 +9,23 @@ environment and database rows are not sources: a value that cannot be the user's
 from __future__ import annotations
 
 from bastion.agent.engines.taint.model import (
-    Certainty,
     Pattern,
     PatternRule,
     Rule,
     RuleSet,
     TaintRule,
-    Weakness,
 )
-from bastion.agent.engines.taint.weaknesses import CWE_TITLES, reference
-
-OWASP = "https://cheatsheetseries.owasp.org/cheatsheets"
-# Constant awareness: a literal, a number or a boolean is never the user's.
-CONSTANT_AWARE = {
-    "symbolic_propagation": True,
-    "taint_assume_safe_numbers": True,
-    "taint_assume_safe_booleans": True,
-}
+from bastion.agent.engines.taint.patterns import (
+    OWASP,
+    SAFE_VALUE_OPTIONS,
+    checked,
+    either,
+    focus,
+    inside,
+    propagator,
+    regex,
+    weakness,
+)
 
 REQUEST_OBJECTS = r"^(req|request|ctx|ctx\.request|ctx\.req|context\.request|c\.req)$"
 REQUEST_PROPERTIES = (
@@ -51,16 +51,16 @@ SOURCES: tuple[Pattern, ...] = (
     {
         "patterns": [
             {"pattern": "$REQUEST.$PROPERTY"},
-            {"metavariable-regex": {"metavariable": "$REQUEST", "regex": REQUEST_OBJECTS}},
-            {"metavariable-regex": {"metavariable": "$PROPERTY", "regex": REQUEST_PROPERTIES}},
+            regex("$REQUEST", REQUEST_OBJECTS),
+            regex("$PROPERTY", REQUEST_PROPERTIES),
         ]
     },
     # req.get("X-Name"), req.param("id"), ctx.get(...), Hono's c.req.query("q"), await request.json().
     {
         "patterns": [
             {"pattern": "$REQUEST.$METHOD(...)"},
-            {"metavariable-regex": {"metavariable": "$REQUEST", "regex": REQUEST_OBJECTS}},
-            {"metavariable-regex": {"metavariable": "$METHOD", "regex": REQUEST_METHODS}},
+            regex("$REQUEST", REQUEST_OBJECTS),
+            regex("$METHOD", REQUEST_METHODS),
             # The `request` HTTP client library is called like a request object: request.get(url).
             {"pattern-not": "request.get(...)"},
         ]
@@ -68,27 +68,23 @@ SOURCES: tuple[Pattern, ...] = (
     # TypeScript loses the taint of a destructured cast: const { name } = request.query as Query;
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern-inside": "const {..., $NAME, ...} = $REQUEST.$PROPERTY as $TYPE;\n..."},
-                    {"pattern-inside": "let {..., $NAME, ...} = $REQUEST.$PROPERTY as $TYPE;\n..."},
-                ]
-            },
+            inside(
+                "const {..., $NAME, ...} = $REQUEST.$PROPERTY as $TYPE;\n...",
+                "let {..., $NAME, ...} = $REQUEST.$PROPERTY as $TYPE;\n...",
+            ),
             {"pattern": "$NAME"},
-            {"metavariable-regex": {"metavariable": "$REQUEST", "regex": REQUEST_OBJECTS}},
-            {"metavariable-regex": {"metavariable": "$PROPERTY", "regex": REQUEST_PROPERTIES}},
+            regex("$REQUEST", REQUEST_OBJECTS),
+            regex("$PROPERTY", REQUEST_PROPERTIES),
         ]
     },
     # NestJS handler parameters bound from the request.
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern-inside": "$METHOD(..., @$DECORATOR(...) $PARAMETER, ...) { ... }"},
-                    {"pattern-inside": "$METHOD(..., @$DECORATOR(...) $PARAMETER: $TYPE, ...) { ... }"},
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$DECORATOR", "regex": NEST_DECORATORS}},
+            inside(
+                "$METHOD(..., @$DECORATOR(...) $PARAMETER, ...) { ... }",
+                "$METHOD(..., @$DECORATOR(...) $PARAMETER: $TYPE, ...) { ... }",
+            ),
+            regex("$DECORATOR", NEST_DECORATORS),
             {"focus-metavariable": "$PARAMETER"},
         ]
     },
@@ -96,15 +92,15 @@ SOURCES: tuple[Pattern, ...] = (
     {
         "patterns": [
             {"pattern": "event.$PROPERTY"},
-            {"metavariable-regex": {"metavariable": "$PROPERTY", "regex": LAMBDA_PROPERTIES}},
+            regex("$PROPERTY", LAMBDA_PROPERTIES),
         ]
     },
     # Next.js and the URL API: searchParams.get("q"), useSearchParams(), useRouter().query.
     {
         "patterns": [
             {"pattern": "$PARAMETERS.$METHOD(...)"},
-            {"metavariable-regex": {"metavariable": "$PARAMETERS", "regex": r"(?i)^(.*\.)?searchParams$"}},
-            {"metavariable-regex": {"metavariable": "$METHOD", "regex": "^(get|getAll)$"}},
+            regex("$PARAMETERS", r"(?i)^(.*\.)?searchParams$"),
+            regex("$METHOD", "^(get|getAll)$"),
         ]
     },
     {"pattern": "searchParams.$NAME"},
@@ -118,14 +114,8 @@ SOURCES: tuple[Pattern, ...] = (
     # The browser: the URL, the referrer, the cookie, the window name, messages from other windows.
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern": "location.$PROPERTY"},
-                    {"pattern": "window.location.$PROPERTY"},
-                    {"pattern": "document.location.$PROPERTY"},
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$PROPERTY", "regex": "^(href|search|hash|pathname)$"}},
+            either("location.$PROPERTY", "window.location.$PROPERTY", "document.location.$PROPERTY"),
+            regex("$PROPERTY", "^(href|search|hash|pathname)$"),
         ]
     },
     {"pattern": "document.URL"},
@@ -135,7 +125,7 @@ SOURCES: tuple[Pattern, ...] = (
     {"pattern": "window.name"},
     {
         "patterns": [
-            {"pattern-either": [{"pattern-inside": handler} for handler in MESSAGE_HANDLERS]},
+            inside(*MESSAGE_HANDLERS),
             {"pattern": "$EVENT.data"},
         ]
     },
@@ -145,16 +135,9 @@ SOURCES: tuple[Pattern, ...] = (
 
 def _guard(pattern: str) -> Pattern:
     """Return a check that clears its argument ``$VALUE`` from then on (an allow-list or format test)."""
-    return {
-        "patterns": [
-            {"pattern": pattern},
-            # A parsed URL's host is checked by HOST_GUARD, which clears the whole URL: Semgrep applies
-            # one sanitiser to a call, so this one must leave those calls alone.
-            {"metavariable-regex": {"metavariable": "$VALUE", "regex": r"^(?!.*\.(hostname|host|origin)$)"}},
-            {"focus-metavariable": "$VALUE"},
-        ],
-        "by-side-effect": True,
-    }
+    # A parsed URL's host is checked by HOST_GUARD, which clears the whole URL: Semgrep applies one
+    # sanitiser to a call, so this one must leave those calls alone.
+    return checked(focus("$VALUE", pattern, regexes={"$VALUE": r"^(?!.*\.(hostname|host|origin)$)"}))
 
 
 # A value chosen from a constant table (OPERATIONS[name], COLUMNS.get(sort)) is one of the code's own.
@@ -165,14 +148,9 @@ DECIDED_TERNARIES: tuple[Pattern, ...] = tuple(
     {
         "patterns": [
             {"pattern": "$TEST ? $WHEN_TRUE : $WHEN_FALSE"},
-            {"metavariable-regex": {"metavariable": "$TEST", "regex": r"^[\d\s+\-*/%<>=!&|().]+$"}},
+            regex("$TEST", r"^[\d\s+\-*/%<>=!&|().]+$"),
             {"metavariable-comparison": {"metavariable": "$TEST", "comparison": comparison}},
-            {
-                "metavariable-regex": {
-                    "metavariable": taken,
-                    "regex": r"^([\"'`][^$]*[\"'`]|\d+|null|undefined)$",
-                }
-            },
+            regex(taken, r"^([\"'`][^$]*[\"'`]|\d+|null|undefined)$"),
         ]
     }
     for comparison, taken in (("$TEST", "$WHEN_TRUE"), ("not $TEST", "$WHEN_FALSE"))
@@ -181,8 +159,8 @@ DECIDED_TERNARIES: tuple[Pattern, ...] = tuple(
 SANITIZERS_SHARED: tuple[Pattern, ...] = (
     {
         "patterns": [
-            {"pattern-either": [{"pattern": "$TABLE[$KEY]"}, {"pattern": "$TABLE.get($KEY)"}]},
-            {"metavariable-regex": {"metavariable": "$TABLE", "regex": CONSTANT_TABLE}},
+            either("$TABLE[$KEY]", "$TABLE.get($KEY)"),
+            regex("$TABLE", CONSTANT_TABLE),
         ]
     },
     *DECIDED_TERNARIES,
@@ -190,21 +168,19 @@ SANITIZERS_SHARED: tuple[Pattern, ...] = (
 
 
 SANITIZERS: tuple[Pattern, ...] = (
-    {
-        "pattern-either": [
-            {"pattern": "parseInt(...)"},
-            {"pattern": "parseFloat(...)"},
-            {"pattern": "Number(...)"},
-            {"pattern": "Number.parseInt(...)"},
-            {"pattern": "Number.parseFloat(...)"},
-            {"pattern": "Boolean(...)"},
-            {"pattern": "Math.$FUNCTION(...)"},
-            {"pattern": "$VALUE.length"},
-            {"pattern": "typeof $VALUE"},
-            {"pattern": "uuid.validate(...)"},
-            {"pattern": "$CRYPTO.createHash(...).update(...).digest(...)"},
-        ]
-    },
+    either(
+        "parseInt(...)",
+        "parseFloat(...)",
+        "Number(...)",
+        "Number.parseInt(...)",
+        "Number.parseFloat(...)",
+        "Boolean(...)",
+        "Math.$FUNCTION(...)",
+        "$VALUE.length",
+        "typeof $VALUE",
+        "uuid.validate(...)",
+        "$CRYPTO.createHash(...).update(...).digest(...)",
+    ),
     # Membership in an allow-list, a format test, a validator: if (!ALLOWED.includes(name)) return ...
     _guard("$ALLOWED.includes($VALUE)"),
     _guard("$ALLOWED.has($VALUE)"),
@@ -242,20 +218,18 @@ BROWSER_READS = tuple(
 ) + ("document.URL", "document.referrer")
 READING_HELPERS: Pattern = {
     "patterns": [
-        {
-            "pattern-either": [
-                {"pattern-inside": f"{definition} {{\n...\n{read};\n...\n}}\n..."}
+        inside(
+            *(
+                f"{definition} {{\n...\n{read};\n...\n}}\n..."
                 for read in BROWSER_READS
                 for definition in ("function $READER(...)", "const $READER = (...) =>")
-            ]
-        },
+            )
+        ),
         {"pattern": "$READER(...)"},
     ]
 }
 
-HELPER_CALLS: Pattern = {
-    "pattern-either": [{"pattern": "$HELPER(...)"}, {"pattern": "$OBJECT.$HELPER(...)"}],
-}
+HELPER_CALLS: Pattern = either("$HELPER(...)", "$OBJECT.$HELPER(...)")
 
 
 def _checking_helpers(*checks: str, regexes: dict[str, str] | None = None) -> tuple[Pattern, ...]:
@@ -274,10 +248,7 @@ def _checking_helpers(*checks: str, regexes: dict[str, str] | None = None) -> tu
                 for helper in _helpers(body)
             ]
         },
-        *[
-            {"metavariable-regex": {"metavariable": name, "regex": regex}}
-            for name, regex in (regexes or {}).items()
-        ],
+        *[regex(name, expression) for name, expression in (regexes or {}).items()],
     ]
     return (
         # Asked in a test (`if (!isLocalPath(next))`), the call must be left to the next sanitiser, which
@@ -293,7 +264,7 @@ def _checking_helpers(*checks: str, regexes: dict[str, str] | None = None) -> tu
         {
             "patterns": [
                 *helpers,
-                {"pattern-either": [{"pattern": "$HELPER($VALUE)"}, {"pattern": "$OBJECT.$HELPER($VALUE)"}]},
+                either("$HELPER($VALUE)", "$OBJECT.$HELPER($VALUE)"),
                 {"focus-metavariable": "$VALUE"},
             ],
             "by-side-effect": True,
@@ -330,10 +301,7 @@ def _wrapping_helpers(
     return {
         "patterns": [
             {"pattern-either": [helper for body in bodies for helper in _helpers(body)]},
-            *[
-                {"metavariable-regex": {"metavariable": name, "regex": regex}}
-                for name, regex in (regexes or {}).items()
-            ],
+            *[regex(name, expression) for name, expression in (regexes or {}).items()],
             {
                 "metavariable-pattern": {
                     "metavariable": "$SUNK",
@@ -343,24 +311,19 @@ def _wrapping_helpers(
                     ],
                 }
             },
-            {
-                "pattern-either": [
-                    {"pattern": "$HELPER(..., $ARGUMENT, ...)"},
-                    {"pattern": "$OBJECT.$HELPER(..., $ARGUMENT, ...)"},
-                ]
-            },
+            either("$HELPER(..., $ARGUMENT, ...)", "$OBJECT.$HELPER(..., $ARGUMENT, ...)"),
             {"focus-metavariable": "$ARGUMENT"},
         ]
     }
 
 
 PROPAGATORS: tuple[Pattern, ...] = (
-    {"pattern": "$TO.push($FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.unshift($FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.set($KEY, $FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.append($KEY, $FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "Object.assign($TO, ..., $FROM, ...)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.write($FROM)", "from": "$FROM", "to": "$TO"},
+    propagator("$TO.push($FROM)"),
+    propagator("$TO.unshift($FROM)"),
+    propagator("$TO.set($KEY, $FROM)"),
+    propagator("$TO.append($KEY, $FROM)"),
+    propagator("Object.assign($TO, ..., $FROM, ...)"),
+    propagator("$TO.write($FROM)"),
 )
 
 SQL_RECEIVERS = (
@@ -381,37 +344,9 @@ QUERY_BUILDER_CONDITIONS = (
 )
 
 
-def _focused(*patterns: str, regexes: dict[str, str] | None = None, on: str) -> Pattern:
-    """Return sink patterns (any of ``patterns``) focused on one dangerous argument ``on``."""
-    body: list[Pattern] = [
-        {"pattern": patterns[0]}
-        if len(patterns) == 1
-        else {"pattern-either": [{"pattern": p} for p in patterns]}
-    ]
-    body += [
-        {"metavariable-regex": {"metavariable": name, "regex": regex}}
-        for name, regex in (regexes or {}).items()
-    ]
-    return {"patterns": [*body, {"focus-metavariable": on}]}
-
-
-def _weakness(
-    cwe: int, title: str, message: str, fix: str, link: str, *, confidence: Certainty = "HIGH"
-) -> Weakness:
-    """Return what a rule reports, with the CWE's own page as its first reference."""
-    return Weakness(
-        cwe=CWE_TITLES[cwe],
-        title=title,
-        message=message,
-        fix=fix,
-        references=(reference(cwe), link),
-        confidence=confidence,
-    )
-
-
 SQL_INJECTION = TaintRule(
     category="sql-injection",
-    weakness=_weakness(
+    weakness=weakness(
         89,
         "SQL query built from request input",
         "Request input is written into the text of a SQL statement that is then run, so the user can change "
@@ -421,28 +356,28 @@ SQL_INJECTION = TaintRule(
         f"{OWASP}/SQL_Injection_Prevention_Cheat_Sheet.html",
     ),
     sinks=(
-        _focused(
+        focus(
+            "$QUERY",
             "$DB.$METHOD($QUERY, ...)",
             "$DB.$METHOD({..., sql: $QUERY, ...}, ...)",
             "$DB.$METHOD({..., text: $QUERY, ...}, ...)",
             regexes={"$METHOD": "^(query|execute|exec|prepare|raw|unsafe)$", "$DB": SQL_RECEIVERS},
-            on="$QUERY",
         ),
         # sqlite3's db.get/all/each/run (a Redis or HTTP client's get takes a key or a URL, not SQL).
-        _focused(
+        focus(
+            "$QUERY",
             "$DB.$METHOD($QUERY, ...)",
             regexes={
                 "$METHOD": "^(run|all|get|each)$",
                 "$DB": r"(?i)^(.*[._])?(db|database|sqlite|sqlite3)$",
             },
-            on="$QUERY",
         ),
-        _focused("$BUILDER.$RAW($QUERY, ...)", regexes={"$RAW": RAW_SQL_METHODS}, on="$QUERY"),
+        focus("$QUERY", "$BUILDER.$RAW($QUERY, ...)", regexes={"$RAW": RAW_SQL_METHODS}),
         # TypeORM's builder takes SQL text: .where(`name = '${name}'`) (parameters are its second argument).
         {
             "patterns": [
                 {"pattern": "$BUILDER.$CONDITION($QUERY, ...)"},
-                {"metavariable-regex": {"metavariable": "$CONDITION", "regex": QUERY_BUILDER_CONDITIONS}},
+                regex("$CONDITION", QUERY_BUILDER_CONDITIONS),
                 {
                     "metavariable-pattern": {
                         "metavariable": "$QUERY",
@@ -453,12 +388,12 @@ SQL_INJECTION = TaintRule(
             ]
         },
         # `await db.query<Row>(sql)` is parsed as a call of `await db.query`: its name is matched as text.
-        _focused(
+        focus(
+            "$QUERY",
             "$CALLEE($QUERY, ...)",
             regexes={
                 "$CALLEE": r"^await\s+" + SQL_RECEIVER_TEXT + r"\.(query|execute|all|get|run|raw|unsafe)$"
             },
-            on="$QUERY",
         ),
         _wrapping_helpers(
             "$DB.$METHOD(ARGUMENT, ...)",
@@ -469,17 +404,15 @@ SQL_INJECTION = TaintRule(
         {
             "patterns": [
                 {"pattern": "$ESCAPE(...)"},
-                {
-                    "metavariable-regex": {
-                        "metavariable": "$ESCAPE",
-                        "regex": r"^(.*\.)?(escape|escapeId|escapeLiteral|escapeIdentifier|pgFormat"
-                        r"|quoteIdent|quoteLiteral)$",
-                    }
-                },
+                regex(
+                    "$ESCAPE",
+                    r"^(.*\.)?(escape|escapeId|escapeLiteral|escapeIdentifier|pgFormat"
+                    r"|quoteIdent|quoteLiteral)$",
+                ),
             ]
         },
     ),
-    options=CONSTANT_AWARE,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 CHILD_PROCESS = (
@@ -490,7 +423,7 @@ SHELLS = r"^[\"'`](/bin/|/usr/bin/)?(sh|bash|zsh|dash|cmd|cmd\.exe|powershell|pw
 
 COMMAND_INJECTION = TaintRule(
     category="command-injection",
-    weakness=_weakness(
+    weakness=weakness(
         78,
         "Shell command built from request input",
         "Request input reaches a command line run through a shell, or names the program to run, so the user "
@@ -500,7 +433,8 @@ COMMAND_INJECTION = TaintRule(
         f"{OWASP}/OS_Command_Injection_Defense_Cheat_Sheet.html",
     ),
     sinks=(
-        _focused(
+        focus(
+            "$COMMAND",
             "child_process.exec($COMMAND, ...)",
             "child_process.execSync($COMMAND, ...)",
             "exec($COMMAND, ...)",
@@ -508,37 +442,36 @@ COMMAND_INJECTION = TaintRule(
             "execa.command($COMMAND, ...)",
             "execaCommand($COMMAND, ...)",
             "execaCommandSync($COMMAND, ...)",
-            on="$COMMAND",
         ),
-        _focused(
+        focus(
+            "$COMMAND",
             "$CHILD.exec($COMMAND, ...)",
             "$CHILD.execSync($COMMAND, ...)",
             regexes={"$CHILD": CHILD_PROCESS},
-            on="$COMMAND",
         ),
         # The program itself, or a command line given to a shell:
         # spawn(cmd, { shell: true }), spawn("sh", ["-c", cmd]).
-        _focused("$SPAWN($COMMAND, ...)", regexes={"$SPAWN": SPAWNERS}, on="$COMMAND"),
-        _focused(
+        focus("$COMMAND", "$SPAWN($COMMAND, ...)", regexes={"$SPAWN": SPAWNERS}),
+        focus(
+            "$ARGUMENT",
             "$SPAWN($SHELL, [$FLAG, ..., $ARGUMENT, ...], ...)",
             regexes={"$SPAWN": SPAWNERS, "$SHELL": SHELLS, "$FLAG": "^[\"'`](-c|/c|-Command)[\"'`]$"},
-            on="$ARGUMENT",
         ),
-        _focused(
+        focus(
+            "$ARGUMENT",
             "$SPAWN($PROGRAM, [..., $ARGUMENT, ...], {..., shell: true, ...})",
             regexes={"$SPAWN": SPAWNERS},
-            on="$ARGUMENT",
         ),
         # const run = promisify(exec); await run(`whois ${domain}`).
         {
             "patterns": [
-                {
-                    "pattern-either": [
-                        {"pattern-inside": f"const $RUN = {promisify}($EXEC);\n..."}
+                inside(
+                    *(
+                        f"const $RUN = {promisify}($EXEC);\n..."
                         for promisify in ("promisify", "util.promisify")
-                    ]
-                },
-                {"metavariable-regex": {"metavariable": "$EXEC", "regex": r"^(.*\.)?(exec|execSync)$"}},
+                    )
+                ),
+                regex("$EXEC", r"^(.*\.)?(exec|execSync)$"),
                 {"pattern": "$RUN($COMMAND, ...)"},
                 {"focus-metavariable": "$COMMAND"},
             ]
@@ -556,22 +489,17 @@ COMMAND_INJECTION = TaintRule(
         {
             "patterns": [
                 {"pattern": "$QUOTE(...)"},
-                {
-                    "metavariable-regex": {
-                        "metavariable": "$QUOTE",
-                        "regex": r"(?i)^(.*\.)?(shell_?escape|shell_?quote|quote|escape_?shell_?arg)$",
-                    }
-                },
+                regex("$QUOTE", r"(?i)^(.*\.)?(shell_?escape|shell_?quote|quote|escape_?shell_?arg)$"),
             ]
         },
     ),
-    options=CONSTANT_AWARE,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 TEMPLATE_ENGINES = r"^(ejs|pug|jade|nunjucks|handlebars|Handlebars|mustache|Mustache|_|lodash|doT|dot|swig)$"
 CODE_INJECTION = TaintRule(
     category="code-injection",
-    weakness=_weakness(
+    weakness=weakness(
         95,
         "Request input evaluated as JavaScript",
         "Request input reaches eval, new Function, the vm module, a string given to setTimeout/setInterval, "
@@ -581,7 +509,8 @@ CODE_INJECTION = TaintRule(
         "https://owasp.org/www-community/attacks/Code_Injection",
     ),
     sinks=(
-        _focused(
+        focus(
+            "$CODE",
             "eval($CODE)",
             "window.eval($CODE)",
             "globalThis.eval($CODE)",
@@ -597,16 +526,15 @@ CODE_INJECTION = TaintRule(
             "window.setTimeout($CODE, ...)",
             "window.setInterval($CODE, ...)",
             "require($CODE)",
-            on="$CODE",
         ),
         # A template's text is code too (server-side template injection): ejs.render(req.body.template).
-        _focused(
+        focus(
+            "$CODE",
             "$ENGINE.render($CODE, ...)",
             "$ENGINE.compile($CODE, ...)",
             "$ENGINE.renderString($CODE, ...)",
             "$ENGINE.template($CODE, ...)",
             regexes={"$ENGINE": TEMPLATE_ENGINES},
-            on="$CODE",
         ),
         _wrapping_helpers(
             "eval(ARGUMENT)",
@@ -617,7 +545,7 @@ CODE_INJECTION = TaintRule(
             "new vm.Script(ARGUMENT, ...)",
         ),
     ),
-    options=CONSTANT_AWARE,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 FILE_SYSTEM = (
@@ -639,7 +567,7 @@ IMPORTED_FILE_FUNCTIONS = (
 
 PATH_TRAVERSAL = TaintRule(
     category="path-traversal",
-    weakness=_weakness(
+    weakness=weakness(
         22,
         "File path built from request input",
         "Request input reaches a file path that is opened, written, deleted or sent without being kept "
@@ -649,31 +577,27 @@ PATH_TRAVERSAL = TaintRule(
         f"{OWASP}/File_Upload_Cheat_Sheet.html",
     ),
     sinks=(
-        _focused(
-            "$FS.$FUNCTION($PATH, ...)",
-            regexes={"$FS": FILE_SYSTEM, "$FUNCTION": FILE_FUNCTIONS},
-            on="$PATH",
+        focus(
+            "$PATH", "$FS.$FUNCTION($PATH, ...)", regexes={"$FS": FILE_SYSTEM, "$FUNCTION": FILE_FUNCTIONS}
         ),
-        _focused(
+        focus(
+            "$PATH",
             "$FS.$FUNCTION($FROM, $PATH, ...)",
             regexes={
                 "$FS": FILE_SYSTEM,
                 "$FUNCTION": "^(copyFile|copyFileSync|rename|renameSync|copy|move|symlink)$",
             },
-            on="$PATH",
         ),
         # Imported from fs/promises or fs-extra: import { readFile } from "fs/promises".
-        _focused("$FUNCTION($PATH, ...)", regexes={"$FUNCTION": IMPORTED_FILE_FUNCTIONS}, on="$PATH"),
+        focus("$PATH", "$FUNCTION($PATH, ...)", regexes={"$FUNCTION": IMPORTED_FILE_FUNCTIONS}),
         # res.sendFile / res.download without a root directory (with `root`, send refuses ../).
         {
             "patterns": [
-                {
-                    "pattern-either": [
-                        {"pattern": "$RESPONSE.sendFile($PATH, ...)"},
-                        {"pattern": "$RESPONSE.download($PATH, ...)"},
-                        {"pattern": "$RESPONSE.attachment($PATH)"},
-                    ]
-                },
+                either(
+                    "$RESPONSE.sendFile($PATH, ...)",
+                    "$RESPONSE.download($PATH, ...)",
+                    "$RESPONSE.attachment($PATH)",
+                ),
                 {"pattern-not": "$RESPONSE.$SEND($PATH, {..., root: $ROOT, ...}, ...)"},
                 {"focus-metavariable": "$PATH"},
             ]
@@ -697,7 +621,7 @@ PATH_TRAVERSAL = TaintRule(
         # A helper of this file that keeps the name only or checks the resolved path's base directory.
         *_checking_helpers("path.basename(...)", "basename(...)", "$FULL.startsWith(...)"),
     ),
-    options=CONSTANT_AWARE,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 ESCAPERS = r"(?i)^(?!(.*\.)?unescape)(.*\.)?\w*(escape|sanitiz|purify|encode|xss)\w*$"
@@ -705,7 +629,7 @@ NOT_HTML = '"=~/json|plain|csv|xml/"'
 RESPONSES = r"^(res|response|reply|ctx\.res)(\.status\(.*\))?$"
 XSS = TaintRule(
     category="xss",
-    weakness=_weakness(
+    weakness=weakness(
         79,
         "Request input written into a page as HTML",
         "Request or URL input is written into HTML (a response body, innerHTML, document.write, jQuery "
@@ -718,14 +642,8 @@ XSS = TaintRule(
         # Express, Fastify and Node send strings as text/html unless told otherwise.
         {
             "patterns": [
-                {
-                    "pattern-either": [
-                        {"pattern": "$RESPONSE.send($HTML)"},
-                        {"pattern": "$RESPONSE.write($HTML, ...)"},
-                        {"pattern": "$RESPONSE.end($HTML, ...)"},
-                    ]
-                },
-                {"metavariable-regex": {"metavariable": "$RESPONSE", "regex": RESPONSES}},
+                either("$RESPONSE.send($HTML)", "$RESPONSE.write($HTML, ...)", "$RESPONSE.end($HTML, ...)"),
+                regex("$RESPONSE", RESPONSES),
                 {"pattern-not": "$RESPONSE.$SEND({...}, ...)"},
                 {"pattern-not": "$RESPONSE.$SEND([...], ...)"},
                 # Sent as JSON or plain text.
@@ -743,7 +661,8 @@ XSS = TaintRule(
             ]
         },
         # The DOM and jQuery.
-        _focused(
+        focus(
+            "$HTML",
             "$ELEMENT.innerHTML = $HTML",
             "$ELEMENT.innerHTML += $HTML",
             "$ELEMENT.outerHTML = $HTML",
@@ -757,11 +676,10 @@ XSS = TaintRule(
             "$ELEMENT.after($HTML)",
             "$ELEMENT.before($HTML)",
             "$ELEMENT.replaceWith($HTML)",
-            on="$HTML",
         ),
         # React, and template engines' unescaped output.
-        _focused("{..., __html: $HTML, ...}", on="$HTML"),
-        _focused("new $HANDLEBARS.SafeString($HTML)", on="$HTML"),
+        focus("$HTML", "{..., __html: $HTML, ...}"),
+        focus("$HTML", "new $HANDLEBARS.SafeString($HTML)"),
         # A function of this file that writes its parameter into the page: renderHeading(state).
         _wrapping_helpers(
             "$ELEMENT.innerHTML = ARGUMENT",
@@ -775,7 +693,7 @@ XSS = TaintRule(
         {
             "patterns": [
                 {"pattern": "$ESCAPE(...)"},
-                {"metavariable-regex": {"metavariable": "$ESCAPE", "regex": ESCAPERS}},
+                regex("$ESCAPE", ESCAPERS),
             ]
         },
         {"pattern": "JSON.stringify(...)"},
@@ -785,11 +703,11 @@ XSS = TaintRule(
         {
             "patterns": [
                 {"pattern": "$STORE.$READ(...)"},
-                {"metavariable-regex": {"metavariable": "$STORE", "regex": f"{FILE_SYSTEM}|{SQL_RECEIVERS}"}},
+                regex("$STORE", f"{FILE_SYSTEM}|{SQL_RECEIVERS}"),
             ]
         },
     ),
-    options=CONSTANT_AWARE,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 # A URL whose origin is written out in the code: the user chooses the path, not the site.
@@ -797,31 +715,21 @@ FIXED_ORIGIN: tuple[Pattern, ...] = (
     {
         "patterns": [
             {"pattern": '"$PREFIX" + $VALUE'},
-            {
-                "metavariable-regex": {
-                    "metavariable": "$PREFIX",
-                    "regex": r"^(https?:)?//[^/?#@]+[/?#]|^/[^/\\]",
-                }
-            },
+            regex("$PREFIX", r"^(https?:)?//[^/?#@]+[/?#]|^/[^/\\]"),
         ]
     },
     {
         "patterns": [
             {"pattern": "`...${$VALUE}...`"},
             {"pattern": "$URL"},
-            {
-                "metavariable-regex": {
-                    "metavariable": "$URL",
-                    "regex": r"^`((https?:)?//[^/?#@$`]+[/?#]|/[^/\\$`]|\$\{[A-Z][A-Z0-9_]*\}[/?#])",
-                }
-            },
+            regex("$URL", r"^`((https?:)?//[^/?#@$`]+[/?#]|/[^/\\$`]|\$\{[A-Z][A-Z0-9_]*\}[/?#])"),
         ]
     },
     # A constant base: API_BASE + "/users/" + id, `${API_BASE}/users/${id}`.
     {
         "patterns": [
             {"pattern": "$BASE + $VALUE"},
-            {"metavariable-regex": {"metavariable": "$BASE", "regex": "^[A-Z][A-Z0-9_]*$"}},
+            regex("$BASE", "^[A-Z][A-Z0-9_]*$"),
         ]
     },
     # A path resolved against the request's own URL stays on this site.
@@ -833,16 +741,14 @@ FIXED_ORIGIN: tuple[Pattern, ...] = (
 # if (!ALLOWED_HOSTS.includes(url.hostname)) return ...: the parsed URL is checked from then on.
 HOST_GUARD: Pattern = {
     "patterns": [
-        {
-            "pattern-either": [
-                {"pattern": "$ALLOWED.includes($URL.$PART)"},
-                {"pattern": "$ALLOWED.has($URL.$PART)"},
-                {"pattern": "$URL.$PART === $EXPECTED"},
-                {"pattern": "$URL.$PART !== $EXPECTED"},
-                {"pattern": "$URL.$PART.endsWith($SUFFIX)"},
-            ]
-        },
-        {"metavariable-regex": {"metavariable": "$PART", "regex": "^(hostname|host|origin)$"}},
+        either(
+            "$ALLOWED.includes($URL.$PART)",
+            "$ALLOWED.has($URL.$PART)",
+            "$URL.$PART === $EXPECTED",
+            "$URL.$PART !== $EXPECTED",
+            "$URL.$PART.endsWith($SUFFIX)",
+        ),
+        regex("$PART", "^(hostname|host|origin)$"),
         {"focus-metavariable": "$URL"},
     ],
     "by-side-effect": True,
@@ -864,7 +770,7 @@ HTTP_CLIENTS = (
 )
 SSRF = TaintRule(
     category="ssrf",
-    weakness=_weakness(
+    weakness=weakness(
         918,
         "Server request to a URL taken from request input",
         "Request input chooses the URL (and so the host) of a request the server makes, so the user can "
@@ -874,47 +780,45 @@ SSRF = TaintRule(
         f"{OWASP}/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html",
     ),
     sinks=(
-        _focused(
+        focus(
+            "$URL",
             "fetch($URL, ...)",
             "axios($URL, ...)",
             "got($URL, ...)",
             "request($URL, ...)",
             "superagent($URL)",
             "nodeFetch($URL, ...)",
-            on="$URL",
         ),
-        _focused(
+        focus(
+            "$URL",
             "axios({..., url: $URL, ...})",
             "axios.request({..., url: $URL, ...})",
             "request({..., url: $URL, ...}, ...)",
             "request({..., uri: $URL, ...}, ...)",
-            on="$URL",
         ),
-        _focused(
+        focus(
+            "$URL",
             "$CLIENT.$METHOD($URL, ...)",
             regexes={
                 "$CLIENT": HTTP_CLIENTS,
                 "$METHOD": "^(get|post|put|patch|delete|head|options|request|stream|fetch)$",
             },
-            on="$URL",
         ),
-        _focused(
+        focus(
+            "$URL",
             "$HTTP.$METHOD({..., $KEY: $URL, ...}, ...)",
             regexes={"$HTTP": "^(http|https)$", "$METHOD": "^(get|request)$", "$KEY": "^(host|hostname)$"},
-            on="$URL",
         ),
         # `await axios.get<Buffer>(url)` is parsed as a call of `await axios.get`: its name is read as text.
-        _focused(
+        focus(
+            "$URL",
             "$CALLEE($URL, ...)",
             regexes={
                 "$CALLEE": r"^await\s+(axios|got|superagent|ky|(this\.)?http|(this\.)?httpService)"
                 r"(\.(get|post|put|patch|delete|head|request))?$"
             },
-            on="$URL",
         ),
-        _focused(
-            "needle($METHOD, $URL, ...)", "superagent($METHOD, $URL)", "undici.request($URL, ...)", on="$URL"
-        ),
+        focus("$URL", "needle($METHOD, $URL, ...)", "superagent($METHOD, $URL)", "undici.request($URL, ...)"),
         # A helper of this file that fetches its parameter: function preview(url) { return axios.get(url) }
         _wrapping_helpers(
             "fetch(ARGUMENT, ...)",
@@ -925,12 +829,12 @@ SSRF = TaintRule(
         ),
     ),
     sanitizers=(*FIXED_ORIGIN, HOST_GUARD, *HOST_CHECKING_HELPERS),
-    options=CONSTANT_AWARE,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 OPEN_REDIRECT = TaintRule(
     category="open-redirect",
-    weakness=_weakness(
+    weakness=weakness(
         601,
         "Redirect to a URL taken from request input",
         "Request or URL input chooses where the user is redirected, so a link on this site can send them "
@@ -940,26 +844,24 @@ OPEN_REDIRECT = TaintRule(
         f"{OWASP}/Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html",
     ),
     sinks=(
-        _focused(
+        focus(
+            "$URL",
             "$RESPONSE.redirect($URL)",
             "$RESPONSE.redirect($STATUS, $URL)",
             "$RESPONSE.location($URL)",
-            on="$URL",
         ),
-        _focused(
+        focus(
+            "$URL",
             '$RESPONSE.$SET("=~/(?i)^location$/", $URL)',
             "$RESPONSE.writeHead($STATUS, {..., Location: $URL, ...})",
             '$RESPONSE.writeHead($STATUS, {..., "=~/(?i)^location$/": $URL, ...})',
-            on="$URL",
         ),
-        _focused(
-            "redirect($URL, ...)",
-            "NextResponse.redirect($URL, ...)",
-            "Response.redirect($URL, ...)",
-            on="$URL",
+        focus(
+            "$URL", "redirect($URL, ...)", "NextResponse.redirect($URL, ...)", "Response.redirect($URL, ...)"
         ),
         # The browser.
-        _focused(
+        focus(
+            "$URL",
             "location.href = $URL",
             "window.location.href = $URL",
             "document.location.href = $URL",
@@ -971,7 +873,6 @@ OPEN_REDIRECT = TaintRule(
             "window.location.assign($URL)",
             "window.location.replace($URL)",
             "window.open($URL, ...)",
-            on="$URL",
         ),
     ),
     # A local path: if (!next.startsWith("/") || next.startsWith("//")) return ...
@@ -983,13 +884,13 @@ OPEN_REDIRECT = TaintRule(
         # A helper of this file that accepts local paths only: function isLocal(to) { ... to.startsWith("/") }
         *_checking_helpers('$P.startsWith("/")'),
     ),
-    options=CONSTANT_AWARE,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 UNSAFE_YAML_SCHEMA = r"^(.*\.)?(DEFAULT_FULL_SCHEMA|FULL_SCHEMA)$|.*(js-types|jsTypes|unsafe|Unsafe)"
 INSECURE_DESERIALIZATION = TaintRule(
     category="insecure-deserialization",
-    weakness=_weakness(
+    weakness=weakness(
         502,
         "Request input deserialized by a library that can run code",
         "Request input is deserialized by node-serialize, funcster, cryo, serialize-to-js, js-yaml with a "
@@ -999,7 +900,8 @@ INSECURE_DESERIALIZATION = TaintRule(
         f"{OWASP}/Deserialization_Cheat_Sheet.html",
     ),
     sinks=(
-        _focused(
+        focus(
+            "$DATA",
             "$SERIALIZER.unserialize($DATA, ...)",
             "unserialize($DATA, ...)",
             "$FUNCSTER.deepDeserialize($DATA, ...)",
@@ -1007,17 +909,16 @@ INSECURE_DESERIALIZATION = TaintRule(
             "Cryo.parse($DATA, ...)",
             "serializeToJs.deserialize($DATA, ...)",
             'eval("(" + $DATA + ")")',
-            on="$DATA",
         ),
-        _focused(
+        focus(
+            "$DATA",
             "$YAML.load($DATA, {..., schema: $SCHEMA, ...})",
             "$YAML.loadAll($DATA, $ITERATOR, {..., schema: $SCHEMA, ...})",
             regexes={"$SCHEMA": UNSAFE_YAML_SCHEMA},
-            on="$DATA",
         ),
         _wrapping_helpers("$SERIALIZER.unserialize(ARGUMENT, ...)", "unserialize(ARGUMENT, ...)"),
     ),
-    options=CONSTANT_AWARE,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 # A cookie that carries a session, a token or a credential (by its name or by its value's name).
@@ -1056,8 +957,8 @@ def _cookie_rule(name: str, cwe: int, flag: str, title: str, message: str, fix: 
                         {"pattern": f"{call}, {{..., {flag}: false, ...}})"},
                     ]
                 },
-                {"metavariable-regex": {"metavariable": "$SETTER", "regex": setters}},
-                {"metavariable-regex": {"metavariable": "$FUNCTION", "regex": functions}},
+                regex("$SETTER", setters),
+                regex("$FUNCTION", functions),
             ]
         }
 
@@ -1076,13 +977,13 @@ def _cookie_rule(name: str, cwe: int, flag: str, title: str, message: str, fix: 
             {
                 "patterns": [
                     {"pattern": "$SETTER.$FUNCTION($COOKIE, ...)"},
-                    {"metavariable-regex": {"metavariable": "$COOKIE", "regex": SECURITY_NAME}},
+                    regex("$COOKIE", SECURITY_NAME),
                 ]
             },
             {
                 "patterns": [
                     {"pattern": f"{call}, ...)"},
-                    {"metavariable-regex": {"metavariable": "$CONTENT", "regex": SECURITY_NAME}},
+                    regex("$CONTENT", SECURITY_NAME),
                 ]
             },
         ]
@@ -1090,7 +991,7 @@ def _cookie_rule(name: str, cwe: int, flag: str, title: str, message: str, fix: 
     return PatternRule(
         category="insecure-cookie",
         name=name,
-        weakness=_weakness(
+        weakness=weakness(
             cwe, title, message, fix, f"{OWASP}/Session_Management_Cheat_Sheet.html", confidence="MEDIUM"
         ),
         match={"patterns": [{"pattern-either": [unset, turned_off]}, security_value]},
@@ -1118,7 +1019,7 @@ MISSING_HTTPONLY = _cookie_rule(
 SESSION_FLAGS_OFF = PatternRule(
     category="insecure-cookie",
     name="session-flags-off",
-    weakness=_weakness(
+    weakness=weakness(
         614,
         "Session middleware configured with insecure cookie flags",
         "The session middleware's cookie is configured with secure or httpOnly turned off, so the session id "
@@ -1128,20 +1029,18 @@ SESSION_FLAGS_OFF = PatternRule(
         f"{OWASP}/Session_Management_Cheat_Sheet.html",
         confidence="MEDIUM",
     ),
-    match={
-        "pattern-either": [
-            {"pattern": "$SESSION({..., cookie: {..., secure: false, ...}, ...})"},
-            {"pattern": "$SESSION({..., cookie: {..., httpOnly: false, ...}, ...})"},
-            {"pattern": "cookieSession({..., secure: false, ...})"},
-            {"pattern": "cookieSession({..., httpOnly: false, ...})"},
-        ]
-    },
+    match=either(
+        "$SESSION({..., cookie: {..., secure: false, ...}, ...})",
+        "$SESSION({..., cookie: {..., httpOnly: false, ...}, ...})",
+        "cookieSession({..., secure: false, ...})",
+        "cookieSession({..., httpOnly: false, ...})",
+    ),
 )
 
 DOCUMENT_COOKIE = PatternRule(
     category="insecure-cookie",
     name="document-cookie",
-    weakness=_weakness(
+    weakness=weakness(
         614,
         "Session or token cookie written by script without Secure",
         "A script stores a session id or token in document.cookie without the Secure attribute; such a "
@@ -1154,12 +1053,7 @@ DOCUMENT_COOKIE = PatternRule(
     match={
         "patterns": [
             {"pattern": "document.cookie = $COOKIE"},
-            {
-                "metavariable-regex": {
-                    "metavariable": "$COOKIE",
-                    "regex": f"(?s)^(?!.*(?i:secure)){SECURITY_NAME}",
-                }
-            },
+            regex("$COOKIE", f"(?s)^(?!.*(?i:secure)){SECURITY_NAME}"),
         ]
     },
 )
@@ -1185,21 +1079,14 @@ WEAK_HASH_CALLS: tuple[Pattern, ...] = (
     {
         "patterns": [
             {"pattern-either": [*_weak_hash_of("$DATA"), {"pattern": "$CRYPTO.createHash($ALGORITHM)"}]},
-            {"metavariable-regex": {"metavariable": "$ALGORITHM", "regex": WEAK_HASHES}},
+            regex("$ALGORITHM", WEAK_HASHES),
         ]
     },
-    {
-        "pattern-either": [
-            {"pattern": "CryptoJS.MD5(...)"},
-            {"pattern": "CryptoJS.SHA1(...)"},
-            {"pattern": "md5(...)"},
-            {"pattern": "sha1(...)"},
-        ]
-    },
+    either("CryptoJS.MD5(...)", "CryptoJS.SHA1(...)", "md5(...)", "sha1(...)"),
 )
 WEAK_HASH = PatternRule(
     category="weak-hash",
-    weakness=_weakness(
+    weakness=weakness(
         328,
         "Password or security value hashed with MD5 or SHA-1",
         "A password, token or other security value is hashed with MD5 or SHA-1, which are fast and broken, "
@@ -1225,31 +1112,24 @@ WEAK_HASH = PatternRule(
                                     {"pattern": "CryptoJS.$HASH($SECRET, ...)"},
                                 ]
                             },
-                            {"metavariable-regex": {"metavariable": "$SECRET", "regex": SENSITIVE_DATA}},
+                            regex("$SECRET", SENSITIVE_DATA),
                         ]
                     },
                     {
                         "patterns": [
-                            {
-                                "pattern-either": [
-                                    {"pattern-inside": "$TARGET = $VALUE"},
-                                    {"pattern-inside": "{..., $TARGET: $VALUE, ...}"},
-                                ]
-                            },
-                            {"metavariable-regex": {"metavariable": "$TARGET", "regex": SENSITIVE_DATA}},
+                            inside("$TARGET = $VALUE", "{..., $TARGET: $VALUE, ...}"),
+                            regex("$TARGET", SENSITIVE_DATA),
                         ]
                     },
                     {
                         "patterns": [
-                            {
-                                "pattern-either": [
-                                    {"pattern-inside": "function $WORK(...) { ... }"},
-                                    {"pattern-inside": "$WORK(...) { ... }"},
-                                    {"pattern-inside": "const $WORK = (...) => { ... }"},
-                                    {"pattern-inside": "const $WORK = (...) => $BODY"},
-                                ]
-                            },
-                            {"metavariable-regex": {"metavariable": "$WORK", "regex": SENSITIVE_WORK}},
+                            inside(
+                                "function $WORK(...) { ... }",
+                                "$WORK(...) { ... }",
+                                "const $WORK = (...) => { ... }",
+                                "const $WORK = (...) => $BODY",
+                            ),
+                            regex("$WORK", SENSITIVE_WORK),
                         ]
                     },
                 ]
@@ -1267,7 +1147,7 @@ SECURITY_VALUE = (
 )
 INSECURE_RANDOMNESS = PatternRule(
     category="insecure-randomness",
-    weakness=_weakness(
+    weakness=weakness(
         330,
         "Predictable random value used as a secret",
         "Math.random() (a predictable generator) makes a value used for security: a token, password, code, "
@@ -1282,42 +1162,26 @@ INSECURE_RANDOMNESS = PatternRule(
             {"pattern": "crypto.pseudoRandomBytes(...)"},
             {
                 "patterns": [
-                    {"pattern-either": [{"pattern": "Math.random()"}, {"pattern": "_.random(...)"}]},
+                    either("Math.random()", "_.random(...)"),
                     {
                         "pattern-either": [
                             {
                                 "patterns": [
-                                    {
-                                        "pattern-either": [
-                                            {"pattern-inside": "$TARGET = $VALUE"},
-                                            {"pattern-inside": "$TARGET += $VALUE"},
-                                            {"pattern-inside": "{..., $TARGET: $VALUE, ...}"},
-                                        ]
-                                    },
-                                    {
-                                        "metavariable-regex": {
-                                            "metavariable": "$TARGET",
-                                            "regex": SECURITY_VALUE,
-                                        }
-                                    },
+                                    inside(
+                                        "$TARGET = $VALUE", "$TARGET += $VALUE", "{..., $TARGET: $VALUE, ...}"
+                                    ),
+                                    regex("$TARGET", SECURITY_VALUE),
                                 ]
                             },
                             {
                                 "patterns": [
-                                    {
-                                        "pattern-either": [
-                                            {"pattern-inside": "function $FUNCTION(...) { ... }"},
-                                            {"pattern-inside": "$FUNCTION(...) { ... }"},
-                                            {"pattern-inside": "const $FUNCTION = (...) => { ... }"},
-                                            {"pattern-inside": "const $FUNCTION = (...) => $BODY"},
-                                        ]
-                                    },
-                                    {
-                                        "metavariable-regex": {
-                                            "metavariable": "$FUNCTION",
-                                            "regex": SECURITY_VALUE,
-                                        }
-                                    },
+                                    inside(
+                                        "function $FUNCTION(...) { ... }",
+                                        "$FUNCTION(...) { ... }",
+                                        "const $FUNCTION = (...) => { ... }",
+                                        "const $FUNCTION = (...) => $BODY",
+                                    ),
+                                    regex("$FUNCTION", SECURITY_VALUE),
                                 ]
                             },
                         ]

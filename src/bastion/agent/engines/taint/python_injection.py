@@ -8,61 +8,33 @@ names (``shlex.quote``, ``html.escape``, ``escape_filter_chars``...) to the shar
 
 from __future__ import annotations
 
-from bastion.agent.engines.taint.model import Pattern, Rule, TaintRule, Weakness
+from bastion.agent.engines.taint.model import Pattern, Rule, TaintRule
+from bastion.agent.engines.taint.patterns import (
+    OWASP,
+    SAFE_VALUE_OPTIONS,
+    checked,
+    either,
+    focus,
+    inside,
+    regex,
+    weakness,
+)
 from bastion.agent.engines.taint.python_sources import WEB_SOURCES
-from bastion.agent.engines.taint.weaknesses import CWE_TITLES, reference
-
-OPTIONS = {
-    "symbolic_propagation": True,
-    "taint_assume_safe_numbers": True,
-    "taint_assume_safe_booleans": True,
-}
-OWASP = "https://cheatsheetseries.owasp.org/cheatsheets/"
-
-
-def _any(*patterns: str) -> Pattern:
-    """Return a pattern matching any of ``patterns``."""
-    return {"pattern-either": [{"pattern": pattern} for pattern in patterns]}
-
-
-def _regex(metavariable: str, regex: str) -> Pattern:
-    """Return a condition on the text a metavariable binds (Semgrep anchors it at the start)."""
-    return {"metavariable-regex": {"metavariable": metavariable, "regex": regex}}
-
-
-def _focus(*patterns: str, on: str, where: tuple[Pattern, ...] = ()) -> Pattern:
-    """Return a sink on the metavariable ``on`` of any of ``patterns``, under the ``where`` conditions."""
-    return {"patterns": [_any(*patterns), *where, {"focus-metavariable": on}]}
-
-
-def _inside(*blocks: str) -> Pattern:
-    """Return a condition that the match lies inside any of ``blocks``."""
-    return {"pattern-either": [{"pattern-inside": block} for block in blocks]}
-
-
-def _checked(*patterns: str, on: str, where: tuple[Pattern, ...] = ()) -> Pattern:
-    """Return a sanitiser for the variable ``on`` from the check onwards, whichever branch follows."""
-    return _focus(*patterns, on=on, where=where) | {"by-side-effect": True}
-
 
 SQL_INJECTION = TaintRule(
     category="sql-injection",
-    weakness=Weakness(
-        cwe=CWE_TITLES[89],
-        title="SQL statement built from request input",
-        message=(
-            "Request input reaches the text of a SQL statement without being bound as a parameter. "
-            "An attacker can change the query and read or modify any data the connection can reach."
-        ),
-        fix=(
-            "Keep the SQL text constant and pass the values as bound parameters, e.g. "
-            'cursor.execute("SELECT * FROM users WHERE id = %s", (user_id,)), or use the ORM.'
-        ),
-        references=(reference(89), OWASP + "SQL_Injection_Prevention_Cheat_Sheet.html"),
+    weakness=weakness(
+        89,
+        "SQL statement built from request input",
+        "Request input reaches the text of a SQL statement without being bound as a parameter. "
+        "An attacker can change the query and read or modify any data the connection can reach.",
+        "Keep the SQL text constant and pass the values as bound parameters, e.g. "
+        'cursor.execute("SELECT * FROM users WHERE id = %s", (user_id,)), or use the ORM.',
+        OWASP + "/SQL_Injection_Prevention_Cheat_Sheet.html",
     ),
     sinks=(
-        _focus(
-            # DB-API cursors and connections, SQLAlchemy, asyncpg, databases, peewee, pandas, Django.
+        focus(
+            "$SQL",
             "$CURSOR.execute($SQL, ...)",
             "$CURSOR.execute(sql=$SQL, ...)",
             "$CURSOR.executemany($SQL, ...)",
@@ -90,11 +62,10 @@ SQL_INJECTION = TaintRule(
             "$QUERYSET.extra(..., select=$SQL, ...)",
             "$QUERYSET.extra(..., tables=$SQL, ...)",
             "$QUERYSET.extra(..., order_by=$SQL, ...)",
-            on="$SQL",
         ),
     ),
     sanitizers=(
-        _any(
+        either(
             "sql.Identifier(...)",
             "sql.Literal(...)",
             "psycopg2.sql.Identifier(...)",
@@ -106,27 +77,24 @@ SQL_INJECTION = TaintRule(
             "$CONNECTION.literal(...)",
         ),
     ),
-    options=OPTIONS,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 SHELL = r"^[\"']?(/(usr/)?bin/)?(ba|z|da|k)?sh[\"']?$"
 COMMAND_INJECTION = TaintRule(
     category="command-injection",
-    weakness=Weakness(
-        cwe=CWE_TITLES[78],
-        title="OS command built from request input",
-        message=(
-            "Request input reaches a command that a shell interprets, or chooses the program to run. "
-            "An attacker can run any command with the server's rights."
-        ),
-        fix=(
-            "Pass a list of arguments without shell=True and a fixed program, e.g. "
-            'subprocess.run(["ping", "-c", "1", host]), or quote each value with shlex.quote().'
-        ),
-        references=(reference(78), OWASP + "OS_Command_Injection_Defense_Cheat_Sheet.html"),
+    weakness=weakness(
+        78,
+        "OS command built from request input",
+        "Request input reaches a command that a shell interprets, or chooses the program to run. "
+        "An attacker can run any command with the server's rights.",
+        "Pass a list of arguments without shell=True and a fixed program, e.g. "
+        'subprocess.run(["ping", "-c", "1", host]), or quote each value with shlex.quote().',
+        OWASP + "/OS_Command_Injection_Defense_Cheat_Sheet.html",
     ),
     sinks=(
-        _focus(
+        focus(
+            "$COMMAND",
             "subprocess.$RUN($COMMAND, ..., shell=True, ...)",
             "subprocess.$RUN(args=$COMMAND, ..., shell=True, ...)",
             "subprocess.getoutput($COMMAND, ...)",
@@ -140,78 +108,70 @@ COMMAND_INJECTION = TaintRule(
             "$CLIENT.exec_command($COMMAND, ...)",
             "pexpect.spawn($COMMAND, ...)",
             "pexpect.run($COMMAND, ...)",
-            on="$COMMAND",
         ),
         # A shell started explicitly with "-c" interprets the argument after it.
-        _focus(
+        focus(
+            "$COMMAND",
             "subprocess.$RUN([$SHELL, $FLAG, $COMMAND, ...], ...)",
             "subprocess.$RUN(($SHELL, $FLAG, $COMMAND, ...), ...)",
             "asyncio.create_subprocess_exec($SHELL, $FLAG, $COMMAND, ...)",
             "os.$RUN($PATH, $SHELL, $FLAG, $COMMAND, ...)",
-            on="$COMMAND",
-            where=(_regex("$SHELL", SHELL), _regex("$FLAG", "^[\"']?-c[\"']?$")),
+            where=(regex("$SHELL", SHELL), regex("$FLAG", "^[\"']?-c[\"']?$")),
         ),
         # Without a shell only the program is interpreted: the user choosing it runs anything.
-        _focus(
+        focus(
+            "$COMMAND",
             "subprocess.$RUN([$COMMAND, ...], ...)",
             "subprocess.$RUN(($COMMAND, ...), ...)",
             "subprocess.$RUN(shlex.split($COMMAND), ...)",
             "subprocess.$RUN($COMMAND.split(...), ...)",
-            on="$COMMAND",
-            where=(_regex("$RUN", "^(run|call|check_call|check_output|Popen)$"),),
+            where=(regex("$RUN", "^(run|call|check_call|check_output|Popen)$"),),
         ),
-        _focus("asyncio.create_subprocess_exec($COMMAND, ...)", on="$COMMAND"),
-        _focus(
-            "os.$EXEC($COMMAND, ...)",
-            on="$COMMAND",
-            where=(_regex("$EXEC", "^(exec[lv]p?e?|posix_spawnp?)$"),),
+        focus("$COMMAND", either("asyncio.create_subprocess_exec($COMMAND, ...)")),
+        focus(
+            "$COMMAND",
+            either("os.$EXEC($COMMAND, ...)"),
+            where=(regex("$EXEC", "^(exec[lv]p?e?|posix_spawnp?)$"),),
         ),
-        _focus(
-            "os.$SPAWN($MODE, $COMMAND, ...)", on="$COMMAND", where=(_regex("$SPAWN", "^spawn[lv]p?e?$"),)
+        focus(
+            "$COMMAND", either("os.$SPAWN($MODE, $COMMAND, ...)"), where=(regex("$SPAWN", "^spawn[lv]p?e?$"),)
         ),
     ),
-    sanitizers=(_any("shlex.quote(...)", "pipes.quote(...)", "shlex.join(...)"),),
-    options=OPTIONS,
+    sanitizers=(either("shlex.quote(...)", "pipes.quote(...)", "shlex.join(...)"),),
+    options=SAFE_VALUE_OPTIONS,
 )
 
 EVAL_INJECTION = TaintRule(
     category="code-injection",
     name="eval",
-    weakness=Weakness(
-        cwe=CWE_TITLES[95],
-        title="Request input evaluated as Python code",
-        message=(
-            "Request input reaches eval(), which runs it as a Python expression. "
-            "An attacker can run any code in the server process."
-        ),
-        fix=(
-            "Never evaluate the user's text: parse literals with ast.literal_eval() or json.loads(), "
-            "or map the input to a fixed set of operations."
-        ),
-        references=(reference(95), "https://docs.python.org/3/library/ast.html#ast.literal_eval"),
+    weakness=weakness(
+        95,
+        "Request input evaluated as Python code",
+        "Request input reaches eval(), which runs it as a Python expression. "
+        "An attacker can run any code in the server process.",
+        "Never evaluate the user's text: parse literals with ast.literal_eval() or json.loads(), "
+        "or map the input to a fixed set of operations.",
+        "https://docs.python.org/3/library/ast.html#ast.literal_eval",
     ),
-    sinks=(_focus("eval($CODE, ...)", "builtins.eval($CODE, ...)", on="$CODE"),),
-    options=OPTIONS,
+    sinks=(focus("$CODE", "eval($CODE, ...)", "builtins.eval($CODE, ...)"),),
+    options=SAFE_VALUE_OPTIONS,
 )
 
 CODE_INJECTION = TaintRule(
     category="code-injection",
     name="exec",
-    weakness=Weakness(
-        cwe=CWE_TITLES[94],
-        title="Request input run or imported as Python code",
-        message=(
-            "Request input reaches exec(), compile() or a dynamic import, which runs it as Python code. "
-            "An attacker can run any code in the server process."
-        ),
-        fix=(
-            "Never execute or import a name the user chooses: map the input to a fixed table of "
-            "functions or modules and refuse any other value."
-        ),
-        references=(reference(94), "https://owasp.org/www-community/attacks/Code_Injection"),
+    weakness=weakness(
+        94,
+        "Request input run or imported as Python code",
+        "Request input reaches exec(), compile() or a dynamic import, which runs it as Python code. "
+        "An attacker can run any code in the server process.",
+        "Never execute or import a name the user chooses: map the input to a fixed table of "
+        "functions or modules and refuse any other value.",
+        "https://owasp.org/www-community/attacks/Code_Injection",
     ),
     sinks=(
-        _focus(
+        focus(
+            "$CODE",
             "exec($CODE, ...)",
             "builtins.exec($CODE, ...)",
             "compile($CODE, ...)",
@@ -224,29 +184,25 @@ CODE_INJECTION = TaintRule(
             "$INTERPRETER.runsource($CODE, ...)",
             "$INTERPRETER.runcode($CODE, ...)",
             "types.FunctionType($CODE, ...)",
-            on="$CODE",
         ),
     ),
-    options=OPTIONS,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 PATH_TRAVERSAL = TaintRule(
     category="path-traversal",
-    weakness=Weakness(
-        cwe=CWE_TITLES[22],
-        title="File path built from request input",
-        message=(
-            "Request input reaches a file system path without being confined to a directory. "
-            "An attacker can use '../' or an absolute path to read, write or delete other files."
-        ),
-        fix=(
-            "Keep only the file name with werkzeug.utils.secure_filename() or os.path.basename(), or resolve "
-            "the path and check it stays under the base directory before using it."
-        ),
-        references=(reference(22), "https://owasp.org/www-community/attacks/Path_Traversal"),
+    weakness=weakness(
+        22,
+        "File path built from request input",
+        "Request input reaches a file system path without being confined to a directory. "
+        "An attacker can use '../' or an absolute path to read, write or delete other files.",
+        "Keep only the file name with werkzeug.utils.secure_filename() or os.path.basename(), or resolve "
+        "the path and check it stays under the base directory before using it.",
+        "https://owasp.org/www-community/attacks/Path_Traversal",
     ),
     sinks=(
-        _focus(
+        focus(
+            "$PATH",
             "open($PATH, ...)",
             "io.open($PATH, ...)",
             "codecs.open($PATH, ...)",
@@ -275,7 +231,6 @@ PATH_TRAVERSAL = TaintRule(
             "$PANDAS.read_csv($PATH, ...)",
             "$PANDAS.read_excel($PATH, ...)",
             "$PANDAS.read_parquet($PATH, ...)",
-            # Responses that read a file (send_from_directory confines its second argument itself).
             "send_file($PATH, ...)",
             "flask.send_file($PATH, ...)",
             "send_from_directory($PATH, ...)",
@@ -283,7 +238,6 @@ PATH_TRAVERSAL = TaintRule(
             "FileResponse($PATH, ...)",
             "FileResponse(path=$PATH, ...)",
             "$RESPONSES.FileResponse($PATH, ...)",
-            # An upload saved (werkzeug's FileStorage.save) and pathlib's methods on the path.
             "$UPLOAD.save($PATH, ...)",
             "pathlib.Path($PATH).open(...)",
             "Path($PATH).open(...)",
@@ -298,11 +252,10 @@ PATH_TRAVERSAL = TaintRule(
             "$PATH.mkdir(...)",
             "$PATH.iterdir(...)",
             "$PATH.rename(...)",
-            on="$PATH",
         ),
     ),
     sanitizers=(
-        _any(
+        either(
             "os.path.basename(...)",
             "secure_filename(...)",
             "werkzeug.utils.secure_filename(...)",
@@ -317,17 +270,19 @@ PATH_TRAVERSAL = TaintRule(
             "PurePath(...).name",
         ),
         # Comparing the resolved path with the base directory is the containment check.
-        _checked(
-            "os.path.commonpath([..., $PATH, ...])",
-            "os.path.commonprefix([..., $PATH, ...])",
-            "$PATH.is_relative_to(...)",
-            "$PATH.relative_to(...)",
-            "$BASE in $PATH.parents",
-            "$BASE not in $PATH.parents",
-            on="$PATH",
+        checked(
+            focus(
+                "$PATH",
+                "os.path.commonpath([..., $PATH, ...])",
+                "os.path.commonprefix([..., $PATH, ...])",
+                "$PATH.is_relative_to(...)",
+                "$PATH.relative_to(...)",
+                "$BASE in $PATH.parents",
+                "$BASE not in $PATH.parents",
+            )
         ),
     ),
-    options=OPTIONS,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 # The command line and the console are not a browser's: HTML and redirects only take web input.
@@ -382,39 +337,40 @@ MARKED_SAFE = ("Markup", "mark_safe", "SafeString")
 
 XSS = TaintRule(
     category="xss",
-    weakness=Weakness(
-        cwe=CWE_TITLES[79],
-        title="Request input written into an HTML response unescaped",
-        message=(
-            "Request input is written into an HTML response without being escaped. "
-            "An attacker can make the page run script in another user's browser."
-        ),
-        fix=(
-            "Render the value through an autoescaping template (render_template with an .html file) or "
-            "escape it with markupsafe.escape() / html.escape() before building the HTML."
-        ),
-        references=(reference(79), OWASP + "Cross_Site_Scripting_Prevention_Cheat_Sheet.html"),
+    weakness=weakness(
+        79,
+        "Request input written into an HTML response unescaped",
+        "Request input is written into an HTML response without being escaped. "
+        "An attacker can make the page run script in another user's browser.",
+        "Render the value through an autoescaping template (render_template with an .html file) or "
+        "escape it with markupsafe.escape() / html.escape() before building the HTML.",
+        OWASP + "/Cross_Site_Scripting_Prevention_Cheat_Sheet.html",
     ),
     sources=WEB_SOURCES,
     sinks=(
         # A string a Flask view returns is sent as text/html; FastAPI sends it as JSON unless the route
         # declares HTMLResponse.
-        {"patterns": [_any(*FORMATTED_RETURNS), {"pattern-not-inside": "from fastapi import $NAME\n...\n"}]},
+        {
+            "patterns": [
+                either(*FORMATTED_RETURNS),
+                {"pattern-not-inside": "from fastapi import $NAME\n...\n"},
+            ]
+        },
         {
             "patterns": [
                 {
                     "pattern-either": [
-                        _inside(*(f"@$APP.route(...)\n{handler}" for handler in HANDLERS)),
+                        inside(*(f"@$APP.route(...)\n{handler}" for handler in HANDLERS)),
                         {
                             "patterns": [
-                                _inside(*FLASK_MODULES),
-                                _inside(*(f"@$APP.$METHOD(...)\n{handler}" for handler in HANDLERS)),
+                                inside(*FLASK_MODULES),
+                                inside(*(f"@$APP.$METHOD(...)\n{handler}" for handler in HANDLERS)),
                             ]
                         },
                     ]
                 },
-                _any("return $BODY", "return ($BODY, ...)"),
-                _regex("$BODY", PLAIN_VALUE),
+                either("return $BODY", "return ($BODY, ...)"),
+                regex("$BODY", PLAIN_VALUE),
                 {"pattern-not": "return request.json"},
                 *STRUCTURED_VALUES,
                 {"focus-metavariable": "$BODY"},
@@ -422,7 +378,7 @@ XSS = TaintRule(
         },
         {
             "patterns": [
-                _inside(
+                inside(
                     *(
                         f"@$APP.$METHOD(..., response_class=HTMLResponse, ...)\n{handler}"
                         for handler in HANDLERS
@@ -437,7 +393,7 @@ XSS = TaintRule(
         # Response bodies, HTML unless another type is declared.
         {
             "patterns": [
-                _any(
+                either(
                     "make_response($BODY, ...)",
                     "flask.make_response($BODY, ...)",
                     "Response($BODY, ...)",
@@ -458,20 +414,21 @@ XSS = TaintRule(
             ]
         },
         # A response declared as HTML carries markup whatever builds it.
-        _focus(
+        focus(
+            "$BODY",
             *(
                 f"$CALL({body}, ..., $KIND=$TYPE, ...)"
                 for body in ("$BODY", "response=$BODY", "content=$BODY")
             ),
             *(f"$CALL(..., $KIND=$TYPE, ..., {body}, ...)" for body in ("response=$BODY", "content=$BODY")),
-            on="$BODY",
             where=(
-                _regex("$KIND", f"^({'|'.join(RESPONSE_TYPES)})$"),
-                _regex("$CALL", ".*(Response|response_class)$|^make_response$"),
-                _regex("$TYPE", "(?i).*html"),
+                regex("$KIND", f"^({'|'.join(RESPONSE_TYPES)})$"),
+                regex("$CALL", ".*(Response|response_class)$|^make_response$"),
+                regex("$TYPE", "(?i).*html"),
             ),
         ),
-        _focus(
+        focus(
+            "$TEMPLATE",
             "render_template_string($TEMPLATE, ...)",
             "flask.render_template_string($TEMPLATE, ...)",
             "Markup($TEMPLATE)",
@@ -481,7 +438,6 @@ XSS = TaintRule(
             "SafeString($TEMPLATE)",
             "self.write($TEMPLATE)",
             "$RESPONSE.set_data($TEMPLATE)",
-            on="$TEMPLATE",
         ),
         # jinja2 (and Mako) escape nothing unless autoescape is turned on; Django's templates always do.
         {
@@ -492,7 +448,7 @@ XSS = TaintRule(
                         {"pattern": "Template(...).render(...)"},
                         {
                             "patterns": [
-                                _inside(
+                                inside(
                                     "$TEMPLATE = jinja2.Template(...)\n...\n",
                                     "$TEMPLATE = Template(...)\n...\n",
                                 ),
@@ -501,7 +457,7 @@ XSS = TaintRule(
                         },
                         {
                             "patterns": [
-                                _inside(
+                                inside(
                                     "$ENVIRONMENT = jinja2.Environment(...)\n...\n",
                                     "$ENVIRONMENT = Environment(...)\n...\n",
                                 ),
@@ -516,7 +472,7 @@ XSS = TaintRule(
                                         },
                                     ]
                                 },
-                                _regex("$LOAD", "^(from_string|get_template)$"),
+                                regex("$LOAD", "^(from_string|get_template)$"),
                             ]
                         },
                     ]
@@ -547,13 +503,13 @@ XSS = TaintRule(
                         },
                     ]
                 },
-                _regex("$RENDER", r"^(flask\.)?render_template_string$"),
-                _regex("$TEXT", UNESCAPED_TEMPLATE),
+                regex("$RENDER", r"^(flask\.)?render_template_string$"),
+                regex("$TEXT", UNESCAPED_TEMPLATE),
             ]
         },
     ),
     sanitizers=(
-        _any(
+        either(
             "html.escape(...)",
             "escape(...)",
             "markupsafe.escape(...)",
@@ -577,7 +533,7 @@ XSS = TaintRule(
         # is a sink of its own, which a sanitiser around it would hide).
         {
             "patterns": [
-                _any(
+                either(
                     "render_template(...)",
                     "flask.render_template(...)",
                     "render_to_string(...)",
@@ -600,14 +556,14 @@ XSS = TaintRule(
         # A template loaded from a jinja2 environment that escapes HTML (autoescape on).
         {
             "patterns": [
-                _inside(
+                inside(
                     *(
                         f"$ENVIRONMENT = {call}(..., autoescape={value}, ...)\n...\n"
                         for call in ("Environment", "jinja2.Environment")
                         for value in ("True", "select_autoescape(...)", "jinja2.select_autoescape(...)")
                     )
                 ),
-                _any(
+                either(
                     "$ENVIRONMENT.get_template(...).render(...)",
                     "$ENVIRONMENT.from_string(...).render(...)",
                     "$ENVIRONMENT.get_template(...).render_async(...)",
@@ -616,7 +572,7 @@ XSS = TaintRule(
         },
         {
             "patterns": [
-                _inside(
+                inside(
                     *(
                         f"$ENVIRONMENT = {call}(..., autoescape={value}, ...)\n...\n"
                         for call in ("Environment", "jinja2.Environment")
@@ -628,38 +584,35 @@ XSS = TaintRule(
             ]
         },
     ),
-    options=OPTIONS,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 LDAP_MODULES = ("import ldap\n...\n", "import ldap3\n...\n", "from ldap3 import $NAME\n...\n")
 LDAP_INJECTION = TaintRule(
     category="ldap-injection",
-    weakness=Weakness(
-        cwe=CWE_TITLES[90],
-        title="LDAP filter or DN built from request input",
-        message=(
-            "Request input reaches an LDAP search filter or base DN without being escaped. "
-            "An attacker can add filter clauses to bypass a login check or list the directory."
-        ),
-        fix=(
-            "Escape every value with ldap.filter.escape_filter_chars() (python-ldap) or "
-            "ldap3.utils.conv.escape_filter_chars() (ldap3) before putting it into the filter."
-        ),
-        references=(reference(90), OWASP + "LDAP_Injection_Prevention_Cheat_Sheet.html"),
+    weakness=weakness(
+        90,
+        "LDAP filter or DN built from request input",
+        "Request input reaches an LDAP search filter or base DN without being escaped. "
+        "An attacker can add filter clauses to bypass a login check or list the directory.",
+        "Escape every value with ldap.filter.escape_filter_chars() (python-ldap) or "
+        "ldap3.utils.conv.escape_filter_chars() (ldap3) before putting it into the filter.",
+        OWASP + "/LDAP_Injection_Prevention_Cheat_Sheet.html",
     ),
     sinks=(
         # python-ldap: search_s(base, scope, filterstr, ...) and its variants.
-        _focus(
+        focus(
+            "$QUERY",
             "$CONNECTION.$SEARCH($QUERY, ...)",
             "$CONNECTION.$SEARCH($BASE, $SCOPE, $QUERY, ...)",
             "$CONNECTION.$SEARCH(..., filterstr=$QUERY, ...)",
             "$CONNECTION.$SEARCH(..., base=$QUERY, ...)",
-            on="$QUERY",
-            where=(_regex("$SEARCH", "^search(_s|_st|_ext|_ext_s)$"),),
+            where=(regex("$SEARCH", "^search(_s|_st|_ext|_ext_s)$"),),
         ),
         # python-ldap's search(base, scope, filterstr) and ldap3's search(search_base, search_filter):
         # the name is common (re.search, search engines), so only in a module that imports LDAP.
-        _focus(
+        focus(
+            "$QUERY",
             "$CONNECTION.search($QUERY, $FILTER, ...)",
             "$CONNECTION.search($BASE, $QUERY, ...)",
             "$CONNECTION.search($BASE, $SCOPE, $QUERY, ...)",
@@ -667,16 +620,15 @@ LDAP_INJECTION = TaintRule(
             "$CONNECTION.search(..., search_base=$QUERY, ...)",
             "$CONNECTION.extend.standard.paged_search($QUERY, ...)",
             "$CONNECTION.extend.standard.paged_search($BASE, $QUERY, ...)",
-            on="$QUERY",
             where=(
-                _inside(*LDAP_MODULES),
-                _regex("$CONNECTION", "^(?!re$|regex$)"),
+                inside(*LDAP_MODULES),
+                regex("$CONNECTION", "^(?!re$|regex$)"),
                 {"pattern-not-inside": "$CONNECTION = re.compile(...)\n...\n"},
             ),
         ),
     ),
     sanitizers=(
-        _any(
+        either(
             "ldap.filter.escape_filter_chars(...)",
             "ldap3.utils.conv.escape_filter_chars(...)",
             "escape_filter_chars(...)",
@@ -688,52 +640,48 @@ LDAP_INJECTION = TaintRule(
             "escape_rdn(...)",
         ),
     ),
-    options=OPTIONS,
+    options=SAFE_VALUE_OPTIONS,
 )
 
-ELEMENT_FINDS = _regex("$FIND", "^(find|findall|iterfind|findtext)$")
+ELEMENT_FINDS = regex("$FIND", "^(find|findall|iterfind|findtext)$")
 XPATH_INJECTION = TaintRule(
     category="xpath-injection",
-    weakness=Weakness(
-        cwe=CWE_TITLES[643],
-        title="XPath expression built from request input",
-        message=(
-            "Request input is formatted into an XPath expression. "
-            "An attacker can change the query to read other nodes of the document or bypass a check."
-        ),
-        fix=(
-            "Keep the expression constant and pass the value as an XPath variable, e.g. "
-            'tree.xpath("//user[@name=$name]", name=value).'
-        ),
-        references=(reference(643), "https://owasp.org/www-community/attacks/XPATH_Injection"),
+    weakness=weakness(
+        643,
+        "XPath expression built from request input",
+        "Request input is formatted into an XPath expression. "
+        "An attacker can change the query to read other nodes of the document or bypass a check.",
+        "Keep the expression constant and pass the value as an XPath variable, e.g. "
+        'tree.xpath("//user[@name=$name]", name=value).',
+        "https://owasp.org/www-community/attacks/XPATH_Injection",
     ),
     sinks=(
-        _focus(
+        focus(
+            "$EXPRESSION",
             "$TREE.xpath($EXPRESSION, ...)",
             "$TREE.xpath(_path=$EXPRESSION, ...)",
             "etree.XPath($EXPRESSION, ...)",
             "lxml.etree.XPath($EXPRESSION, ...)",
             "etree.ETXPath($EXPRESSION, ...)",
             "XPath($EXPRESSION, ...)",
-            on="$EXPRESSION",
         ),
         # ElementTree's find* take an XPath subset; str.find shares the name, so only an element path
         # (text with a '/', '[' or '@') or a receiver named like a tree counts.
-        _focus(
-            "$TREE.$FIND($EXPRESSION, ...)",
-            on="$EXPRESSION",
-            where=(ELEMENT_FINDS, _regex("$EXPRESSION", ".*[\\[/@]")),
+        focus(
+            "$EXPRESSION",
+            either("$TREE.$FIND($EXPRESSION, ...)"),
+            where=(ELEMENT_FINDS, regex("$EXPRESSION", ".*[\\[/@]")),
         ),
-        _focus(
-            "$TREE.$FIND($EXPRESSION, ...)",
-            on="$EXPRESSION",
+        focus(
+            "$EXPRESSION",
+            either("$TREE.$FIND($EXPRESSION, ...)"),
             where=(
                 ELEMENT_FINDS,
-                _regex("$TREE", r"(?i).*(tree|root|doc|xml|elem|node|dom|catalog|getroot\(\))"),
+                regex("$TREE", r"(?i).*(tree|root|doc|xml|elem|node|dom|catalog|getroot\(\))"),
             ),
         ),
     ),
-    options=OPTIONS,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 # A URL whose text starts with a fixed local path ("/account/...", not "//") or a fixed
@@ -754,24 +702,20 @@ HOST_RELATIVE_TESTS = (
 
 OPEN_REDIRECT = TaintRule(
     category="open-redirect",
-    weakness=Weakness(
-        cwe=CWE_TITLES[601],
-        title="Redirect to a URL taken from request input",
-        message=(
-            "Request input chooses the URL the response redirects to, with no check of its host. "
-            "An attacker can send users from a trusted link to a phishing site."
-        ),
-        fix=(
-            "Redirect only to local paths or allowed hosts: check the URL with Django's "
-            "url_has_allowed_host_and_scheme() or compare its netloc with an allow-list, else use url_for()."
-        ),
-        references=(reference(601), OWASP + "Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html"),
+    weakness=weakness(
+        601,
+        "Redirect to a URL taken from request input",
+        "Request input chooses the URL the response redirects to, with no check of its host. "
+        "An attacker can send users from a trusted link to a phishing site.",
+        "Redirect only to local paths or allowed hosts: check the URL with Django's "
+        "url_has_allowed_host_and_scheme() or compare its netloc with an allow-list, else use url_for().",
+        OWASP + "/Unvalidated_Redirects_and_Forwards_Cheat_Sheet.html",
     ),
     sources=WEB_SOURCES,
     sinks=(
         {
             "patterns": [
-                _any(
+                either(
                     "redirect($URL, ...)",
                     "redirect(location=$URL, ...)",
                     "flask.redirect($URL, ...)",
@@ -801,30 +745,34 @@ OPEN_REDIRECT = TaintRule(
         },
     ),
     sanitizers=(
-        _any(
+        either(
             "url_for(...)", "flask.url_for(...)", "$REQUEST.url_for(...)", "reverse(...)", "resolve_url(...)"
         ),
         {
             "patterns": [
-                _any("$PREFIX + $VALUE", 'f"..."', "$PREFIX.format(...)", "$PREFIX % $VALUE"),
+                either("$PREFIX + $VALUE", 'f"..."', "$PREFIX.format(...)", "$PREFIX % $VALUE"),
                 {"pattern": "$DESTINATION"},
-                _regex("$DESTINATION", FIXED_DESTINATION),
+                regex("$DESTINATION", FIXED_DESTINATION),
             ]
         },
         # Checking the URL's host (Django's url_has_allowed_host_and_scheme, a handler's own
         # is_safe_url, a netloc compared with an allow-list) or refusing "//" is what makes it safe;
         # the guard pre-pass rewrites the "if not safe: abort" forms, these the others.
-        _checked(
-            "$URL.startswith($PREFIXES)",
-            "$PREFIXES in $URL",
-            on="$URL",
-            where=(_regex("$PREFIXES", ".*[\"']//"),),
+        checked(
+            focus(
+                "$URL",
+                "$URL.startswith($PREFIXES)",
+                "$PREFIXES in $URL",
+                where=(regex("$PREFIXES", ".*[\"']//"),),
+            )
         ),
-        _checked(
-            "$CHECK(..., $URL, ...)",
-            "$CHECK(..., $KEY=$URL, ...)",
-            on="$URL",
-            where=(_regex("$CHECK", "(?i).*(safe|allowed|valid|trusted|allowlist|whitelist|permitted)"),),
+        checked(
+            focus(
+                "$URL",
+                "$CHECK(..., $URL, ...)",
+                "$CHECK(..., $KEY=$URL, ...)",
+                where=(regex("$CHECK", "(?i).*(safe|allowed|valid|trusted|allowlist|whitelist|permitted)"),),
+            )
         ),
         {
             "patterns": [
@@ -839,14 +787,14 @@ OPEN_REDIRECT = TaintRule(
                         },
                     ]
                 },
-                _regex("$PARSE", r"^(urllib\.parse\.|parse\.)?(urlparse|urlsplit)$"),
-                _regex("$PART", "^(netloc|hostname)$"),
+                regex("$PARSE", r"^(urllib\.parse\.|parse\.)?(urlparse|urlsplit)$"),
+                regex("$PART", "^(netloc|hostname)$"),
                 {"focus-metavariable": "$URL"},
             ],
             "by-side-effect": True,
         },
     ),
-    options=OPTIONS,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 RULES: tuple[Rule, ...] = (

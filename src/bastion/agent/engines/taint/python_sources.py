@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bastion.agent.engines.prepass import GUARD, INPUT
 from bastion.agent.engines.taint.model import Pattern
+from bastion.agent.engines.taint.patterns import either, inside, propagator, regex
 
 REQUEST_ATTRIBUTES = (
     "args|form|values|json|data|files|cookies|headers|view_args|get_json|get_data|query_string|stream"
@@ -32,40 +33,27 @@ WEB_SOURCES: tuple[Pattern, ...] = (
     {"pattern": f"{INPUT}(...)"},
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern": "request.$ATTRIBUTE"},
-                    {"pattern": "$OBJECT.request.$ATTRIBUTE"},
-                    {"pattern": "flask.request.$ATTRIBUTE"},
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$ATTRIBUTE", "regex": f"^({REQUEST_ATTRIBUTES})$"}},
+            either("request.$ATTRIBUTE", "$OBJECT.request.$ATTRIBUTE", "flask.request.$ATTRIBUTE"),
+            regex("$ATTRIBUTE", f"^({REQUEST_ATTRIBUTES})$"),
         ]
     },
     # Parameters of a route handler (Flask path parameters, FastAPI query/path/body parameters).
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern-inside": ROUTE_HANDLER.format(definition="def")},
-                    {"pattern-inside": ROUTE_HANDLER.format(definition="async def")},
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$ROUTE", "regex": ROUTE_DECORATORS}},
-            {"metavariable-regex": {"metavariable": "$PARAMETER", "regex": f"(?!{NOT_INPUT})"}},
+            inside(ROUTE_HANDLER.format(definition="def"), ROUTE_HANDLER.format(definition="async def")),
+            regex("$ROUTE", ROUTE_DECORATORS),
+            regex("$PARAMETER", f"(?!{NOT_INPUT})"),
             {"focus-metavariable": "$PARAMETER"},
         ]
     },
     # Django views take the request first; the other parameters are the URL's path parameters.
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern-inside": "def $VIEW(request, ..., $PARAMETER, ...):\n  ...\n"},
-                    {"pattern-inside": "def $VIEW(self, request, ..., $PARAMETER, ...):\n  ...\n"},
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$PARAMETER", "regex": f"(?!{NOT_INPUT})"}},
+            inside(
+                "def $VIEW(request, ..., $PARAMETER, ...):\n  ...\n",
+                "def $VIEW(self, request, ..., $PARAMETER, ...):\n  ...\n",
+            ),
+            regex("$PARAMETER", f"(?!{NOT_INPUT})"),
             {"focus-metavariable": "$PARAMETER"},
         ]
     },
@@ -76,14 +64,6 @@ COMMAND_LINE: tuple[Pattern, ...] = ({"pattern": "sys.argv"}, {"pattern": "input
 SOURCES = (*WEB_SOURCES, *COMMAND_LINE)
 
 
-def _any(*patterns: str) -> Pattern:
-    return {"pattern-either": [{"pattern": pattern} for pattern in patterns]}
-
-
-def _regex(metavariable: str, regex: str) -> Pattern:
-    return {"metavariable-regex": {"metavariable": metavariable, "regex": regex}}
-
-
 NUMERIC_TYPES = (
     r"(int|float|bool|Decimal|UUID|uuid\.UUID|date|datetime|PositiveInt|NonNegativeInt|conint\(.*\))"
 )
@@ -91,30 +71,30 @@ NUMERIC_TYPES = (
 ORM_READS = "get|filter|exclude|first|last|all|count|exists|get_or_create|in_bulk|latest|earliest|delete"
 SAFE_VALUES: tuple[Pattern, ...] = (
     # A value chosen from a constant allow-list cannot carry the user's text, whichever key chose it.
-    _any("$VALUE if $VALUE in $ALLOWED else $DEFAULT", "$DEFAULT if $VALUE not in $ALLOWED else $VALUE"),
-    {"patterns": [_any("$TABLE[$KEY]", "$TABLE.get(...)"), _regex("$TABLE", "^[A-Z][A-Z0-9_]*$")]},
+    either("$VALUE if $VALUE in $ALLOWED else $DEFAULT", "$DEFAULT if $VALUE not in $ALLOWED else $VALUE"),
+    {"patterns": [either("$TABLE[$KEY]", "$TABLE.get(...)"), regex("$TABLE", "^[A-Z][A-Z0-9_]*$")]},
     # Werkzeug converts (or drops) a query value read with a number type.
-    {"patterns": [{"pattern": "$VALUES.get(..., type=$TYPE, ...)"}, _regex("$TYPE", "^(int|float|bool)$")]},
+    {"patterns": [{"pattern": "$VALUES.get(..., type=$TYPE, ...)"}, regex("$TYPE", "^(int|float|bool)$")]},
     # A handler parameter declared as a number, boolean, UUID or date is converted (or refused) by
     # FastAPI before the handler runs.
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern-inside": f"{define} $HANDLER(..., $PARAMETER: $TYPE{default}, ...):\n  ...\n"}
+            inside(
+                *(
+                    f"{define} $HANDLER(..., $PARAMETER: $TYPE{default}, ...):\n  ...\n"
                     for define in ("def", "async def")
                     for default in ("", " = $DEFAULT")
-                ]
-            },
+                )
+            ),
             {"pattern": "$PARAMETER"},
-            _regex("$TYPE", rf"^(Annotated\[|Optional\[)?{NUMERIC_TYPES}(\s*\|\s*None)?(\]|,.*\])?$"),
+            regex("$TYPE", rf"^(Annotated\[|Optional\[)?{NUMERIC_TYPES}(\s*\|\s*None)?(\]|,.*\])?$"),
         ]
     },
     # What the ORM reads back is the database's, whatever filter chose it. Only lookups whose
     # arguments are field conditions: a sanitiser on a call would also hide a sink in its arguments
     # (``RawSQL`` inside ``annotate``, ``order_by`` or ``extra``).
-    {"patterns": [{"pattern": "$MODEL.objects.$READ(...)"}, _regex("$READ", f"^({ORM_READS})$")]},
-    _any("get_object_or_404(...)", "get_list_or_404(...)"),
+    {"patterns": [{"pattern": "$MODEL.objects.$READ(...)"}, regex("$READ", f"^({ORM_READS})$")]},
+    either("get_object_or_404(...)", "get_list_or_404(...)"),
 )
 
 SANITIZERS: tuple[Pattern, ...] = (
@@ -140,12 +120,12 @@ SANITIZERS: tuple[Pattern, ...] = (
 )
 
 PROPAGATORS: tuple[Pattern, ...] = (
-    {"pattern": "$TO.append($FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.extend($FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.insert($INDEX, $FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.add($FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.update($FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.setdefault($KEY, $FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.set($SECTION, $KEY, $FROM)", "from": "$FROM", "to": "$TO"},
-    {"pattern": "$TO.write($FROM)", "from": "$FROM", "to": "$TO"},
+    propagator("$TO.append($FROM)"),
+    propagator("$TO.extend($FROM)"),
+    propagator("$TO.insert($INDEX, $FROM)"),
+    propagator("$TO.add($FROM)"),
+    propagator("$TO.update($FROM)"),
+    propagator("$TO.setdefault($KEY, $FROM)"),
+    propagator("$TO.set($SECTION, $KEY, $FROM)"),
+    propagator("$TO.write($FROM)"),
 )

@@ -9,11 +9,18 @@ without the shared sanitisers: ``int()`` or a hash of a predictable number is st
 
 from __future__ import annotations
 
-from bastion.agent.engines.taint.model import Pattern, PatternRule, Rule, TaintRule, Weakness
-from bastion.agent.engines.taint.weaknesses import CWE_TITLES, reference
+from bastion.agent.engines.taint.model import Pattern, PatternRule, Rule, TaintRule
+from bastion.agent.engines.taint.patterns import (
+    OWASP,
+    SAFE_VALUE_OPTIONS,
+    either,
+    focus,
+    inside,
+    regex,
+    weakness,
+)
 
 CONSTANTS = {"symbolic_propagation": True}
-SAFE_VALUES = CONSTANTS | {"taint_assume_safe_numbers": True, "taint_assume_safe_booleans": True}
 
 # A comparison's result is a boolean, whatever it compares (``in`` is left to the allow-list sanitisers).
 COMPARISONS: Pattern = {
@@ -40,21 +47,14 @@ def _call_argument(call: str, argument: str = "$VALUE") -> Pattern:
 
 # --- SSRF (918) -----------------------------------------------------------------------------------
 
-SSRF = Weakness(
-    cwe=CWE_TITLES[918],
-    title="Outgoing request to a user-controlled URL or host",
-    message=(
-        "An outgoing request is sent to a URL or host taken from request input, so an attacker can make "
-        "the server call internal services or cloud metadata endpoints."
-    ),
-    fix=(
-        "Build the URL from a fixed scheme and host with user values only in the path or query, or parse "
-        "it and allow only hosts from an explicit allow-list."
-    ),
-    references=(
-        reference(918),
-        "https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html",
-    ),
+SSRF = weakness(
+    918,
+    "Outgoing request to a user-controlled URL or host",
+    "An outgoing request is sent to a URL or host taken from request input, so an attacker can make "
+    "the server call internal services or cloud metadata endpoints.",
+    "Build the URL from a fixed scheme and host with user values only in the path or query, or parse "
+    "it and allow only hosts from an explicit allow-list.",
+    f"{OWASP}/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html",
 )
 
 URL_FIRST_VERBS = "^(get|post|put|patch|delete|head|options)$"
@@ -83,52 +83,35 @@ SSRF_CALLS: Pattern = {
     "pattern-either": [
         {
             "patterns": [
-                {
-                    "pattern-either": [
-                        {"pattern": "$LIBRARY.$VERB($URL, ...)"},
-                        {"pattern": "$LIBRARY.$VERB(..., url=$URL, ...)"},
-                    ]
-                },
-                {"metavariable-regex": {"metavariable": "$LIBRARY", "regex": "^(requests|httpx)$"}},
-                {"metavariable-regex": {"metavariable": "$VERB", "regex": URL_FIRST_VERBS}},
+                either("$LIBRARY.$VERB($URL, ...)", "$LIBRARY.$VERB(..., url=$URL, ...)"),
+                regex("$LIBRARY", "^(requests|httpx)$"),
+                regex("$VERB", URL_FIRST_VERBS),
             ]
         },
         {
             "patterns": [
-                {
-                    "pattern-either": [
-                        {"pattern": "$LIBRARY.$VERB($METHOD, $URL, ...)"},
-                        {"pattern": "$LIBRARY.$VERB(..., url=$URL, ...)"},
-                    ]
-                },
-                {
-                    "metavariable-regex": {
-                        "metavariable": "$LIBRARY",
-                        "regex": "^(requests|httpx|aiohttp|urllib3)$",
-                    }
-                },
-                {"metavariable-regex": {"metavariable": "$VERB", "regex": METHOD_FIRST_VERBS}},
+                either("$LIBRARY.$VERB($METHOD, $URL, ...)", "$LIBRARY.$VERB(..., url=$URL, ...)"),
+                regex("$LIBRARY", "^(requests|httpx|aiohttp|urllib3)$"),
+                regex("$VERB", METHOD_FIRST_VERBS),
             ]
         },
-        {
-            "pattern-either": [
-                {"pattern": "urllib.request.urlopen($URL, ...)"},
-                {"pattern": "urllib.request.urlopen(url=$URL, ...)"},
-                {"pattern": "urllib.request.Request($URL, ...)"},
-                {"pattern": "urllib.request.Request(url=$URL, ...)"},
-                {"pattern": "urllib.request.urlretrieve($URL, ...)"},
-                {"pattern": "urllib.urlopen($URL, ...)"},
-                {"pattern": "urllib2.urlopen($URL, ...)"},
-                {"pattern": "urllib2.Request($URL, ...)"},
-                {"pattern": "http.client.HTTPConnection($URL, ...)"},
-                {"pattern": "http.client.HTTPSConnection($URL, ...)"},
-                {"pattern": "http.client.HTTPConnection(host=$URL, ...)"},
-                {"pattern": "http.client.HTTPSConnection(host=$URL, ...)"},
-                {"pattern": "socket.create_connection(($URL, $PORT), ...)"},
-                {"pattern": "requests.Session().$VERB($URL, ...)"},
-                {"pattern": "httpx.Client().$VERB($URL, ...)"},
-            ]
-        },
+        either(
+            "urllib.request.urlopen($URL, ...)",
+            "urllib.request.urlopen(url=$URL, ...)",
+            "urllib.request.Request($URL, ...)",
+            "urllib.request.Request(url=$URL, ...)",
+            "urllib.request.urlretrieve($URL, ...)",
+            "urllib.urlopen($URL, ...)",
+            "urllib2.urlopen($URL, ...)",
+            "urllib2.Request($URL, ...)",
+            "http.client.HTTPConnection($URL, ...)",
+            "http.client.HTTPSConnection($URL, ...)",
+            "http.client.HTTPConnection(host=$URL, ...)",
+            "http.client.HTTPSConnection(host=$URL, ...)",
+            "socket.create_connection(($URL, $PORT), ...)",
+            "requests.Session().$VERB($URL, ...)",
+            "httpx.Client().$VERB($URL, ...)",
+        ),
         {
             "patterns": [
                 {"pattern-either": list(HTTP_CLIENT_SCOPES)},
@@ -137,18 +120,13 @@ SSRF_CALLS: Pattern = {
                         {
                             "patterns": [
                                 {"pattern": "$CLIENT.$VERB($URL, ...)"},
-                                {"metavariable-regex": {"metavariable": "$VERB", "regex": URL_FIRST_VERBS}},
+                                regex("$VERB", URL_FIRST_VERBS),
                             ]
                         },
                         {
                             "patterns": [
                                 {"pattern": "$CLIENT.$VERB($METHOD, $URL, ...)"},
-                                {
-                                    "metavariable-regex": {
-                                        "metavariable": "$VERB",
-                                        "regex": METHOD_FIRST_VERBS,
-                                    }
-                                },
+                                regex("$VERB", METHOD_FIRST_VERBS),
                             ]
                         },
                         {"pattern": "$CLIENT.$VERB(..., url=$URL, ...)"},
@@ -166,12 +144,12 @@ def _allow_listed(*tests: str, name_only: bool = False) -> Pattern:
     ``name_only`` keeps ``$URL`` a plain name: of two sanitiser matches that overlap (``urlparse(u).netloc``
     and ``u``), Semgrep keeps the wider one, which would leave ``u`` itself tainted.
     """
-    name = [{"metavariable-regex": {"metavariable": "$URL", "regex": r"^[A-Za-z_][A-Za-z0-9_.]*$"}}]
+    name = [regex("$URL", r"^[A-Za-z_][A-Za-z0-9_.]*$")]
     return {
         "by-side-effect": True,
         "patterns": [
             {"pattern-either": [{"pattern": test} for test in tests]},
-            {"metavariable-regex": {"metavariable": "$ALLOWED", "regex": ALLOW_LIST}},
+            regex("$ALLOWED", ALLOW_LIST),
             *(name if name_only else []),
             {"focus-metavariable": "$URL"},
         ],
@@ -191,21 +169,15 @@ SSRF_SANITIZERS: tuple[Pattern, ...] = (
     # The whole expression starts with a literal fixed host: concatenation, f-string.
     {
         "patterns": [
-            {"pattern-either": [{"pattern": "$LEFT + $RIGHT"}, {"pattern": 'f"..."'}]},
+            either("$LEFT + $RIGHT", 'f"..."'),
             {"pattern": "$WHOLE"},
-            {"metavariable-regex": {"metavariable": "$WHOLE", "regex": f"{FIXED_HOST}|{FIXED_BASE}"}},
+            regex("$WHOLE", f"{FIXED_HOST}|{FIXED_BASE}"),
         ]
     },
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern": '"$TEMPLATE" + $REST'},
-                    {"pattern": '"$TEMPLATE".format(...)'},
-                    {"pattern": '"$TEMPLATE" % $REST'},
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$TEMPLATE", "regex": FIXED_HOST_CONTENT}},
+            either('"$TEMPLATE" + $REST', '"$TEMPLATE".format(...)', '"$TEMPLATE" % $REST'),
+            regex("$TEMPLATE", FIXED_HOST_CONTENT),
         ]
     },
     # Membership of the URL (or its parsed host) in an allow-list makes it safe from there on; the
@@ -238,12 +210,7 @@ SSRF_CHECKED += (
         "pattern-not-inside": {
             "patterns": [
                 {"pattern-inside": "if <... $CHECK(..., $URL, ...) ...>:\n  ...\n...\n"},
-                {
-                    "metavariable-regex": {
-                        "metavariable": "$CHECK",
-                        "regex": "(?i).*(allow|safe|trust|permit|white|approved|internal|private)",
-                    }
-                },
+                regex("$CHECK", "(?i).*(allow|safe|trust|permit|white|approved|internal|private)"),
             ]
         }
     },
@@ -254,44 +221,28 @@ SSRF_RULE = TaintRule(
     weakness=SSRF,
     sinks=({"patterns": [SSRF_CALLS, *SSRF_CHECKED, {"focus-metavariable": "$URL"}]},),
     sanitizers=(*SSRF_SANITIZERS, COMPARISONS),
-    options=SAFE_VALUES,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 # --- Insecure deserialisation (502) ---------------------------------------------------------------
 
-DESERIALIZATION = Weakness(
-    cwe=CWE_TITLES[502],
-    title="Untrusted data deserialised with an unsafe loader",
-    message=(
-        "Request data is deserialised with a loader that can build arbitrary objects (pickle, marshal, "
-        "shelve, jsonpickle, unsafe YAML, pickled NumPy or PyTorch files), which runs the attacker's code."
-    ),
-    fix=(
-        "Accept a data-only format such as JSON (json.loads) or yaml.safe_load, and check the result "
-        "against a schema; never unpickle data a client can send."
-    ),
-    references=(
-        reference(502),
-        "https://cheatsheetseries.owasp.org/cheatsheets/Deserialization_Cheat_Sheet.html",
-    ),
+DESERIALIZATION = weakness(
+    502,
+    "Untrusted data deserialised with an unsafe loader",
+    "Request data is deserialised with a loader that can build arbitrary objects (pickle, marshal, "
+    "shelve, jsonpickle, unsafe YAML, pickled NumPy or PyTorch files), which runs the attacker's code.",
+    "Accept a data-only format such as JSON (json.loads) or yaml.safe_load, and check the result "
+    "against a schema; never unpickle data a client can send.",
+    f"{OWASP}/Deserialization_Cheat_Sheet.html",
 )
 SAFE_YAML_LOADERS = r"^(yaml\.)?(SafeLoader|CSafeLoader|BaseLoader|CBaseLoader)$"
 DESERIALIZATION_SINKS: tuple[Pattern, ...] = (
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern": "$MODULE.loads($VALUE, ...)"},
-                    {"pattern": "$MODULE.load($VALUE, ...)"},
-                    {"pattern": "$MODULE.Unpickler($VALUE, ...)"},
-                ]
-            },
-            {
-                "metavariable-regex": {
-                    "metavariable": "$MODULE",
-                    "regex": "^(pickle|cPickle|_pickle|dill|cloudpickle|marshal)$",
-                }
-            },
+            either(
+                "$MODULE.loads($VALUE, ...)", "$MODULE.load($VALUE, ...)", "$MODULE.Unpickler($VALUE, ...)"
+            ),
+            regex("$MODULE", "^(pickle|cPickle|_pickle|dill|cloudpickle|marshal)$"),
             {"focus-metavariable": "$VALUE"},
         ]
     },
@@ -317,31 +268,19 @@ DESERIALIZATION_SINKS: tuple[Pattern, ...] = (
                     {"pattern": "yaml.full_load_all($VALUE, ...)"},
                     {
                         "patterns": [
-                            {
-                                "pattern-either": [
-                                    {"pattern": "yaml.load($VALUE, ...)"},
-                                    {"pattern": "yaml.load_all($VALUE, ...)"},
-                                ]
-                            },
+                            either("yaml.load($VALUE, ...)", "yaml.load_all($VALUE, ...)"),
                             {"pattern-not": "yaml.$LOAD($VALUE, $LOADER, ...)"},
                             {"pattern-not": "yaml.$LOAD($VALUE, ..., Loader=$LOADER, ...)"},
                         ]
                     },
                     {
                         "patterns": [
-                            {
-                                "pattern-either": [
-                                    {"pattern": "yaml.$LOAD($VALUE, $LOADER, ...)"},
-                                    {"pattern": "yaml.$LOAD($VALUE, ..., Loader=$LOADER, ...)"},
-                                ]
-                            },
-                            {"metavariable-regex": {"metavariable": "$LOAD", "regex": "^(load|load_all)$"}},
-                            {
-                                "metavariable-regex": {
-                                    "metavariable": "$LOADER",
-                                    "regex": f"(?!{SAFE_YAML_LOADERS})",
-                                }
-                            },
+                            either(
+                                "yaml.$LOAD($VALUE, $LOADER, ...)",
+                                "yaml.$LOAD($VALUE, ..., Loader=$LOADER, ...)",
+                            ),
+                            regex("$LOAD", "^(load|load_all)$"),
+                            regex("$LOADER", f"(?!{SAFE_YAML_LOADERS})"),
                         ]
                     },
                 ]
@@ -360,23 +299,19 @@ DESERIALIZATION_RULE = TaintRule(
     weakness=DESERIALIZATION,
     sinks=({"patterns": [{"pattern-either": list(DESERIALIZATION_SINKS)}, *SIGNATURE_CHECKED]},),
     sanitizers=(COMPARISONS,),
-    options=SAFE_VALUES,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 # --- XXE (611) ------------------------------------------------------------------------------------
 
-XXE = Weakness(
-    cwe=CWE_TITLES[611],
-    title="XML from the request parsed with external entities enabled",
-    message=(
-        "Request data is parsed as XML by a parser configured to resolve external entities, so a "
-        "document can read local files or make the server fetch URLs (XXE)."
-    ),
-    fix=(
-        "Parse untrusted XML with defusedxml, or keep lxml's resolve_entities=False and no_network=True "
-        "and leave the SAX feature_external_ges off."
-    ),
-    references=(reference(611), "https://docs.python.org/3/library/xml.html#xml-vulnerabilities"),
+XXE = weakness(
+    611,
+    "XML from the request parsed with external entities enabled",
+    "Request data is parsed as XML by a parser configured to resolve external entities, so a "
+    "document can read local files or make the server fetch URLs (XXE).",
+    "Parse untrusted XML with defusedxml, or keep lxml's resolve_entities=False and no_network=True "
+    "and leave the SAX feature_external_ges off.",
+    "https://docs.python.org/3/library/xml.html#xml-vulnerabilities",
 )
 # An lxml parser that resolves external entities or may fetch them from the network.
 LXML_UNSAFE_PARSERS = (
@@ -417,12 +352,7 @@ XXE_SINKS: tuple[Pattern, ...] = (
                     ),
                     {
                         "patterns": [
-                            {
-                                "pattern-either": [
-                                    {"pattern-inside": f"$PARSER = {unsafe}\n...\n"}
-                                    for unsafe in LXML_UNSAFE_PARSERS[:2]
-                                ]
-                            },
+                            inside(*(f"$PARSER = {unsafe}\n...\n" for unsafe in LXML_UNSAFE_PARSERS[:2])),
                             {
                                 "pattern-either": [
                                     {"pattern": parse.replace("...)", "..., $PARSER, ...)")}
@@ -444,24 +374,22 @@ XXE_SINKS: tuple[Pattern, ...] = (
     # A SAX parser (or a pulldom stream over one) told to fetch external general or parameter entities.
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern-inside": f"$PARSER.setFeature({feature}, {on})\n...\n"}
+            inside(
+                *(
+                    f"$PARSER.setFeature({feature}, {on})\n...\n"
                     for feature in SAX_EXTERNAL_ENTITIES
                     for on in ("True", "1")
-                ]
-            },
-            {
-                "pattern-either": [
-                    {"pattern": "$PARSER.parse($VALUE, ...)"},
-                    {"pattern": "$PARSER.feed($VALUE)"},
-                    {"pattern": "xml.dom.pulldom.parse($VALUE, $PARSER, ...)"},
-                    {"pattern": "xml.dom.pulldom.parse($VALUE, ..., parser=$PARSER, ...)"},
-                    {"pattern": "xml.dom.pulldom.parseString($VALUE, $PARSER, ...)"},
-                    {"pattern": "xml.dom.minidom.parse($VALUE, $PARSER, ...)"},
-                    {"pattern": "xml.dom.minidom.parseString($VALUE, $PARSER, ...)"},
-                ]
-            },
+                )
+            ),
+            either(
+                "$PARSER.parse($VALUE, ...)",
+                "$PARSER.feed($VALUE)",
+                "xml.dom.pulldom.parse($VALUE, $PARSER, ...)",
+                "xml.dom.pulldom.parse($VALUE, ..., parser=$PARSER, ...)",
+                "xml.dom.pulldom.parseString($VALUE, $PARSER, ...)",
+                "xml.dom.minidom.parse($VALUE, $PARSER, ...)",
+                "xml.dom.minidom.parseString($VALUE, $PARSER, ...)",
+            ),
             {"focus-metavariable": "$VALUE"},
         ]
     },
@@ -469,12 +397,7 @@ XXE_SINKS: tuple[Pattern, ...] = (
     # in every Python; external entities where the parser is older than 3.7.1 or configured so).
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern": "xml.dom.pulldom.parse($VALUE)"},
-                    {"pattern": "xml.dom.pulldom.parseString($VALUE)"},
-                ]
-            },
+            either("xml.dom.pulldom.parse($VALUE)", "xml.dom.pulldom.parseString($VALUE)"),
             {"focus-metavariable": "$VALUE"},
         ]
     },
@@ -485,70 +408,53 @@ XXE_RULE = TaintRule(
     weakness=XXE,
     sinks=XXE_SINKS,
     sanitizers=(*XXE_SANITIZERS, COMPARISONS),
-    options=SAFE_VALUES,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 # --- Trust boundary (501) -------------------------------------------------------------------------
 
-TRUST_BOUNDARY = Weakness(
-    cwe=CWE_TITLES[501],
-    title="Request data stored in the trusted session",
-    message=(
-        "A value from the request is stored in the server-side session, where later code trusts it as "
-        "if the application had set it."
-    ),
-    fix=(
-        "Validate the value against an allow-list or a strict format before storing it, or keep "
-        "untrusted input out of the session."
-    ),
-    references=(reference(501), "https://owasp.org/www-community/vulnerabilities/Trust_Boundary_Violation"),
+TRUST_BOUNDARY = weakness(
+    501,
+    "Request data stored in the trusted session",
+    "A value from the request is stored in the server-side session, where later code trusts it as "
+    "if the application had set it.",
+    "Validate the value against an allow-list or a strict format before storing it, or keep "
+    "untrusted input out of the session.",
+    "https://owasp.org/www-community/vulnerabilities/Trust_Boundary_Violation",
     severity="WARNING",
     confidence="MEDIUM",
 )
 SESSIONS = ("session", "flask.session", "$REQUEST.session", "self.request.session")
+
+
+def _session_writes(metavariable: str, *writes: str) -> Pattern:
+    """Return ``writes`` to every session object (``{session}`` in each), focused on ``metavariable``."""
+    return focus(metavariable, *(write.format(session=session) for session in SESSIONS for write in writes))
+
+
 TRUST_BOUNDARY_SINKS: tuple[Pattern, ...] = (
-    {
-        "patterns": [
-            {
-                "pattern-either": [
-                    pattern
-                    for session in SESSIONS
-                    for pattern in (
-                        {"pattern": f"{session}[$KEY] = $VALUE"},
-                        {"pattern": f"{session}.update($VALUE, ...)"},
-                        {"pattern": f"{session}.update(..., $KEYWORD=$VALUE, ...)"},
-                        {"pattern": f"{session}.setdefault($KEY, $VALUE)"},
-                        {"pattern": f"{session}.__setitem__($KEY, $VALUE)"},
-                    )
-                ]
-            },
-            {"focus-metavariable": "$VALUE"},
-        ]
-    },
+    _session_writes(
+        "$VALUE",
+        "{session}[$KEY] = $VALUE",
+        "{session}.update($VALUE, ...)",
+        "{session}.update(..., $KEYWORD=$VALUE, ...)",
+        "{session}.setdefault($KEY, $VALUE)",
+        "{session}.__setitem__($KEY, $VALUE)",
+    ),
     # The user choosing which session entry is written is as bad as choosing its value.
-    {
-        "patterns": [
-            {
-                "pattern-either": [
-                    pattern
-                    for session in SESSIONS
-                    for pattern in (
-                        {"pattern": f"{session}[$KEY] = $VALUE"},
-                        {"pattern": f"{session}.setdefault($KEY, ...)"},
-                        {"pattern": f"{session}.__setitem__($KEY, $VALUE)"},
-                    )
-                ]
-            },
-            {"focus-metavariable": "$KEY"},
-        ]
-    },
+    _session_writes(
+        "$KEY",
+        "{session}[$KEY] = $VALUE",
+        "{session}.setdefault($KEY, ...)",
+        "{session}.__setitem__($KEY, $VALUE)",
+    ),
 )
 TRUST_BOUNDARY_RULE = TaintRule(
     category="trust-boundary",
     weakness=TRUST_BOUNDARY,
     sinks=TRUST_BOUNDARY_SINKS,
     sanitizers=(COMPARISONS,),
-    options=SAFE_VALUES,
+    options=SAFE_VALUE_OPTIONS,
 )
 
 # --- Insecure cookies (614, 1004) -----------------------------------------------------------------
@@ -587,7 +493,7 @@ def _cookie_without(flag: str, harmless: str) -> Pattern:
             {"pattern-not": '$RESPONSE.$SET($NAME, "", ...)'},
             {"pattern-not": "$RESPONSE.$SET(..., max_age=0, ...)"},
             {"pattern-not": "$RESPONSE.$SET(..., expires=0, ...)"},
-            {"metavariable-regex": {"metavariable": "$NAME", "regex": f"(?!{harmless})"}},
+            regex("$NAME", f"(?!{harmless})"),
         ]
     }
 
@@ -597,14 +503,12 @@ def _cookie_flag_false(flag: str, harmless: str) -> Pattern:
     return {
         "patterns": [
             {"pattern-either": [{"pattern": call} for call in SET_COOKIE]},
-            {
-                "pattern-either": [
-                    {"pattern": f"$RESPONSE.$SET(..., {flag}=False, ...)"},
-                    {"pattern": f"$RESPONSE.$SET(..., {flag}=None, ...)"},
-                    {"pattern": f"$RESPONSE.$SET(..., {flag}=0, ...)"},
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$NAME", "regex": f"(?!{harmless})"}},
+            either(
+                f"$RESPONSE.$SET(..., {flag}=False, ...)",
+                f"$RESPONSE.$SET(..., {flag}=None, ...)",
+                f"$RESPONSE.$SET(..., {flag}=0, ...)",
+            ),
+            regex("$NAME", f"(?!{harmless})"),
         ]
     }
 
@@ -613,22 +517,15 @@ def _cookie_header_without(flag: str) -> Pattern:
     """Return the match of a ``Set-Cookie`` header written by hand without the ``flag`` attribute."""
     return {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern": "$RESPONSE.headers[$HEADER] = $COOKIE"},
-                    {"pattern": "$RESPONSE.headers.add($HEADER, $COOKIE, ...)"},
-                    {"pattern": "$RESPONSE.headers.append($HEADER, $COOKIE, ...)"},
-                    {"pattern": "$RESPONSE[$HEADER] = $COOKIE"},
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$HEADER", "regex": r"(?i)^[\"']set-cookie[\"']$"}},
-            {"metavariable-regex": {"metavariable": "$COOKIE", "regex": rf"(?is)^(?!.*\b{flag}\b)"}},
-            {
-                "metavariable-regex": {
-                    "metavariable": "$COOKIE",
-                    "regex": rf"(?i)^(?![rbuf]*[\"']({HARMLESS_COOKIE_NAMES})=)",
-                }
-            },
+            either(
+                "$RESPONSE.headers[$HEADER] = $COOKIE",
+                "$RESPONSE.headers.add($HEADER, $COOKIE, ...)",
+                "$RESPONSE.headers.append($HEADER, $COOKIE, ...)",
+                "$RESPONSE[$HEADER] = $COOKIE",
+            ),
+            regex("$HEADER", r"(?i)^[\"']set-cookie[\"']$"),
+            regex("$COOKIE", rf"(?is)^(?!.*\b{flag}\b)"),
+            regex("$COOKIE", rf"(?i)^(?![rbuf]*[\"']({HARMLESS_COOKIE_NAMES})=)"),
         ]
     }
 
@@ -640,15 +537,13 @@ def _cookie_setting_off(flag: str) -> Pattern:
         setting = setting.replace("|CSRF", "")
     return {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern": "$APP.config[$SETTING] = False"},
-                    {"pattern": "$APP.config.update(..., $SETTING=False, ...)"},
-                    {"pattern": "$APP.config.update({..., $SETTING: False, ...})"},
-                    {"pattern": "$SETTING = False"},
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$SETTING", "regex": setting}},
+            either(
+                "$APP.config[$SETTING] = False",
+                "$APP.config.update(..., $SETTING=False, ...)",
+                "$APP.config.update({..., $SETTING: False, ...})",
+                "$SETTING = False",
+            ),
+            regex("$SETTING", setting),
         ]
     }
 
@@ -657,12 +552,12 @@ def _cookie_rule(
     flag: str, cwe: int, name: str, title: str, message: str, fix: str, harmless: str = HARMLESS_COOKIE
 ) -> PatternRule:
     """Return the rule for a cookie set without one of its protective flags."""
-    weakness = Weakness(
-        cwe=CWE_TITLES[cwe],
-        title=title,
-        message=message,
-        fix=fix,
-        references=(reference(cwe), "https://owasp.org/www-community/controls/SecureCookieAttribute"),
+    cookie_weakness = weakness(
+        cwe,
+        title,
+        message,
+        fix,
+        "https://owasp.org/www-community/controls/SecureCookieAttribute",
         severity="WARNING",
         confidence="MEDIUM",
     )
@@ -674,7 +569,7 @@ def _cookie_rule(
             _cookie_setting_off(flag),
         ]
     }
-    return PatternRule(category="insecure-cookie", weakness=weakness, match=match, name=name)
+    return PatternRule(category="insecure-cookie", weakness=cookie_weakness, match=match, name=name)
 
 
 NO_SECURE_RULE = _cookie_rule(
@@ -702,21 +597,14 @@ NO_HTTPONLY_RULE = _cookie_rule(
 
 # --- Weak hash (328) ------------------------------------------------------------------------------
 
-WEAK_HASH = Weakness(
-    cwe=CWE_TITLES[328],
-    title="MD5 or SHA-1 used for a security value",
-    message=(
-        "MD5 or SHA-1 hashes a value in a security role (password, token, signature or integrity check); "
-        "both have practical collisions and are far too fast for passwords."
-    ),
-    fix=(
-        "Use hashlib.sha256 or HMAC-SHA-256 for integrity and argon2, bcrypt or hashlib.scrypt for "
-        "passwords; pass usedforsecurity=False for a plain checksum."
-    ),
-    references=(
-        reference(328),
-        "https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html",
-    ),
+WEAK_HASH = weakness(
+    328,
+    "MD5 or SHA-1 used for a security value",
+    "MD5 or SHA-1 hashes a value in a security role (password, token, signature or integrity check); "
+    "both have practical collisions and are far too fast for passwords.",
+    "Use hashlib.sha256 or HMAC-SHA-256 for integrity and argon2, bcrypt or hashlib.scrypt for "
+    "passwords; pass usedforsecurity=False for a plain checksum.",
+    f"{OWASP}/Password_Storage_Cheat_Sheet.html",
     severity="WARNING",
     confidence="MEDIUM",
 )
@@ -735,14 +623,14 @@ WEAK_HASH_CALLS: Pattern = {
         {
             "patterns": [
                 {"pattern": "hashlib.new($ALGORITHM, ...)"},
-                {"metavariable-regex": {"metavariable": "$ALGORITHM", "regex": WEAK_HASH_NAMES}},
+                regex("$ALGORITHM", WEAK_HASH_NAMES),
             ]
         },
         {
             "patterns": [
                 {"pattern": "$MODULE.$ALGORITHM.new(...)"},
-                {"metavariable-regex": {"metavariable": "$MODULE", "regex": r"^(Crypto|Cryptodome)\.Hash$"}},
-                {"metavariable-regex": {"metavariable": "$ALGORITHM", "regex": "^(MD2|MD4|MD5|SHA|SHA1)$"}},
+                regex("$MODULE", r"^(Crypto|Cryptodome)\.Hash$"),
+                regex("$ALGORITHM", "^(MD2|MD4|MD5|SHA|SHA1)$"),
             ]
         },
         {"pattern": "Crypto.Hash.MD5.new(...)"},
@@ -770,11 +658,11 @@ CACHE_OBJECT = r"(?i)(.*[._])?(cache|caches|memo|lru|redis|memcache|memcached)$"
 def _content_uses(digest: str, before: str = "") -> tuple[Pattern, ...]:
     """Return the uses of ``digest`` that make it a content identifier, each after ``before``."""
 
-    def use(pattern: str, metavariable: str = "", regex: str = "") -> Pattern:
+    def use(pattern: str, metavariable: str = "", expression: str = "") -> Pattern:
         matched: Pattern = {"pattern": before + pattern}
         if not metavariable:
             return matched
-        return {"patterns": [matched, {"metavariable-regex": {"metavariable": metavariable, "regex": regex}}]}
+        return {"patterns": [matched, regex(metavariable, expression)]}
 
     return (
         use(f"$RESPONSE.headers[$HEADER] = {digest}", "$HEADER", CONTENT_HEADER),
@@ -802,13 +690,8 @@ WEAK_HASH_RULE = PatternRule(
             {
                 "pattern-not-inside": {
                     "patterns": [
-                        {
-                            "pattern-either": [
-                                {"pattern-inside": "$TARGET = ..."},
-                                {"pattern-inside": "$TARGET += ..."},
-                            ]
-                        },
-                        {"metavariable-regex": {"metavariable": "$TARGET", "regex": CONTENT_ID}},
+                        inside("$TARGET = ...", "$TARGET += ..."),
+                        regex("$TARGET", CONTENT_ID),
                     ]
                 }
             },
@@ -816,7 +699,7 @@ WEAK_HASH_RULE = PatternRule(
                 "pattern-not-inside": {
                     "patterns": [
                         {"pattern-inside": "def $FUNCTION(...):\n  ...\n"},
-                        {"metavariable-regex": {"metavariable": "$FUNCTION", "regex": CONTENT_ID}},
+                        regex("$FUNCTION", CONTENT_ID),
                     ]
                 }
             },
@@ -826,18 +709,14 @@ WEAK_HASH_RULE = PatternRule(
 
 # --- Insecure randomness (330) --------------------------------------------------------------------
 
-RANDOMNESS = Weakness(
-    cwe=CWE_TITLES[330],
-    title="Predictable random value used as a secret",
-    message=(
-        "A value from a non-cryptographic generator (random, numpy.random, uuid1) becomes a token, "
-        "password, code, key, salt or session value, and its output can be predicted."
-    ),
-    fix=(
-        "Use the secrets module: secrets.token_urlsafe(32) for tokens, secrets.choice(alphabet) for "
-        "passwords and secrets.randbelow(10**6) for codes."
-    ),
-    references=(reference(330), "https://docs.python.org/3/library/secrets.html"),
+RANDOMNESS = weakness(
+    330,
+    "Predictable random value used as a secret",
+    "A value from a non-cryptographic generator (random, numpy.random, uuid1) becomes a token, "
+    "password, code, key, salt or session value, and its output can be predicted.",
+    "Use the secrets module: secrets.token_urlsafe(32) for tokens, secrets.choice(alphabet) for "
+    "passwords and secrets.randbelow(10**6) for codes.",
+    "https://docs.python.org/3/library/secrets.html",
     severity="WARNING",
     confidence="MEDIUM",
 )
@@ -874,14 +753,10 @@ SENSITIVE_KEY = _sensitive(r"""^[bru]?["']""", r"""["']$""")
 RANDOMNESS_SOURCES: tuple[Pattern, ...] = (
     {
         "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern": "random.$FUNCTION(...)"},
-                    {"pattern": "numpy.random.$FUNCTION(...)"},
-                    {"pattern": "random.Random(...).$FUNCTION(...)"},
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$FUNCTION", "regex": RANDOM_FUNCTIONS}},
+            either(
+                "random.$FUNCTION(...)", "numpy.random.$FUNCTION(...)", "random.Random(...).$FUNCTION(...)"
+            ),
+            regex("$FUNCTION", RANDOM_FUNCTIONS),
         ]
     },
     {"pattern": "uuid.uuid1(...)"},
@@ -892,61 +767,41 @@ HARMLESS_VALUE = rf"(?![\w.]*(?i:{NOT_SENSITIVE_WORDS})[\w.]*$)"
 HARMLESS_ENTRY = rf"(?![\"']?[\w.]*(?i:{NOT_SENSITIVE_WORDS}))"
 RANDOMNESS_SINKS: tuple[Pattern, ...] = (
     # Stored under a secret's name: a variable, an attribute, a keyword argument or a dict key.
-    {
-        "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern": "$TARGET = $VALUE"},
-                    {"pattern": "$TARGET += $VALUE"},
-                    {"pattern": "$OBJECT.$TARGET = $VALUE"},
-                    {"pattern": "$CALL(..., $TARGET=$VALUE, ...)"},
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$TARGET", "regex": SENSITIVE_NAME}},
-            {"metavariable-regex": {"metavariable": "$VALUE", "regex": HARMLESS_VALUE}},
-            {"focus-metavariable": "$VALUE"},
-        ]
-    },
-    {
-        "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern": "$MAPPING[$KEY] = $VALUE"},
-                    {"pattern": "{..., $KEY: $VALUE, ...}"},
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$KEY", "regex": SENSITIVE_KEY}},
-            {"metavariable-regex": {"metavariable": "$VALUE", "regex": HARMLESS_VALUE}},
-            {"focus-metavariable": "$VALUE"},
-        ]
-    },
+    focus(
+        "$VALUE",
+        "$TARGET = $VALUE",
+        "$TARGET += $VALUE",
+        "$OBJECT.$TARGET = $VALUE",
+        "$CALL(..., $TARGET=$VALUE, ...)",
+        regexes={"$TARGET": SENSITIVE_NAME, "$VALUE": HARMLESS_VALUE},
+    ),
+    focus(
+        "$VALUE",
+        "$MAPPING[$KEY] = $VALUE",
+        "{..., $KEY: $VALUE, ...}",
+        regexes={"$KEY": SENSITIVE_KEY, "$VALUE": HARMLESS_VALUE},
+    ),
     # Returned by a function whose name says it makes a secret.
     {
         "patterns": [
             {"pattern-inside": "def $FUNCTION(...):\n  ...\n"},
             {"pattern": "return $VALUE"},
-            {"metavariable-regex": {"metavariable": "$FUNCTION", "regex": SENSITIVE_NAME}},
+            regex("$FUNCTION", SENSITIVE_NAME),
             {"focus-metavariable": "$VALUE"},
         ]
     },
     # Sent as a cookie or kept in the session: the value identifies or authenticates the client.
-    {
-        "patterns": [
-            {
-                "pattern-either": [
-                    {"pattern": "$RESPONSE.set_cookie($NAME, $VALUE, ...)"},
-                    {"pattern": "$RESPONSE.set_cookie($NAME, ..., value=$VALUE, ...)"},
-                    {"pattern": "$RESPONSE.set_signed_cookie($NAME, $VALUE, ...)"},
-                    {"pattern": "session[$NAME] = $VALUE"},
-                    {"pattern": "flask.session[$NAME] = $VALUE"},
-                    {"pattern": "$REQUEST.session[$NAME] = $VALUE"},
-                ]
-            },
-            {"metavariable-regex": {"metavariable": "$NAME", "regex": f"(?!{HARMLESS_COOKIE})"}},
-            {"metavariable-regex": {"metavariable": "$NAME", "regex": HARMLESS_ENTRY}},
-            {"focus-metavariable": "$VALUE"},
-        ]
-    },
+    focus(
+        "$VALUE",
+        "$RESPONSE.set_cookie($NAME, $VALUE, ...)",
+        "$RESPONSE.set_cookie($NAME, ..., value=$VALUE, ...)",
+        "$RESPONSE.set_signed_cookie($NAME, $VALUE, ...)",
+        "session[$NAME] = $VALUE",
+        "flask.session[$NAME] = $VALUE",
+        "$REQUEST.session[$NAME] = $VALUE",
+        # The name must be neither a harmless cookie nor a harmless entry: two conditions on $NAME.
+        where=(regex("$NAME", f"(?!{HARMLESS_COOKIE})"), regex("$NAME", HARMLESS_ENTRY)),
+    ),
 )
 RANDOMNESS_RULE = PatternRule(
     category="insecure-randomness",

@@ -384,6 +384,36 @@ def webhook_secret_create(
     typer.echo(services.rotate_webhook_secret(actor=None, organization=organization))
 
 
+advisories_app = typer.Typer(help="The OSV advisory database.", no_args_is_help=True)
+app.add_typer(advisories_app, name="advisories")
+
+
+@advisories_app.command("import")
+def advisories_import(
+    path: Annotated[
+        Path, typer.Argument(exists=True, help="An OSV all.zip, a directory of OSV JSON or one file.")
+    ],
+) -> None:
+    """Load an OSV export into the advisory database and print what it did."""
+    _setup_django()
+    import time
+
+    from bastion.core.advisories import services
+
+    started = time.perf_counter()
+    try:
+        counts = services.import_osv(path)
+    except services.UnsafeArchive as error:
+        _fail(f"refused: {error}")
+    elapsed = max(time.perf_counter() - started, 1e-9)
+    for refusal in counts.refusals:
+        typer.echo(f"bastion: refused {refusal}", err=True)
+    typer.echo(
+        f"read {counts.read}, new {counts.new}, updated {counts.updated}, unchanged {counts.unchanged}, "
+        f"refused {counts.refused} in {elapsed:.1f} s ({counts.read / elapsed:.0f} records/s)"
+    )
+
+
 def _message(error: Exception) -> str:
     messages = getattr(error, "messages", None)
     return "; ".join(messages) if messages else str(error)

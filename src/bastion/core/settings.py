@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "bastion.core.assets",
     "bastion.core.engagements",
     "bastion.core.findings",
+    "bastion.core.advisories",
     "bastion.core.imports",
     "bastion.core.assistant",
     "bastion.core.operations",

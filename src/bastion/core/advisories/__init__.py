@@ -1,0 +1,1 @@
+"""The OSV advisory database: global (not tenant) data that dependency audits match against."""

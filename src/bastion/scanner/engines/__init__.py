@@ -1,0 +1,1 @@
+"""The scan engines: what reads a checked-out tree or an uploaded archive and reports what it finds."""

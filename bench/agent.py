@@ -117,7 +117,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--port", type=int, default=18766)
     args = parser.parse_args()
-    with running(args.port) as (base, token, _):
+    with running(args.port, analyses_per_minute="1000") as (base, token, _):
         with httpx.Client(base_url=base, headers={"Authorization": f"Token {token}"}, timeout=120) as client:
             for language in ("python", "javascript", "java", "go"):
                 timings = analyze_latency(client, language, args.runs if language == "python" else 3)

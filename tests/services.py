@@ -53,6 +53,19 @@ def require(*names: str) -> None:
     pytest.skip(message)
 
 
+def require_program(name: str, package: str) -> str:
+    """Return a program's path; skip the calling test (or fail it in CI) when it is not installed."""
+    import shutil
+
+    path = shutil.which(name)
+    if path is not None:
+        return path
+    message = f"{name} is not installed (Debian's package {package}; .ci/run installs it)"
+    if is_required():
+        pytest.fail(f"{message} (BASTION_TEST_SERVICES=required)")
+    pytest.skip(message)
+
+
 def require_llm() -> None:
     """Skip the calling test (or fail it in CI) unless `make llm` installed the local model."""
     import importlib.util

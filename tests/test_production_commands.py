@@ -119,7 +119,8 @@ def test_item_17_every_documented_command_line_starts_its_service_on_its_own(
             if name in UVICORN:
                 argv = [str(BIN / "uvicorn"), *UVICORN[name][0], "--port", str(ports[name])]
             else:
-                argv = [str(BIN / "celery"), "-A", "bastion.core.celery", *CELERY[name][0], "--loglevel=INFO"]
+                application = "bastion.scanner.worker" if name == "worker" else "bastion.core.celery"
+                argv = [str(BIN / "celery"), "-A", application, *CELERY[name][0], "--loglevel=INFO"]
             started[name] = Running(argv, environment, _directory(tmp_path, name))
         # then: each web service is ready, each Celery process has started
         for name, running in started.items():

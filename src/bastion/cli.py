@@ -89,11 +89,13 @@ def up(
     host: Annotated[str | None, typer.Option(help="Address to listen on [BASTION_HOST].")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on [BASTION_PORT].")] = None,
     worker_concurrency: Annotated[int, typer.Option(help="Celery worker processes.")] = 2,
+    scan_concurrency: Annotated[int, typer.Option(help="Scans run at once (the scans queue's worker).")] = 1,
 ) -> None:
     """Migrate, make sure an admin and a demo organisation exist, and run every service."""
     from bastion.supervisor import Child, Supervisor
 
     _setup_django(instance=False)
+    from bastion.bus.queues import SCANS_QUEUE  # after the settings are checked: the bus reads them
     from django.core.management import call_command
 
     settings = get_settings()
@@ -138,6 +140,21 @@ def up(
                 "worker",
                 "--loglevel=INFO",
                 f"--concurrency={worker_concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+        ),
+        # Scans run apart from imports: a long scan never holds up an import.
+        Child(
+            "scans",
+            [
+                python,
+                "-m",
+                "bastion.cli",
+                "worker",
+                "--loglevel=INFO",
+                f"--queues={SCANS_QUEUE}",
+                f"--concurrency={scan_concurrency}",
                 "--without-gossip",
                 "--without-mingle",
             ],
@@ -213,7 +230,7 @@ def worker(context: typer.Context) -> NoReturn:
     except ConfigurationError as error:
         _fail(str(error))
     # exec keeps the process: the pid in the name is the worker's own (the one `ps` shows).
-    command = [sys.executable, "-m", "celery", "-A", "bastion.core.celery", "worker"]
+    command = [sys.executable, "-m", "celery", "-A", "bastion.scanner.worker", "worker"]
     node = f"--hostname={worker_node_name(os.getpid())}"
     os.execv(sys.executable, [*command, node, *context.args])  # noqa: S606 - no shell, the caller's own options
 

@@ -85,6 +85,13 @@ class Settings(BaseSettings):
     analyses_per_minute: int = Field(default=30, ge=1)
     concurrent_analyses: int = Field(default=4, ge=1)
     llm_tokens_per_day: int = Field(default=500_000, ge=0)
+    # Scans Bastion runs itself: how many may run at once per organisation, and each engine's limits.
+    scans_per_organization: int = Field(default=2, ge=1)
+    scans_per_minute: int = Field(default=30, ge=1)
+    scan_engine_timeout_seconds: int = Field(default=1800, ge=5)
+    scan_engine_memory_mb: int = Field(default=2048, ge=256)
+    # Where local repositories may be scanned from ("" = nowhere): an administrator's choice.
+    scan_local_root: Path | None = None
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

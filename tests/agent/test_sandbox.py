@@ -22,9 +22,9 @@ import pytest
 
 from bastion.agent.engines import bandit, secrets, semgrep
 from bastion.agent.engines.base import Workspace, workspace
-from bastion.agent.engines.runner import LAUNCHER, run_limited
-from bastion.agent.engines.sandbox import SANDBOX_USER, sandbox_identity
+from bastion.agent.engines.runner import run_limited
 from bastion.config import get_settings
+from bastion.sandbox import LAUNCHER, SANDBOX_USER, sandbox_identity
 
 SAMPLE = (
     'import subprocess\nfrom flask import request\npassword = "hunter2222"\n\n\n'

@@ -9,3 +9,8 @@ DEAD_LETTER_QUEUE = "bastion.dead"
 # Tasks sent by name from a part that must not import their module.
 IMPORT_TASK = "bastion.imports.run_import"
 REAP_IMPORTS_TASK = "bastion.operations.reap_imports"
+# Scans run on their own queue, apart from imports; their tasks are the scanner's.
+SCANS_QUEUE = "bastion.scans"
+SCAN_TASK = "bastion.scans.run_scan"
+RUN_DUE_SCHEDULES_TASK = "bastion.scans.run_due_schedules"
+REAP_SCANS_TASK = "bastion.scans.reap"

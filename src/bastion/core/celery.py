@@ -16,7 +16,11 @@ from celery.signals import worker_process_init, worker_ready  # noqa: E402
 from django.conf import settings  # noqa: E402 - needs django.setup() first
 
 from bastion.bus.app import celery_app  # noqa: E402
-from bastion.bus.queues import REAP_IMPORTS_TASK  # noqa: E402
+from bastion.bus.queues import (  # noqa: E402
+    REAP_IMPORTS_TASK,
+    REAP_SCANS_TASK,
+    RUN_DUE_SCHEDULES_TASK,
+)
 from bastion.bus.worker import limit_memory  # noqa: E402
 from bastion.config import get_settings  # noqa: E402
 
@@ -31,6 +35,8 @@ celery_app.conf.beat_schedule = {
         "schedule": crontab(minute=5),
     },
     "reap-imports": {"task": REAP_IMPORTS_TASK, "schedule": crontab()},  # every minute
+    "reap-scans": {"task": REAP_SCANS_TASK, "schedule": crontab()},
+    "run-due-scan-schedules": {"task": RUN_DUE_SCHEDULES_TASK, "schedule": crontab()},
 }
 
 
@@ -53,6 +59,7 @@ def _limit_pool_process_memory(**_: Any) -> None:
 def _reap_imports_on_start(sender: Any, **_: Any) -> None:
     """Take up the imports that workers gone before this one left running."""
     sender.app.send_task(REAP_IMPORTS_TASK)
+    sender.app.send_task(REAP_SCANS_TASK)
 
 
 app = celery_app

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "bastion.core.findings",
     "bastion.core.advisories",
     "bastion.core.imports",
+    "bastion.core.scans",
     "bastion.core.assistant",
     "bastion.core.operations",
     "bastion.core.web",

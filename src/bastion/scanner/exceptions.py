@@ -6,8 +6,9 @@ The scanner's own errors are about reading a request body::
     ├── ReportTooLarge          past BASTION_MAX_UPLOAD_BYTES (413)
     └── CompressedBodyRefused   a Content-Encoding other than identity (415)
 
-The import domain's refusals (``core.imports.exceptions``) are answered by the same
-handler, from :data:`STATUS_FOR`: the same refusal has the same status on every endpoint.
+The import domain's refusals (``core.imports.exceptions``) and the scan domain's
+(``core.scans.exceptions``) are answered by the same handler, from :data:`STATUS_FOR`: the
+same refusal has the same status on every endpoint.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from bastion.core.imports.exceptions import (
     InvalidImportOptions,
     InvalidReport,
 )
+from bastion.core.scans.exceptions import ScanForbidden, ScanLimitReached, ScanNotFound, ScanRefused
+from bastion.core.scans.targets import TargetRefused
 
 
 class UploadRefused(Exception):  # noqa: N818
@@ -48,6 +51,11 @@ STATUS_FOR: dict[type[Exception], int] = {
     UploadRefused: status.HTTP_400_BAD_REQUEST,
     ReportTooLarge: status.HTTP_413_CONTENT_TOO_LARGE,
     CompressedBodyRefused: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    ScanRefused: status.HTTP_400_BAD_REQUEST,
+    ScanNotFound: status.HTTP_404_NOT_FOUND,
+    ScanForbidden: status.HTTP_403_FORBIDDEN,
+    ScanLimitReached: status.HTTP_429_TOO_MANY_REQUESTS,
+    TargetRefused: status.HTTP_422_UNPROCESSABLE_CONTENT,
 }
 
 
@@ -63,5 +71,5 @@ async def refused(request: Request, error: Exception) -> JSONResponse:
 
 def install_exception_handler(app: FastAPI) -> None:
     """Answer every refusal of the scanner's endpoints through :func:`refused`."""
-    for root in (ImportRefused, UploadRefused):
+    for root in (ImportRefused, UploadRefused, ScanRefused):
         app.add_exception_handler(root, refused)

@@ -32,6 +32,7 @@ def create_app() -> FastAPI:
     from bastion.scanner.exceptions import install_exception_handler
     from bastion.scanner.imports import streaming
     from bastion.scanner.imports.router import router as imports_router
+    from bastion.scanner.scans.router import router as scans_router
     from bastion.scanner.webhooks.router import router as webhooks_router
 
     # A report of BASTION_MAX_UPLOAD_BYTES, with as many form fields as an upload may carry.
@@ -43,9 +44,14 @@ def create_app() -> FastAPI:
         service="scanner",
         title="Bastion scanner",
         description="Report imports, inbound webhooks and scans run by Bastion.",
-        routers=[diagnostics_router, imports_router, webhooks_router],
+        routers=[diagnostics_router, imports_router, scans_router, webhooks_router],
         root_routers=[defectdojo_router],
-        bodies=[(imports_router, reports), (webhooks_router, reports), (defectdojo_router, reports)],
+        bodies=[
+            (imports_router, reports),
+            (webhooks_router, reports),
+            (defectdojo_router, reports),
+            (scans_router, reports),
+        ],
         lifespan=lifespan,
     )
     install_exception_handler(app)

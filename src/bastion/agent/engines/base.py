@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bastion.agent.engines.sandbox import sandbox_identity
 from bastion.contracts.analysis import Language
+from bastion.sandbox import sandbox_identity
 
 # The first suffix is the default; the others are kept when the caller's file name has them.
 EXTENSIONS: dict[str, tuple[str, ...]] = {

@@ -12,15 +12,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bastion.agent.engines import sandbox
+from bastion import sandbox
 from bastion.agent.engines.base import Workspace
 from bastion.agent.exceptions import EngineFailed
 from bastion.agent.redaction import redact
 from bastion.config import get_settings
 
-# Run as a script with -I -S (not with -m, which needs site-packages, hence .pth files, on the
-# path): see the launcher's docstring.
-LAUNCHER = Path(sandbox.__file__).resolve()
 # Engines get this environment and what their module adds, nothing of the service's own
 # (no BASTION_*, keys, tokens, proxies or PYTHON* variables).
 ENVIRONMENT = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
@@ -39,21 +36,13 @@ def launcher_command(
     argv: list[str], *, memory_mb: int, cpu_seconds: int, expose: Iterable[Path], hide: Iterable[Path]
 ) -> list[str]:
     """Return the launcher's command line that runs ``argv`` under the limits (see ``sandbox``)."""
-    options: list[str] = []
-    for flag, directories in (("--expose", expose), ("--hide", hide)):
-        for directory in dict.fromkeys(str(Path(d).absolute()) for d in directories):
-            options += [flag, directory]
-    return [
-        sys.executable,
-        "-I",
-        "-S",
-        str(LAUNCHER),
-        str(memory_mb),
-        str(cpu_seconds),
-        *options,
-        "--",
-        *argv,
-    ]
+    return sandbox.launcher_command(
+        argv,
+        memory_mb=memory_mb,
+        cpu_seconds=cpu_seconds,
+        expose=[str(d) for d in expose],
+        hide=[str(d) for d in hide],
+    )
 
 
 def installation(program: str) -> list[Path]:
@@ -61,8 +50,7 @@ def installation(program: str) -> list[Path]:
 
     For ``.venv/bin/python`` that is the virtual environment and the Python it was made from.
     """
-    path = Path(program)
-    return [path.parent.parent, Path(os.path.realpath(path)).parent.parent] if path.is_absolute() else []
+    return [Path(directory) for directory in sandbox.installation(program)]
 
 
 async def run_limited(

@@ -19,6 +19,7 @@ class ImportSource(models.TextChoices):
     WEBHOOK = "webhook", "Webhook"
     DEFECTDOJO = "defectdojo", "DefectDojo-compatible API"
     ANALYSIS = "analysis", "Code analysis"
+    SCAN = "scan", "Scan run by Bastion"
 
 
 FINISHED_STATES = frozenset({ImportState.COMPLETED, ImportState.FAILED})

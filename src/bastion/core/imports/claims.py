@@ -1,4 +1,4 @@
-"""Which worker process runs an import job, and whether it still does.
+"""Which worker process runs an import job (or a scan job), and whether it still does.
 
 A worker claims a job when it starts it (``services.start``): the job records the
 process (``host:pid``) and a heartbeat, and the process holds a lock file named
@@ -9,6 +9,8 @@ host the heartbeat tells: a thread of the worker refreshes it every
 HEARTBEAT_SECONDS on PostgreSQL; a claim not refreshed for STALE_AFTER is dead. (On
 SQLite every process runs on one host, and an import's transaction holds the
 database's only write lock, so there is no heartbeat there.)
+
+Scan jobs (``core.scans``) are claimed the same way: pass their model and their folder.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from django.db import DatabaseError, connection, connections
 from django.utils import timezone
@@ -39,23 +42,29 @@ def this_worker() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def lock_path(job_id: object) -> Path:
+IMPORTS = "imports"
+
+
+def lock_path(job_id: object, folder: str = IMPORTS) -> Path:
     """Return the lock file a worker holds while it runs the job."""
-    return get_settings().resolved_var_dir / "run" / "imports" / f"{job_id}.lock"
+    return get_settings().resolved_var_dir / "run" / folder / f"{job_id}.lock"
 
 
-def forget(job_id: object) -> None:
+def forget(job_id: object, folder: str = IMPORTS) -> None:
     """Remove the lock file of a job that is finished (nobody takes its lock again)."""
-    lock_path(job_id).unlink(missing_ok=True)
+    lock_path(job_id, folder).unlink(missing_ok=True)
 
 
-def is_alive(job: ImportJob, *, now: datetime) -> bool:
-    """Tell whether the worker process that claimed a running job still runs it."""
+def is_alive(job: Any, *, now: datetime, folder: str = IMPORTS) -> bool:
+    """Tell whether the worker process that claimed a running job still runs it.
+
+    ``job`` is a row with ``pk``, ``worker`` and ``heartbeat_at`` (an import or a scan).
+    """
     host, _, _ = job.worker.rpartition(":")
     if not host:
         return False
     if host == socket.gethostname():
-        return _is_locked(lock_path(job.pk))
+        return _is_locked(lock_path(job.pk, folder))
     return job.heartbeat_at is not None and now - job.heartbeat_at < STALE_AFTER
 
 
@@ -80,8 +89,10 @@ class Claim:
     the run ended; a job that ``is_finished`` has its lock file removed as well.
     """
 
-    def __init__(self, job_id: str) -> None:
+    def __init__(self, job_id: str, *, model: Any = ImportJob, folder: str = IMPORTS) -> None:
         self.job_id = job_id
+        self.model = model
+        self.folder = folder
         self.is_finished = False
         self._descriptor: int | None = None
         self._stop = threading.Event()
@@ -89,7 +100,7 @@ class Claim:
 
     def acquire(self) -> bool:
         """Take the job's lock; False when another process of this host holds it."""
-        path = lock_path(self.job_id)
+        path = lock_path(self.job_id, self.folder)
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -112,11 +123,11 @@ class Claim:
         try:
             while not self._stop.wait(HEARTBEAT_SECONDS):
                 try:
-                    ImportJob.objects.filter(pk=self.job_id, worker=worker).update(
+                    self.model.objects.filter(pk=self.job_id, worker=worker).update(
                         heartbeat_at=timezone.now()
                     )
                 except DatabaseError as error:  # the next beat tries again; the run itself goes on
-                    logger.warning("import %s: heartbeat not recorded: %s", self.job_id, error)
+                    logger.warning("%s %s: heartbeat not recorded: %s", self.folder, self.job_id, error)
         finally:
             connections.close_all()  # this thread's own connections
 
@@ -130,7 +141,7 @@ class Claim:
         if self._descriptor is None:
             return
         if self.is_finished:
-            forget(self.job_id)  # while holding the lock, which nobody takes again
+            forget(self.job_id, self.folder)  # while holding the lock, which nobody takes again
         os.close(self._descriptor)
         self._descriptor = None
 

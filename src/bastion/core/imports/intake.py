@@ -126,6 +126,38 @@ def take_in(
     return job
 
 
+def take_in_engine_report(
+    *, asset: Asset, actor: User | None, upload: Upload, tool: str, tags: tuple[str, ...] = ("scan",)
+) -> ImportJob:
+    """Store the report one engine of a scan wrote as a full import of its tool on the asset.
+
+    The scan was authorised when it was accepted, and runs the import itself, in its own
+    worker, so that it can tell what the import did: the job is not queued. The engine's
+    tool is the job's, so that an engine that finds nothing resolves what it found before.
+    """
+    try:
+        with _stored_until_commit() as stored:
+            key = f"{asset.organization_id}/{uuid.uuid4().hex}"
+            stored.append(key)
+            stored.append(_store(upload, key=key))
+            job = services.create_job(
+                actor=actor,
+                asset=asset,
+                storage_key=stored[-1],
+                size_bytes=upload.size,
+                sha256=upload.sha256,
+                file_name=upload.file_name,
+                format_name="sarif",
+                is_full=True,
+                tags=tags,
+                source=ImportSource.SCAN,
+                tool=tool,
+            )
+    finally:
+        upload.discard()
+    return job
+
+
 def check_format(*, upload: Upload, options: ImportOptions, source: str) -> None:
     """Refuse a report whose format is neither named nor recognised, before anything is created."""
     if options.format_name:

@@ -59,6 +59,7 @@ def create_job(
     minimum_severity: str = "",
     source: str = ImportSource.UPLOAD,
     has_created_asset: bool = False,
+    tool: str = "",
 ) -> ImportJob:
     """Record a stored report as a queued import (``has_created_asset``: its asset is new)."""
     job = ImportJob(
@@ -70,6 +71,7 @@ def create_job(
         has_created_asset=has_created_asset,
         format=format_name,
         is_format_forced=bool(format_name),
+        tool=tool[:100],
         is_full=is_full,
         tags=list(tags),
         minimum_severity=minimum_severity,

@@ -21,9 +21,11 @@ from fastapi.responses import JSONResponse
 from bastion.core import sealed
 from bastion.core.imports import intake, selectors
 from bastion.core.imports.options import options_from
+from bastion.core.scans import services as scan_services
 from bastion.parsers import all_parsers
 from bastion.scanner.imports.schemas import accepted
-from bastion.scanner.imports.streaming import receive_report
+from bastion.scanner.imports.streaming import receive_report, upload_limit
+from bastion.scanner.webhooks import forges
 from bastion.scanner.webhooks.signature import is_fresh, is_signed_by, signer
 from bastion.servicekit.orm import run_orm
 
@@ -83,3 +85,52 @@ async def receive_webhook(source: str, request: Request) -> JSONResponse:
             delivery=intake.Delivery(organization_id=secret.organization_id, delivery_id=delivery_id),
         )
     return accepted(job)
+
+
+@router.post("/push/{organization}", status_code=status.HTTP_202_ACCEPTED, tags=["scans"])
+async def receive_push(organization: str, request: Request) -> JSONResponse:
+    """Scan a repository at the commit a forge says was pushed (GitHub, GitLab or Gitea push events).
+
+    Configure the forge's webhook with this URL, content type JSON and the organisation's
+    webhook secret. Every asset of the organisation that scans the pushed repository (by a
+    schedule, or as a repository asset with that URL) gets a scan at the pushed commit.
+    """
+    try:
+        forge = forges.forge_of(request.headers)
+    except forges.PushRefused as refused:
+        raise HTTPException(refused.status, detail=refused.reason) from None
+    secret = await run_orm(selectors.webhook_secret_for, slug=organization)
+    if secret is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=INVALID)
+    try:
+        key = sealed.unseal(secret.secret)
+    except sealed.SealBroken as error:
+        logger.warning("the webhook secret of %s cannot be opened (%s): rotate it", organization, error)
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=INVALID) from error
+    await upload_limit().check(f"organization:{secret.organization_id}")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > forges.MAX_PUSH_BYTES:
+            raise HTTPException(
+                status.HTTP_413_CONTENT_TOO_LARGE,
+                detail=f"a push event is at most {forges.MAX_PUSH_BYTES} bytes",
+            )
+    try:
+        forges.verify(forge, request.headers, bytes(body), key)
+        push = forges.read_push(forge, request.headers, bytes(body))
+    except forges.PushRefused as refused:
+        raise HTTPException(refused.status, detail=refused.reason) from None
+    if push is None:
+        return JSONResponse(
+            {"scans": [], "detail": "not a push of a commit: nothing to scan"}, status_code=202
+        )
+    scans = await run_orm(
+        scan_services.scan_push,
+        organization_id=secret.organization_id,
+        delivery_id=push.delivery_id,
+        urls=push.urls,
+        commit=push.commit,
+    )
+    detail = f"{len(scans)} scans queued" if scans else "no asset of the organisation scans this repository"
+    return JSONResponse({"scans": [str(scan.pk) for scan in scans], "detail": detail}, status_code=202)

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
+from bastion.core.scans.exceptions import ScanRefused
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[..., Sequence[tuple[Any, ...]]]
@@ -84,7 +86,7 @@ _OPTION_WORDS = ("upload-pack", "receive-pack", "--config", "--exec", "--templat
 _GIT_SCHEMES = frozenset({"https", "ssh", "git"})
 
 
-class TargetRefused(ValueError):  # noqa: N818 (a refusal, named as the domain names it)
+class TargetRefused(ScanRefused, ValueError):  # noqa: N818 (a refusal, named as the domain names it)
     """The target is outside what the organisation allows or is not a safe form; nothing was queued."""
 
     def __init__(self, reason: str) -> None:
@@ -261,8 +263,13 @@ def check_git_url(url: str) -> GitTarget:
     return GitTarget(url=url, scheme="ssh", host=host, port=None)
 
 
-def git_clone_arguments(url: str, destination: str, commit: str | None = None) -> list[str]:
-    """Return the git command (a list, never a shell string) that clones a checked URL."""
+def git_clone_arguments(
+    url: str, destination: str, commit: str | None = None, branch: str | None = None
+) -> list[str]:
+    """Return the git command (a list, never a shell string) that clones a checked URL.
+
+    Without a commit the clone is shallow (the branch's last commit is all a scan reads).
+    """
     checked = check_git_url(url)
     if destination.startswith("-"):
         raise TargetRefused("the destination starts with '-'")
@@ -270,7 +277,21 @@ def git_clone_arguments(url: str, destination: str, commit: str | None = None) -
     if commit is not None:
         _check_commit(commit)
         arguments.append("--no-checkout")
+    else:
+        arguments.append("--depth=1")
+    if branch is not None:
+        check_branch(branch)
+        arguments.append(f"--branch={branch}")
     return [*arguments, "--", checked.url, destination]
+
+
+_BRANCH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/-]{0,254}$")
+
+
+def check_branch(branch: str) -> None:
+    """Refuse a branch name git could read otherwise (an option, a range, a reflog expression)."""
+    if not _BRANCH.match(branch) or ".." in branch or branch.endswith((".lock", "/", ".")) or "//" in branch:
+        raise TargetRefused(f"{branch!r} is not a branch name this scan accepts")
 
 
 def git_checkout_arguments(destination: str, commit: str) -> list[str]:
@@ -439,3 +460,14 @@ def _split(url: str) -> SplitResult:
 
 def _url_host(address: str) -> str:
     return f"[{address}]" if ":" in address else address
+
+
+#: What a repository's host may be without being allow-listed: any public address.
+PUBLIC_INTERNET = ("0.0.0.0/0", "::/0")
+
+
+def resolve_git_host(
+    target: GitTarget, *, allowed: Sequence[str], resolver: Resolver = socket.getaddrinfo
+) -> NetworkTarget:
+    """Resolve a repository's host once: public addresses are allowed, others only when allow-listed."""
+    return resolve_network_target(target.host, allowed=[*allowed, *PUBLIC_INTERNET], resolver=resolver)

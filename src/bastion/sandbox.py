@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     import ctypes
 
 EXIT_REFUSED = 125
+# Run as a script with -I -S: see above.
+LAUNCHER = os.path.realpath(__file__)
 SANDBOX_USER = "nobody"
 OVERFLOW_ID = 65534  # the kernel's "nobody" when the user database has none
 USAGE = "usage: sandbox MEMORY_MB CPU_SECONDS [--expose DIR]... [--hide DIR]... -- PROGRAM [ARG...]"
@@ -46,6 +48,34 @@ PR_SET_NO_NEW_PRIVS = 38
 
 class Refused(Exception):
     """The engine cannot be started as isolated as asked."""
+
+
+def launcher_command(
+    argv: list[str], *, memory_mb: int, cpu_seconds: int, expose: list[str], hide: list[str]
+) -> list[str]:
+    """Return the command line that runs ``argv`` through this launcher under the limits.
+
+    For the services that start engines (the agent's analyses, the scanner's scans): the
+    launcher runs as a script with ``-I -S`` on the caller's interpreter (not with ``-m``,
+    which needs site-packages, hence ``.pth`` files, on the path). Directories are made
+    absolute and given once each.
+    """
+    options: list[str] = []
+    for flag, directories in (("--expose", expose), ("--hide", hide)):
+        for directory in dict.fromkeys(os.path.abspath(d) for d in directories):
+            options += [flag, directory]
+    return [sys.executable, "-I", "-S", LAUNCHER, str(memory_mb), str(cpu_seconds), *options, "--", *argv]
+
+
+def installation(program: str) -> list[str]:
+    """Return the directories a program is installed in: its ``bin``'s parent, before and after symlinks.
+
+    For ``.venv/bin/python`` that is the virtual environment and the Python it was made from.
+    """
+    if not os.path.isabs(program):
+        return []
+    real = os.path.realpath(program)
+    return [os.path.dirname(os.path.dirname(program)), os.path.dirname(os.path.dirname(real))]
 
 
 def sandbox_identity() -> tuple[int, int]:

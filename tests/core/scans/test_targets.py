@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bastion.scanner.engines.targets import (
+from bastion.core.scans.targets import (
     GitTarget,
     NetworkTarget,
     TargetRefused,
@@ -491,10 +491,22 @@ def test_git_clone_arguments_are_a_list_with_a_double_dash_before_the_url() -> N
         "clone",
         "--quiet",
         "--no-recurse-submodules",
+        "--depth=1",
         "--",
         "https://github.com/org/repo.git",
         "/srv/scans/1",
     ]
+
+
+@pytest.mark.parametrize("branch", ["-b", "--upload-pack=x", "main..other", "a b", "HEAD@{1}", "x.lock", ""])
+def test_a_branch_git_could_read_otherwise_is_refused(branch: str) -> None:
+    with pytest.raises(TargetRefused):
+        git_clone_arguments("https://github.com/org/repo.git", "/srv/scans/1", branch=branch)
+
+
+def test_a_branch_is_passed_as_one_argument_before_the_double_dash() -> None:
+    arguments = git_clone_arguments("https://github.com/org/repo.git", "/srv/x", branch="release/2.1")
+    assert arguments[-4:] == ["--branch=release/2.1", "--", "https://github.com/org/repo.git", "/srv/x"]
 
 
 def test_git_clone_at_a_commit_clones_without_checkout_then_checks_out() -> None:

@@ -95,8 +95,9 @@ def up(
     from bastion.supervisor import Child, Supervisor
 
     _setup_django(instance=False)
-    from bastion.bus.queues import SCANS_QUEUE  # after the settings are checked: the bus reads them
     from django.core.management import call_command
+
+    from bastion.bus.queues import SCANS_QUEUE  # after the settings are checked: the bus reads them
 
     settings = get_settings()
     host = host or settings.host
@@ -429,6 +430,45 @@ def advisories_import(
         f"read {counts.read}, new {counts.new}, updated {counts.updated}, unchanged {counts.unchanged}, "
         f"refused {counts.refused} in {elapsed:.1f} s ({counts.read / elapsed:.0f} records/s)"
     )
+
+
+@advisories_app.command("sync")
+def advisories_sync(
+    ecosystem: Annotated[
+        list[str] | None,
+        typer.Option(help="An OSV ecosystem to sync (repeatable) [BASTION_ADVISORIES_ECOSYSTEMS]."),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(help="Where the exports are, BASE/ECOSYSTEM/all.zip [BASTION_ADVISORIES_URL]."),
+    ] = None,
+) -> None:
+    """Download the OSV exports that changed since the last sync and import them, now.
+
+    Runs whether or not the daily sync is on (BASTION_ADVISORIES_SYNC): asking is the permission.
+    """
+    _setup_django()
+    from bastion.core.advisories import sync
+
+    try:
+        results = sync.sync(ecosystems=ecosystem or None, base_url=url)
+    except sync.SyncRefused as error:
+        _fail(f"refused: {error}")
+    for name, result in results.items():
+        if result.status == "failed":
+            typer.echo(f"bastion: {name}: failed: {result.reason}", err=True)
+        elif result.counts is None:
+            typer.echo(f"{name}: not modified")
+        else:
+            counts = result.counts
+            for refusal in counts.refusals:
+                typer.echo(f"bastion: {name}: refused {refusal}", err=True)
+            typer.echo(
+                f"{name}: downloaded {result.downloaded_bytes} bytes; read {counts.read}, new {counts.new}, "
+                f"updated {counts.updated}, unchanged {counts.unchanged}, refused {counts.refused}"
+            )
+    if any(result.status == "failed" for result in results.values()):
+        raise typer.Exit(1)
 
 
 def _message(error: Exception) -> str:

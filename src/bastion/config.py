@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     scan_engine_memory_mb: int = Field(default=2048, ge=256)
     # Where local repositories may be scanned from ("" = nowhere): an administrator's choice.
     scan_local_root: Path | None = None
+    # The advisory database: a daily download of OSV's exports (off by default: it reaches the internet).
+    advisories_sync: bool = False
+    advisories_url: str = "https://osv-vulnerabilities.storage.googleapis.com"
+    #: Comma-separated OSV ecosystem names, as OSV spells them.
+    advisories_ecosystems: str = "PyPI,npm,Go,crates.io,Maven,RubyGems"
+    advisories_max_download_bytes: int = Field(default=2 * 1024**3, ge=1)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -6,7 +6,7 @@ It runs as a script with ``-I -S``: isolated mode puts neither the script's dire
 working directory on ``sys.path`` and ignores every ``PYTHON*`` variable and the user's site,
 and ``-S`` skips the ``site`` module, whose ``.pth`` files can run code from site-packages. So
 nothing but the standard library runs before the limits, and the launcher imports only
-``os``, ``sys`` and ``resource`` (and ``ctypes``, ``pwd`` once the limits hold). In this order:
+``os``, ``sys`` and ``resource`` (and ``ctypes``, ``pwd``, ``signal`` once the limits hold). In this order:
 
 1. the limits: address space (0: none), CPU time, no core file;
 2. when started as root, the engine will run as ``nobody``. A directory it needs (``--expose``:
@@ -17,7 +17,9 @@ nothing but the standard library runs before the limits, and the launcher import
    key) that ``nobody`` could enter is covered by an empty read-only tmpfs. Then the
    supplementary groups go, then the group, then the user;
 3. no new privileges: a set-user-id program started by the engine gains nothing;
-4. ``execv`` of the engine, so no ``preexec_fn`` runs in the service's threaded process.
+4. the engine dies with the process that started it (a worker killed mid-scan leaves no engine
+   running on), ``PR_SET_PDEATHSIG``;
+5. ``execv`` of the engine, so no ``preexec_fn`` runs in the service's threaded process.
 
 Any failure before the engine starts exits with ``EXIT_REFUSED`` and one line on stderr: the
 engine never runs with less isolation than asked for.
@@ -44,6 +46,7 @@ CLONE_NEWNS = 0x00020000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
 MS_BIND, MS_REC, MS_PRIVATE = 0x1000, 0x4000, 0x40000
 PR_SET_NO_NEW_PRIVS = 38
+PR_SET_PDEATHSIG = 1
 
 
 class Refused(Exception):
@@ -218,8 +221,22 @@ def forbid_new_privileges() -> None:
     _call(_libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "cannot set no_new_privs")
 
 
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill the engine when the process that started it dies, however it dies.
+
+    Set after the privileges are dropped (a change of credentials clears it). Should the
+    parent already be gone, the engine is not started at all.
+    """
+    import signal
+
+    _call(_libc().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "cannot set the parent-death signal")
+    if os.getppid() != parent:
+        raise Refused("the process that started the engine is gone")
+
+
 def main(arguments: list[str]) -> None:
     """Apply the limits, drop root, then become the engine."""
+    parent = os.getppid()
     try:
         memory_mb, cpu_seconds, expose, hide, argv = parse(arguments)
         limit(memory_mb, cpu_seconds)
@@ -231,6 +248,7 @@ def main(arguments: list[str]) -> None:
                 isolate_filesystem(blocked, open_to_user)
             drop_privileges(uid, gid)
         forbid_new_privileges()
+        die_with_parent(parent)
         os.execv(argv[0], argv)  # noqa: S606 - an argument list chosen by the engine module, no shell
     except (Refused, OSError) as error:
         sys.stderr.write(f"sandbox: {error}\n")

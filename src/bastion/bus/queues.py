@@ -14,3 +14,5 @@ SCANS_QUEUE = "bastion.scans"
 SCAN_TASK = "bastion.scans.run_scan"
 RUN_DUE_SCHEDULES_TASK = "bastion.scans.run_due_schedules"
 REAP_SCANS_TASK = "bastion.scans.reap"
+# The daily download of OSV's advisory exports (beat; off unless BASTION_ADVISORIES_SYNC is on).
+SYNC_ADVISORIES_TASK = "bastion.advisories.sync"

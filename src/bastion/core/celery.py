@@ -20,6 +20,7 @@ from bastion.bus.queues import (  # noqa: E402
     REAP_IMPORTS_TASK,
     REAP_SCANS_TASK,
     RUN_DUE_SCHEDULES_TASK,
+    SYNC_ADVISORIES_TASK,
 )
 from bastion.bus.worker import limit_memory  # noqa: E402
 from bastion.config import get_settings  # noqa: E402
@@ -37,6 +38,8 @@ celery_app.conf.beat_schedule = {
     "reap-imports": {"task": REAP_IMPORTS_TASK, "schedule": crontab()},  # every minute
     "reap-scans": {"task": REAP_SCANS_TASK, "schedule": crontab()},
     "run-due-scan-schedules": {"task": RUN_DUE_SCHEDULES_TASK, "schedule": crontab()},
+    # Daily, off the hour; the task does nothing unless BASTION_ADVISORIES_SYNC is on.
+    "sync-advisories": {"task": SYNC_ADVISORIES_TASK, "schedule": crontab(hour=4, minute=23)},
 }
 
 

@@ -21,6 +21,7 @@ from celery.exceptions import Retry
 from django.utils import timezone
 from fastapi.testclient import TestClient
 
+from bastion import sandbox
 from bastion.contracts.scans import ScanState, TargetKind
 from bastion.core.imports import claims
 from bastion.core.scans import services
@@ -244,3 +245,29 @@ def test_a_redelivered_scan_whose_worker_died_runs_again_on_the_next_worker(call
     assert outcome is services.Start.RUN
     assert started is not None
     assert started.attempts == 2
+
+
+def test_an_engine_dies_with_the_worker_process_that_started_it(tmp_path: Path) -> None:
+    # given: a worker-like process that started an engine through the launcher, then waits
+    marker = "63.4321"
+    command = sandbox.launcher_command(
+        ["/bin/sleep", marker], memory_mb=0, cpu_seconds=120, expose=[str(tmp_path)], hide=[]
+    )
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "import subprocess, sys; subprocess.run(sys.argv[1:])", *command],
+        cwd=tmp_path,
+    )
+    deadline = time.monotonic() + 10
+    while not _group_alive(marker):
+        assert time.monotonic() < deadline, "the engine did not start"
+        time.sleep(0.05)
+
+    # when: the worker is killed
+    worker.kill()
+    worker.wait()
+
+    # then: the kernel ends the engine too
+    deadline = time.monotonic() + 5
+    while _group_alive(marker):
+        assert time.monotonic() < deadline, "the engine outlived its worker"
+        time.sleep(0.05)

@@ -16,6 +16,7 @@ NAVIGATION = (
     ("Assets", "web:assets"),
     ("Engagements", "web:engagements"),
     ("Imports", "web:imports"),
+    ("Scans", "web:scans"),
     ("Code analysis", "web:code-analysis"),
     ("Settings", "web:settings"),
 )

@@ -7,6 +7,7 @@ from bastion.core.web.finding import urls as finding
 from bastion.core.web.findings import urls as findings
 from bastion.core.web.imports import urls as imports
 from bastion.core.web.inventory import urls as inventory
+from bastion.core.web.scans import urls as scans
 from bastion.core.web.settings import urls as settings
 
 app_name = "web"
@@ -18,5 +19,6 @@ urlpatterns = [
     *finding.urlpatterns,
     *inventory.urlpatterns,
     *imports.urlpatterns,
+    *scans.urlpatterns,
     *settings.urlpatterns,
 ]

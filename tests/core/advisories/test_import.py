@@ -295,3 +295,20 @@ def test_batches_cover_a_larger_export(tmp_path: Path) -> None:
 
     assert (counts.read, counts.new, counts.refused) == (1200, 1200, 0)
     assert AffectedPackage.objects.filter(ecosystem="PyPI", name="package-7").count() == 4
+
+
+def test_malformed_or_excess_cwe_ids_are_left_out(tmp_path: Path) -> None:
+    # given: a record whose source lists good, malformed and duplicate weakness ids
+    record = {
+        "id": "GHSA-aaaa-bbbb-cccc",
+        "modified": "2024-01-01T00:00:00Z",
+        "database_specific": {"cwe_ids": ["CWE-79", "cwe-79", "CWE-0", "79", None, "CWE-89 ; DROP"]},
+        "affected": [{"package": {"ecosystem": "PyPI", "name": "x"}, "versions": ["1.0"]}],
+    }
+    (tmp_path / "record.json").write_text(json.dumps(record))
+
+    # when
+    services.import_osv(tmp_path)
+
+    # then
+    assert Advisory.objects.get(osv_id="GHSA-aaaa-bbbb-cccc").cwe_ids == ["CWE-79"]

@@ -195,7 +195,7 @@ def test_rules_carry_the_fix_aliases_and_severity(tree: Path) -> None:
         "Advisory: https://osv.dev/vulnerability/GHSA-p64x-8rxx-wf6q"
     }
     assert django["properties"] == {
-        "tags": ["security", "dependency", "CVE-2022-34265"],
+        "tags": ["security", "dependency", "CVE-2022-34265", "CWE-89"],
         "security-severity": "9.8",
         "cvss": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
     }
@@ -344,3 +344,14 @@ def test_a_path_with_spaces_is_a_uri_in_sarif_and_a_path_in_the_finding(tmp_path
     # then
     assert _results(report)[0][2] == "my%20app/requirements.txt"
     assert [finding.location.file_path for finding in _findings(report)] == ["my app/requirements.txt"]
+
+
+@pytest.mark.usefixtures("advisories")
+def test_findings_carry_the_weaknesses_the_advisory_names(tree: Path) -> None:
+    # when
+    findings = {finding.rule_id: finding for finding in _findings(audit(tree))}
+
+    # then: GitHub's cwe_ids of each advisory, as the finding's CWE ids
+    assert findings["GHSA-p64x-8rxx-wf6q"].cwe_ids == (89,)
+    assert findings["GHSA-jf85-cpcp-j695"].cwe_ids == (20,)
+    assert findings["RUSTSEC-2021-0003"].cwe_ids == ()  # RustSec names none

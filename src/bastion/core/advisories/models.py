@@ -26,6 +26,9 @@ class Advisory(models.Model):
     modified = models.DateTimeField()
     withdrawn = models.DateTimeField(null=True, blank=True)
     references = models.JSONField(default=list, blank=True)
+    cwe_ids = models.JSONField(
+        default=list, blank=True, help_text='The weaknesses the source names: ["CWE-89"].'
+    )
     imported_at = models.DateTimeField()
 
     class Meta:

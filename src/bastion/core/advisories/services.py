@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +30,8 @@ BATCH_SIZE = 500
 DETAILS_LIMIT = 10_000
 MAX_REFERENCES = 100
 MAX_REFUSALS_KEPT = 100
+MAX_CWES = 20
+_CWE_ID = re.compile(r"^CWE-[1-9][0-9]{0,5}$")
 
 _ADVISORY_FIELDS = [
     "aliases",
@@ -42,6 +45,7 @@ _ADVISORY_FIELDS = [
     "modified",
     "withdrawn",
     "references",
+    "cwe_ids",
     "imported_at",
 ]
 
@@ -192,8 +196,18 @@ def _advisory(record: Record, now: Any) -> Advisory:
         modified=record.modified,
         withdrawn=record.withdrawn,
         references=[reference.model_dump() for reference in (record.references or [])[:MAX_REFERENCES]],
+        cwe_ids=_cwe_ids(record),
         imported_at=now,
     )
+
+
+def _cwe_ids(record: Record) -> list[str]:
+    """Return the CWE ids the source names (GitHub's ``database_specific.cwe_ids``), well-formed only."""
+    values = (record.database_specific or {}).get("cwe_ids")
+    if not isinstance(values, list):
+        return []
+    found = [value.strip().upper() for value in values if isinstance(value, str)]
+    return list(dict.fromkeys(value for value in found if _CWE_ID.match(value)))[:MAX_CWES]
 
 
 def _severity(record: Record) -> tuple[str, str, Decimal | None]:

@@ -178,7 +178,7 @@ def _rule(advisory: Advisory, occurrences: list[_Occurrence]) -> dict[str, Any]:
             )
     link = f"https://osv.dev/vulnerability/{quote(advisory.osv_id)}"
     properties: dict[str, Any] = {
-        "tags": ["security", "dependency", *_tags(advisory)],
+        "tags": ["security", "dependency", *_tags(advisory), *advisory.cwe_ids],
         "security-severity": f"{score:.1f}",
     }
     if advisory.severity_vector.upper().startswith("CVSS:"):

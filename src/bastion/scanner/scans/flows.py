@@ -26,7 +26,7 @@ from bastion.core.imports.tasks import run_import
 from bastion.core.imports.upload import Upload
 from bastion.core.scans import services, targets
 from bastion.core.scans.models import ScanJob
-from bastion.scanner.engines import dependency_audit, network
+from bastion.scanner.engines import dependency_audit, network, service_advisories
 from bastion.scanner.engines.archives import ArchiveRefused, unpack_archive
 from bastion.scanner.engines.dependencies.exceptions import ManifestError
 from bastion.scanner.scans.runner import EngineError, EngineStopped, run_engine
@@ -234,7 +234,8 @@ def _scan_services(
     )
     _check_exit(finished.returncode, finished.stderr_tail, "nmap")
     report = workspace.out / "services.sarif"
-    report.write_bytes(network.sarif_from_nmap(_read_capped(raw), target=scan.target))
+    inventory = network.sarif_from_nmap(_read_capped(raw), target=scan.target)
+    report.write_bytes(service_advisories.add_advisories(inventory))
     return Report("services", report)
 
 

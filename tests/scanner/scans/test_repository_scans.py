@@ -109,3 +109,82 @@ def test_a_failed_clone_fails_the_scan_and_resolves_nothing(
     assert "git clone exited with status" in scan.error
     assert _dependency_findings(caller) == {DJANGO_ADVISORY: "open"}
     assert scan.imports == []
+
+
+PACKAGE_LOCK = """{
+  "name": "storefront",
+  "version": "1.0.0",
+  "lockfileVersion": 3,
+  "requires": true,
+  "packages": {
+    "": {"name": "storefront", "version": "1.0.0", "dependencies": {"lodash": "4.17.11"}},
+    "node_modules/lodash": {
+      "version": "4.17.11",
+      "resolved": "https://registry.npmjs.org/lodash/-/lodash-4.17.11.tgz",
+      "integrity": "sha512-cQKh8igo5QUhZ7lg38DYWAxMvjSAKG0A8wGSVimP07SIUEK2UO+arSRKbRZWtelMtN5V0Hkwh5ryOto/SshYIg=="
+    }
+  }
+}
+"""
+SQL_INJECTION = """from flask import Flask, request
+import sqlite3
+
+app = Flask(__name__)
+
+
+@app.route("/orders")
+def orders():
+    customer = request.args.get("customer")
+    connection = sqlite3.connect("shop.db")
+    rows = connection.execute("SELECT * FROM orders WHERE customer = '%s'" % customer).fetchall()
+    return {"orders": rows}
+
+
+@app.route("/order")
+def order():
+    number = request.args.get("number")
+    connection = sqlite3.connect("shop.db")
+    rows = connection.execute("SELECT * FROM orders WHERE number = ?", (number,)).fetchall()
+    return {"orders": rows}
+"""
+PLANTED_KEY = "AKIAZ7QW3ERT5YUI8OPL"
+PROJECT = {
+    "backend/requirements.txt": "Django==3.2.0\nflask==3.0.0\n",
+    "backend/app.py": SQL_INJECTION,
+    "backend/settings.py": f'AWS_ACCESS_KEY_ID = "{PLANTED_KEY}"\n',
+    "web/package-lock.json": PACKAGE_LOCK,
+    "web/index.js": "export const total = (items) => items.reduce((sum, item) => sum + item.price, 0);\n",
+}
+
+
+@pytest.mark.usefixtures("allowed_loopback")
+def test_every_repository_engine_finds_exactly_what_was_planted(
+    api: TestClient, caller: dict[str, Any], git_repository: GitRepository
+) -> None:
+    # given: a Python and an npm project with a vulnerable pin each, a planted key and a SQL injection
+    git_repository.commit(PROJECT, "shop")
+
+    # when: every engine a repository has (the default)
+    scan = _scan(api, caller, git_repository.url)
+
+    # then
+    assert scan.state == ScanState.COMPLETED, (scan.error, scan.log)
+    assert scan.engines == ["sast", "secrets", "dependencies"]
+    findings = Finding.objects.filter(asset=caller["asset"])
+    found = sorted(
+        (finding.tool, finding.rule_id or "", finding.file_path, finding.line_start) for finding in findings
+    )
+    dependency = [row for row in found if row[0] == "bastion-dependency-audit"]
+    assert [(rule, path) for _tool, rule, path, _line in dependency] == [
+        ("GHSA-jf85-cpcp-j695", "web/package-lock.json"),
+        (DJANGO_ADVISORY, "backend/requirements.txt"),
+    ]
+    secrets = [row for row in found if row[0] == "bastion-secrets"]
+    assert [(path, line) for _tool, _rule, path, line in secrets] == [("backend/settings.py", 1)]
+    sast = [row for row in found if row[0] == "bastion-sast"]
+    assert [(path, line) for _tool, _rule, path, line in sast] == [("backend/app.py", 11)]
+    assert "sql" in sast[0][1].lower()
+    # the key's value is nowhere in Bastion's database
+    for finding in findings:
+        assert PLANTED_KEY not in f"{finding.title} {finding.description} {finding.evidence}"
+    assert scan.new == len(found) == 4

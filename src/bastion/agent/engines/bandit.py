@@ -1,8 +1,16 @@
-"""Bandit: Python's security linter, run as ``python -I -m bandit -f json`` on the file."""
+"""Bandit: Python's security linter, run as ``python -I -m bandit -f json`` on the file.
+
+A repository's Python files go to one Bandit run (``scan_files``): starting the interpreter and
+loading Bandit's plugins costs more than analysing a typical file.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -27,6 +35,24 @@ SKIPPED_TESTS = ("B101", "B110", "B112", "B603", "B607", *(f"B{n}" for n in rang
 
 async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> list[Vulnerability]:
     """Run Bandit on the workspace's file and map its results."""
+    report = await scan_files(workspace, [workspace.path], time_limit=time_limit, memory_mb=memory_mb)
+    if report.errors:
+        raise EngineFailed(f"bandit could not analyse the code: {report.errors[0][1]}")
+    return report.found.get(workspace.path, [])
+
+
+@dataclass(frozen=True)
+class FilesReport:
+    """What one Bandit run found, by file, and the files it could not analyse (with the reason)."""
+
+    found: dict[Path, list[Vulnerability]]
+    errors: list[tuple[Path, str]]
+
+
+async def scan_files(
+    workspace: Workspace, paths: Sequence[Path], *, time_limit: float, memory_mb: int
+) -> FilesReport:
+    """Run Bandit once on many files of the workspace (absolute paths) and map its results to each."""
     completed = await run_limited(
         [
             sys.executable,
@@ -38,7 +64,8 @@ async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> li
             "--quiet",
             "--skip",
             ",".join(SKIPPED_TESTS),
-            str(workspace.path),
+            "--",
+            *(str(path) for path in paths),
         ],
         name=NAME,
         workspace=workspace,
@@ -52,10 +79,14 @@ async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> li
         report = orjson.loads(completed.stdout)
     except orjson.JSONDecodeError as error:
         raise EngineFailed("bandit wrote no JSON report") from error
-    if report.get("errors"):
-        reason = report["errors"][0].get("reason", "unknown error")
-        raise EngineFailed(f"bandit could not analyse the code: {redact(str(reason))}")
-    return [_vulnerability(result) for result in report.get("results", [])]
+    found: dict[Path, list[Vulnerability]] = defaultdict(list)
+    for result in report.get("results", []):
+        found[Path(str(result.get("filename")))].append(_vulnerability(result))
+    errors = [
+        (Path(str(error.get("filename"))), redact(str(error.get("reason", "unknown error"))))
+        for error in report.get("errors", [])
+    ]
+    return FilesReport(found=dict(found), errors=errors)
 
 
 def _vulnerability(result: dict[str, Any]) -> Vulnerability:

@@ -7,12 +7,18 @@ a second. The engine reads one rules file: a language's rule files are merged in
 document once per process and written into each workspace. Python code first goes through the
 pre-pass (``prepass``), which folds constants, drops what cannot be reached, resolves literal
 container reads and marks validation guards; the pre-pass keeps every line where it was.
+
+A repository is scanned with one engine run per rules directory (``scan_targets``): the engine
+reads a targets file naming every file and its language, instead of being started once a file.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,38 +98,157 @@ async def scan(workspace: Workspace, *, time_limit: float, memory_mb: int) -> li
             (workspace.directory / PREPARED).mkdir(mode=0o700)
             target = workspace.directory / PREPARED / workspace.file_name
             write_private(target, prepared.encode("utf-8"))
-    completed = await run_limited(
+    report = await _run(
+        binary,
+        ["-rules", str(rules_file), "-lang", workspace.language, "-json",
+         "-timeout", str(max(1, int(time_limit) - 1)), "-max_memory", str(memory_mb), str(target)],
+        workspace=workspace,
+        time_limit=time_limit,
+    )  # fmt: skip
+    results = _kept(report)
+    fatal = _fatal(report)
+    if fatal and not results:
+        raise EngineFailed(f"semgrep failed: {redact(str(fatal[0].get('message', 'unknown error')))[:200]}")
+    lines = source.splitlines()
+    return [_vulnerability(result, metadata.get(str(result["check_id"]), {}), lines) for result in results]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One file of a multi-file run: the copy the engine reads, the file as written, its language.
+
+    ``scanned`` is the pre-passed copy of a Python file (or the file itself): the pre-pass keeps
+    every line where it was, so the engine's line numbers are the original's, whose lines the
+    results quote.
+    """
+
+    scanned: Path
+    original: Path
+    language: Language
+
+
+@dataclass(frozen=True)
+class TargetsReport:
+    """What one multi-file run found, by original file, and the files the engine gave up on."""
+
+    found: dict[Path, list[Vulnerability]]
+    errors: list[str]
+
+
+async def scan_targets(
+    workspace: Workspace, targets: Sequence[Target], *, time_limit: float, memory_mb: int, jobs: int = 1
+) -> TargetsReport:
+    """Run the engine once over many files that share a rules directory and map results to each file.
+
+    The files must all be inside the workspace. Files the engine could not parse are left out of
+    ``errors`` (a syntax error is not a failed scan); a file it gave up on (a timeout, memory)
+    is named there so that the caller can say which results may be missing.
+    """
+    directories = {RULE_DIRECTORIES[target.language] for target in targets}
+    if len(directories) != 1:
+        raise ValueError(f"one run takes one rules directory, not {sorted(directories)}")
+    (directory,) = directories
+    binary = core_binary()
+    rules, metadata = merged_rules(directory)
+    rules_file = workspace.directory / RULES_FILE.parent / f"{directory}.json"
+    rules_file.parent.mkdir(mode=0o700, exist_ok=True)
+    write_private(rules_file, rules)
+    originals = {str(target.scanned): target.original for target in targets}
+    targets_file = workspace.directory / RULES_FILE.parent / f"{directory}-targets.json"
+    write_private(targets_file, _targets_document(targets))
+    report = await _run(
+        binary,
+        ["-rules", str(rules_file), "-targets", str(targets_file), "-json", "-j", str(max(1, jobs)),
+         "-timeout", str(max(1, min(30, int(time_limit) - 1))), "-max_memory", str(memory_mb)],
+        workspace=workspace,
+        time_limit=time_limit,
+    )  # fmt: skip
+    by_file: dict[Path, list[dict[str, Any]]] = defaultdict(list)
+    for result in _kept(report):
+        original = originals.get(str(result.get("path")))
+        if original is None:
+            raise EngineFailed("semgrep reported a file it was not given")
+        by_file[original].append(result)
+    found = await asyncio.to_thread(_found, by_file, metadata)
+    errors = []
+    for error in _fatal(report):
+        path = originals.get(str(error.get("path") or (error.get("location") or {}).get("path")))
+        where = f"{path}: " if path is not None else ""
+        errors.append(f"{where}{redact(str(error.get('message', 'unknown error')))[:200]}")
+    return TargetsReport(found=found, errors=errors)
+
+
+def _found(
+    by_file: dict[Path, list[dict[str, Any]]], metadata: dict[str, dict[str, Any]]
+) -> dict[Path, list[Vulnerability]]:
+    """Map each file's results, quoting its lines as written (not as pre-passed)."""
+    found = {}
+    for original, results in by_file.items():
+        lines = original.read_text(encoding="utf-8").splitlines()
+        found[original] = [
+            _vulnerability(result, metadata.get(str(result["check_id"]), {}), lines) for result in results
+        ]
+    return found
+
+
+def _targets_document(targets: Sequence[Target]) -> bytes:
+    """Return the engine's targets file: each file with the language it is parsed as (SAST only)."""
+    return orjson.dumps(
         [
-            str(binary), "-rules", str(rules_file), "-lang", workspace.language, "-json",
-            "-timeout", str(max(1, int(time_limit) - 1)), "-max_memory", str(memory_mb), str(target),
-        ],
+            "Targets",
+            [
+                [
+                    "CodeTarget",
+                    {
+                        "path": {"fpath": str(target.scanned), "ppath": str(target.scanned)},
+                        "analyzer": target.language,
+                        "products": ["sast"],
+                    },
+                ]
+                for target in targets
+            ],
+        ]
+    )
+
+
+async def _run(
+    binary: Path, arguments: list[str], *, workspace: Workspace, time_limit: float
+) -> dict[str, Any]:
+    """Run the engine in the sandbox and return its JSON report."""
+    completed = await run_limited(
+        [str(binary), *arguments],
         name=NAME,
         workspace=workspace,
         time_limit=time_limit,
         memory_mb=0,  # the OCaml runtime reserves address space up front: the engine's own limit applies
         expose=installation(str(binary)),
-    )  # fmt: skip
+    )
     try:
-        # The engine writes a progress dot before its JSON.
+        # The engine writes a progress dot (one per file) before its JSON.
         report = orjson.loads(completed.stdout[completed.stdout.find(b"{") :])
     except orjson.JSONDecodeError as error:
         lines = completed.stderr.decode("utf-8", "replace").strip().splitlines()
         reason = f": {redact(lines[-1])[:200]}" if lines else ""
         raise EngineFailed(f"semgrep failed (exit {completed.returncode}){reason}") from error
-    results = [
-        result for result in report.get("results", []) if not result.get("extra", {}).get("is_ignored")
-    ]
-    fatal = [
+    if not isinstance(report, dict):
+        raise EngineFailed("semgrep wrote a report that is not a JSON object")
+    return report
+
+
+def _kept(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the results the code does not mark as ignored (``nosemgrep``)."""
+    return [result for result in report.get("results", []) if not result.get("extra", {}).get("is_ignored")]
+
+
+def _fatal(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return the engine's errors other than a file it could not parse."""
+    return [
         e
         for e in report.get("errors", [])
         if e.get("severity") == "error"
         and "Syntax" not in e.get("error_type", "")
         and "Parse" not in e.get("error_type", "")
     ]
-    if fatal and not results:
-        raise EngineFailed(f"semgrep failed: {redact(str(fatal[0].get('message', 'unknown error')))[:200]}")
-    lines = source.splitlines()
-    return [_vulnerability(result, metadata.get(str(result["check_id"]), {}), lines) for result in results]
 
 
 def _vulnerability(result: dict[str, Any], metadata: dict[str, Any], lines: list[str]) -> Vulnerability:

@@ -120,8 +120,7 @@ PACKAGE_LOCK = """{
     "": {"name": "storefront", "version": "1.0.0", "dependencies": {"lodash": "4.17.11"}},
     "node_modules/lodash": {
       "version": "4.17.11",
-      "resolved": "https://registry.npmjs.org/lodash/-/lodash-4.17.11.tgz",
-      "integrity": "sha512-cQKh8igo5QUhZ7lg38DYWAxMvjSAKG0A8wGSVimP07SIUEK2UO+arSRKbRZWtelMtN5V0Hkwh5ryOto/SshYIg=="
+      "resolved": "https://registry.npmjs.org/lodash/-/lodash-4.17.11.tgz"
     }
   }
 }

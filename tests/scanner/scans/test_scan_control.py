@@ -271,3 +271,26 @@ def test_an_engine_dies_with_the_worker_process_that_started_it(tmp_path: Path) 
     while _group_alive(marker):
         assert time.monotonic() < deadline, "the engine outlived its worker"
         time.sleep(0.05)
+
+
+def test_an_engine_past_the_scans_time_limit_fails_the_scan_naming_it(
+    api: TestClient, caller: dict[str, Any], silent_server: int, fresh_settings: pytest.MonkeyPatch
+) -> None:
+    # given: engines may run 5 seconds; nmap waits longer than that on a port that never answers
+    services_of_tests.require_program("nmap", "nmap")
+    fresh_settings.setenv("BASTION_SCAN_ENGINE_TIMEOUT_SECONDS", "5")
+    services.add_allowed_range(actor=caller["owner"], organization=caller["org"], value="127.0.0.1/32")
+    body = {"target": {"kind": "host", "value": "127.0.0.1"}, "options": {"ports": str(silent_server)}}
+    scan_id = api.post("/scanner/v1/scans", headers=auth(caller["key"]), json=body).json()["id"]
+
+    # when
+    started = time.monotonic()
+    run_scan(scan_id)
+
+    # then: stopped at its limit, the scan failed with the reason, nothing imported
+    assert time.monotonic() - started < 5 + 5
+    scan = ScanJob.objects.get(pk=scan_id)
+    assert scan.state == ScanState.FAILED
+    assert "services: nmap took longer than 5 s and was stopped" in scan.error
+    assert scan.imports == []
+    assert _group_alive(f"{silent_server}") == []

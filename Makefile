@@ -74,11 +74,12 @@ migrations-check:
 pytest:
 	BASTION_VAR_DIR=$(TEST_VAR) $(BIN)/pytest
 
-# The core's and the import pipeline's tests once more on PostgreSQL (required in CI).
+# The core's and the import pipeline's tests once more on PostgreSQL (required in CI), and the scans'
+# claims and per-organisation limit, which rest on row locks.
 pytest-postgres:
 	@$(BIN)/python -m tests.services postgres --ensure-database bastion; status=$$?; \
 	if [ $$status -eq 0 ]; then \
-		BASTION_VAR_DIR=$(TEST_VAR) BASTION_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/core tests/scanner/imports tests/scanner/scans; \
+		BASTION_VAR_DIR=$(TEST_VAR) BASTION_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/core tests/scanner/imports tests/scanner/scans/test_scan_control.py; \
 	elif [ $$status -eq 1 ]; then \
 		echo "PostgreSQL is not reachable: the core's tests on PostgreSQL were skipped"; \
 	else exit 1; fi

@@ -21,6 +21,7 @@ from bastion.core.scans.targets import (
     git_checkout_arguments,
     git_clone_arguments,
     normalise_allow_list_entry,
+    pinned_git_url,
     redirect_allowed,
     resolve_network_target,
 )
@@ -579,3 +580,21 @@ def test_allow_list_entry_is_normalised(entry: str, expected: str) -> None:
 def test_invalid_allow_list_entry_is_refused(entry: str) -> None:
     with pytest.raises(TargetRefused):
         normalise_allow_list_entry(entry)
+
+
+@pytest.mark.parametrize(
+    ("url", "address", "pinned"),
+    [
+        ("git://git.example.com/org/repo.git", "203.0.113.5", "git://203.0.113.5/org/repo.git"),
+        ("git://Git.Example.com:9418/repo", "2001:db8::5", "git://[2001:db8::5]:9418/repo"),
+        (
+            "ssh://git@git.example.com:2222/org/repo.git",
+            "203.0.113.5",
+            "ssh://git@203.0.113.5:2222/org/repo.git",
+        ),
+        ("git@git.example.com:org/repo.git", "203.0.113.5", "git@203.0.113.5:org/repo.git"),
+        ("git.example.com:repo.git", "2001:db8::5", "[2001:db8::5]:repo.git"),
+    ],
+)
+def test_a_git_url_is_pinned_to_the_address_checked_for_it(url: str, address: str, pinned: str) -> None:
+    assert pinned_git_url(url, address) == pinned

@@ -471,3 +471,23 @@ def resolve_git_host(
 ) -> NetworkTarget:
     """Resolve a repository's host once: public addresses are allowed, others only when allow-listed."""
     return resolve_network_target(target.host, allowed=[*allowed, *PUBLIC_INTERNET], resolver=resolver)
+
+
+def pinned_git_url(url: str, address: str) -> str:
+    """Return a checked ssh, git or scp-like URL with its host replaced by the address resolved for it.
+
+    So git connects where the checks allowed, whatever a second DNS answer would say (https
+    keeps its name for TLS and is pinned with ``http.curloptResolve`` instead).
+    """
+    checked = check_git_url(url)
+    literal = f"[{address}]" if ":" in address else address
+    if "://" not in url:
+        match = _SCP_LIKE.match(url)
+        if match is None:  # check_git_url accepted it, so this cannot happen
+            raise TargetRefused("the git URL is not scp-like")
+        user = f"{match['user']}@" if match["user"] else ""
+        return f"{user}{literal}:{match['path']}"
+    parts = _split(url)
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{checked.port}" if checked.port else ""
+    return urlunsplit((parts.scheme, f"{user}{literal}{port}", parts.path, parts.query, parts.fragment))

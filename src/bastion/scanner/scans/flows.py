@@ -305,6 +305,7 @@ def _clone(scan: ScanJob, workspace: ScanWorkspace, should_stop: Callable[[], bo
     if git is None:
         raise EngineError("git is not installed on this worker")
     checked = targets.check_git_url(scan.target)
+    environment = dict(GIT_ENVIRONMENT)
     branch = scan.options.get("branch") or None
     argv = targets.git_clone_arguments(
         scan.target, str(workspace.source), commit=scan.commit or None, branch=branch
@@ -316,35 +317,33 @@ def _clone(scan: ScanJob, workspace: ScanWorkspace, should_stop: Callable[[], bo
         address = scan.addresses[0]
         pinned = f"{checked.host}:{port}:{'[' + address + ']' if ':' in address else address}"
         argv[1:1] = ["-c", f"http.curloptResolve={pinned}"]
-    elif checked.scheme == "git" and scan.addresses:
-        argv = _pin_git_protocol(argv, checked, scan.addresses[0])
+    elif scan.addresses:  # git and ssh: the URL names the address; ssh checks the host key by name
+        argv[-2] = targets.pinned_git_url(scan.target, scan.addresses[0])
+        environment["GIT_SSH_COMMAND"] += f" -o HostKeyAlias={checked.host}"
     message = f"cloning {scan.target}" + (f" at {scan.commit}" if scan.commit else "")
     services.append_log(scan_id=scan.pk, step=ScanStep.FETCHING, message=message)
-    _git(argv, "git clone", workspace, should_stop)
+    _git(argv, "git clone", workspace, should_stop, environment)
     if scan.commit:
         checkout = targets.git_checkout_arguments(str(workspace.source), scan.commit)
         checkout[0] = git
-        _git(checkout, "git checkout", workspace, should_stop)
+        _git(checkout, "git checkout", workspace, should_stop, environment)
 
 
-def _git(argv: list[str], what: str, workspace: ScanWorkspace, should_stop: Callable[[], bool]) -> None:
+def _git(
+    argv: list[str],
+    what: str,
+    workspace: ScanWorkspace,
+    should_stop: Callable[[], bool],
+    environment: dict[str, str],
+) -> None:
     """Run one git command as an engine (no memory limit: git maps packs larger than it uses)."""
     finished = run_engine(
         argv,
         name="git",
         home=workspace.home,
         should_stop=should_stop,
-        environment=GIT_ENVIRONMENT,
+        environment=environment,
         time_limit=get_settings().scan_engine_timeout_seconds,
         memory_mb=0,
     )
     _check_exit(finished.returncode, finished.stderr_tail, what)
-
-
-def _pin_git_protocol(argv: list[str], checked: targets.GitTarget, address: str) -> list[str]:
-    """Give git the resolved address for a git:// URL (the URL's host replaced by it)."""
-    url_index = len(argv) - 2
-    host = checked.host
-    literal = f"[{address}]" if ":" in address else address
-    argv[url_index] = argv[url_index].replace(f"://{host}", f"://{literal}", 1)
-    return argv

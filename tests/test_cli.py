@@ -203,8 +203,10 @@ def test_parse_rejects_a_malformed_report_with_one_line(tmp_path: Any) -> None:
 def test_formats_lists_every_parser() -> None:
     result = runner.invoke(app, ["formats"])
 
-    assert [line.split("\t")[0] for line in result.stdout.splitlines()] == list(all_parsers())
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [row[0] for row in rows] == list(all_parsers())
     assert "sarif" in all_parsers()
+    assert {row[0]: row[2] for row in rows}["checkmarx"].startswith("Checkmarx Scan")
 
 
 def _outside_tests(**variables: str) -> dict[str, str]:

@@ -376,11 +376,11 @@ def parse(
 
 @app.command()
 def formats() -> None:
-    """List the report formats Bastion reads: name, then description."""
+    """List the report formats Bastion reads: name, description, DefectDojo's scan_type names for it."""
     from bastion.parsers import all_parsers
 
     for parser in all_parsers().values():
-        typer.echo(f"{parser.name}\t{parser.label}")
+        typer.echo(f"{parser.name}\t{parser.label}\t{', '.join(parser.defectdojo_scan_types)}")
 
 
 webhook_app = typer.Typer(help="Webhook secrets.", no_args_is_help=True)

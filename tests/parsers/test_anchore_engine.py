@@ -135,3 +135,125 @@ def test_vulnerability_that_is_not_an_object_is_rejected() -> None:
     with pytest.raises(MalformedReport, match="expected an object, found str") as caught:
         _findings(_report("sha256:aa", GNUTLS, "CVE-2011-3389"))
     assert caught.value.position == "vulnerabilities[1]"
+
+
+# Anchore Enterprise's v2 API (``anchorectl image vulnerabilities <image> -o json``):
+# the same list with camelCase keys, as the v2 API's VulnerabilityResponse names them.
+V2_REPORT = {
+    "imageDigest": "sha256:aa",
+    "vulnerabilityType": "all",
+    "vulnerabilities": [
+        {
+            "vuln": "CVE-2023-2650",
+            "severity": "Medium",
+            "feed": "vulnerabilities",
+            "feedGroup": "rhel:8",
+            "fix": "1:1.1.1k-9.el8_7",
+            "package": "openssl-libs-1:1.1.1k-7.el8_6",
+            "packageName": "openssl-libs",
+            "packageVersion": "1:1.1.1k-7.el8_6",
+            "packageType": "rpm",
+            "packagePath": "pkgdb",
+            "packageCpe": "None",
+            "url": "https://access.redhat.com/security/cve/CVE-2023-2650",
+            "nvdData": [{"id": "CVE-2023-2650", "cvssV3": {"baseScore": 6.5, "exploitabilityScore": 3.9}}],
+            "vendorData": [],
+            "willNotFix": False,
+        }
+    ],
+}
+
+# The Enterprise UI's vulnerability report download: metadata, then securityEvaluation.
+UI_REPORT = {
+    "metadata": {
+        "repository": "myimage",
+        "tag": "new",
+        "imageDigest": "sha256:10",
+        "timestamp": "2025-01-13",
+    },
+    "securityEvaluation": [
+        {
+            "vulnerabilityId": "GHSA-5j33-cvvr-w245",
+            "cves": "CVE-2024-50379",
+            "severity": "High",
+            "detectedAt": "2025-01-10T15:09:00Z",
+            "packageType": "Java",
+            "path": "/aci/base/lib/tomcat-embed-core-9.0.97.jar",
+            "package": "tomcat-embed-core-9.0.97",
+            "fixAvailable": "9.0.98",
+            "fixObservedAt": "2025-01-10T15:09:00Z",
+            "link": "https://github.com/advisories/GHSA-5j33-cvvr-w245",
+            "nvdCvssBaseScore": "N/A",
+        },
+        {
+            "vulnerabilityId": "CVE-2019-17543",
+            "cves": "CVE-2019-17543",
+            "severity": "Medium",
+            "packageType": "RPM",
+            "path": "pkgdb",
+            "package": "lz4-libs-1.8.3-3.el8_4",
+            "fixAvailable": "None",
+            "link": "https://access.redhat.com/security/cve/CVE-2019-17543",
+            "nvdCvssBaseScore": 8.1,
+        },
+    ],
+}
+
+
+def test_v2_api_report_is_read_like_the_v1_report() -> None:
+    # given
+    data = orjson.dumps(V2_REPORT)
+    # when
+    _parser, findings = parse_report(io.BytesIO(data))
+    finding = next(findings)
+    # then
+    assert PARSER.detect(data) == 90
+    assert finding.title == "CVE-2023-2650 openssl-libs 1:1.1.1k-7.el8_6"
+    assert finding.severity is Severity.MEDIUM
+    assert finding.location.package == "openssl-libs"
+    assert finding.location.fixed_version == "1:1.1.1k-9.el8_7"
+    assert finding.location.file_path is None
+    assert finding.cvss_v3_score == 6.5
+    assert finding.tags == ("rpm", "feed:rhel:8")
+    v1 = {
+        "vuln": "CVE-2023-2650",
+        "package_name": "openssl-libs",
+        "package_type": "rpm",
+        "package_path": "pkgdb",
+        "package_version": "1:1.1.1k-6",
+    }
+    assert finding.fingerprint == _findings(_report("sha256:bb", v1))[0].fingerprint
+
+
+def test_ui_security_evaluation_report_is_read() -> None:
+    # given
+    data = orjson.dumps(UI_REPORT)
+    # when
+    _parser, found = parse_report(io.BytesIO(data))
+    findings = list(found)
+    # then
+    assert PARSER.detect(data) == 90
+    assert len(findings) == 2
+    ghsa, lz4 = findings
+    assert ghsa.title == "GHSA-5j33-cvvr-w245 tomcat-embed-core 9.0.97"
+    assert ghsa.severity is Severity.HIGH
+    assert ghsa.advisory_ids == ("GHSA-5j33-cvvr-w245", "CVE-2024-50379")
+    assert ghsa.location.package == "tomcat-embed-core"
+    assert ghsa.location.package_version == "9.0.97"
+    assert ghsa.location.file_path == "/aci/base/lib/tomcat-embed-core-9.0.97.jar"
+    assert ghsa.location.fixed_version == "9.0.98"
+    assert ghsa.cvss_v3_score is None  # "N/A"
+    assert ghsa.references == ("https://github.com/advisories/GHSA-5j33-cvvr-w245",)
+    assert ghsa.tags == ("java",)
+    assert lz4.location.package == "lz4-libs"
+    assert lz4.location.package_version == "1.8.3-3.el8_4"
+    assert lz4.location.fixed_version is None
+    assert lz4.location.file_path is None
+    assert lz4.cvss_v3_score == 8.1
+
+
+def test_ui_report_entry_without_id_is_rejected() -> None:
+    data = orjson.dumps({**UI_REPORT, "securityEvaluation": [{"package": "x-1.0", "severity": "Low"}]})
+    with pytest.raises(MalformedReport, match="no vulnerabilityId") as caught:
+        _findings(data)
+    assert caught.value.position == "securityEvaluation[0]"

@@ -139,3 +139,21 @@ def test_match_without_artifact_is_rejected() -> None:
     with pytest.raises(MalformedReport, match="expected an object, found NoneType") as caught:
         _findings(data)
     assert caught.value.position == "matches[0].artifact"
+
+
+def test_same_cve_at_two_paths_is_two_findings() -> None:
+    # given: one library bundled in two archives
+    findings = _findings(
+        _report(_match(path="/opt/a/avro-1.11.1.jar"), _match(path="/opt/b/avro-1.11.1.jar"))
+    )
+    # then: each copy is fixed on its own
+    assert [finding.location.file_path for finding in findings] == [
+        "/opt/a/avro-1.11.1.jar",
+        "/opt/b/avro-1.11.1.jar",
+    ]
+    assert findings[0].fingerprint != findings[1].fingerprint
+
+
+def test_same_cve_at_the_same_path_twice_shares_a_fingerprint() -> None:
+    findings = _findings(_report(_match(), _match()))
+    assert findings[0].fingerprint == findings[1].fingerprint

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 from pathlib import Path
 
 import pytest
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import MalformedReport, parse_report
+from bastion.parsers import MalformedReport, grouping, parse_report
 from bastion.parsers.burp import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "burp"
@@ -201,3 +202,79 @@ def test_detection_needs_burp_markers() -> None:
     assert PARSER.detect(MODERN_REPORT[:4096]) == 100
     assert PARSER.detect(DOCTYPE + b"<issues>\n<issue>\n<serialNumber>1</serialNumber>") == 90
     assert PARSER.detect(b'<?xml version="1.0"?><OWASPZAPReport version="2.9.0">') == 0
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+# Burp's REST API answer to GET /v0.1/scan/{task_id}, as its API documentation shapes it.
+REST_ISSUE = {
+    "name": "Cross-site scripting (reflected)",
+    "type_index": 2097920,
+    "serial_number": "8512994395716376576",
+    "origin": "https://shop.example",
+    "path": "/search",
+    "severity": "high",
+    "confidence": "certain",
+    "caption": "/search [q parameter]",
+    "description": "The value of the <b>q</b> request parameter is copied into the HTML document.",
+    "remediation": "<p>Encode output.</p>",
+    "evidence": [
+        {
+            "type": "FirstOrderEvidence",
+            "request_response": {
+                "url": "https://shop.example/search?q=x",
+                "request": [
+                    {"type": "DataSegment", "data": _b64(b"GET /search?q="), "length": 14},
+                    {"type": "HighlightSegment", "data": _b64(b"<script>"), "length": 8},
+                    {"type": "DataSegment", "data": _b64(b" HTTP/1.1"), "length": 9},
+                ],
+                "response": [{"type": "DataSegment", "data": _b64(b"HTTP/1.1 200 OK"), "length": 15}],
+            },
+        }
+    ],
+}
+REST_REPORT = {
+    "task_id": "7",
+    "scan_status": "succeeded",
+    "issue_events": [
+        {"id": "1", "type": "issue_found", "issue": REST_ISSUE},
+        {"id": "2", "type": "issue_found", "issue": {**REST_ISSUE, "serial_number": "2", "path": "/list"}},
+        {"id": "3", "type": "issue_deleted", "issue": {**REST_ISSUE, "serial_number": "3"}},
+    ],
+}
+
+
+def test_rest_api_json_is_detected_and_grouped_like_the_xml() -> None:
+    # given
+    data = json.dumps(REST_REPORT).encode()
+    # when
+    findings = _parse(data)
+    # then
+    assert PARSER.detect(data) == 90
+    assert len(findings) == 1
+    finding = findings[0]
+    assert finding.title == "Cross-site scripting (reflected)"
+    assert finding.severity is Severity.HIGH
+    assert finding.rule_id == "2097920"
+    assert finding.location.host == "shop.example"
+    assert finding.location.port == 443
+    assert finding.remediation == "Encode output."
+    assert finding.tags == ("confidence:certain", "instances:2")
+    assert "GET /search?q=<script> HTTP/1.1" in finding.evidence
+    assert "HTTP/1.1 200 OK" in finding.evidence
+    assert "The value of the q request parameter is copied" in finding.description
+    assert finding.fingerprint == grouping.fingerprint("burp", "2097920", "https://shop.example")
+
+
+def test_rest_api_issue_without_type_index_is_rejected() -> None:
+    issue = {key: value for key, value in REST_ISSUE.items() if key != "type_index"}
+    data = json.dumps({**REST_REPORT, "issue_events": [{"type": "issue_found", "issue": issue}]}).encode()
+    with pytest.raises(MalformedReport, match="type_index and a name") as caught:
+        _parse(data)
+    assert caught.value.position == "issue_events[0].issue"
+
+
+def test_json_without_issue_events_is_not_burp() -> None:
+    assert PARSER.detect(b'{"scan_status": "succeeded", "results": []}') == 0

@@ -13,12 +13,18 @@ from bastion.parsers import ParserError, all_parsers, parse_report
 
 SCANS = Path(__file__).parents[1] / "fixtures" / "scans"
 SMALLEST_SAMPLE_LIMIT = 64 * 1024
+# Formats that read another format's reports (a mode of the same tool): where their samples are.
+SAMPLES_OF = {"checkmarx_detailed": "checkmarx"}
 
 
 def _seed(format_name: str) -> bytes:
     """Return the format's smallest non-trivial sample, to keep each example fast."""
     samples = sorted(
-        (path for path in (SCANS / format_name).glob("*") if path.stat().st_size > 200),
+        (
+            path
+            for path in (SCANS / SAMPLES_OF.get(format_name, format_name)).glob("*")
+            if path.stat().st_size > 200
+        ),
         key=lambda path: path.stat().st_size,
     )
     if not samples:

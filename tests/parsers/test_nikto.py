@@ -145,3 +145,60 @@ def test_detection_needs_nikto_markers() -> None:
     assert PARSER.detect(JSON_REPORT) == 85
     assert PARSER.detect(b'<?xml version="1.0" ?>\n<!DOCTYPE niktoscan SYSTEM "x.dtd">\n') == 95
     assert PARSER.detect(b'{"vulnerabilities": [{"id": "CVE-1", "severity": "high"}]}') == 0
+
+
+def test_lines_told_apart_only_by_their_advisory_ids_stay_apart() -> None:
+    # given: one check id, the same words, two OSVDB ids (Nikto 2.1 prefixes them)
+    data = b"""{"host": "a.example", "ip": "192.0.2.1", "port": "80", "banner": "",
+      "vulnerabilities": [
+        {"id": "001234", "OSVDB": "3092", "method": "GET", "url": "/admin/",
+         "msg": "OSVDB-3092: /admin/: This might be interesting..."},
+        {"id": "001234", "OSVDB": "3268", "method": "GET", "url": "/admin/",
+         "msg": "OSVDB-3268: /admin/: This might be interesting..."},
+        {"id": "999100", "method": "GET", "url": "/",
+         "msg": "Apache/2.4.1 is affected by CVE-2012-0053."},
+        {"id": "999100", "method": "GET", "url": "/",
+         "msg": "Apache/2.4.1 is affected by CVE-2012-0031."}
+      ]}"""
+    # when
+    findings = _parse(data)
+    # then
+    assert [finding.tags[0] for finding in findings[:2]] == ["osvdb:3092", "osvdb:3268"]
+    assert [finding.advisory_ids for finding in findings[2:]] == [("CVE-2012-0053",), ("CVE-2012-0031",)]
+    assert len({finding.fingerprint for finding in findings}) == 4
+
+
+def test_line_without_url_method_or_osvdb_is_kept() -> None:
+    data = b"""[{"host": "a.example", "ip": "192.0.2.1", "port": "443", "banner": "",
+      "vulnerabilities": [
+        {"id": "999957", "msg": "The anti-clickjacking X-Frame-Options header is not present."}
+      ]}]"""
+    findings = _parse(data)
+    assert [finding.rule_id for finding in findings] == ["999957"]
+    assert findings[0].tags == ("instances:1",)
+
+
+def test_xml_under_a_niktoscans_root_with_two_targets_is_read() -> None:
+    # given: several hosts (-h list) in one report
+    data = b"""<?xml version="1.0" ?>
+<!DOCTYPE niktoscans SYSTEM "/var/lib/nikto/docs/nikto.dtd">
+<niktoscans>
+<niktoscan hoststest="0" options="-h hosts.txt" version="2.5.0" nxmlversion="1.2">
+<scandetails targetip="192.0.2.1" targethostname="a.example" targetport="80" targetbanner="" sitename="http://a.example:80/">
+<item id="999957" osvdbid="0" osvdblink="" method="GET">
+<description><![CDATA[The anti-clickjacking X-Frame-Options header is not present.]]></description>
+<uri><![CDATA[/]]></uri></item>
+</scandetails>
+<scandetails targetip="192.0.2.2" targethostname="b.example" targetport="80" targetbanner="" sitename="http://b.example:80/">
+<item id="999957" osvdbid="0" osvdblink="" method="GET">
+<description><![CDATA[The anti-clickjacking X-Frame-Options header is not present.]]></description>
+<uri><![CDATA[/]]></uri></item>
+</scandetails>
+</niktoscan>
+</niktoscans>
+"""
+    # when
+    findings = _parse(data)
+    # then
+    assert [finding.location.host for finding in findings] == ["a.example", "b.example"]
+    assert findings[0].fingerprint != findings[1].fingerprint

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,17 @@ def test_json_report_without_its_formats_array_is_refused_naming_it() -> None:
     # then
     assert caught.value.reason == "the report has no 'results'; it may be another tool's report"
     assert caught.value.position == "top level"
+
+
+def test_the_defectdojo_guide_lists_every_format_with_its_scan_types() -> None:
+    # given: the table of docs/defectdojo.md
+    guide = (Path(__file__).parents[2] / "docs" / "defectdojo.md").read_text()
+    table = guide.split("## Formats and their DefectDojo names", 1)[1]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+
+    # then: one row per parser, naming exactly its scan types
+    listed = {}
+    for row in rows:
+        name, _label, types = (cell.strip() for cell in row.strip("|").split(" | "))
+        listed[name.strip("`")] = sorted(re.findall(r"`([^`]+)`", types))
+    assert listed == {name: sorted(parser.defectdojo_scan_types) for name, parser in all_parsers().items()}

@@ -182,3 +182,138 @@ def test_a_truncated_report_is_rejected() -> None:
     data = (SAMPLES / "one_finding.json").read_bytes()[:700]
     with pytest.raises(MalformedReport, match="invalid JSON"):
         _parse(data)
+
+
+def _sca_result(*, reachable: bool, path: str, line: int, version: str) -> dict[str, Any]:
+    """A Supply Chain result as ``semgrep ci --supply-chain --json`` writes it."""
+    return {
+        "check_id": "ssc-82207871-bbda-49be-b1af-49fd927a2f93",
+        "path": path,
+        "start": {"line": line, "col": 1, "offset": 0},
+        "end": {"line": line, "col": 20, "offset": 19},
+        "extra": {
+            "message": "grpcio versions before 1.53.0 are vulnerable to Reachable Assertion.",
+            "severity": "ERROR",
+            "lines": f"grpcio=={version}",
+            "metadata": {
+                "category": "security",
+                "cwe": ["CWE-617: Reachable Assertion"],
+                "references": ["https://github.com/advisories/GHSA-6628-q6j9-w8vg"],
+                "sca-fix-versions": [{"grpc": "1.53.0"}, {"grpcio": "1.53.0"}],
+                "sca-kind": "upgrade-only",
+                "sca-severity": "MODERATE",
+                "sca-vuln-database-identifier": "CVE-2023-1428",
+            },
+            "sca_info": {
+                "reachable": reachable,
+                "reachability_rule": True,
+                "sca_finding_schema": 20220913,
+                "dependency_match": {
+                    "dependency_pattern": {
+                        "ecosystem": "pypi",
+                        "package": "grpcio",
+                        "semver_range": "< 1.53.0",
+                    },
+                    "found_dependency": {
+                        "package": "grpcio",
+                        "version": version,
+                        "ecosystem": "pypi",
+                        "allowed_hashes": {},
+                        "transitivity": "direct",
+                        "line_number": line,
+                    },
+                    "lockfile": "requirements.txt",
+                },
+            },
+        },
+    }
+
+
+def test_supply_chain_lockfile_result_is_read() -> None:
+    # when
+    finding = _parse(
+        _report(_sca_result(reachable=False, path="requirements.txt", line=80, version="1.47.0"))
+    )[0]
+    # then
+    assert finding.severity is Severity.MEDIUM  # the advisory's MODERATE, not the rule's ERROR
+    assert finding.advisory_ids == ("CVE-2023-1428",)
+    assert finding.cwe_ids == (617,)
+    assert finding.location.file_path == "requirements.txt"
+    assert finding.location.package == "grpcio"
+    assert finding.location.package_version == "1.47.0"
+    assert finding.location.fixed_version == "1.53.0"
+    assert finding.remediation == "Upgrade grpcio to 1.53.0."
+    assert finding.tags == ("category:security", "supply-chain", "unreachable", "transitivity:direct")
+
+
+def test_supply_chain_fingerprint_ignores_the_lockfile_line_and_version() -> None:
+    before = _parse(_report(_sca_result(reachable=False, path="requirements.txt", line=80, version="1.47.0")))
+    after = _parse(_report(_sca_result(reachable=False, path="requirements.txt", line=95, version="1.51.3")))
+    assert before[0].fingerprint == after[0].fingerprint
+
+
+def test_reachable_supply_chain_result_in_code_keeps_the_code_anchor() -> None:
+    # given: the same advisory matched in the lockfile and reached in the code
+    lockfile = _sca_result(reachable=True, path="requirements.txt", line=80, version="1.47.0")
+    code = _sca_result(reachable=True, path="app/rpc.py", line=12, version="1.47.0")
+    code["extra"]["lines"] = "channel = grpc.insecure_channel(target)"
+    # when
+    findings = _parse(_report(lockfile, code))
+    # then
+    assert [finding.location.file_path for finding in findings] == ["requirements.txt", "app/rpc.py"]
+    assert findings[1].tags[-2:] == ("reachable", "transitivity:direct")
+    assert findings[0].fingerprint != findings[1].fingerprint
+
+
+# The AppSec Platform's Supply Chain export (its API's ssc-vulns), trimmed to the fields read.
+PLATFORM_EXPORT = {
+    "vulns": [
+        {
+            "title": "Reachable Assertion in grpc",
+            "advisory": {
+                "ruleId": "ssc-82207871-bbda-49be-b1af-49fd927a2f93",
+                "title": "Reachable Assertion in grpc",
+                "description": "grpcio versions before 1.53.0 are vulnerable to Reachable Assertion.",
+                "severity": "HIGH",
+                "references": {
+                    "cveIds": ["CVE-2023-1428"],
+                    "cweIds": ["CWE-617: Reachable Assertion"],
+                    "urls": ["https://github.com/advisories/GHSA-6628-q6j9-w8vg"],
+                },
+            },
+            "exposureType": "REACHABLE",
+            "matchedDependency": {"name": "grpcio", "versionSpecifier": "1.47.0"},
+            "dependencyFileLocation": {"path": "requirements3.txt", "startLine": "222"},
+            "closestSafeDependency": {"name": "grpcio", "versionSpecifier": "1.53.0"},
+            "repositoryName": "example/rfv",
+            "transitivity": "DIRECT",
+        }
+    ]
+}
+
+
+def test_platform_supply_chain_export_is_detected_and_read() -> None:
+    # given
+    data = json.dumps(PLATFORM_EXPORT).encode()
+    # when
+    _parser, found = parse_report(io.BytesIO(data))
+    finding = next(found)
+    # then
+    assert PARSER.detect(data) == 90
+    assert finding.title == "Reachable Assertion in grpc"
+    assert finding.severity is Severity.HIGH
+    assert finding.advisory_ids == ("CVE-2023-1428", "GHSA-6628-q6j9-w8vg")
+    assert finding.cwe_ids == (617,)
+    assert finding.location.file_path == "requirements3.txt"
+    assert finding.location.line_start == 222
+    assert finding.location.package == "grpcio"
+    assert finding.location.fixed_version == "1.53.0"
+    assert finding.location.component == "example/rfv"
+    assert finding.tags == ("supply-chain", "reachable", "transitivity:direct")
+
+
+def test_platform_export_entry_without_rule_is_rejected() -> None:
+    data = json.dumps({"vulns": [{"title": "x", "advisory": {}}]}).encode()
+    with pytest.raises(MalformedReport, match="no advisory.ruleId") as caught:
+        _parse(data)
+    assert caught.value.position == "vulns[0]"

@@ -195,3 +195,74 @@ def test_a_report_cut_before_its_issues_is_rejected_as_invalid_json() -> None:
     with pytest.raises(MalformedReport, match="invalid JSON") as caught:
         _parse(data)
     assert caught.value.position == "rules"
+
+
+# sonar-report's HTML (its default output), shaped as its template writes it.
+HTML_REPORT = b"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8"><title>SonarQube Vulnerability Report</title>
+<style>td { padding: 5px } /* <table><tr><td>not a cell</td></tr></table> */</style></head>
+<body><div class=summup><h1>SonarQube Vulnerability Report</h1>
+<table><thead><tr><th></th><th>Severity</th><th>Number of Issues</th></tr></thead>
+<tbody><tr><td></td><td>BLOCKER</td><td>1</td></tr></tbody></table></div>
+<div class=detail><h2>Detail of the Detected Vulnerabilities</h2>
+<table><thead><tr><th>Rule</th><th>Severity</th><th>Component</th><th>Line</th><th>Description</th>
+<th>Message</th><th style="display:none;">Key</th></tr></thead><tbody>
+<tr><td><a href="https://sonarcloud.io/coding_rules#rule_key=squid:S2068">squid:S2068</a></td>
+<td>BLOCKER</td><td class="component">src/main/java/DataSourceFactory.java</td><td>66</td>
+<td>Credentials should not be hard-coded</td>
+<td>&#39;PASSWORD&#39; detected in this expression, review this potentially hardcoded credential.</td>
+<td style="display:none;">AWK40IMu-pl6AHs22MnV</td></tr>
+<tr><td>javasecurity:S3649</td><td>CRITICAL</td><td class="component">src/main/java/Login.java</td>
+<td>12</td><td>SQL queries should not be vulnerable to injection attacks</td>
+<td>Change this code to not construct SQL queries directly from user-controlled data.
+<table><tr><td>nested</td><td>cell</td></tr></table></td><td style="display:none;">AWK40IMu-xyz</td></tr>
+</tbody></table>
+<h3>Known Security Rules</h3>
+<table><thead><tr><th>Rule</th><th>Description</th></tr></thead><tbody>
+<tr><td><a href="https://next.sonarqube.com/sonarqube/coding_rules#rule_key=squid:S2068">squid:S2068</a></td>
+<td><details><p>Because it is easy to extract strings from an application, credentials should not be
+hard-coded.</p><h2>See</h2><ul><li><a href="https://cwe.mitre.org/data/definitions/798">MITRE, CWE-798</a>
+- Use of Hard-coded Credentials</li></ul></details></td></tr>
+</tbody></table></div></body></html>
+"""
+
+
+def test_sonar_report_html_is_detected_and_read() -> None:
+    # when
+    _parser, found = parse_report(io.BytesIO(HTML_REPORT))
+    findings = list(found)
+    # then
+    assert PARSER.detect(HTML_REPORT) == 90
+    assert len(findings) == 2
+    credentials, injection = findings
+    assert credentials.rule_id == "squid:S2068"
+    assert credentials.severity is Severity.CRITICAL
+    assert credentials.title == (
+        "'PASSWORD' detected in this expression, review this potentially hardcoded credential."
+    )
+    assert credentials.location.file_path == "src/main/java/DataSourceFactory.java"
+    assert credentials.location.line_start == 66
+    assert credentials.tool_finding_id == "AWK40IMu-pl6AHs22MnV"
+    assert credentials.cwe_ids == (798,)
+    assert "Because it is easy to extract strings from an application" in credentials.description
+    assert "Credentials should not be hard-coded" in credentials.description
+    assert injection.severity is Severity.HIGH
+    assert injection.location.line_start == 12
+    assert injection.description.startswith("Change this code to not construct SQL queries")
+    assert "nested" in injection.description
+
+
+def test_html_fingerprint_is_rule_file_and_issue_key_not_the_line() -> None:
+    moved = HTML_REPORT.replace(b"<td>66</td>", b"<td>70</td>")
+    assert _parse(moved)[0].fingerprint == _parse(HTML_REPORT)[0].fingerprint
+
+
+def test_html_without_an_issue_table_is_rejected() -> None:
+    data = b"<!DOCTYPE html><html><title>SonarQube Vulnerability Report</title><table></table></html>"
+    with pytest.raises(MalformedReport, match="no table of issues") as caught:
+        _parse(data)
+    assert caught.value.position == "top level"
+
+
+def test_other_html_is_not_detected() -> None:
+    assert PARSER.detect(b"<!DOCTYPE html><html><title>ZAP Scanning Report</title></html>") == 0

@@ -246,3 +246,65 @@ def test_truncated_xml_is_rejected_through_the_registry() -> None:
     # when
     with pytest.raises(MalformedReport, match="invalid XML"):
         list(parse_report(io.BytesIO(report))[1])
+
+
+# Tenable Vulnerability Management's findings export: dotted column names, semicolons.
+TVM_CSV = (
+    b"asset.name;asset.display_ipv4_address;definition.id;definition.name;definition.family;"
+    b"definition.cve;severity;port;protocol;definition.synopsis;definition.solution;output\n"
+    b"web01.example;192.0.2.10;42873;SSL Medium Strength Cipher Suites Supported (SWEET32);General;"
+    b'CVE-2016-2183;high;443;TCP;The remote service supports medium strength ciphers.;"Reconfigure; '
+    b'avoid 3DES.";DES-CBC3-SHA\n'
+    b"web02.example;192.0.2.11;42873;SSL Medium Strength Cipher Suites Supported (SWEET32);General;"
+    b"CVE-2016-2183;high;8443;TCP;The remote service supports medium strength ciphers.;Reconfigure.;x\n"
+)
+
+# Tenable.sc's CSV: "Steps to Remediate" for the solution, vectors without "CVSS:3.0/".
+SC_CSV = (
+    b'"Plugin","Plugin Name","Family","Severity","IP Address","Protocol","Port","Plugin Output",'
+    b'"Synopsis","Steps to Remediate","CVSS V3 Vector","CVE"\n'
+    b'"73756","Microsoft SQL Server Unsupported Version Detection","Databases","Critical","2.3.4.5",'
+    b'"TCP","1433","Installed version : 10.50","An unsupported version is running.",'
+    b'"Upgrade to a supported version.","AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H",""\n'
+)
+
+
+def test_tenable_vm_semicolon_export_with_dotted_columns_is_read() -> None:
+    # when
+    _parser, found = parse_report(io.BytesIO(TVM_CSV))
+    findings = list(found)
+    # then
+    assert PARSER.detect(TVM_CSV) == 85
+    assert len(findings) == 1
+    finding = findings[0]
+    assert finding.rule_id == "42873"
+    assert finding.title == "SSL Medium Strength Cipher Suites Supported (SWEET32)"
+    assert finding.severity is Severity.HIGH
+    assert finding.advisory_ids == ("CVE-2016-2183",)
+    assert finding.location.host == "web01.example"
+    assert finding.location.port == 443
+    assert finding.remediation == "Reconfigure; avoid 3DES."
+    assert finding.evidence.startswith("DES-CBC3-SHA")
+    assert "- web02.example tcp/8443" in finding.evidence
+    assert finding.tags == ("family:General", "instances:2")
+
+
+def test_tenable_sc_csv_reads_steps_to_remediate_and_unprefixed_vector() -> None:
+    # when
+    finding = _parse(SC_CSV)[0]
+    # then
+    assert finding.severity is Severity.CRITICAL
+    assert finding.remediation == "Upgrade to a supported version."
+    assert finding.cvss_v3_vector == "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"
+    assert finding.cvss_v3_score == 10.0
+
+
+def test_semicolon_export_with_a_short_row_is_rejected_with_its_line() -> None:
+    data = TVM_CSV + b"web03.example;192.0.2.12;42873\n"
+    with pytest.raises(MalformedReport, match="row has 3 fields where the header has 12") as caught:
+        _parse(data)
+    assert caught.value.position == "line 4"
+
+
+def test_semicolon_csv_of_another_tool_is_not_detected() -> None:
+    assert PARSER.detect(b"name;severity;port\nx;high;80\n") == 0

@@ -10,6 +10,13 @@ severity takes its related vulnerability's, or else its CVSS score's.
 Fingerprint: the vulnerability id, the package's name and type, and the paths where
 the package was found — not its version, which changes while the same
 vulnerability stays open on the same package.
+
+Two matches of one CVE at different paths (the same library bundled in two jars,
+or installed twice in an image) are two findings: each copy must be fixed on its
+own, and the fingerprint tells them apart by path, as DefectDojo's own key does.
+Two matches at the same paths (grype matching one package by two matchers, or
+by its CPE and its ecosystem) share a fingerprint and are one finding for the
+commit.
 """
 
 from __future__ import annotations

@@ -1,4 +1,16 @@
-"""Burp Suite XML issues export ("Report issues" / "Save selected issues" as XML).
+"""Burp Suite issues: the XML export and the REST API's scan JSON.
+
+Two shapes are read:
+
+* the XML export ("Report issues" / "Save selected issues" as XML), ``<issues>``
+  holding ``<issue>`` elements, streamed;
+* the JSON of Burp's REST API (``GET /v0.1/scan/{task_id}``, Burp Suite Professional
+  and Enterprise's scanner API): ``issue_events``, each ``{"type": "issue_found",
+  "issue": {...}}`` with ``name``, ``type_index`` (the XML's ``<type>``, the same
+  number), ``serial_number``, ``origin`` (the XML's ``<host>``), ``path``,
+  ``severity`` (``high``, ``medium``, ``low``, ``info``), ``confidence``,
+  ``description``, ``remediation`` and ``evidence`` request/response segments
+  (base64). Events of other types are not findings. Streamed one event at a time.
 
 Burp lists one ``<issue>`` per place an issue type was seen; a finding is one issue
 type on one host (``<type>`` + ``<host>``), located at the host (and at the path
@@ -20,9 +32,9 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
@@ -36,6 +48,8 @@ MESSAGE_LIMIT = 4000
 # The most instances listed for one finding; later ones are only counted.
 INSTANCE_LIMIT = 1000
 
+# The REST API's severity words, as the XML export writes them.
+_JSON_SEVERITIES = {"high": "High", "medium": "Medium", "low": "Low", "info": "Information"}
 _PARAMETER = re.compile(r"\[(.+?) (?:\w+ )?(?:parameter|cookie|header)\]\s*$")
 
 
@@ -67,8 +81,8 @@ class BurpParser(ReportParser):
     """Burp Suite's XML export of issues."""
 
     name = "burp"
-    label = "Burp Suite XML"
-    defectdojo_scan_types = ("Burp Scan",)
+    label = "Burp Suite XML/JSON"
+    defectdojo_scan_types = ("Burp Scan", "Burp REST API")
 
     def detect(self, head: bytes) -> int:
         text = readers.head_text(head)
@@ -76,10 +90,15 @@ class BurpParser(ReportParser):
             return 100
         if "<!DOCTYPE issues" in text and "<serialNumber>" in text:
             return 90
+        if text.startswith("{") and '"issue_events"' in text:
+            return 90 if any(key in text for key in ('"type_index"', '"scan_status"', '"task_id"')) else 0
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
         head, source = readers.peek(stream)
+        if readers.head_text(head).startswith("{"):
+            yield from _parse_json(source)
+            return
         attributes = readers.root_attributes(readers.head_text(head), "issues")
         tool_version = attributes.get("burpVersion") or None
         groups: dict[tuple[str, str], _Group] = {}
@@ -154,6 +173,103 @@ def _add_issue(groups: dict[tuple[str, str], _Group], issue: Element, position: 
         if exchange:
             group.evidence.append(f"{location}\n{exchange}")
             group.size += len(exchange)
+
+
+def _parse_json(source: BinaryIO) -> Iterator[NormalizedFinding]:
+    """Yield the findings of a REST API scan answer, grouped as the XML's are."""
+    groups: dict[tuple[str, str], _Group] = {}
+    for position, event in readers.iter_json(source, "issue_events.item", required=True):
+        event = readers.expect_mapping(event, position)
+        if event.get("type", "issue_found") != "issue_found":
+            continue
+        issue = readers.expect_mapping(event.get("issue"), f"{position}.issue")
+        _add_json_issue(groups, issue, f"{position}.issue")
+    for group in groups.values():
+        yield _finding(group, None)
+
+
+def _add_json_issue(groups: dict[tuple[str, str], _Group], issue: Mapping[str, Any], position: str) -> None:
+    issue_type = values.text(issue.get("type_index")) or ""
+    name = values.text(issue.get("name")) or ""
+    if not issue_type or not name:
+        raise MalformedReport("an issue needs a type_index and a name", position=position)
+    host = values.text(issue.get("origin")) or ""
+    key = (issue_type, host.rstrip("/"))
+    serial = values.text(issue.get("serial_number")) or ""
+    group = groups.get(key)
+    if group is None:
+        classifications = str(issue.get("vulnerability_classifications") or "")
+        group = groups[key] = _Group(
+            issue_type=issue_type,
+            name=name,
+            host=host,
+            ip="",
+            severity=_JSON_SEVERITIES.get(
+                str(issue.get("severity") or "").lower(), str(issue.get("severity") or "")
+            ),
+            confidence=str(issue.get("confidence") or ""),
+            serial=serial,
+            background=text.html_text(str(issue.get("issue_background") or "")),
+            remediation="\n\n".join(
+                text.html_text(str(issue.get(field_name) or ""))
+                for field_name in ("remediation", "remediation_background")
+                if issue.get(field_name)
+            ),
+            references=text.urls(str(issue.get("references") or "")) + text.urls(classifications),
+            cwe_ids=values.cwe_ids([classifications]),
+        )
+    if serial and serial in group.serials:
+        return
+    group.serials.add(serial)
+    group.count += 1
+    if group.count > INSTANCE_LIMIT or group.size > MAX_TEXT:
+        return
+    path = values.text(issue.get("path")) or ""
+    location = values.text(issue.get("caption")) or path
+    group.locations.append(location)
+    group.paths.add(path)
+    detail = text.html_text(str(issue.get("description") or ""))
+    if detail:
+        group.details.append(f"{location}:\n{detail}")
+        group.size += len(detail)
+    for index, evidence in enumerate(readers.expect_list(issue.get("evidence"), f"{position}.evidence")):
+        pair = evidence.get("request_response") if isinstance(evidence, Mapping) else None
+        if not isinstance(pair, Mapping):
+            continue
+        messages = {
+            kind: _segments(pair.get(kind), f"{position}.evidence[{index}]")
+            for kind in ("request", "response")
+        }
+        exchange = "\n".join(f"--- {kind} ---\n{message}" for kind, message in messages.items() if message)
+        if exchange:
+            group.evidence.append(f"{location}\n{exchange}")
+            group.size += len(exchange)
+
+
+def _segments(segments: object, position: str) -> str:
+    """Return a REST API request or response as text, clipped.
+
+    Burp splits a message into segments, each its own base64 (``DataSegment``, and
+    ``HighlightSegment`` for the part that shows the issue); ``SnipSegment`` marks
+    bytes Burp left out.
+    """
+    parts: list[str] = []
+    size = 0
+    for segment in readers.expect_list(segments, position):
+        if not isinstance(segment, Mapping) or size > MESSAGE_LIMIT:
+            continue
+        if segment.get("type") == "SnipSegment":
+            parts.append("…")
+            continue
+        encoded = "".join(str(segment.get("data") or "")[: MESSAGE_LIMIT * 2].split())
+        encoded = encoded[: len(encoded) // 4 * 4]
+        try:
+            decoded = base64.b64decode(encoded, validate=True).decode("utf-8", "replace")
+        except ValueError:
+            decoded = encoded  # not base64 after all: keep the text as written
+        parts.append(decoded)
+        size += len(decoded)
+    return text.clip("".join(parts).replace("\x00", ""), MESSAGE_LIMIT).strip()
 
 
 def _message(element: Element) -> str:

@@ -7,9 +7,18 @@ the URL when there is only one); its requests are listed in the evidence and
 ``instances:N`` counts them. Nikto gives no severity: every finding is info.
 
 Fingerprint: target host and port, Nikto's check id and its message with digits
-and whitespace folded (the same key that groups the lines). Not the URLs, which
-vary with Nikto's guesses, nor the numbers some messages embed (header values,
-status codes, counters).
+and whitespace folded (the same key that groups the lines), and, when the line
+names them, its OSVDB id and the CVE ids in its message. Not the URLs, which vary
+with Nikto's guesses, nor the other numbers some messages embed (header values,
+status codes, counters). Folding digits alone once merged lines that only an
+advisory number told apart (one check id reporting ``OSVDB-3092`` and
+``OSVDB-3268``, or two CVEs, with the same words): the advisory ids stay in the key.
+
+Every line is kept: a line with no URL, method, OSVDB id or references is a
+finding all the same; only a line with neither a check id nor a message is damage.
+Reports of several targets (XML: several ``scandetails``, in one ``niktoscan`` or
+in several, under a ``niktoscans`` root too; JSON: an array of hosts) keep each
+target's findings apart.
 
 The XML report names an external DTD (``docs/nikto.dtd``); it is never read: the
 DOCTYPE is dropped (``readers.iter_xml(drop_doctype=True)``). Both shapes are
@@ -70,8 +79,9 @@ class NiktoParser(ReportParser):
         if text.startswith("<") and ("<niktoscan" in text or "<!DOCTYPE niktoscan" in text):
             return 95
         if text.startswith(("{", "[")) and '"vulnerabilities"' in text:
-            markers = ('"banner"', '"msg"', '"method"', '"url"')
-            return 85 if all(marker in text for marker in markers) else 0
+            # A line may lack its method or URL; the host's fields and a message are always there.
+            has_host = '"host"' in text and ('"banner"' in text or '"ip"' in text)
+            return 85 if has_host and '"msg"' in text else 0
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
@@ -105,7 +115,7 @@ def _parse_json(source: BinaryIO, *, is_one_host: bool) -> Iterator[NormalizedFi
         expect=_JSON_SHAPE,
         required=["vulnerabilities"] if is_one_host else ["item.vulnerabilities"],
     )
-    groups: dict[tuple[str, str], _Group] = {}
+    groups: dict[tuple[str, str, str, tuple[str, ...]], _Group] = {}
     host: tuple[tuple[int, ...], _Target] | None = None
     for record in reader:
         if host is None or host[0] != record.indexes[:-1]:
@@ -147,9 +157,11 @@ def _json_target(fields: Mapping[str, Any]) -> _Target:
 
 
 def _parse_xml(source: BinaryIO, tool_version: str | None) -> Iterator[NormalizedFinding]:
-    groups: dict[tuple[str, str], _Group] = {}
+    groups: dict[tuple[str, str, str, tuple[str, ...]], _Group] = {}
     target_index = item_index = 0
-    for element in readers.iter_xml(source, ("item", "scandetails"), roots=("niktoscan",), drop_doctype=True):
+    for element in readers.iter_xml(
+        source, ("item", "scandetails"), roots=("niktoscan", "niktoscans"), drop_doctype=True
+    ):
         if readers.local_name(element.tag) == "item":
             _add_xml_item(groups, element, f"scandetails[{target_index}].item[{item_index}]")
             item_index += 1
@@ -171,7 +183,9 @@ def _parse_xml(source: BinaryIO, tool_version: str | None) -> Iterator[Normalize
         raise MalformedReport("an item is outside any scandetails", position=f"scandetails[{target_index}]")
 
 
-def _add_xml_item(groups: dict[tuple[str, str], _Group], item: Element, position: str) -> None:
+def _add_xml_item(
+    groups: dict[tuple[str, str, str, tuple[str, ...]], _Group], item: Element, position: str
+) -> None:
     _add(
         groups,
         check_id=item.get("id") or "",
@@ -186,7 +200,7 @@ def _add_xml_item(groups: dict[tuple[str, str], _Group], item: Element, position
 
 
 def _add(
-    groups: dict[tuple[str, str], _Group],
+    groups: dict[tuple[str, str, str, tuple[str, ...]], _Group],
     *,
     check_id: str,
     message: str,
@@ -198,13 +212,14 @@ def _add(
 ) -> None:
     if not check_id and not message:
         raise MalformedReport("a Nikto result needs an id or a message", position=position)
-    key = (check_id.strip(), _folded(message))
+    osvdb = osvdb_id.strip() if osvdb_id.strip() not in ("", "0") else ""
+    key = (check_id.strip(), _folded(message), osvdb, values.advisory_ids([message]))
     group = groups.get(key)
     if group is None:
         group = groups[key] = _Group(
             check_id=check_id.strip(),
             message=" ".join(message.split()),
-            osvdb_id=osvdb_id.strip() if osvdb_id.strip() not in ("", "0") else "",
+            osvdb_id=osvdb,
             references=list(dict.fromkeys([*references, *text.urls(message)])),
         )
     group.count += 1
@@ -260,7 +275,13 @@ def _finding(group: _Group, target: _Target, tool_version: str | None) -> Normal
             f"instances:{group.count}",
         ),
         fingerprint=grouping.fingerprint(
-            "nikto", target.host, target.port, group.check_id, _folded(group.message)
+            "nikto",
+            target.host,
+            target.port,
+            group.check_id,
+            _folded(group.message),
+            # Only when present, so that lines without them keep their fingerprints.
+            *filter(None, [group.osvdb_id, " ".join(values.advisory_ids([group.message]))]),
         ),
     )
 

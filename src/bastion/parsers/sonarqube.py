@@ -1,13 +1,21 @@
-"""SonarQube JSON: the Web API's issue and hotspot searches, and ``sonar-report`` JSON.
+"""SonarQube: the Web API's issue and hotspot searches, and ``sonar-report`` JSON and HTML.
 
-Three shapes are read, told apart by their findings array:
+Four shapes are read; the JSON ones are told apart by their findings array:
 
 - ``/api/issues/search``: ``issues`` with ``rule``, ``component``, ``project``,
   ``textRange``, ``hash`` and, after them, ``components`` naming each file's path;
 - ``/api/hotspots/search``: ``hotspots`` with ``ruleKey`` and
   ``vulnerabilityProbability``, and ``components`` likewise;
 - ``sonar-report --save-report-json`` (the "detailed" report): a ``rules`` map of
-  rule names and HTML descriptions, then ``issues``.
+  rule names and HTML descriptions, then ``issues``;
+- ``sonar-report`` HTML (its default output, "SonarQube Vulnerability Report"): a
+  "Detail of the Detected Vulnerabilities" table (Rule, Severity, Component, Line,
+  Description, Message, a hidden Key; some versions add Status or Type), then a
+  "Known Security Rules" table of rule descriptions. Tables are found by their
+  header cells, not their place; a table inside a cell is that cell's text. The
+  HTML is read with the standard library's ``html.parser`` (a tokenizer: nothing is
+  fetched, no script runs), fed in chunks, and refused beyond HTML_LIMIT bytes;
+  its rows are kept until the rules table, which follows them, has been read.
 
 The findings are streamed. What they refer to — the ``rules`` map, each
 component's path and the server URL — is read where it stands; the components
@@ -30,9 +38,11 @@ advisory ids instead, as its issues are all on the project.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any, BinaryIO, Literal
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
@@ -56,6 +66,13 @@ _IMPACTS: Mapping[str, Severity] = {
 }
 # A dependency named as ``name-1.2.3.jar`` (the Dependency-Check plugin's "Filename").
 _ARCHIVE = re.compile(r"^(?P<name>.+?)-(?P<version>\d[\w.+-]*?)\.(?:jar|war|ear|aar|zip|tgz|gem)$")
+# The largest HTML report read, and the most text kept of one table cell.
+HTML_LIMIT = 64 * 1024 * 1024
+CELL_LIMIT = 200_000
+HTML_CHUNK = 64 * 1024
+_HTML_MARKERS = ("SonarQube Vulnerability Report", "Detail of the Detected Vulnerabilities")
+# Where a cell's text breaks a line: the end of these elements.
+_BLOCK_TAGS = frozenset({"p", "br", "li", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "div", "tr", "details"})
 SHAPE: Mapping[str, Literal["object", "array"]] = {
     "": "object",
     "issues": "array",
@@ -101,11 +118,14 @@ class SonarqubeParser(ReportParser):
     """SonarQube's issues and hotspots, from its Web API or from sonar-report."""
 
     name = "sonarqube"
-    label = "SonarQube JSON"
+    label = "SonarQube JSON/HTML"
     defectdojo_scan_types = ("SonarQube Scan", "SonarQube Scan detailed")
 
     def detect(self, head: bytes) -> int:
         text = readers.head_text(head)
+        if text.startswith("<"):
+            is_html = text[:200].lower().startswith(("<!doctype html", "<html"))
+            return 90 if is_html and any(marker in text for marker in _HTML_MARKERS) else 0
         if not text.startswith("{"):
             return 0
         if any(key in text for key in ('"sonarComponent"', '"sonarBaseURL"', '"hotspotKeys"')):
@@ -119,6 +139,10 @@ class SonarqubeParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
+        first, stream = readers.first_byte(stream)
+        if first == b"<":
+            yield from _parse_html(stream)
+            return
         with readers.seekable(stream) as source:
             reader = readers.JsonReader(
                 source,
@@ -253,6 +277,111 @@ def _tags(record: Mapping[str, Any], tags: list[str]) -> list[str]:
         if value:
             found.append(f"{name.lower()}:{value.lower()}")
     return found
+
+
+class _Tables(HTMLParser):
+    """Collect the rows of an HTML document's outermost tables, as text cells.
+
+    A row's cells are plain text (tags dropped, entities decoded, block elements
+    ending lines); a table inside a cell adds its text to that cell. Each table is
+    a list of rows, its header row first.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self._depth = 0  # tables open, the outermost counted as 1
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._size = 0
+        self._skipped = 0  # inside <style> or <script>
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script"):
+            self._skipped += 1
+        elif tag == "table":
+            self._depth += 1
+            if self._depth == 1:
+                self.tables.append([])
+        elif self._depth == 1 and tag == "tr":
+            self._row = []
+        elif self._depth == 1 and tag in ("td", "th") and self._row is not None:
+            self._cell, self._size = [], 0
+        elif tag == "br":
+            self._text("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script"):
+            self._skipped = max(0, self._skipped - 1)
+        elif tag == "table":
+            self._depth = max(0, self._depth - 1)
+            self._text("\n")
+        elif self._depth == 1 and tag in ("td", "th") and self._row is not None and self._cell is not None:
+            lines = (" ".join(line.split()) for line in "".join(self._cell).splitlines())
+            self._row.append("\n".join(line for line in lines if line))
+            self._cell = None
+        elif self._depth == 1 and tag == "tr" and self._row is not None:
+            self.tables[-1].append(self._row)
+            self._row = None
+        elif tag in _BLOCK_TAGS:
+            self._text("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipped:
+            self._text(data)
+
+    def _text(self, data: str) -> None:
+        if self._cell is not None and self._size < CELL_LIMIT:
+            self._cell.append(data[: CELL_LIMIT - self._size])
+            self._size += len(data)
+
+
+def _parse_html(stream: BinaryIO) -> Iterator[NormalizedFinding]:
+    """Yield the findings of sonar-report's HTML report (see the module docstring)."""
+    tables = _Tables()
+    size = 0
+    while chunk := stream.read(HTML_CHUNK):
+        size += len(chunk)
+        if size > HTML_LIMIT:
+            raise MalformedReport(f"the HTML report is larger than the limit of {HTML_LIMIT:,} bytes")
+        tables.feed(chunk.decode("utf-8", "replace"))
+    tables.close()
+    issues: list[dict[str, str]] = []
+    rules: dict[str, Mapping[str, Any]] = {}
+    found_issue_table = False
+    for rows in tables.tables:
+        header = [cell.strip().lower() for cell in rows[0]] if rows else []
+        body = [dict(zip(header, row, strict=False)) for row in rows[1:]]
+        if {"rule", "severity", "component"} <= set(header):
+            found_issue_table = True
+            issues.extend(body)
+        elif header == ["rule", "description"]:
+            for row in body:
+                rule = (row.get("rule") or "").strip()
+                if rule:
+                    rules[rule] = {
+                        "htmlDesc": "<br>".join(map(html.escape, row.get("description", "").splitlines()))
+                    }
+    if not found_issue_table:
+        raise MalformedReport(
+            "no table of issues (Rule, Severity, Component); it may be another tool's report",
+            position="top level",
+        )
+    survey = _Survey(rules=rules)
+    for index, row in enumerate(issues):
+        position = f"issue[{index}]"
+        record = {
+            "rule": row.get("rule", ""),
+            "severity": row.get("severity"),
+            "component": row.get("component"),
+            "line": row.get("line"),
+            "description": row.get("description"),
+            "message": row.get("message"),
+            "key": row.get("key"),
+            "status": row.get("status"),
+            "type": row.get("type"),
+        }
+        yield _finding(record, position, survey, is_hotspot=False)
 
 
 PARSER = SonarqubeParser()

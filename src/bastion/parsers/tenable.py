@@ -6,9 +6,15 @@ One parser for the three shapes Tenable products write:
   (WAS reports use the same file, with a URL as the ``ReportHost`` name): a
   ``ReportItem`` per plugin, host and port, read one ``ReportHost`` at a time.
 * CSV exports, whose column names differ by product (Nessus: ``Plugin ID``, ``Risk``,
-  ``Host``, ``Name``; Tenable.sc: ``Plugin``, ``Severity``, ``IP Address``,
-  ``Plugin Name``; Tenable.io: ``Plugin ID``, ``Severity``, ``IP Address``), a row per
-  plugin, host and port (Nessus writes a plugin with several CVEs as a row per CVE).
+  ``Host``, ``Name``, and in newer versions many more columns such as ``CVSS3 Vector``
+  or ``Vulnerability State``; Tenable.sc: ``Plugin``, ``Severity``, ``IP Address``,
+  ``Plugin Name``, ``Steps to Remediate``; Tenable.io: ``Plugin ID``, ``Severity``,
+  ``IP Address``; Tenable Vulnerability Management's findings export: dotted names,
+  ``asset.name``, ``definition.id``, ``definition.name``, ``definition.cve``,
+  ``severity``, ``port``...), a row per plugin, host and port (Nessus writes a plugin
+  with several CVEs as a row per CVE). The header row says what the delimiter is:
+  a comma, or the semicolon some exports (and spreadsheets in many locales) write.
+  Vectors written without their ``CVSS:3.x/`` prefix are read as CVSS 3.0.
 
 Grouping: as DefectDojo does with ``.nessus`` files, the records of one plugin and
 severity are one finding, across hosts and ports (DefectDojo keeps a CSV's hosts
@@ -28,8 +34,11 @@ to scan while the finding does not. A plugin Tenable rates anew is a new finding
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import suppress
 from typing import BinaryIO
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
@@ -53,25 +62,46 @@ URL_PATTERN = re.compile(r"https?://\S+")
 
 # CSV column names, by meaning, as the different Tenable products spell them.
 CSV_COLUMNS: Mapping[str, Sequence[str]] = {
-    "plugin": ("plugin id", "plugin"),
-    "name": ("plugin name", "name"),
-    "severity": ("severity", "risk", "risk factor"),
-    "host": ("host", "ip address", "ip", "dns name", "fqdn", "asset name"),
+    "plugin": ("plugin id", "plugin", "definition.id", "plugin.id"),
+    "name": ("plugin name", "name", "definition.name", "plugin.name"),
+    "severity": ("severity", "risk", "risk factor", "definition.severity"),
+    "host": (
+        "host",
+        "ip address",
+        "ip",
+        "dns name",
+        "fqdn",
+        "asset name",
+        "asset.name",
+        "asset.display_ipv4_address",
+        "asset.ipv4_addresses",
+        "asset.host_name",
+        "asset.display_fqdn",
+    ),
     "protocol": ("protocol",),
     "port": ("port",),
-    "synopsis": ("synopsis",),
-    "description": ("description",),
-    "solution": ("solution",),
-    "see_also": ("see also",),
+    "synopsis": ("synopsis", "definition.synopsis"),
+    "description": ("description", "definition.description"),
+    "solution": ("solution", "steps to remediate", "definition.solution"),
+    "see_also": ("see also", "definition.see_also"),
     "output": ("plugin output", "plugin text", "output"),
-    "cve": ("cve", "cves"),
-    "cvss3_vector": ("cvss v3 vector", "cvss v3.0 vector", "cvss3 vector", "cvss vector v3"),
-    "cvss4_vector": ("cvss v4 vector", "cvss v4.0 vector", "cvss4 vector"),
-    "cpe": ("cpe",),
-    "xref": ("cross references", "xref", "cwe"),
-    "family": ("family", "plugin family"),
-    "exploit": ("exploit?", "exploit available", "exploit_available"),
+    "cve": ("cve", "cves", "definition.cve"),
+    "cvss3_vector": (
+        "cvss v3 vector",
+        "cvss v3.0 vector",
+        "cvss3 vector",
+        "cvss vector v3",
+        "definition.cvss3.base_vector",
+    ),
+    "cvss4_vector": ("cvss v4 vector", "cvss v4.0 vector", "cvss4 vector", "definition.cvss4.base_vector"),
+    "cpe": ("cpe", "definition.cpe"),
+    "xref": ("cross references", "xref", "cwe", "definition.cwe"),
+    "family": ("family", "plugin family", "definition.family"),
+    "exploit": ("exploit?", "exploit available", "exploit_available", "definition.exploitability_ease"),
 }
+# The delimiters a header row may use, and how long a header row may be.
+DELIMITERS = (",", ";")
+HEADER_LIMIT = 64 * 1024
 # The ``ReportItem`` children read, under their CSV key when it differs.
 XML_CHILDREN: Mapping[str, str] = {
     "plugin_name": "name",
@@ -92,11 +122,17 @@ class TenableParser(ReportParser):
         text = readers.head_text(head)
         if text.startswith("<"):
             return 100 if "<NessusClientData_v2" in text else 0
-        columns = readers.csv_header(text)
-        has_plugin = bool(columns & {"plugin id", "plugin"})
-        has_detail = bool(columns & {"synopsis", "plugin output", "plugin text"})
-        has_host = bool(columns & {"host", "ip address"})
-        return 85 if has_plugin and has_detail and has_host else 0
+        for delimiter in DELIMITERS:
+            columns = _header(text, delimiter)
+            has_plugin = bool(columns & {"plugin id", "plugin", "definition.id"})
+            has_detail = bool(
+                columns
+                & {"synopsis", "plugin output", "plugin text", "definition.name", "definition.synopsis"}
+            )
+            has_host = bool(columns & {"host", "ip address", "asset.name", "asset.display_ipv4_address"})
+            if has_plugin and has_detail and has_host:
+                return 85
+        return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
         first, source = readers.first_byte(stream)
@@ -125,13 +161,84 @@ def _xml_records(stream: BinaryIO) -> Iterator[NormalizedFinding]:
             yield _finding(_xml_values(item, host_name))
 
 
+def _header(text: str, delimiter: str) -> set[str]:
+    """Return the lower-cased cells of the first line of ``text``, split at ``delimiter``."""
+    line = text.split("\n", 1)[0].rstrip("\r")[:HEADER_LIMIT]
+    try:
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return set()
+    return {cell.strip().lower() for cell in cells}
+
+
+def _delimiter(head: bytes) -> str:
+    """Return the delimiter of the header row: the one whose cells name the needed columns."""
+    text = readers.head_text(head)
+    for delimiter in DELIMITERS:
+        columns = _header(text, delimiter)
+        if any(name in columns for name in CSV_COLUMNS["plugin"]) and any(
+            name in columns for name in CSV_COLUMNS["host"]
+        ):
+            return delimiter
+    return ","
+
+
 def _csv_records(stream: BinaryIO) -> Iterator[NormalizedFinding]:
     """Yield a finding per row (the rows of one plugin's CVEs are gathered by the grouping)."""
-    rows = readers.iter_csv_records(stream, CSV_COLUMNS, required={"plugin": "plugin", "host": "host"})
+    head, source = readers.peek(stream)
+    delimiter = _delimiter(head)
+    if delimiter == ",":
+        rows = readers.iter_csv_records(source, CSV_COLUMNS, required={"plugin": "plugin", "host": "host"})
+    else:
+        rows = _delimited_records(source, delimiter)
     for position, row in rows:
         if not row["plugin"]:
             raise MalformedReport("row has no plugin id", position=position)
         yield _finding({key: [value] if value else [] for key, value in row.items()})
+
+
+def _delimited_records(stream: BinaryIO, delimiter: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """Yield ``(position, values)`` of a CSV export whose header row uses ``delimiter``.
+
+    The same reading as ``readers.iter_csv_records`` (UTF-8 with or without BOM, strict
+    quoting, rows as long as the header), for the delimiters other than the comma.
+    """
+    decoded = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    reader = csv.reader(decoded, delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    where: dict[str, int | None] = {}
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            line = f"line {reader.line_num}"
+            if header is None:
+                header = [cell.strip().lower() for cell in row]
+                where = {
+                    key: next((header.index(name) for name in names if name in header), None)
+                    for key, names in CSV_COLUMNS.items()
+                }
+                if where["plugin"] is None or where["host"] is None:
+                    raise MalformedReport(
+                        "no CSV header row naming the plugin and host columns", position=line
+                    )
+                continue
+            if len(row) != len(header):
+                raise MalformedReport(
+                    f"row has {len(row)} fields where the header has {len(header)}", position=line
+                )
+            yield line, {key: row[index].strip() if index is not None else "" for key, index in where.items()}
+    except csv.Error as error:
+        raise MalformedReport(f"invalid CSV: {error}", position=f"line {reader.line_num}") from error
+    except UnicodeDecodeError as error:
+        raise MalformedReport(
+            f"the CSV is not UTF-8: {error.reason}", position=f"line {reader.line_num + 1}"
+        ) from error
+    finally:
+        with suppress(ValueError):
+            decoded.detach()
+    if header is None:
+        raise MalformedReport(readers.EMPTY_REPORT)
 
 
 def _xml_values(item: Element, host_name: str) -> dict[str, list[str]]:
@@ -171,7 +278,7 @@ def _finding(fields: Mapping[str, Sequence[str]]) -> NormalizedFinding:
     host_name = first("host")
     url = host_name if host_name.startswith(("http://", "https://")) else None
     host = (urlsplit(host_name).hostname if url else host_name) or host_name
-    cvss3_vector, cvss3_score = values.cvss3(first("cvss3_vector"))
+    cvss3_vector, cvss3_score = values.cvss3(_prefixed(first("cvss3_vector")))
     cvss4_vector, cvss4_score = values.cvss4(first("cvss4_vector"))
     package, package_version = values.cpe_product(first("cpe"))
     tags = [f"family:{first('family')}"] if first("family") else []
@@ -203,6 +310,11 @@ def _finding(fields: Mapping[str, Sequence[str]]) -> NormalizedFinding:
         tags=tuple(tags),
         fingerprint=grouping.fingerprint(TOOL, plugin_id, severity.value),
     )
+
+
+def _prefixed(vector: str) -> str:
+    """Return a CVSS v3 vector with its version prefix (Tenable's exports often leave it out)."""
+    return f"CVSS:3.0/{vector}" if vector.startswith("AV:") else vector
 
 
 def _solution(text: str) -> str:

@@ -1,0 +1,292 @@
+"""Nexpose / InsightVM: the "XML Export 2.0" report (``<NexposeReport>``).
+
+The report lists ``nodes`` (hosts: ``address``, ``names``, ``tests`` run on the host,
+and ``endpoints`` — port and protocol — each with ``services`` and their own
+``tests``), then ``VulnerabilityDefinitions``: each ``vulnerability`` a test may
+name, with its ``title``, ``severity`` (1 to 10), CVSS, ``description``,
+``references``, ``tags`` and ``solution`` in Nexpose's structured text
+(``Paragraph``, ``UnorderedList``, ``URLLink``...). A test is a finding when its
+``status`` is ``vulnerable-exploited``, ``vulnerable-version`` or
+``vulnerable-potential``; its own text (what Nexpose saw) is the evidence. As
+DefectDojo does, each node also gives a "Host Up" finding and each open endpoint an
+"Open port PROTO/PORT" finding, both info.
+
+As DefectDojo does, the tests of one vulnerability are one finding, located at the
+first host (and port) and described by its definition; every other place is
+listed in its evidence and counted by ``instances:N``. The definitions come after
+the nodes that refer to them, so the places are gathered while the nodes stream by,
+and the findings made once the definitions have been read; only the definitions a
+test names are kept. A test naming a vulnerability the report does not define (an
+export template without definitions) is left out: nothing says what it is. Reports
+written with ``version="1.0"`` in this shape are read too; the older "Simple XML"
+(``<NeXposeSimpleXML>``) is not.
+
+Severity: Nexpose's 1-10 scale read as a CVSS score (Nexpose derives it from one):
+9-10 critical, 7-8 high, 4-6 medium, 1-3 low, 0 info.
+
+Fingerprint: the vulnerability id ("host-up", "open-port" with protocol and port
+for the findings Bastion adds): the grouping key. Not the hosts, which the finding
+spans, nor the test's text (times, answers), which changes with every scan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+from xml.etree.ElementTree import Element
+
+from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
+from bastion.parsers import grouping, readers, text, values
+from bastion.parsers.base import ReportParser
+from bastion.parsers.exceptions import MalformedReport
+
+TOOL = "nexpose"
+VULNERABLE = frozenset({"vulnerable-exploited", "vulnerable-version", "vulnerable-potential"})
+# The most of one test's own text kept as evidence.
+EVIDENCE_LIMIT = 2000
+BLOCKS = frozenset({"Paragraph", "ContainerBlockElement", "UnorderedList", "OrderedList", "PreFormattedText"})
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a test found something, and what it saw, until the definitions are read."""
+
+    key: str
+    host: str
+    names: tuple[str, ...]
+    port: int | None = None
+    protocol: str | None = None
+    service: str | None = None
+    output: str = ""
+
+    def label(self) -> str:
+        where = (
+            self.host if self.port is None else f"{self.host}:{self.port}/{self.protocol or ''}".rstrip("/")
+        )
+        return f"{where}: {text.clip(' '.join(self.output.split()), 200)}" if self.output else where
+
+
+@dataclass
+class _Definition:
+    title: str
+    severity: Severity
+    description: str
+    solution: str
+    cvss_score: str | None
+    cvss_vector: str | None
+    advisories: tuple[str, ...]
+    references: tuple[str, ...]
+    tags: tuple[str, ...] = field(default=())
+
+
+class NexposeParser(ReportParser):
+    """Nexpose XML Export 2.0."""
+
+    name = "nexpose"
+    label = "Nexpose XML 2.0"
+    defectdojo_scan_types = ("Nexpose Scan",)
+
+    def detect(self, head: bytes) -> int:
+        text = readers.head_text(head)
+        if text.startswith("<") and "<NexposeReport" in text:
+            return 100
+        return 0
+
+    def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
+        places: list[_Place] = []
+        wanted: set[str] = set()
+        definitions: dict[str, _Definition] = {}
+        node_index = 0
+        for element in readers.iter_xml(stream, ("node", "vulnerability"), roots=("NexposeReport",)):
+            if readers.local_name(element.tag) == "node":
+                found = _node_places(element, f"nodes.node[{node_index}]")
+                places.extend(found)
+                wanted.update(place.key for place in found)
+                node_index += 1
+            else:
+                identifier = (element.get("id") or "").lower()
+                if identifier in wanted or not places:
+                    # Definitions before any node (not Nexpose's order) are kept all the same.
+                    definitions[identifier] = _definition(element)
+        groups = grouping.FindingGroups()
+        for place in places:
+            finding = _finding(place, definitions)
+            if finding is not None:
+                groups.add(finding.fingerprint, finding, place.label())
+        yield from groups.findings()
+
+
+def _node_places(node: Element, position: str) -> list[_Place]:
+    address = node.get("address") or ""
+    if not address:
+        raise MalformedReport("node has no address", position=position)
+    names = tuple(
+        dict.fromkeys(
+            (name.text or "").strip()
+            for name in readers.children(readers.child(node, "names"), "name")
+            if (name.text or "").strip()
+        )
+    )
+    places = [*_test_places(node, address, names), _Place(key="host-up", host=address, names=names)]
+    for index, endpoint in enumerate(readers.children(readers.child(node, "endpoints"), "endpoint")):
+        port = values.as_int(endpoint.get("port"))
+        protocol = (endpoint.get("protocol") or "").lower() or None
+        if port is None or not 0 <= port <= 65535:
+            raise MalformedReport("endpoint has no valid port", position=f"{position}.endpoint[{index}]")
+        services = readers.children(readers.child(endpoint, "services"), "service")
+        service_name = next((service.get("name") for service in services if service.get("name")), None)
+        if (endpoint.get("status") or "open") == "open":
+            places.append(
+                _Place(
+                    key=f"open-port:{protocol or ''}/{port}",
+                    host=address,
+                    names=names,
+                    port=port,
+                    protocol=protocol,
+                    service=service_name,
+                    output=f'{protocol or ""}/{port} port is open with "{service_name}" service'
+                    if service_name
+                    else "",
+                )
+            )
+        for service in services:
+            places.extend(
+                _test_places(
+                    service, address, names, port=port, protocol=protocol, service=service.get("name")
+                )
+            )
+    return places
+
+
+def _test_places(
+    parent: Element,
+    host: str,
+    names: tuple[str, ...],
+    *,
+    port: int | None = None,
+    protocol: str | None = None,
+    service: str | None = None,
+) -> Iterator[_Place]:
+    for test in readers.children(readers.child(parent, "tests"), "test"):
+        identifier = (test.get("id") or "").lower()
+        if identifier and test.get("status") in VULNERABLE:
+            yield _Place(
+                key=identifier,
+                host=host,
+                names=names,
+                port=port,
+                protocol=protocol,
+                service=service,
+                output=text.clip(_prose(test), EVIDENCE_LIMIT),
+            )
+
+
+def _definition(vulnerability: Element) -> _Definition:
+    references = readers.children(readers.child(vulnerability, "references"), "reference")
+    links = [(reference.text or "").strip() for reference in references if reference.get("source") == "URL"]
+    exploits = readers.children(readers.child(vulnerability, "exploits"), "exploit")
+    links += [exploit.get("link") or "" for exploit in exploits]
+    tags = [(tag.text or "").strip() for tag in readers.children(readers.child(vulnerability, "tags"), "tag")]
+    return _Definition(
+        title=vulnerability.get("title") or vulnerability.get("id") or "",
+        severity=values.severity_from_score(values.score(vulnerability.get("severity"))),
+        description=_prose(readers.child(vulnerability, "description")),
+        solution=_prose(readers.child(vulnerability, "solution")),
+        cvss_score=vulnerability.get("cvssScore"),
+        cvss_vector=vulnerability.get("cvssV3Vector") or None,
+        advisories=values.advisory_ids(
+            [(reference.text or "") for reference in references if reference.get("source") in ("CVE", "GHSA")]
+        ),
+        references=tuple(dict.fromkeys(link.strip() for link in links if link.strip().startswith("http"))),
+        tags=tuple(dict.fromkeys(tag for tag in tags if tag)),
+    )
+
+
+HOST_UP = _Definition(
+    title="Host Up",
+    severity=Severity.INFO,
+    description="The host is up: it answered an ICMP request or has an open TCP or UDP port.",
+    solution="",
+    cvss_score=None,
+    cvss_vector=None,
+    advisories=(),
+    references=(),
+)
+
+
+def _finding(place: _Place, definitions: dict[str, _Definition]) -> NormalizedFinding | None:
+    if place.key == "host-up":
+        definition: _Definition | None = HOST_UP
+    elif place.key.startswith("open-port:"):
+        definition = _Definition(
+            title=f"Open port {(place.protocol or '').upper()}/{place.port}",
+            severity=Severity.INFO,
+            description=f"Port {place.port}/{place.protocol or ''} is open.",
+            solution="",
+            cvss_score=None,
+            cvss_vector=None,
+            advisories=(),
+            references=(),
+        )
+    else:
+        definition = definitions.get(place.key)
+    if definition is None:
+        return None
+    vector, score = values.cvss3(definition.cvss_vector)
+    tags = list(definition.tags)
+    if place.service and place.service != "<unknown>":
+        tags.append(f"service:{place.service.lower()}")
+    return NormalizedFinding(
+        title=text.title(definition.title),
+        severity=definition.severity,
+        tool=TOOL,
+        rule_id=place.key.split(":", 1)[0] if place.key.startswith("open-port:") else place.key,
+        description=text.clip(definition.description),
+        advisory_ids=definition.advisories,
+        cvss_v3_vector=vector,
+        cvss_v3_score=score,
+        location=FindingLocation(
+            host=place.host, port=place.port, protocol=place.protocol, component=place.service or None
+        ),
+        evidence=text.clip(
+            "\n".join(
+                filter(None, [place.output, f"Host names: {', '.join(place.names)}" if place.names else ""])
+            )
+        ),
+        remediation=text.clip(definition.solution),
+        references=definition.references,
+        tags=tuple(dict.fromkeys(tags)),
+        fingerprint=grouping.fingerprint(TOOL, place.key),
+    )
+
+
+def _prose(element: Element | None) -> str:
+    """Return Nexpose's structured text (paragraphs, lists, links) as plain lines."""
+    if element is None:
+        return ""
+    lines = "".join(_render(element)).splitlines()
+    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+def _render(element: Element) -> Iterator[str]:
+    name = readers.local_name(element.tag)
+    if name == "ListItem":
+        yield "\n- "
+    elif name in BLOCKS:
+        yield "\n"
+    if name == "URLLink":
+        link = element.get("LinkURL") or ""
+        label = (element.text or "").strip() or element.get("LinkTitle") or ""
+        yield " " + (f"{label} ({link})" if label and link and label != link else label or link)
+    elif element.text:
+        yield " " + " ".join(element.text.split())
+    for child in element:
+        yield from _render(child)
+        if child.tail and child.tail.strip():
+            yield " " + " ".join(child.tail.split())
+    if name in BLOCKS:
+        yield "\n"
+
+
+PARSER = NexposeParser()

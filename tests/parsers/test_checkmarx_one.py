@@ -1,0 +1,163 @@
+"""Checkmarx One: the results API, the scan report, the GitLab SAST export; 64-bit query ids."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bastion.contracts.finding import NormalizedFinding, Severity
+from bastion.parsers import MalformedReport, get_parser
+
+SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "checkmarx_one"
+PARSER = get_parser("checkmarx_one")
+
+# The results API's answer, as the documentation and real exports show it (query ids beyond int64).
+RESULTS = b"""{"results": [
+ {"type": "sast", "id": "111914456", "similarityId": "1382380206", "status": "RECURRENT",
+  "state": "TO_VERIFY",
+  "severity": "HIGH", "firstFoundAt": "2023-08-24T15:03:11Z", "description": "SQL built from input.",
+  "data": {"queryId": 14517067005933136034, "queryName": "SQL_Injection", "group": "Java_High_Risk",
+   "languageName": "Java", "nodes": [
+    {"line": 86, "name": "get", "fileName": "/src/Endpoint.java", "method": "resolve"},
+    {"line": 91, "name": "executeQuery", "fileName": "/src/Endpoint.java", "method": "resolve"}]},
+  "vulnerabilityDetails": {"cweId": 89, "cvss": {}}},
+ {"type": "sca", "id": "CVE-2016-10707", "similarityId": "CVE-2016-10707", "state": "NOT_EXPLOITABLE",
+  "severity": "HIGH", "description": "jQuery DoS.",
+  "data": {"packageIdentifier": "Npm-jquery-2.1.4", "recommendedVersion": "3.5.0",
+   "packageData": [{"type": "Advisory", "url": "https://github.com/advisories/GHSA-mhpp-875w-9cpv"}],
+   "scaPackageData": {"locations": ["static/js/jquery-2.1.4.min.js"]}},
+  "vulnerabilityDetails": {"cweId": "CWE-674", "cvssScore": 7.5, "cveName": "CVE-2016-10707"}},
+ {"type": "kics", "id": "sZzp", "similarityId": "e914e3", "state": "TO_VERIFY", "severity": "MEDIUM",
+  "description": "A user should be specified in the dockerfile",
+  "data": {"queryId": "fd54f200", "queryName": "Missing User Instruction", "line": 1,
+   "platform": "Dockerfile",
+   "expectedValue": "USER is set", "value": "USER is missing", "filename": "/Dockerfile"}},
+ {"type": "containers", "id": "x", "severity": "LOW", "data": {}}
+], "totalCount": 4, "scanID": "2bbbe034"}"""
+
+
+def _parse(data: bytes) -> list[NormalizedFinding]:
+    return list(PARSER.parse(io.BytesIO(data)))
+
+
+def test_results_api_sast_sca_kics() -> None:
+    # when
+    sast, sca, kics = _parse(RESULTS)
+    # then
+    assert sast.title == "SQL Injection"
+    assert sast.severity == Severity.HIGH
+    assert sast.rule_id == "14517067005933136034"
+    assert sast.cwe_ids == (89,)
+    assert (sast.location.file_path, sast.location.line_start) == ("/src/Endpoint.java", 91)
+    assert sast.evidence == "Data flow:\n1. /src/Endpoint.java:86 get\n2. /src/Endpoint.java:91 executeQuery"
+    assert sast.tags == ("sast", "state:to-verify", "status:recurrent", "language:java")
+    assert sca.title == "CVE-2016-10707 in jquery:2.1.4"
+    assert sca.advisory_ids == ("CVE-2016-10707", "GHSA-mhpp-875w-9cpv")
+    assert sca.cwe_ids == (674,)
+    assert sca.cvss_v3_score == 7.5
+    assert (sca.location.package, sca.location.package_version, sca.location.fixed_version) == (
+        "jquery",
+        "2.1.4",
+        "3.5.0",
+    )
+    assert sca.remediation == "Upgrade jquery to 3.5.0 or later."
+    assert sca.tags == ("sca", "state:not-exploitable")
+    assert kics.title == "Missing User Instruction"
+    assert kics.evidence == "Expected: USER is set\nActual: USER is missing"
+    assert (kics.location.file_path, kics.location.line_start) == ("/Dockerfile", 1)
+
+
+def test_sast_fingerprint_follows_the_similarity_id() -> None:
+    # given: the same flow after lines were added above its sink
+    moved = RESULTS.replace(b'"line": 91', b'"line": 97')
+    # then
+    assert _parse(RESULTS)[0].fingerprint == _parse(moved)[0].fingerprint
+
+
+def test_scan_report_sample() -> None:
+    # when
+    with (SAMPLES / "vulnerabilities_from_scan_results.json").open("rb") as stream:
+        findings = list(PARSER.parse(stream))
+    # then
+    assert len(findings) == 146
+    first = findings[0]
+    assert first.title == "Reflected XSS"
+    assert first.severity == Severity.HIGH
+    assert first.cwe_ids == (79,)
+    assert first.location.file_path == "/src/main/kotlin/br/com/123/loiskjdye/domain/entity/Customer.kt"
+    assert first.location.line_start == 484
+    # placeholders filled in from the result
+    assert first.description.startswith(
+        "The method Lambda embeds untrusted data in generated output with set,"
+    )
+    assert first.remediation.startswith("*   Fully encode all dynamic data")
+    iac = findings[136]
+    assert iac.title == "Kubernetes: Using Unrecommended Namespace"
+    assert iac.tags[0] == "iac"
+    assert len({finding.fingerprint for finding in findings}) == 146
+
+
+def test_gitlab_export_sample() -> None:
+    # when
+    with (SAMPLES / "checkmarx_one.json").open("rb") as stream:
+        findings = list(PARSER.parse(stream))
+    # then
+    assert len(findings) == 5
+    assert findings[0].title == "Client HTML5 Store Sensitive data In Web Storage"
+    assert findings[0].severity == Severity.MEDIUM
+    assert (findings[0].location.file_path, findings[0].location.line_start) == (
+        "/src/helpers/Constants.ts",
+        450,
+    )
+
+
+def test_big_integers_inside_strings_are_left_alone() -> None:
+    # given: a digit run in a string, and a query id split over the reader's chunks
+    payload = {
+        "results": [
+            {
+                "type": "kics",
+                "severity": "LOW",
+                "description": "id 14517067005933136034",
+                "data": {"queryName": "Q", "filename": "/f"},
+            }
+        ],
+        "scanID": "s",
+    }
+    # when
+    (finding,) = _parse(json.dumps(payload).encode())
+    # then
+    assert finding.description == "id 14517067005933136034"
+
+
+def test_sast_result_without_query_is_refused() -> None:
+    # given
+    report = b'{"results": [{"type": "sast", "severity": "HIGH", "data": {"nodes": []}}], "scanID": "s"}'
+    # when
+    with pytest.raises(MalformedReport) as caught:
+        _parse(report)
+    # then
+    assert caught.value.reason == "the SAST result names no query"
+    assert caught.value.position == "results[0].data"
+
+
+def test_json_of_another_shape_is_refused() -> None:
+    with pytest.raises(MalformedReport) as caught:
+        _parse(b'{"issues": []}')
+    assert caught.value.reason.startswith("the report has no 'results', 'vulnerabilities' or 'scanResults'")
+
+
+def test_detection() -> None:
+    assert PARSER.detect(RESULTS) == 90
+    assert PARSER.detect((SAMPLES / "no_findings.json").read_bytes()) == 90
+    assert PARSER.detect((SAMPLES / "checkmarx_one.json").read_bytes()) == 100
+    for neighbour in (
+        "checkmarx/sample_report.json",
+        "sonarqube/sonar-6-findings.json",
+        "snyk/single_project_one_vuln.json",
+    ):
+        path = SAMPLES.parent / neighbour
+        assert PARSER.detect(path.read_bytes()[:65536]) == 0, neighbour

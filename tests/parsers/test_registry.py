@@ -121,3 +121,8 @@ def test_the_defectdojo_guide_lists_every_format_with_its_scan_types() -> None:
         name, _label, types = (cell.strip() for cell in row.strip("|").split(" | "))
         listed[name.strip("`")] = sorted(re.findall(r"`([^`]+)`", types))
     assert listed == {name: sorted(parser.defectdojo_scan_types) for name, parser in all_parsers().items()}
+
+
+def test_each_defectdojo_scan_type_names_one_format() -> None:
+    claimed = [name for parser in all_parsers().values() for name in parser.defectdojo_scan_types]
+    assert len(claimed) == len(set(claimed))

@@ -175,3 +175,21 @@ def test_defectdojo_import_refuses_what_it_cannot_map(
     assert response.status_code == status
     assert detail in response.json()["detail"]
     assert ImportJob.objects.count() == 0
+
+
+@pytest.mark.parametrize(("scan_type", "findings"), [("Checkmarx Scan", 2), ("Checkmarx Scan detailed", 3)])
+def test_defectdojo_import_takes_checkmarx_in_both_of_its_modes(
+    gateway_client: TestClient, caller: dict[str, Any], scan_type: str, findings: int
+) -> None:
+    # when: the report a newcomer's pipeline posted, under each of DefectDojo's names for it
+    response = gateway_client.post(
+        "/api/v2/import-scan/",
+        headers={"Authorization": f"Token {caller['key']}"},
+        files={"file": ("cx.xml", (SCANS / "checkmarx" / "multiple_findings.xml").read_bytes())},
+        data={"scan_type": scan_type, "product_name": "webgoat", "auto_create_context": "true"},
+    )
+    run_import(response.json()["import_id"])
+
+    # then: aggregated per query and sink file, or one finding per result
+    assert response.status_code == 201, response.text
+    assert ImportJob.objects.get().new == findings

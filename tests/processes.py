@@ -112,8 +112,14 @@ def stop(running: Running, signum: int = signal.SIGTERM) -> list[psutil.Process]
 
 
 def child(running: Running, argument: str) -> psutil.Process:
-    """The supervised child whose command line has this argument (``worker``, ``beat``...)."""
-    return next(c for c in psutil.Process(running.process.pid).children() if argument in c.cmdline())
+    """The supervised child whose command line has this argument (``worker``, ``beat``...).
+
+    ``worker`` names the imports' worker; the scans' worker is ``--queues=bastion.scans``.
+    """
+    children = psutil.Process(running.process.pid).children()
+    if argument == "worker":
+        children = [c for c in children if not any(part.startswith("--queues=") for part in c.cmdline())]
+    return next(c for c in children if argument in c.cmdline())
 
 
 def token_for(running: Running, email: str = "root@example.com", org: str = "demo") -> str:

@@ -21,6 +21,7 @@ import psycopg
 import pytest
 from celery import Celery
 
+from bastion.bus.queues import SCANS_QUEUE
 from tests import services
 from tests.processes import BIN, Running, child, environment_for, launch, stop, token_for, wait_healthy
 
@@ -131,8 +132,9 @@ def test_two_workers_on_one_host_and_vhost_both_consume_and_complete_imports(
             "first": psutil.Process(child(running, "worker").pid),
             "second": psutil.Process(second.pid),
         }
-        nodes = {f"bastion-{worker.pid}@{HOST}" for worker in workers.values()}
-        # when / then: both consume, each under its own node name
+        scans = child(running, f"--queues={SCANS_QUEUE}")  # `bastion up`'s scans worker answers too
+        nodes = {f"bastion-{worker.pid}@{HOST}" for worker in [*workers.values(), scans]}
+        # when / then: all consume, each under its own node name
         assert _answering(broker_url, nodes) == nodes
         # when: imports are posted
         headers = {"Authorization": f"Token {token_for(running)}"}

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.db import models
 
 from bastion.contracts.principal import Principal, Role
+from bastion.contracts.scans import TargetKind
 from bastion.core.accounts.models import User
 from bastion.core.assets import services as asset_services
 from bastion.core.assistant import services as assistant_services
@@ -23,6 +24,7 @@ from bastion.core.findings import services as finding_services
 from bastion.core.findings.choices import Status
 from bastion.core.findings.models import FigureVersion
 from bastion.core.imports.models import ImportJob, WebhookDelivery, WebhookSecret
+from bastion.core.scans import services as scan_services
 from bastion.core.sealed import seal
 from bastion.core.tenancy import services as tenancy_services
 from bastion.core.tenancy.models import Organization
@@ -91,6 +93,11 @@ def _one_of_everything(org: Organization, user: User) -> None:
         conversation=conversation, action=ProposalAction.STATUS, finding_ids=[finding.pk], to_status="triaged"
     )
     assistant_services.spend_tokens(organization_id=org.pk, tokens=10)
+    scan_services.add_allowed_range(actor=user, organization=org, value="203.0.113.0/24")
+    scan_services.request_scan(actor=user, asset=asset, kind=TargetKind.HOST, target="203.0.113.7")
+    scan_services.save_schedule(
+        actor=user, asset=asset, kind=TargetKind.HOST, target="203.0.113.8", cron="daily"
+    )
 
 
 @pytest.fixture
@@ -128,6 +135,9 @@ def test_the_tenant_models_are_found() -> None:
         "imports.Sighting",
         "imports.WebhookDelivery",
         "imports.WebhookSecret",
+        "scans.AllowedRange",
+        "scans.ScanJob",
+        "scans.ScanSchedule",
         "tenancy.ApiToken",
         "tenancy.Membership",
         "tenancy.Organization",

@@ -79,7 +79,7 @@ pytest:
 pytest-postgres:
 	@$(BIN)/python -m tests.services postgres --ensure-database bastion; status=$$?; \
 	if [ $$status -eq 0 ]; then \
-		BASTION_VAR_DIR=$(TEST_VAR) BASTION_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/core tests/scanner/imports tests/scanner/scans/test_scan_control.py; \
+		BASTION_VAR_DIR=$(TEST_VAR) BASTION_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest tests/core tests/scanner/imports tests/scanner/scans/test_scan_control.py tests/scanner/scans/test_hostile_input.py; \
 	elif [ $$status -eq 1 ]; then \
 		echo "PostgreSQL is not reachable: the core's tests on PostgreSQL were skipped"; \
 	else exit 1; fi

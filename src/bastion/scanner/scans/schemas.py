@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from bastion.contracts.scans import TargetKind
 from bastion.core.scans.models import MAX_TARGET_LENGTH, AllowedRange, ScanJob, ScanSchedule
+
+
+def _no_nul(value: str) -> str:
+    """Refuse a text the database cannot hold (PostgreSQL has no NUL in text)."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL bytes")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class ScanTargetIn(BaseModel):
@@ -16,7 +26,7 @@ class ScanTargetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: TargetKind
-    value: str = Field(min_length=1, max_length=MAX_TARGET_LENGTH)
+    value: Text = Field(min_length=1, max_length=MAX_TARGET_LENGTH)
 
 
 class ScanRequest(BaseModel):
@@ -26,10 +36,10 @@ class ScanRequest(BaseModel):
 
     target: ScanTargetIn
     asset: int | None = Field(default=None, description="found or created from the target when absent")
-    organization: str = Field(default="", max_length=100, description="when the asset is found or created")
-    engines: list[str] | None = Field(default=None, max_length=10)
-    options: dict[str, str] | None = Field(default=None, max_length=10)
-    commit: str = Field(default="", max_length=64, description="a repository scan's commit (full hex id)")
+    organization: Text = Field(default="", max_length=100, description="when the asset is found or created")
+    engines: list[Text] | None = Field(default=None, max_length=10)
+    options: dict[Text, Text] | None = Field(default=None, max_length=10)
+    commit: Text = Field(default="", max_length=64, description="a repository scan's commit (full hex id)")
 
 
 class ScanAccepted(BaseModel):
@@ -71,9 +81,9 @@ class AllowedRangeIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    value: str = Field(min_length=1, max_length=255)
-    note: str = Field(default="", max_length=200)
-    organization: str = Field(default="", max_length=100)
+    value: Text = Field(min_length=1, max_length=255)
+    note: Text = Field(default="", max_length=200)
+    organization: Text = Field(default="", max_length=100)
 
 
 class AllowedRangeOut(BaseModel):
@@ -93,9 +103,9 @@ class ScheduleIn(BaseModel):
 
     asset: int
     target: ScanTargetIn
-    cron: str = Field(min_length=1, max_length=100)
-    engines: list[str] | None = Field(default=None, max_length=10)
-    options: dict[str, str] | None = Field(default=None, max_length=10)
+    cron: Text = Field(min_length=1, max_length=100)
+    engines: list[Text] | None = Field(default=None, max_length=10)
+    options: dict[Text, Text] | None = Field(default=None, max_length=10)
     enabled: bool = True
 
 

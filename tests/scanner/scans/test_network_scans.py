@@ -22,15 +22,14 @@ from tests import services as services_of_tests
 from tests.scanner.scans.conftest import auth
 
 
-class _Banner:
-    """A TCP server that greets every connection with a fixed line, as SSH servers do."""
+class _Loopback:
+    """A TCP server on a free loopback port answering each connection in its own thread."""
 
-    def __init__(self, banner: bytes) -> None:
+    def __init__(self) -> None:
         self.socket = socket.socket()
         self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(16)
+        self.socket.listen(64)
         self.socket.settimeout(0.2)
-        self.banner = banner
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
@@ -45,17 +44,35 @@ class _Banner:
                 connection, _ = self.socket.accept()
             except OSError:
                 continue
-            try:
-                connection.sendall(self.banner)
-            except OSError:
-                pass
-            finally:
-                connection.close()
+            threading.Thread(target=self._answer_and_close, args=(connection,), daemon=True).start()
+
+    def _answer_and_close(self, connection: socket.socket) -> None:
+        connection.settimeout(5)
+        try:
+            self.answer(connection)
+        except OSError:
+            pass  # scanners abort connections by the hundred
+        finally:
+            connection.close()
+
+    def answer(self, connection: socket.socket) -> None:
+        raise NotImplementedError
 
     def close(self) -> None:
         self.stop.set()
         self.thread.join()
         self.socket.close()
+
+
+class _Banner(_Loopback):
+    """Greets every connection with a fixed line, as SSH servers do."""
+
+    def __init__(self, banner: bytes) -> None:
+        self.banner = banner
+        super().__init__()
+
+    def answer(self, connection: socket.socket) -> None:
+        connection.sendall(self.banner)
 
 
 @pytest.fixture
@@ -96,7 +113,7 @@ def test_a_host_scan_finds_the_services_listening_on_allow_listed_ports(
     assert (again.parsed, again.new, again.resolved) == (1, 0, 0)
 
 
-class _WeakTls:
+class _WeakTls(_Loopback):
     """An HTTPS server allowing old protocols and every cipher, with no security headers."""
 
     def __init__(self) -> None:
@@ -108,42 +125,15 @@ class _WeakTls:
         context.set_ciphers("ALL:@SECLEVEL=0")
         authority.issue_cert("weak.test").configure_cert(context)
         self.context = context
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(64)
-        self.socket.settimeout(0.2)
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
+        super().__init__()
 
-    @property
-    def port(self) -> int:
-        return int(self.socket.getsockname()[1])
-
-    def _serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                raw, _ = self.socket.accept()
-            except OSError:
-                continue
-            threading.Thread(target=self._answer, args=(raw,), daemon=True).start()
-
-    def _answer(self, raw: socket.socket) -> None:
-        raw.settimeout(5)
-        try:
-            with self.context.wrap_socket(raw, server_side=True) as connection:
-                connection.recv(65536)
-                connection.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nSet-Cookie: sessionid=abc; Path=/\r\n"
-                    b"Connection: close\r\n\r\nok"
-                )
-        except OSError:
-            pass  # scanners abort handshakes by the hundred
-
-    def close(self) -> None:
-        self.stop.set()
-        self.thread.join()
-        self.socket.close()
+    def answer(self, connection: socket.socket) -> None:
+        with self.context.wrap_socket(connection, server_side=True) as secured:
+            secured.recv(65536)
+            secured.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nSet-Cookie: sessionid=abc; Path=/\r\n"
+                b"Connection: close\r\n\r\nok"
+            )
 
 
 @pytest.fixture

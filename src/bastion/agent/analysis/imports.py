@@ -30,49 +30,60 @@ def sarif_report(request: AnalyzeRequest, file_name: str, vulnerabilities: list[
     rules: dict[str, dict[str, Any]] = {}
     results = []
     for v in vulnerabilities:
-        rules.setdefault(
-            v.rule_id,
-            {
-                "id": v.rule_id,
-                "shortDescription": {"text": v.title},
-                "help": {"text": v.fix},
-                "properties": {
-                    "tags": [v.cwe] if v.cwe else [],
-                    "security-severity": SECURITY_SEVERITY[v.severity],
-                },
-            },
-        )
-        code_line = lines[v.line_start - 1].strip() if 0 < v.line_start <= len(lines) else ""
-        anchor = hashlib.sha256(f"{v.rule_id}\0{file_name}\0{code_line}".encode()).hexdigest()[:32]
-        results.append(
-            {
-                "ruleId": v.rule_id,
-                "level": LEVELS.get(v.severity, "note"),
-                "message": {"text": v.message or v.title},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": file_name},
-                            "region": {"startLine": v.line_start, "endLine": v.line_end},
-                        }
-                    }
-                ],
-                "partialFingerprints": {"bastionAnalysis/v1": anchor},
-                **({"codeFlows": [_code_flow(v, file_name)]} if v.trace else {}),
-                "properties": {"security-severity": SECURITY_SEVERITY[v.severity], "source": v.source.value},
-            }
-        )
-    log = {
+        rules.setdefault(v.rule_id, sarif_rule(v))
+        results.append(sarif_result(v, uri=file_name, path=file_name, lines=lines))
+    return orjson.dumps(sarif_log("bastion-analyze", list(rules.values()), results))
+
+
+def sarif_log(
+    tool: str, rules: list[dict[str, Any]], results: list[dict[str, Any]], **run: Any
+) -> dict[str, Any]:
+    """Return a SARIF 2.1.0 log of one run of ``tool`` (``run`` adds to the run: its properties)."""
+    return {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [
+        "runs": [{"tool": {"driver": {"name": tool, "rules": rules}}, "results": results, **run}],
+    }
+
+
+def sarif_rule(v: Vulnerability) -> dict[str, Any]:
+    """Describe a vulnerability's rule: its title, its fix, its CWE and severity."""
+    return {
+        "id": v.rule_id,
+        "shortDescription": {"text": v.title},
+        "help": {"text": v.fix},
+        "properties": {
+            "tags": [v.cwe] if v.cwe else [],
+            "security-severity": SECURITY_SEVERITY[v.severity],
+        },
+    }
+
+
+def sarif_result(
+    v: Vulnerability, *, uri: str, path: str, lines: list[str], properties: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Describe one vulnerability at ``uri``; its fingerprint is the rule, ``path`` and the code line."""
+    code_line = lines[v.line_start - 1].strip() if 0 < v.line_start <= len(lines) else ""
+    anchor = hashlib.sha256(
+        f"{v.rule_id}\0{path}\0{code_line}".encode("utf-8", "surrogateescape")
+    ).hexdigest()[:32]
+    return {
+        "ruleId": v.rule_id,
+        "level": LEVELS.get(v.severity, "note"),
+        "message": {"text": v.message or v.title},
+        "locations": [
             {
-                "tool": {"driver": {"name": "bastion-analyze", "rules": list(rules.values())}},
-                "results": results,
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri},
+                    "region": {"startLine": v.line_start, "endLine": v.line_end},
+                }
             }
         ],
+        "partialFingerprints": {"bastionAnalysis/v1": anchor},
+        **({"codeFlows": [_code_flow(v, uri)]} if v.trace else {}),
+        "properties": {"security-severity": SECURITY_SEVERITY[v.severity], "source": v.source.value}
+        | (properties or {}),
     }
-    return orjson.dumps(log)
 
 
 def _code_flow(vulnerability: Vulnerability, file_name: str) -> dict[str, Any]:

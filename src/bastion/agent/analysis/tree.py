@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import math
 import os
 import stat
@@ -44,7 +43,7 @@ from urllib.parse import quote
 
 import orjson
 
-from bastion.agent.analysis.imports import LEVELS, SECURITY_SEVERITY, _code_flow
+from bastion.agent.analysis.imports import sarif_log, sarif_result, sarif_rule
 from bastion.agent.analysis.reconcile import reconcile
 from bastion.agent.analysis.service import merge
 from bastion.agent.engines import bandit, prepass, secrets, semgrep
@@ -505,58 +504,17 @@ def _sarif_log(tool: str, entries: list[_Entry], code: Path, properties: dict[st
         if entry.relative not in lines_of:
             text = code.joinpath(*entry.relative.split("/")).read_text(encoding="utf-8")
             lines_of[entry.relative] = text.splitlines()
-        lines = lines_of[entry.relative]
-        uri = _uri(entry.relative)
-        rules.setdefault(
-            v.rule_id,
-            {
-                "id": v.rule_id,
-                "shortDescription": {"text": v.title},
-                "help": {"text": v.fix},
-                "properties": {
-                    "tags": [v.cwe] if v.cwe else [],
-                    "security-severity": SECURITY_SEVERITY[v.severity],
-                },
-            },
-        )
-        code_line = lines[v.line_start - 1].strip() if 0 < v.line_start <= len(lines) else ""
-        anchor = hashlib.sha256(
-            f"{v.rule_id}\0{entry.relative}\0{code_line}".encode("utf-8", "surrogateescape")
-        ).hexdigest()[:32]
+        rules.setdefault(v.rule_id, sarif_rule(v))
         results.append(
-            {
-                "ruleId": v.rule_id,
-                "level": LEVELS.get(v.severity, "note"),
-                "message": {"text": v.message or v.title},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": uri},
-                            "region": {"startLine": v.line_start, "endLine": v.line_end},
-                        }
-                    }
-                ],
-                "partialFingerprints": {"bastionAnalysis/v1": anchor},
-                **({"codeFlows": [_code_flow(v, uri)]} if v.trace else {}),
-                "properties": {
-                    "security-severity": SECURITY_SEVERITY[v.severity],
-                    "source": v.source.value,
-                }
-                | entry.properties,
-            }
+            sarif_result(
+                v,
+                uri=_uri(entry.relative),
+                path=entry.relative,
+                lines=lines_of[entry.relative],
+                properties=entry.properties,
+            )
         )
-    log = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {"driver": {"name": tool, "rules": list(rules.values())}},
-                "results": results,
-                "properties": properties,
-            }
-        ],
-    }
-    return orjson.dumps(log)
+    return orjson.dumps(sarif_log(tool, list(rules.values()), results, properties=properties))
 
 
 def _uri(relative: str) -> str:

@@ -161,3 +161,28 @@ def test_detection() -> None:
     ):
         path = SAMPLES.parent / neighbour
         assert PARSER.detect(path.read_bytes()[:65536]) == 0, neighbour
+
+
+def test_big_integers_and_escaped_quotes_cut_by_the_reader_chunks() -> None:
+    # given: results whose query ids, and strings full of escaped quotes, straddle
+    # every place the reader's 256 KiB chunks may end
+    results = [
+        {
+            "type": "sast",
+            "severity": "HIGH",
+            "description": 'say \\"' + "x" * index + '\\" then 14517067005933136034 in a string \\\\',
+            "data": {
+                "queryId": 14517067005933136034 + index,
+                "queryName": f"Query_{index}",
+                "nodes": [{"fileName": "/a.java", "line": 1 + index % 7}],
+            },
+        }
+        for index in range(2_500)
+    ]
+    document = json.dumps({"results": results, "scanID": "s"}).encode()
+    assert len(document) > 3 * 256 * 1024
+    # when
+    findings = _parse(document)
+    # then: every id is read as written, and every string is left as it was
+    assert [finding.rule_id for finding in findings] == [str(14517067005933136034 + index) for index in range(2_500)]
+    assert all("14517067005933136034 in a string" in finding.description for finding in findings)

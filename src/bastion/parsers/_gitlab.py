@@ -204,7 +204,7 @@ class Vulnerability:
         found = {
             str(entry.get("algorithm")): values.text(entry.get("value"))
             for entry in (signatures if isinstance(signatures, list) else [])
-            if isinstance(entry, Mapping)
+            if isinstance(entry, dict)
         }
         return next((f"{name}:{found[name]}" for name in SIGNATURE_ALGORITHMS if found.get(name)), None)
 

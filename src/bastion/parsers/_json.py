@@ -32,12 +32,12 @@ _OPEN = frozenset({"start_map", "start_array"})
 _CLOSE = frozenset({"end_map", "end_array"})
 _EXPECTED = {"object": ("dict",), "array": ("list",), "object or array": ("dict", "list")}
 # What the depth gauge keeps of a chunk: brackets, and quotes to tell strings apart.
-_ALL_BUT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
 _ALL_BUT_BRACKETS_AND_QUOTES = bytes(byte for byte in range(256) if byte not in b'[]{}"')
 _STEP = tuple(1 if byte in b"[{" else -1 if byte in b"]}" else 0 for byte in range(256))
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)  # a backslash and the byte it escapes
 _STRING_REST = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)  # up to a string's closing quote
 GAUGE_CHUNK = 256 * 1024
+_BLOCK = 128  # brackets the gauge checks at once
 
 
 class DepthGauge:
@@ -57,12 +57,18 @@ class DepthGauge:
     def feed(self, chunk: bytes) -> None:
         """Take the document's next bytes; raise MalformedReport when they nest too deep."""
         brackets = self._brackets(chunk)
-        opened = brackets.count(b"[") + brackets.count(b"{")
-        if self.depth + opened > MAX_DEPTH:
-            deepest = max(accumulate(map(_STEP.__getitem__, brackets), initial=self.depth))
-            if deepest > MAX_DEPTH:
-                raise MalformedReport(TOO_DEEP)
-        self.depth += 2 * opened - len(brackets)
+        depth = self.depth
+        # By blocks short enough that a usual document cannot reach the limit within one:
+        # only a block that might is walked bracket by bracket.
+        for start in range(0, len(brackets), _BLOCK):
+            block = brackets[start : start + _BLOCK]
+            opened = block.count(b"[") + block.count(b"{")
+            if depth + opened > MAX_DEPTH:
+                deepest = max(accumulate(map(_STEP.__getitem__, block), initial=depth))
+                if deepest > MAX_DEPTH:
+                    raise MalformedReport(TOO_DEEP)
+            depth += 2 * opened - len(block)
+        self.depth = depth
 
     def _brackets(self, chunk: bytes) -> bytes:
         """Return the chunk's brackets that stand outside strings, and note where it ends."""
@@ -78,18 +84,14 @@ class DepthGauge:
                 return b""
             start, self._in_string = end + 1, False
         rest = chunk[start:] if start else chunk
-        if b'\\"' not in rest:
-            # No escaped quote: every quote opens or closes a string (the usual chunk, and fast).
-            parts = rest.translate(None, _ALL_BUT_BRACKETS_AND_QUOTES).split(b'"')
-            if len(parts) % 2 == 0:
-                self._note_open_string(rest)
-            return b"".join(parts[0::2])
-        outside = _STRING.sub(b"", rest)
-        quote = outside.find(b'"')
-        if quote >= 0:
+        # Backslashes stand inside strings only: once every escape pair is gone, each quote
+        # left opens or closes a string. (Linear: a pattern matching whole strings rescans
+        # the tail of a chunk that ends inside a long string full of escaped quotes.)
+        plain = _ESCAPE.sub(b"", rest) if b"\\" in rest else rest
+        parts = plain.translate(None, _ALL_BUT_BRACKETS_AND_QUOTES).split(b'"')
+        if len(parts) % 2 == 0:
             self._note_open_string(rest)
-            outside = outside[:quote]
-        return outside.translate(None, _ALL_BUT_BRACKETS)
+        return b"".join(parts[0::2])
 
     def _note_open_string(self, rest: bytes) -> None:
         """Remember that the chunk, ending with ``rest``, ends inside a string."""

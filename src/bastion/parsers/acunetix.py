@@ -201,13 +201,13 @@ def _json_finding(vulnerability: Mapping[str, Any], position: str) -> Normalized
     vulnerable = [
         str(parameter["Name"])
         for parameter in parameters
-        if isinstance(parameter, Mapping) and parameter.get("Vulnerable") and parameter.get("Name")
+        if isinstance(parameter, dict) and parameter.get("Vulnerable") and parameter.get("Name")
     ]
     extra = readers.expect_list(vulnerability.get("ExtraInformation"), f"{position}.ExtraInformation")
     evidence = [text.html_text(str(vulnerability.get("ProofOfConcept") or ""))] + [
         f"{entry['Name']}: {entry.get('Value')}"
         for entry in extra
-        if isinstance(entry, Mapping) and entry.get("Name")
+        if isinstance(entry, dict) and entry.get("Name")
     ]
     known = readers.expect_list(vulnerability.get("KnownVulnerabilities"), f"{position}.KnownVulnerabilities")
     links = " ".join(str(vulnerability.get(key) or "") for key in ("ExternalReferences", "RemedyReferences"))
@@ -221,7 +221,7 @@ def _json_finding(vulnerability: Mapping[str, Any], position: str) -> Normalized
         tool_finding_id=str(vulnerability.get("LookupId") or "") or None,
         description=text.clip(_paragraphs(vulnerability, ("Description", "Impact"))),
         advisory_ids=values.advisory_ids(
-            str(entry.get("Title") or "") for entry in known if isinstance(entry, Mapping)
+            str(entry.get("Title") or "") for entry in known if isinstance(entry, dict)
         ),
         cwe_ids=values.cwe_ids([classification.get("Cwe")]),
         cvss_v3_vector=cvss3_vector,
@@ -252,7 +252,7 @@ def _json_cvss(
     """Return the first valid vector (and score) under ``keys`` of the classification."""
     for key in keys:
         score = classification.get(key)
-        if isinstance(score, Mapping) and score.get("Vector"):
+        if isinstance(score, dict) and score.get("Vector"):
             vector, value = read(str(score["Vector"]))
             if vector:
                 return vector, value

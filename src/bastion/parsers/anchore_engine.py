@@ -108,7 +108,7 @@ def _snake_case(entry: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _scores(item: object) -> object:
     """Return a v2 ``nvdData``/``vendorData`` item with its CVSS v3 under the v1 names."""
-    if not isinstance(item, Mapping):
+    if not isinstance(item, dict):
         return item
     cvss = next((item[alias] for alias in ALIASES["cvss_v3"] if isinstance(item.get(alias), Mapping)), None)
     if cvss is None:
@@ -171,14 +171,14 @@ def _vulnerability(entry: Mapping[str, Any], position: str) -> NormalizedFinding
     package_path = _value(entry, "package_path")
     fix = _value(entry, "fix")
     extra = entry.get("extra")
-    extra = extra if isinstance(extra, Mapping) else {}
+    extra = extra if isinstance(extra, dict) else {}
     v3_vector, v3_score = _cvss3(extra, position)
     if v3_vector is None:
         v3_score = _nvd_score(entry, position)
     feed_group = _value(entry, "feed_group")
     references = [_value(entry, "url"), _value(extra, "link")]
     references.extend(
-        str(reference.get("url")) if isinstance(reference, Mapping) else str(reference)
+        str(reference.get("url")) if isinstance(reference, dict) else str(reference)
         for reference in readers.expect_list(extra.get("references"), f"{position}.extra.references")
     )
     return NormalizedFinding(
@@ -212,7 +212,7 @@ def _ids(nvd_data: object, position: str) -> list[str]:
     return [
         str(item.get("id"))
         for item in readers.expect_list(nvd_data, f"{position}.nvd_data")
-        if isinstance(item, Mapping) and item.get("id")
+        if isinstance(item, dict) and item.get("id")
     ]
 
 
@@ -220,8 +220,8 @@ def _cvss3(extra: Mapping[str, Any], position: str) -> tuple[str | None, float |
     """Return the CVSS v3 vector of ``extra``'s NVD data, then of its vendor data."""
     for key in ("nvd_data", "vendor_data"):
         for item in readers.expect_list(extra.get(key), f"{position}.extra.{key}"):
-            cvss = item.get("cvss_v3") if isinstance(item, Mapping) else None
-            if isinstance(cvss, Mapping) and cvss.get("vector_string"):
+            cvss = item.get("cvss_v3") if isinstance(item, dict) else None
+            if isinstance(cvss, dict) and cvss.get("vector_string"):
                 vector, score = values.cvss3(str(cvss["vector_string"]))
                 if vector is not None:
                     return vector, score
@@ -232,8 +232,8 @@ def _nvd_score(entry: Mapping[str, Any], position: str) -> float | None:
     """Return the CVSS v3 base score from ``nvd_data`` or ``vendor_data`` (-1 means none)."""
     for key in ("nvd_data", "vendor_data"):
         for item in readers.expect_list(entry.get(key), f"{position}.{key}"):
-            cvss = item.get("cvss_v3") if isinstance(item, Mapping) else None
-            score = values.score(cvss.get("base_score") if isinstance(cvss, Mapping) else None)
+            cvss = item.get("cvss_v3") if isinstance(item, dict) else None
+            score = values.score(cvss.get("base_score") if isinstance(cvss, dict) else None)
             if score is not None:
                 return score
     return None

@@ -72,10 +72,10 @@ def _match(match: Mapping[str, Any], position: str) -> NormalizedFinding:
     paths = [
         str(location.get("path"))
         for location in readers.expect_list(artifact.get("locations"), f"{position}.artifact.locations")
-        if isinstance(location, Mapping) and location.get("path")
+        if isinstance(location, dict) and location.get("path")
     ]
     fix = vulnerability.get("fix")
-    fix = fix if isinstance(fix, Mapping) else {}
+    fix = fix if isinstance(fix, dict) else {}
     fixed_versions = [
         str(value) for value in readers.expect_list(fix.get("versions"), f"{position}.fix.versions")
     ]
@@ -91,7 +91,7 @@ def _match(match: Mapping[str, Any], position: str) -> NormalizedFinding:
     for advisory in readers.expect_list(
         vulnerability.get("advisories"), f"{position}.vulnerability.advisories"
     ):
-        if isinstance(advisory, Mapping):
+        if isinstance(advisory, dict):
             references.append(advisory.get("link"))
     cwes = readers.expect_list(vulnerability.get("cwes"), f"{position}.vulnerability.cwes")
     return NormalizedFinding(
@@ -101,7 +101,7 @@ def _match(match: Mapping[str, Any], position: str) -> NormalizedFinding:
         rule_id=vulnerability_id,
         description=text.clip(description),
         advisory_ids=values.advisory_ids([vulnerability_id, *(entry.get("id") for entry in related)]),
-        cwe_ids=values.cwe_ids(entry.get("cwe") if isinstance(entry, Mapping) else entry for entry in cwes),
+        cwe_ids=values.cwe_ids(entry.get("cwe") if isinstance(entry, dict) else entry for entry in cwes),
         cvss_v3_vector=v3[0],
         cvss_v3_score=v3[1],
         cvss_v4_vector=v4[0],
@@ -143,7 +143,7 @@ def _cvss(
     v4: tuple[str | None, float | None] = (None, None)
     for entry in entries:
         for cvss in readers.expect_list(entry.get("cvss"), f"{position}.cvss"):
-            if not isinstance(cvss, Mapping) or not cvss.get("vector"):
+            if not isinstance(cvss, dict) or not cvss.get("vector"):
                 continue
             vector = str(cvss["vector"])
             if vector.startswith("CVSS:3") and v3[0] is None:

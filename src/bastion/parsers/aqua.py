@@ -154,9 +154,9 @@ def _vulnerability(
     cwe_info = vulnerability.get("cwe_info")
     # Aqua writes an empty object, not an empty array, for a vulnerability without CWEs.
     cwe_entries = (
-        [cwe_info] if isinstance(cwe_info, Mapping) else readers.expect_list(cwe_info, f"{position}.cwe_info")
+        [cwe_info] if isinstance(cwe_info, dict) else readers.expect_list(cwe_info, f"{position}.cwe_info")
     )
-    cwes = [entry.get("Id") if isinstance(entry, Mapping) else entry for entry in cwe_entries]
+    cwes = [entry.get("Id") if isinstance(entry, dict) else entry for entry in cwe_entries]
     solution = values.text(vulnerability.get("solution"))
     return NormalizedFinding(
         title=text.title(

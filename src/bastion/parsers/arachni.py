@@ -81,7 +81,7 @@ def _places(issue: Mapping[str, Any], position: str) -> list[Mapping[str, Any]]:
     """Return where the issue was found: the issue itself, or each of its (0.4) variations."""
     variations = readers.expect_list(issue.get("variations"), f"{position}.variations")
     places: list[Mapping[str, Any]] = [
-        {**issue, **variation} for variation in variations if isinstance(variation, Mapping) and variation
+        {**issue, **variation} for variation in variations if isinstance(variation, dict) and variation
     ]
     return places or [issue]
 

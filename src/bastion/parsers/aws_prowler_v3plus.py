@@ -231,7 +231,7 @@ def _categories(value: object) -> list[str]:
 
 def _compliance(value: object) -> str:
     """Return the frameworks and requirements a check maps to, one ``framework: ids`` per line."""
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         return ""
     lines = []
     for framework, requirements in value.items():

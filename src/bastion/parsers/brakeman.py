@@ -87,7 +87,7 @@ def _description(warning: Mapping[str, Any], message: str) -> str:
     """Return the message with where in the app it was found and the user input involved."""
     parts = [message]
     location = warning.get("location")
-    if isinstance(location, Mapping):
+    if isinstance(location, dict):
         owner = location.get("class") or location.get("controller") or location.get("model")
         method = location.get("method")
         where = "#".join(str(part) for part in (owner, method) if part)

@@ -233,8 +233,8 @@ def _add_json_issue(groups: dict[tuple[str, str], _Group], issue: Mapping[str, A
         group.details.append(f"{location}:\n{detail}")
         group.size += len(detail)
     for index, evidence in enumerate(readers.expect_list(issue.get("evidence"), f"{position}.evidence")):
-        pair = evidence.get("request_response") if isinstance(evidence, Mapping) else None
-        if not isinstance(pair, Mapping):
+        pair = evidence.get("request_response") if isinstance(evidence, dict) else None
+        if not isinstance(pair, dict):
             continue
         messages = {
             kind: _segments(pair.get(kind), f"{position}.evidence[{index}]")
@@ -256,7 +256,7 @@ def _segments(segments: object, position: str) -> str:
     parts: list[str] = []
     size = 0
     for segment in readers.expect_list(segments, position):
-        if not isinstance(segment, Mapping) or size > MESSAGE_LIMIT:
+        if not isinstance(segment, dict) or size > MESSAGE_LIMIT:
             continue
         if segment.get("type") == "SnipSegment":
             parts.append("…")

@@ -123,10 +123,10 @@ def _cvss(vector: str | None) -> tuple[str | None, float | None, str | None, flo
 
 def _affected_functions(affected: object) -> list[str]:
     """Return the paths of ``affected.functions`` (the vulnerable functions), if named."""
-    if not isinstance(affected, Mapping):
+    if not isinstance(affected, dict):
         return []
     functions = affected.get("functions")
-    return [str(path) for path in functions] if isinstance(functions, Mapping) else []
+    return [str(path) for path in functions] if isinstance(functions, dict) else []
 
 
 PARSER = CargoAuditParser()

@@ -45,13 +45,13 @@ TOOL = "checkmarx_one"
 _REPORT_SAST = "scanResults.resultsList.item.vulnerabilities.item"
 _REPORT_IAC = "iacScanResults.technology.item.queries.item.resultsList.item"
 _PLACEHOLDER = re.compile(r"@(Source|Destination)(File|Line|Method|Element)\b")
-# A JSON string, or a number; the scan between them looks for the next of either.
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_NUMBER = re.compile(rb"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
-_NEXT_TOKEN = re.compile(rb'["\-0-9]')
+# An integer of 19 digits or more standing alone (not the digits of a float or an exponent):
+# the only numbers that may be beyond 64 bits; and a backslash with the byte it escapes.
+_LONG_INTEGER = re.compile(rb"(?<![\d.eE+\-])\d{19,}(?![\d.eE])")
+_ESCAPE = re.compile(rb"\\.", re.DOTALL)
+_DIGITS = b"0123456789"
 _INT64_MAX = 2**63 - 1
-# Past this much of one unfinished string, the rest is passed on as it is.
-_CARRY_LIMIT = 16 * 1024 * 1024
+_CARRY_LIMIT = 1024 * 1024
 _PLACEHOLDER_FIELDS = {
     "File": "FileName",
     "Line": "Line",
@@ -140,6 +140,7 @@ class _BigIntegersQuoted(io.RawIOBase):
         self._carry = b""
         self._ready = b""
         self._is_done = False
+        self._in_string = False
 
     def readable(self) -> bool:
         return True
@@ -159,34 +160,34 @@ class _BigIntegersQuoted(io.RawIOBase):
         return size
 
     def _filtered(self, data: bytes) -> bytes:
-        """Return what can be passed on of ``data``, keeping a token cut at its end for later."""
-        if len(data) > _CARRY_LIMIT and self._carry:
-            self._carry = b""
-            return data
+        """Return what can be passed on of ``data``, keeping for later the digits (or the
+        backslashes) it ends with, which may go on in the next chunk.
+
+        Only the long integers are looked at: whether one stands in a string is told by
+        the parity of the quotes before it, escapes taken out. Linear in the chunk.
+        """
+        end = len(data) - (len(data) - len(data.rstrip(_DIGITS)) or len(data) - len(data.rstrip(b"\\")))
+        if len(data) - end > _CARRY_LIMIT:
+            end = len(data)  # no number is that long: the JSON reader will say what it is
         parts: list[bytes] = []
         position = 0
-        while found := _NEXT_TOKEN.search(data, position):
-            start = found.start()
-            token = _STRING.match(data, start) if data[start] == ord('"') else _NUMBER.match(data, start)
-            if token is None:
-                if data[start] == ord('"'):
-                    break  # a string that goes on in the next chunk
-                parts.append(data[position : start + 1])
-                position = start + 1
-                continue
-            if token.end() == len(data):
-                break  # a token that may go on in the next chunk
-            value = token.group()
-            parts.append(data[position:start])
-            if data[start] != ord('"') and value.isdigit() and len(value) >= 19 and int(value) > _INT64_MAX:
+        for found in _LONG_INTEGER.finditer(data, 0, end):
+            self._pass(data[position : found.start()], parts)
+            value = found.group()
+            if not self._in_string and int(value) > _INT64_MAX:
                 value = b'"' + value + b'"'
             parts.append(value)
-            position = token.end()
-        else:
-            parts.append(data[position:])
-            position = len(data)
-        self._carry = data[position:]
+            position = found.end()
+        self._pass(data[position:end], parts)
+        self._carry = data[end:]
         return b"".join(parts)
+
+    def _pass(self, segment: bytes, parts: list[bytes]) -> None:
+        """Pass ``segment`` on unchanged, noting whether it leaves a string open."""
+        plain = _ESCAPE.sub(b"", segment) if b"\\" in segment else segment
+        if plain.count(b'"') % 2:
+            self._in_string = not self._in_string
+        parts.append(segment)
 
 
 def _state_tags(item: Mapping[str, Any], kind: str) -> tuple[str, ...]:
@@ -397,7 +398,7 @@ def _cwe_details(details: object, cwe: int | None) -> Mapping[str, Any]:
     """Return the scan report's entry for a CWE in ``vulnerabilityDetails``."""
     if cwe is None or not isinstance(details, list):
         return {}
-    return next((entry for entry in details if isinstance(entry, Mapping) and entry.get("cweId") == cwe), {})
+    return next((entry for entry in details if isinstance(entry, dict) and entry.get("cweId") == cwe), {})
 
 
 def _report_iac(item: Mapping[str, Any], context: Mapping[str, Any]) -> NormalizedFinding:

@@ -330,11 +330,11 @@ def _tool_label(name: str, version: str) -> str | None:
 
 def _json_tool_version(tools: object) -> str | None:
     """Return "name version" of the first tool (spec 1.4 array, or 1.5 ``components``)."""
-    if isinstance(tools, Mapping):
+    if isinstance(tools, dict):
         tools = tools.get("components") or tools.get("services")
     if isinstance(tools, list):
         for tool in tools:
-            if isinstance(tool, Mapping):
+            if isinstance(tool, dict):
                 return _tool_label(str(tool.get("name") or ""), str(tool.get("version") or ""))
     return None
 
@@ -366,7 +366,7 @@ def _json_vulnerability(data: Mapping[str, Any], where: str) -> _Vulnerability:
         ),
     )
     for rating in readers.expect_list(data.get("ratings"), f"{where}.ratings"):
-        if isinstance(rating, Mapping):
+        if isinstance(rating, dict):
             vulnerability.ratings.append(
                 _Rating(
                     method=str(rating.get("method") or ""),
@@ -377,24 +377,24 @@ def _json_vulnerability(data: Mapping[str, Any], where: str) -> _Vulnerability:
             )
     vulnerability.cwes.extend(readers.expect_list(data.get("cwes"), f"{where}.cwes"))
     source = data.get("source")
-    if isinstance(source, Mapping) and source.get("url"):
+    if isinstance(source, dict) and source.get("url"):
         vulnerability.references.append(str(source["url"]))
     for advisory in readers.expect_list(data.get("advisories"), f"{where}.advisories"):
-        if isinstance(advisory, Mapping) and advisory.get("url"):
+        if isinstance(advisory, dict) and advisory.get("url"):
             vulnerability.references.append(str(advisory["url"]))
     for reference in readers.expect_list(data.get("references"), f"{where}.references"):
-        if isinstance(reference, Mapping):
+        if isinstance(reference, dict):
             vulnerability.reference_ids.append(str(reference.get("id") or ""))
             ref_source = reference.get("source")
-            if isinstance(ref_source, Mapping) and ref_source.get("url"):
+            if isinstance(ref_source, dict) and ref_source.get("url"):
                 vulnerability.references.append(str(ref_source["url"]))
     analysis = data.get("analysis")
-    if isinstance(analysis, Mapping):
+    if isinstance(analysis, dict):
         vulnerability.state = str(analysis.get("state") or "")
         vulnerability.justification = str(analysis.get("justification") or "")
         vulnerability.analysis_detail = str(analysis.get("detail") or "")
     for affect in readers.expect_list(data.get("affects"), f"{where}.affects"):
-        if isinstance(affect, Mapping) and affect.get("ref"):
+        if isinstance(affect, dict) and affect.get("ref"):
             vulnerability.targets.append(str(affect["ref"]))
     return vulnerability
 

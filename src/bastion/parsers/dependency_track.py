@@ -97,7 +97,7 @@ def _finding(entry: Mapping[str, Any], position: str) -> NormalizedFinding:
         v4_score = values.score(vulnerability.get("cvssV4Score"))
     severity = _severity(vulnerability.get("severity"), v3_score, v4_score)
     cwes: list[object] = [vulnerability.get("cweId")]
-    cwes += [cwe.get("cweId") for cwe in vulnerability.get("cwes") or [] if isinstance(cwe, Mapping)]
+    cwes += [cwe.get("cweId") for cwe in vulnerability.get("cwes") or [] if isinstance(cwe, dict)]
     label = f"{name}:{version}" if version else name
     summary = values.text(vulnerability.get("title"))
     description = "\n\n".join(
@@ -146,7 +146,7 @@ def _aliases(aliases: object, position: str) -> list[str]:
     """Return the ids of the ``aliases`` array: one object per alias set, one key per source."""
     found: list[str] = []
     for entry in readers.expect_list(aliases, position):
-        if isinstance(entry, Mapping):
+        if isinstance(entry, dict):
             found.extend(str(entry[key]) for key in ALIAS_KEYS if entry.get(key))
     return found
 

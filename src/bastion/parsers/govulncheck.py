@@ -203,7 +203,7 @@ def _finding(osv_id: str, record: Mapping[str, Any], reach: _Reach) -> Normalize
     references += [
         str(reference["url"])
         for reference in record.get("references") or []
-        if isinstance(reference, Mapping) and reference.get("url")
+        if isinstance(reference, dict) and reference.get("url")
     ]
     label = f"{reach.module}@{reach.version}" if reach.version else reach.module
     parts = [summary, details]
@@ -279,13 +279,13 @@ def _legacy_modules(vuln: Mapping[str, Any], requires: Mapping[str, Any], positi
             fixed_version=values.text(entry.get("FixedVersion")),
         )
         for package in entry.get("Packages") or []:
-            if not isinstance(package, Mapping):
+            if not isinstance(package, dict):
                 continue
             stacks = package.get("CallStacks") or []
             level = "symbol" if stacks else "package"
             if LEVELS[level] > LEVELS[reach.level]:
                 reach.level, reach.package = level, values.text(package.get("Path"))
-                symbol = stacks[0].get("Symbol") if isinstance(stacks[0], Mapping) else None
+                symbol = stacks[0].get("Symbol") if isinstance(stacks[0], dict) else None
                 reach.symbol = values.text(symbol) if stacks else None
         reaches.append(reach)
     if reaches or not vuln.get("ModPath"):
@@ -317,7 +317,7 @@ def _cvss(severities: object) -> tuple[str | None, float | None, str | None, flo
     v3: tuple[str | None, float | None] = (None, None)
     v4: tuple[str | None, float | None] = (None, None)
     for entry in severities if isinstance(severities, list) else []:
-        if not isinstance(entry, Mapping):
+        if not isinstance(entry, dict):
             continue
         kind, score = str(entry.get("type") or ""), str(entry.get("score") or "")
         if kind == "CVSS_V3" and v3[0] is None:

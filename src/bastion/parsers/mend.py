@@ -128,11 +128,11 @@ def _vulnerability(entry: Mapping[str, Any], library: Mapping[str, Any], positio
     paths = [
         str(location.get("path"))
         for location in readers.expect_list(entry.get("locations"), f"{position}.locations")
-        if isinstance(location, Mapping) and values.text(location.get("path"))
+        if isinstance(location, dict) and values.text(location.get("path"))
     ] + [
         str(source.get("localPath"))
         for source in readers.expect_list(entry.get("sourceFiles"), f"{position}.sourceFiles")
-        if isinstance(source, Mapping) and values.text(source.get("localPath"))
+        if isinstance(source, dict) and values.text(source.get("localPath"))
     ]
     words = (entry.get("cvss3_severity"), entry.get("severity"))
     scores = (entry.get("cvss3_score"), entry.get("score"))
@@ -243,7 +243,7 @@ def _sca_finding(
     fixes = [top_fix, *(readers.as_mapping(fix) for fix in _list(entry.get("allFixes")))]
     references: list[object] = [*urls, *(fix.get("url") for fix in fixes)]
     for reference in _list(entry.get("references")):
-        references.append(reference.get("url") if isinstance(reference, Mapping) else reference)
+        references.append(reference.get("url") if isinstance(reference, dict) else reference)
     remediation, fixed_version = _fix(top_fix)
     package = artifact
     return NormalizedFinding(
@@ -300,7 +300,7 @@ def _sast_finding(entry: Mapping[str, Any], position: str) -> NormalizedFinding:
     evidence = [f"{file_path}:{line}: {snippet}" if file_path and line else snippet or ""]
     for flow in flows[:1]:
         for step_index, item in enumerate(_list(flow.get("inputFlow"))):
-            if isinstance(item, Mapping):
+            if isinstance(item, dict):
                 evidence.append(
                     f"{step_index + 1}. {values.text(item.get('file')) or ''}:"
                     f"{values.line_number(item.get('line')) or ''} {values.text(item.get('snippet')) or ''}"
@@ -320,7 +320,7 @@ def _sast_finding(entry: Mapping[str, Any], position: str) -> NormalizedFinding:
                 if part
             )
         ),
-        cwe_ids=values.cwe_ids([cwe.get("id") if isinstance(cwe, Mapping) else cwe]),
+        cwe_ids=values.cwe_ids([cwe.get("id") if isinstance(cwe, dict) else cwe]),
         location=FindingLocation(
             file_path=file_path,
             line_start=line,

@@ -173,7 +173,7 @@ def _findings(record: readers.JsonRecord, app: str) -> Iterator[tuple[Normalized
         if key == "findings" and section == "code_analysis":
             for rule, entry in readers.expect_mapping(value, position).items():
                 yield _code(str(rule), readers.as_mapping(entry), app, section)
-        elif key != "summary" and isinstance(value, Mapping) and value.get("metadata"):
+        elif key != "summary" and isinstance(value, dict) and value.get("metadata"):
             yield _code(key, value, app, section)
     elif section == "binary_analysis":
         yield from _binary(record, app)
@@ -256,12 +256,12 @@ def _manifest(entry: Mapping[str, Any], app: str, section: str) -> tuple[Normali
 def _files(entry: Mapping[str, Any]) -> list[tuple[str, int | None]]:
     """Return the (file, first line) pairs a rule matched: ``{"path": "3,12"}`` or a list."""
     files = entry.get("files")
-    if isinstance(files, Mapping):
+    if isinstance(files, dict):
         return [(str(path), values.line_number(str(lines).split(",", 1)[0])) for path, lines in files.items()]
     if isinstance(files, list):
         found = []
         for item in files:
-            if isinstance(item, Mapping) and item.get("file_path"):
+            if isinstance(item, dict) and item.get("file_path"):
                 lines = item.get("match_lines") or []
                 found.append((str(item["file_path"]), values.line_number(lines[0] if lines else None)))
         return found
@@ -300,7 +300,7 @@ def _binary(record: readers.JsonRecord, app: str) -> Iterator[tuple[NormalizedFi
     if record.prefix == "binary_analysis.item":
         library = str(value.get("name") or "")
         for check, details in value.items():
-            if check == "name" or not isinstance(details, Mapping):
+            if check == "name" or not isinstance(details, dict):
                 continue
             description = str(details.get("description") or check)
             title = description.split(".", 1)[0]

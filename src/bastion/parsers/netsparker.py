@@ -93,13 +93,13 @@ def _finding(vulnerability: Mapping[str, Any], position: str) -> NormalizedFindi
     vulnerable = [
         str(parameter["Name"])
         for parameter in parameters
-        if isinstance(parameter, Mapping) and parameter.get("Vulnerable") and parameter.get("Name")
+        if isinstance(parameter, dict) and parameter.get("Vulnerable") and parameter.get("Name")
     ]
     extra = readers.expect_list(vulnerability.get("ExtraInformation"), f"{position}.ExtraInformation")
     evidence = [_html(vulnerability.get("ProofOfConcept"))] + [
         f"{entry['Name']}: {entry.get('Value')}"
         for entry in extra
-        if isinstance(entry, Mapping) and entry.get("Name")
+        if isinstance(entry, dict) and entry.get("Name")
     ]
     if request.get("Content"):
         evidence.append(str(request["Content"])[:VALUE_LIMIT])
@@ -116,7 +116,7 @@ def _finding(vulnerability: Mapping[str, Any], position: str) -> NormalizedFindi
         tool_finding_id=values.text(vulnerability.get("LookupId")),
         description=text.clip(_paragraphs(vulnerability, ("Description", "Impact"))),
         advisory_ids=values.advisory_ids(
-            str(entry.get("Title") or "") for entry in known if isinstance(entry, Mapping)
+            str(entry.get("Title") or "") for entry in known if isinstance(entry, dict)
         ),
         cwe_ids=values.cwe_ids(str(classification.get("Cwe") or "").split(",")),
         cvss_v3_vector=cvss3_vector,
@@ -142,7 +142,7 @@ def _cvss(
     """Return the first valid vector (and its score) under ``keys`` of the classification."""
     for key in keys:
         score = classification.get(key)
-        if isinstance(score, Mapping) and score.get("Vector"):
+        if isinstance(score, dict) and score.get("Vector"):
             vector, value = read(str(score["Vector"]))
             if vector:
                 return vector, value

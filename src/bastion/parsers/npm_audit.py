@@ -75,7 +75,7 @@ class NpmAuditParser(ReportParser):
         if {"advisories", "vulnerabilities"} & reader.seen:
             return
         if "error" in reader.seen:
-            details = error if isinstance(error, Mapping) else {"summary": error}
+            details = error if isinstance(error, dict) else {"summary": error}
             code = details.get("code") or "unknown error"
             summary = " ".join(str(details.get("summary") or "").split())
             raise MalformedReport(
@@ -198,7 +198,7 @@ def _as_list(value: object) -> list[object]:
 
 def _cvss_vector(cvss: object) -> str | None:
     """Return the vector of npm's ``cvss`` object, if it has one."""
-    if isinstance(cvss, Mapping):
+    if isinstance(cvss, dict):
         vector = cvss.get("vectorString")
         return str(vector) if vector else None
     return None
@@ -208,7 +208,7 @@ def _npm7_fix(fix: object, package: str) -> tuple[str, str | None]:
     """Return remediation text and the fixed version of npm 7's ``fixAvailable``."""
     if fix is True:
         return "Run `npm audit fix`.", None
-    if isinstance(fix, Mapping):
+    if isinstance(fix, dict):
         name, version = str(fix.get("name") or ""), str(fix.get("version") or "")
         major = " (a semver-major upgrade)" if fix.get("isSemVerMajor") else ""
         text = f"Upgrade {name} to {version}{major}: `npm audit fix --force`."

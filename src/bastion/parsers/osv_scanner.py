@@ -91,7 +91,7 @@ class OsvScannerParser(ReportParser):
             references = [
                 str(reference.get("url"))
                 for reference in readers.expect_list(record.get("references"), f"{position}.references")
-                if isinstance(reference, Mapping) and reference.get("url")
+                if isinstance(reference, dict) and reference.get("url")
             ]
             tags = [f"ecosystem:{ecosystem}"] if ecosystem else []
             tags += [f"source:{source_type}"] if source_type else []
@@ -130,7 +130,7 @@ def _cvss(severities: object, position: str) -> tuple[str | None, float | None, 
     v3: tuple[str | None, float | None] = (None, None)
     v4: tuple[str | None, float | None] = (None, None)
     for entry in readers.expect_list(severities, f"{position}.severity"):
-        if not isinstance(entry, Mapping):
+        if not isinstance(entry, dict):
             continue
         kind, score = str(entry.get("type") or ""), str(entry.get("score") or "")
         if kind == "CVSS_V3" and v3[0] is None:
@@ -143,7 +143,7 @@ def _cvss(severities: object, position: str) -> tuple[str | None, float | None, 
 def _max_severity(groups: list[Any], vuln_id: str) -> float | None:
     """Return the ``max_severity`` score of the group holding ``vuln_id`` (osv-scanner 1.7+)."""
     for group in groups:
-        if isinstance(group, Mapping) and vuln_id in (group.get("ids") or []):
+        if isinstance(group, dict) and vuln_id in (group.get("ids") or []):
             return values.score(group.get("max_severity"))
     return None
 
@@ -155,7 +155,7 @@ def _severity(
     group_score: float | None,
 ) -> Severity:
     specific = record.get("database_specific")
-    word = specific.get("severity") if isinstance(specific, Mapping) else None
+    word = specific.get("severity") if isinstance(specific, dict) else None
     if isinstance(word, str) and values.SEVERITY_WORDS.get(word.strip().lower()):
         return values.severity_from_word(word)
     for score in (v3_score, v4_score, group_score):
@@ -169,16 +169,16 @@ def _fixed_versions(affected: list[Mapping[str, Any]], name: str, ecosystem: str
     fixed: list[str] = []
     for part in affected:
         package = part.get("package")
-        if isinstance(package, Mapping):
+        if isinstance(package, dict):
             same_name = str(package.get("name") or "").lower() == name.lower()
             same_ecosystem = not ecosystem or str(package.get("ecosystem") or "") == ecosystem
             if not (same_name and same_ecosystem):
                 continue
         for version_range in part.get("ranges") or []:
-            if not isinstance(version_range, Mapping):
+            if not isinstance(version_range, dict):
                 continue
             for event in version_range.get("events") or []:
-                if isinstance(event, Mapping) and event.get("fixed"):
+                if isinstance(event, dict) and event.get("fixed"):
                     value = str(event["fixed"])
                     if value not in fixed:
                         fixed.append(value)
@@ -189,12 +189,12 @@ def _cwes(record: Mapping[str, Any], affected: list[Mapping[str, Any]]) -> list[
     """Return the CWE ids of a record: GHSA's ``cwe_ids`` and per-affected ``cwes``."""
     found: list[object] = []
     specific = record.get("database_specific")
-    if isinstance(specific, Mapping) and isinstance(specific.get("cwe_ids"), list):
+    if isinstance(specific, dict) and isinstance(specific.get("cwe_ids"), list):
         found.extend(specific["cwe_ids"])
     for part in affected:
         part_specific = part.get("database_specific")
-        if isinstance(part_specific, Mapping) and isinstance(part_specific.get("cwes"), list):
-            found.extend(cwe.get("cweId") for cwe in part_specific["cwes"] if isinstance(cwe, Mapping))
+        if isinstance(part_specific, dict) and isinstance(part_specific.get("cwes"), list):
+            found.extend(cwe.get("cweId") for cwe in part_specific["cwes"] if isinstance(cwe, dict))
     return found
 
 

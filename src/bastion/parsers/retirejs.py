@@ -144,7 +144,7 @@ def _ids(identifiers: Mapping[str, Any]) -> list[str]:
     for key in ID_KEYS:
         value = identifiers.get(key)
         for item in value if isinstance(value, list) else [value]:
-            if item is None or isinstance(item, Mapping):
+            if item is None or isinstance(item, dict):
                 continue
             item_text = str(item).strip()
             if item_text:

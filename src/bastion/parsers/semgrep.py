@@ -139,7 +139,7 @@ def _finding(
     end = values.line_number(readers.expect_mapping(result.get("end") or {}, position).get("line"))
     package, package_version = _dependency(extra)
     sca = extra.get("sca_info")
-    sca = sca if isinstance(sca, Mapping) else None
+    sca = sca if isinstance(sca, dict) else None
     fixed = _fixed_version(metadata.get("sca-fix-versions"), package) if sca else None
     if sca is not None and package and _is_dependency_match(sca, path):
         anchor = f"package:{package}"  # the lockfile line changes with every version bump
@@ -201,7 +201,7 @@ def _severity(extra: Mapping[str, Any], metadata: Mapping[str, Any], *, is_sca: 
 def _is_dependency_match(sca: Mapping[str, Any], path: str) -> bool:
     """Tell a match on the lockfile or manifest from a reachable match in the code."""
     match = sca.get("dependency_match")
-    lockfile = match.get("lockfile") if isinstance(match, Mapping) else None
+    lockfile = match.get("lockfile") if isinstance(match, dict) else None
     return sca.get("reachable") is not True or lockfile == path
 
 
@@ -209,7 +209,7 @@ def _fixed_version(fixes: object, package: str | None) -> str | None:
     """Return the fixed version ``sca-fix-versions`` gives the package (``[{"pkg": "1.2"}]``)."""
     found: list[str] = []
     for entry in fixes if isinstance(fixes, list) else []:
-        if not isinstance(entry, Mapping):
+        if not isinstance(entry, dict):
             continue
         for name, version in entry.items():
             if version and (package is None or str(name) == package):
@@ -222,8 +222,8 @@ def _sca_tags(sca: Mapping[str, Any] | None) -> tuple[str, ...]:
         return ()
     tags = ["supply-chain", "reachable" if sca.get("reachable") is True else "unreachable"]
     match = sca.get("dependency_match")
-    found = match.get("found_dependency") if isinstance(match, Mapping) else None
-    transitivity = found.get("transitivity") if isinstance(found, Mapping) else None
+    found = match.get("found_dependency") if isinstance(match, dict) else None
+    transitivity = found.get("transitivity") if isinstance(found, dict) else None
     if isinstance(transitivity, str) and transitivity:
         tags.append(f"transitivity:{transitivity.lower()}")
     return tuple(tags)
@@ -274,11 +274,11 @@ def _platform_vuln(vuln: Mapping[str, Any], position: str) -> NormalizedFinding:
 def _dependency(extra: Mapping[str, Any]) -> tuple[str | None, str | None]:
     """Return the package and version a Supply Chain finding is about."""
     sca = extra.get("sca_info")
-    if not isinstance(sca, Mapping):
+    if not isinstance(sca, dict):
         return None, None
     match = sca.get("dependency_match")
-    found = match.get("found_dependency") if isinstance(match, Mapping) else None
-    if not isinstance(found, Mapping):
+    found = match.get("found_dependency") if isinstance(match, dict) else None
+    if not isinstance(found, dict):
         return None, None
     package = found.get("package")
     version = found.get("version")

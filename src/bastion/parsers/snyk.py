@@ -114,7 +114,7 @@ def _issue(issue: Mapping[str, Any], project: Mapping[str, Any], position: str) 
     if v3_vector is None:
         v3_score = values.score(issue.get("cvssScore"))
     references = [
-        reference.get("url") if isinstance(reference, Mapping) else reference
+        reference.get("url") if isinstance(reference, dict) else reference
         for reference in readers.expect_list(issue.get("references"), f"{position}.references")
     ]
     issue_title = str(issue.get("title") or issue_id)

@@ -98,7 +98,7 @@ class _Survey:
             rules={
                 str(key): rule
                 for key, rule in readers.as_mapping(context.get("rules")).items()
-                if isinstance(rule, Mapping)
+                if isinstance(rule, dict)
             },
             base_url=(values.text(context.get("sonarBaseURL")) or "").rstrip("/") or None,
             project=values.text(context.get("sonarComponent")),
@@ -177,7 +177,7 @@ def _finding(
     tags = [str(tag) for tag in readers.expect_list(record.get("tags"), f"{position}.tags")]
 
     text_range = record.get("textRange")
-    text_range = text_range if isinstance(text_range, Mapping) else {}
+    text_range = text_range if isinstance(text_range, dict) else {}
     line_start = values.line_number(record.get("line")) or values.line_number(text_range.get("startLine"))
     line_end = values.line_number(text_range.get("endLine")) or line_start
     path = survey.paths.get(component)
@@ -231,7 +231,7 @@ def _severity(record: Mapping[str, Any], *, is_hotspot: bool) -> Severity:
     rated = [
         _IMPACTS.get(str(impact.get("severity") or "").strip().lower(), Severity.INFO)
         for impact in (impacts if isinstance(impacts, list) else [])
-        if isinstance(impact, Mapping)
+        if isinstance(impact, dict)
     ]
     return max(rated, key=lambda rating: rating.rank, default=Severity.INFO)
 

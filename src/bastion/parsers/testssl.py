@@ -130,7 +130,7 @@ def _pretty_records(stream: BinaryIO) -> Iterator[tuple[str, Mapping[str, str]]]
             if not isinstance(entries, list):
                 continue
             for index, entry in enumerate(entries):
-                if isinstance(entry, Mapping) and "id" in entry:
+                if isinstance(entry, dict) and "id" in entry:
                     record = _strings(entry)
                     yield (
                         f"{position}.{section}[{index}]",
@@ -139,7 +139,7 @@ def _pretty_records(stream: BinaryIO) -> Iterator[tuple[str, Mapping[str, str]]]
 
 
 def _string(value: object) -> str:
-    return "" if value is None or isinstance(value, Mapping | list) else str(value).strip()
+    return "" if value is None or isinstance(value, dict | list) else str(value).strip()
 
 
 def _strings(record: Mapping[str, Any]) -> dict[str, str]:

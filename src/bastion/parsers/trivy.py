@@ -196,11 +196,11 @@ def _misconfiguration(
     cause = readers.expect_mapping(cause, f"{position}.CauseMetadata")
     message = str(check.get("Message") or "")
     code = cause.get("Code") or {}
-    lines = code.get("Lines") if isinstance(code, Mapping) else None
+    lines = code.get("Lines") if isinstance(code, dict) else None
     snippet = "\n".join(
         f"{line.get('Number')}: {line.get('Content')}"
         for line in readers.expect_list(lines, f"{position}.CauseMetadata.Code.Lines")
-        if isinstance(line, Mapping) and line.get("IsCause")
+        if isinstance(line, dict) and line.get("IsCause")
     )
     references = [
         check.get("PrimaryURL"),
@@ -263,7 +263,7 @@ def cvss_by_source(
     The severity's own source comes first, then NVD, GHSA and Red Hat, then the
     others. Trivy Operator's reports embed the same map (trivy_operator uses this).
     """
-    if not isinstance(sources, Mapping):
+    if not isinstance(sources, dict):
         return None, None, None, None
     order = [str(source or ""), *PREFERRED_CVSS_SOURCES, *sources]
     entries = [sources[name] for name in dict.fromkeys(order) if isinstance(sources.get(name), Mapping)]

@@ -185,9 +185,9 @@ def _workload(header: Mapping[str, Any]) -> str:
 def _image(header: Mapping[str, Any]) -> str | None:
     artifact = header.get("report.artifact")
     registry = header.get("report.registry")
-    if not isinstance(artifact, Mapping) or not artifact.get("repository"):
+    if not isinstance(artifact, dict) or not artifact.get("repository"):
         return None
-    server = registry.get("server") if isinstance(registry, Mapping) else None
+    server = registry.get("server") if isinstance(registry, dict) else None
     image = f"{server}/{artifact['repository']}" if server else str(artifact["repository"])
     if artifact.get("tag"):
         image += f":{artifact['tag']}"

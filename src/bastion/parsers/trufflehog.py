@@ -153,7 +153,7 @@ def _source(metadata: object, position: str) -> Mapping[str, Any]:
         return {}
     kinds = readers.expect_mapping(data, f"{position}.SourceMetadata.Data")
     for value in kinds.values():
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             return value
     return {}
 
@@ -168,7 +168,7 @@ def _first(source: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
 
 def _extra_data(extra: object, raw: str) -> list[str]:
     """Return the detector's extra facts (account, ARN...) that do not contain the secret."""
-    if not isinstance(extra, Mapping):
+    if not isinstance(extra, dict):
         return []
     lines = []
     for key, value in extra.items():

@@ -177,7 +177,7 @@ def _vulnerability(
 
 def _cvss(cvss: object) -> tuple[str | None, float | None]:
     """Return the vector and score of WPScan's ``{"score": "6.1", "vector": "CVSS:3.1/..."}``."""
-    if not isinstance(cvss, Mapping):
+    if not isinstance(cvss, dict):
         return None, None
     vector, score = values.cvss3(str(cvss.get("vector") or "") or None)
     return vector, score if score is not None else values.score(cvss.get("score"))

@@ -144,9 +144,9 @@ def _parse_json(source: BinaryIO, head: str) -> Iterator[NormalizedFinding]:
 
 def _items(value: Any, wrapper: str, position: str) -> list[Any]:
     """Return a list of records, also from the ``{"alertitem": ...}`` shape old ZAP wrote."""
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         inner = value.get(wrapper, value)
-        return [inner] if isinstance(inner, Mapping) else readers.expect_list(inner, position)
+        return [inner] if isinstance(inner, dict) else readers.expect_list(inner, position)
     return readers.expect_list(value, position)
 
 

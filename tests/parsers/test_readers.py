@@ -65,6 +65,47 @@ def test_a_doctype_declaring_only_elements_is_dropped_one_declaring_entities_ref
         list(readers.iter_xml(io.BytesIO(harmless), ["x"]))
 
 
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    b"<r><x>&b;</x></r>"
+)
+EXTERNAL = b'<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]><r><x>&e;</x></r>'
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        pytest.param(BILLION_LAUGHS, id="entities in the prolog"),
+        pytest.param(EXTERNAL, id="an external entity"),
+        pytest.param(b"<!--" + b"c" * 70_000 + b"-->" + EXTERNAL, id="a DOCTYPE past a long comment"),
+        pytest.param(b"\xef\xbb\xbf  \n" + EXTERNAL, id="after a BOM and blank lines"),
+        pytest.param(EXTERNAL.decode().encode("utf-16"), id="in UTF-16"),
+        pytest.param(
+            b'<?xml version="1.0" encoding="UTF-7"?>' + EXTERNAL.replace(b"<!", b"+ADw-!"),
+            id="in UTF-7, its markup not ASCII",
+        ),
+    ],
+)
+def test_xml_entities_are_refused_whichever_parser_reads_the_document(report: bytes) -> None:
+    # when / then: refused, never expanded nor fetched
+    with pytest.raises(MalformedReport) as refused:
+        list(readers.iter_xml(io.BytesIO(report), ["x"]))
+    assert "passwd" not in str(refused.value)
+
+
+def test_an_entity_never_declared_is_refused_by_the_fast_parser() -> None:
+    # given: no DOCTYPE (the C parser's path), a reference to an entity nobody declared
+    report = b'<?xml version="1.0" encoding="utf-8"?>\n<r><x>a &amp; b</x><x>&e;</x></r>'
+    # when
+    read: list[str | None] = []
+    with pytest.raises(MalformedReport) as refused:
+        read.extend(element.text for element in readers.iter_xml(io.BytesIO(report), ["x"]))
+    # then: XML's own entities are read; the other one is an error naming its line
+    assert read == ["a & b"]
+    assert refused.value.reason.startswith("invalid XML: undefined entity")
+    assert refused.value.position == "line 2, column 22"
+
+
 def test_a_csv_cut_inside_a_quote_is_refused_naming_the_line_the_row_starts_on() -> None:
     report = b'"IP","QID","Title"\n"10.0.0.5","6","DNS\n'
     columns = {"ip": ("ip",), "qid": ("qid",), "title": ("title",)}

@@ -8,8 +8,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Collection, Iterable, Iterator
-from typing import BinaryIO, Literal
-from xml.etree.ElementTree import Element
+from typing import BinaryIO, Literal, cast
+from xml.etree.ElementTree import Element, XMLPullParser
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
@@ -35,6 +35,13 @@ _HARMLESS_SUBSET = re.compile(
     rb"(?:\s|<!--(?:(?!-->).)*-->|<!(?:ELEMENT|ATTLIST)\s[^<>%\"']*(?:\"[^\"<%]*\"[^<>%\"']*)*>)*",
     re.DOTALL,
 )
+_DECLARED_ENCODING = re.compile(rb"""<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+# Encodings in which the prolog's markup is ASCII: the C parser's path (see _events).
+_ASCII_COMPATIBLE = frozenset(
+    {b"utf-8", b"utf8", b"us-ascii", b"ascii", b"windows-1252", b"cp1252", b"latin-1", b"latin1"}
+    | {f"iso-8859-{number}".encode() for number in range(1, 17)}
+)
+_FEED_BYTES = 16 * 1024  # a feed's events are built at once: small enough for the depth check to act early
 _ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -65,34 +72,29 @@ def iter_xml(
     wanted = frozenset(tags)
     open_elements: list[Element] = []
     try:
-        for event, element in iterparse(
-            source,
-            events=("start", "end"),
-            forbid_dtd=True,
-            forbid_entities=True,
-            forbid_external=True,
-        ):
-            if event == "start":
-                if roots and not open_elements and local_name(element.tag) not in roots:
-                    raise MalformedReport(
-                        f"the root element is <{local_name(element.tag)}>, not "
-                        f"<{'> or <'.join(roots)}>; it may be another tool's report",
-                        position="top level",
-                    )
-                if len(open_elements) == MAX_DEPTH:
-                    raise MalformedReport(TOO_DEEP)
-                open_elements.append(element)
-                continue
-            open_elements.pop()
-            if local_name(element.tag) not in wanted:
-                continue
-            yield element
-            element.clear()
-            # Free the element itself, unless its parent is a record too (which may look at it).
-            parent = open_elements[-1] if open_elements else None
-            if parent is not None and local_name(parent.tag) not in wanted:
-                if len(parent) and parent[-1] is element:
-                    del parent[-1]
+        for events in _event_batches(source):
+            for event, element in events:
+                if event == "start":
+                    if roots and not open_elements and local_name(element.tag) not in roots:
+                        raise MalformedReport(
+                            f"the root element is <{local_name(element.tag)}>, not "
+                            f"<{'> or <'.join(roots)}>; it may be another tool's report",
+                            position="top level",
+                        )
+                    if len(open_elements) == MAX_DEPTH:
+                        raise MalformedReport(TOO_DEEP)
+                    open_elements.append(element)
+                    continue
+                open_elements.pop()
+                if local_name(element.tag) not in wanted:
+                    continue
+                yield element
+                element.clear()
+                # Free the element itself, unless its parent is a record too (which may look at it).
+                parent = open_elements[-1] if open_elements else None
+                if parent is not None and local_name(parent.tag) not in wanted:
+                    if len(parent) and parent[-1] is element:
+                        del parent[-1]
     except DefusedXmlException as error:
         raise MalformedReport(
             f"XML refused: {type(error).__name__} (DOCTYPE and entities are not allowed)"
@@ -110,6 +112,42 @@ def iter_xml(
         raise MalformedReport(f"invalid XML: {error}", position="XML declaration") from error
     except ValueError as error:  # expat refuses some declared encodings this way
         raise MalformedReport(f"invalid XML: {error}", position="XML declaration") from error
+
+
+def _event_batches(source: BinaryIO) -> Iterator[Iterable[tuple[str, Element]]]:
+    """Yield the document's start and end events, in batches, through the fastest parser that is safe.
+
+    Entities can only be declared in a DOCTYPE, and a DOCTYPE only stands in the prolog:
+    a document in an encoding that writes ``<!DOCTYPE`` as those bytes, whose prolog
+    has none, can declare nothing, and any entity it names (but the five of XML) is an
+    error of expat's. Such a document, nearly every report, goes through the C parser
+    (ElementTree's own, some three times faster); any other one through defusedxml's
+    parser, which refuses DTDs, entities and external references itself.
+    """
+    head = source.read(HEAD_BYTES) or b""
+    source = replayed(head, source)
+    if not _plainly_without_doctype(head):
+        yield iterparse(
+            source, events=("start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+        return
+    parser = XMLPullParser(events=("start", "end"))
+    while chunk := source.read(_FEED_BYTES):
+        parser.feed(chunk)
+        yield cast(Iterator[tuple[str, Element]], parser.read_events())
+    parser.close()
+    yield cast(Iterator[tuple[str, Element]], parser.read_events())
+
+
+def _plainly_without_doctype(head: bytes) -> bool:
+    """Tell whether a document's head shows an ASCII-compatible prolog without a DOCTYPE."""
+    start = head.removeprefix(BOM).lstrip(BLANK)
+    if not start.startswith(b"<") or b"\0" in head[:512]:
+        return False  # UTF-16 or 32, or not XML: defusedxml's parser says what it is
+    declaration = _DECLARED_ENCODING.match(start)
+    if declaration and declaration.group(1).lower().replace(b"_", b"-") not in _ASCII_COMPATIBLE:
+        return False
+    return _doctype_span(head) is None  # None: the root element came first; "more": not known
 
 
 def _without_doctype(stream: BinaryIO) -> BinaryIO:
@@ -201,7 +239,18 @@ def root_attributes(head: str, tag: str) -> dict[str, str]:
 
 def local_name(tag: str) -> str:
     """Return a tag without its ``{namespace}``."""
-    return tag.rsplit("}", 1)[-1]
+    try:
+        return _LOCAL_NAMES[tag]
+    except KeyError:
+        name = tag.rsplit("}", 1)[-1]
+        if len(_LOCAL_NAMES) < _LOCAL_NAMES_KEPT:
+            _LOCAL_NAMES[tag] = name
+        return name
+
+
+# Reports use a few dozen tags, asked about millions of times.
+_LOCAL_NAMES: dict[str, str] = {}
+_LOCAL_NAMES_KEPT = 10_000
 
 
 def child(element: Element | None, name: str) -> Element | None:

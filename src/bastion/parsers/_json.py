@@ -6,6 +6,7 @@ gives the convention for positions.
 
 from __future__ import annotations
 
+import functools
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -324,7 +325,10 @@ class JsonReader:
                 if self._is_simple():
                     yield from self._iter_simple(source, first)
                     return
-                yield from self._iter_events(source)
+                if self._can_navigate():
+                    yield from self._iter_navigated(source)
+                else:
+                    yield from self._iter_events(source)
             finally:
                 if source is not stream:  # a copy, removed on leaving: nothing to read again
                     self._source, self._start = stream, None
@@ -383,6 +387,93 @@ class JsonReader:
                     yield from self._emit((asked, position, key), value, counters)
         except (ijson.JSONError, ValueError) as error:
             raise MalformedReport(_json_error(error), position=self._where) from error
+
+    def _can_navigate(self) -> bool:
+        """Tell whether no value to build holds another prefix asked about (the navigator's case)."""
+        built = [*self._items, *self._context, *self._maps.values()]
+        watched = [*self._watched, *self._maps.values()]
+        return not any(
+            other.startswith(f"{prefix}.") or (not prefix and other)
+            for prefix in built
+            for other in watched
+            if other != prefix
+        )
+
+    def _iter_navigated(self, source: BinaryIO) -> Iterator[JsonRecord]:
+        """Read the document through a :class:`_Navigator`, in the order the event path would."""
+        self._navigator = _Navigator(source)
+        self._counters: dict[str, int] = {}
+        self._ancestors = frozenset(
+            ".".join(parts[:index])
+            for prefix in [*self._watched, *self._maps.values()]
+            for parts in [_parts(prefix.removesuffix(".*"))]
+            for index in range(len(parts) + (1 if prefix.endswith("*") else 0))
+        )
+        navigator = self._navigator
+        try:
+            yield from self._navigate("")
+            navigator.end()
+        except MalformedReport as error:
+            if error.position is None:
+                raise MalformedReport(error.reason, position=self._where) from error
+            raise
+
+    def _navigate(self, prefix: str) -> Iterator[JsonRecord]:
+        """Read the value at ``prefix``: build it, walk into it, or skip it."""
+        navigator, counters = self._navigator, self._counters
+        if prefix in self._watched:
+            self.seen.add(prefix)
+            if prefix in self._expect:
+                self._check_kind(prefix, navigator.kind(), counters)
+            if prefix in self._items or prefix in self._context:
+                position = _label(prefix, counters)
+                self._where = position
+                yield from self._emit((prefix, position, None), navigator.value(keep=True), counters)
+                return
+        if prefix in self._maps and navigator.peek() == ord("{"):
+            asked = self._maps[prefix]
+            navigator.expect(ord("{"), "'{'")
+            more = navigator.first_member(ord("}"))
+            while more:
+                key = navigator.key()
+                position = f"{_label(prefix, counters)}[{key}]"
+                self._where = position
+                yield from self._emit((asked, position, key), navigator.value(keep=True), counters)
+                more = navigator.separator(ord("}"))
+            return
+        if prefix not in self._ancestors:
+            navigator.value(keep=False)
+            return
+        first = navigator.peek()
+        if first == ord("{"):
+            navigator.expect(first, "'{'")
+            more = navigator.first_member(ord("}"))
+            while more:
+                key = navigator.key()
+                yield from self._navigate(f"{prefix}.{key}" if prefix else key)
+                more = navigator.separator(ord("}"))
+        elif first == ord("["):
+            navigator.expect(first, "'['")
+            item = f"{prefix}.item" if prefix else "item"
+            counted = prefix in self._arrays
+            if counted:
+                counters[prefix] = -1
+            more = navigator.first_member(ord("]"))
+            while more:
+                if counted:
+                    counters[prefix] += 1
+                yield from self._navigate(item)
+                more = navigator.separator(ord("]"))
+        else:
+            navigator.value(keep=False)
+
+    def _check_kind(self, prefix: str, kind: str, counters: dict[str, int]) -> None:
+        wanted = self._expect[prefix]
+        if kind != "NoneType" and kind not in _EXPECTED[wanted]:
+            raise MalformedReport(
+                f"expected an {wanted.replace(' or ', ' or an ')}, found {kind}",
+                position=_label(prefix, counters),
+            )
 
     def _is_simple(self) -> bool:
         """Tell whether the records are one array's items and the context top-level values."""
@@ -508,22 +599,32 @@ def _parts(prefix: str) -> list[str]:
     return prefix.split(".") if prefix else []
 
 
-def _arrays(prefix: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def _arrays(prefix: str) -> tuple[str, ...]:
     """Return the prefixes of the arrays along a path, outermost first."""
     parts = _parts(prefix)
-    return [".".join(parts[:index]) for index, part in enumerate(parts) if part == "item"]
+    return tuple(".".join(parts[:index]) for index, part in enumerate(parts) if part == "item")
 
 
 def _label(prefix: str, counters: Mapping[str, int]) -> str:
     """Return the position of an ijson prefix, its arrays indexed: ``runs[0].results[3]``."""
+    label = "".join(
+        text if array is None else f"[{counters.get(array, 0)}]" for text, array in _label_plan(prefix)
+    )
+    return label or "top level"
+
+
+@functools.lru_cache(maxsize=1024)
+def _label_plan(prefix: str) -> tuple[tuple[str, str | None], ...]:
+    """Return a position's pieces: names as they are written, and the arrays to index."""
     parts = _parts(prefix)
-    label = ""
+    plan: list[tuple[str, str | None]] = []
     for index, part in enumerate(parts):
         if part == "item":
-            label += f"[{counters.get('.'.join(parts[:index]), 0)}]"
+            plan.append(("", ".".join(parts[:index])))
         else:
-            label += f".{part}" if label else part
-    return label or "top level"
+            plan.append((f".{part}" if plan else part, None))
+    return tuple(plan)
 
 
 def _json_error(error: Exception) -> str:
@@ -553,3 +654,164 @@ def as_mapping(value: Any) -> Mapping[str, Any]:
     """Return ``value`` if it is a JSON object, else an empty one (for optional details)."""
     # ``dict`` first: what the JSON readers make, and far cheaper than the ABC check.
     return value if isinstance(value, dict) or isinstance(value, Mapping) else {}
+
+
+# --- The navigator: JsonReader's records without an event per token ---------------------
+#
+# ijson hands Python one event per token, and building a record from its events costs
+# some 1.5 µs a token: most of a parser's time for reports of nested objects. The
+# navigator walks only the levels that lead to what was asked for; a record (or a
+# context value) is found as a byte span by a pattern that takes everything up to the
+# next bracket (strings included) in one C-level step, and is then built by orjson.
+
+# Everything but brackets, strings whole: possessive, so linear and never backtracking.
+_RUN = re.compile(rb'(?:[^{}\[\]"]++|"(?:[^"\\]++|\\.)*+")*+', re.DOTALL)
+_JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
+_SCALAR = re.compile(rb"[^\s,\]}:\[{\"]*")
+_BLANKS = re.compile(rb"[ \t\r\n]*")
+_OPENERS = {ord("{"): ord("}"), ord("["): ord("]")}
+_KINDS = {ord("{"): "dict", ord("["): "list", ord('"'): "str"}
+# A value skipped whole is checked by orjson up to this size; past it, its brackets only.
+_CHECKED_SKIP = 8 * 1024 * 1024
+_READ_BYTES = 256 * 1024
+_KEEP_BELOW = 1024 * 1024  # bytes already read and done with, kept until there are this many
+
+
+class _Navigator:
+    """Read a JSON document's structure from a stream, a value at a time, in C-sized steps."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._buffer = bytearray()
+        self._position = 0
+        self._at_end = False
+
+    def _fill(self) -> bool:
+        """Read more of the document; False at its end."""
+        if self._at_end:
+            return False
+        chunk = self._stream.read(_READ_BYTES)
+        if not chunk:
+            self._at_end = True
+            return False
+        self._buffer += chunk
+        return True
+
+    def _release(self) -> None:
+        """Drop what has been read and is done with."""
+        if self._position > _KEEP_BELOW:
+            del self._buffer[: self._position]
+            self._position = 0
+
+    def peek(self) -> int:
+        """Return the next byte that is not blank (-1 at the end), standing on it."""
+        while True:
+            self._position = _BLANKS.match(self._buffer, self._position).end()  # type: ignore[union-attr]
+            if self._position < len(self._buffer):
+                return self._buffer[self._position]
+            self._release()
+            if not self._fill():
+                return -1
+
+    def expect(self, byte: int, what: str) -> None:
+        if self.peek() != byte:
+            raise MalformedReport(f"invalid JSON: expected {what}")
+        self._position += 1
+
+    def separator(self, closing: int) -> bool:
+        """Step over a ``,`` (True: another member follows) or the closing bracket (False)."""
+        byte = self.peek()
+        self._position += 1
+        if byte == ord(","):
+            return True
+        if byte == closing:
+            return False
+        raise MalformedReport(f"invalid JSON: expected ',' or '{chr(closing)}'")
+
+    def first_member(self, closing: int) -> bool:
+        """Step into an object or array just opened: False when it is empty."""
+        if self.peek() == closing:
+            self._position += 1
+            return False
+        return True
+
+    def key(self) -> str:
+        key = self.value(keep=True)
+        if not isinstance(key, str):
+            raise MalformedReport("invalid JSON: an object key is not a string")
+        self.expect(ord(":"), "':' after an object key")
+        return key
+
+    def value(self, *, keep: bool) -> Any:
+        """Read the next value; return it (``keep``) or skip it (None)."""
+        first = self.peek()
+        if first < 0:
+            raise MalformedReport("invalid JSON: the document ends where a value should be")
+        self._release()
+        start = self._position
+        if first in _OPENERS:
+            end, released = self._container_end(start, keep)
+        elif first == ord('"'):
+            end, released = self._token_end(_JSON_STRING, start, "a string"), False
+        else:
+            end, released = self._token_end(_SCALAR, start, "a value"), False
+        self._position = end
+        if released or (not keep and end - start > _CHECKED_SKIP):
+            return None  # skipped, its brackets paired: orjson checks what is kept
+        try:
+            value = orjson.loads(self._buffer[start:end])
+        except orjson.JSONDecodeError as error:
+            raise MalformedReport(f"invalid JSON: {error.msg}") from error
+        return value if keep else None
+
+    def kind(self) -> str:
+        """Name the type of the next value as expect_* would ("dict", "list", "str"...)."""
+        first = self.peek()
+        if first in _KINDS:
+            return _KINDS[first]
+        start = self._position
+        value = orjson.loads(self._buffer[start : self._token_end(_SCALAR, start, "a value")])
+        return type(value).__name__
+
+    def end(self) -> None:
+        if self.peek() >= 0:
+            raise MalformedReport("invalid JSON: more data after the document's end")
+
+    def _token_end(self, pattern: re.Pattern[bytes], start: int, what: str) -> int:
+        while True:
+            found = pattern.match(self._buffer, start)
+            if found is not None and found.end() < len(self._buffer):
+                return found.end()
+            if not self._fill():
+                if found is not None and found.end() > start:
+                    return found.end()
+                raise MalformedReport(f"invalid JSON: the document ends inside {what}")
+
+    def _container_end(self, start: int, keep: bool) -> tuple[int, bool]:
+        """Return where the object or array at ``start`` ends, its brackets paired.
+
+        Skipping (not ``keep``), what is read is let go as it goes, so that a value of
+        any size is skipped in bounded memory; the flag tells it was.
+        """
+        closers: list[int] = []
+        position = start
+        released = False
+        while True:
+            position = _RUN.match(self._buffer, position).end()  # type: ignore[union-attr]
+            if position >= len(self._buffer) or self._buffer[position] == ord('"'):
+                # The buffer ends, perhaps inside a string: read on, from the string's start.
+                if not keep and position > _KEEP_BELOW:
+                    del self._buffer[:position]
+                    position, released = 0, True
+                if not self._fill():
+                    raise MalformedReport("invalid JSON: the document ends inside an object or array")
+                continue
+            byte = self._buffer[position]
+            closing = _OPENERS.get(byte)
+            if closing is not None:
+                closers.append(closing)
+            elif not closers or closers.pop() != byte:
+                raise MalformedReport(f"invalid JSON: unexpected '{chr(byte)}'")
+            position += 1
+            if not closers:
+                return position, released

@@ -670,6 +670,7 @@ _JSON_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+"', re.DOTALL)
 _SCALAR = re.compile(rb"[^\s,\]}:\[{\"]*")
 _BLANKS = re.compile(rb"[ \t\r\n]*")
 _OPENERS = {ord("{"): ord("}"), ord("["): ord("]")}
+_OPENING = b"{["
 _KINDS = {ord("{"): "dict", ord("["): "list", ord('"'): "str"}
 # A value skipped whole is checked by orjson up to this size; past it, its brackets only.
 _CHECKED_SKIP = 8 * 1024 * 1024
@@ -788,30 +789,25 @@ class _Navigator:
                 raise MalformedReport(f"invalid JSON: the document ends inside {what}")
 
     def _container_end(self, start: int, keep: bool) -> tuple[int, bool]:
-        """Return where the object or array at ``start`` ends, its brackets paired.
+        """Return where the object or array at ``start`` ends, by counting its brackets.
 
-        Skipping (not ``keep``), what is read is let go as it goes, so that a value of
-        any size is skipped in bounded memory; the flag tells it was.
+        Which bracket closes which is orjson's to check, as it builds or checks the
+        value. Skipping (not ``keep``), what is read is let go as it goes, so that a
+        value of any size is skipped in bounded memory; the flag tells it was.
         """
-        closers: list[int] = []
-        position = start
-        released = False
+        run, buffer = _RUN.match, self._buffer
+        depth, position, released = 0, start, False
         while True:
-            position = _RUN.match(self._buffer, position).end()  # type: ignore[union-attr]
-            if position >= len(self._buffer) or self._buffer[position] == ord('"'):
+            position = run(buffer, position).end()  # type: ignore[union-attr]
+            if position >= len(buffer) or buffer[position] == 34:  # 34: a quote
                 # The buffer ends, perhaps inside a string: read on, from the string's start.
                 if not keep and position > _KEEP_BELOW:
-                    del self._buffer[:position]
+                    del buffer[:position]
                     position, released = 0, True
                 if not self._fill():
                     raise MalformedReport("invalid JSON: the document ends inside an object or array")
                 continue
-            byte = self._buffer[position]
-            closing = _OPENERS.get(byte)
-            if closing is not None:
-                closers.append(closing)
-            elif not closers or closers.pop() != byte:
-                raise MalformedReport(f"invalid JSON: unexpected '{chr(byte)}'")
+            depth += 1 if buffer[position] in _OPENING else -1
             position += 1
-            if not closers:
+            if depth <= 0:
                 return position, released

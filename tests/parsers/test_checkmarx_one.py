@@ -184,5 +184,7 @@ def test_big_integers_and_escaped_quotes_cut_by_the_reader_chunks() -> None:
     # when
     findings = _parse(document)
     # then: every id is read as written, and every string is left as it was
-    assert [finding.rule_id for finding in findings] == [str(14517067005933136034 + index) for index in range(2_500)]
+    assert [finding.rule_id for finding in findings] == [
+        str(14517067005933136034 + index) for index in range(2_500)
+    ]
     assert all("14517067005933136034 in a string" in finding.description for finding in findings)

@@ -9,8 +9,13 @@ Variants, told apart by the start of the report:
 * CSV (the console's Monitor > Vulnerabilities / Compliance export of images, hosts
   or containers): one finding per row, located by its column names (``CVE ID``,
   ``Compliance ID``, ``Severity``, ``Packages``, ``Source Package``...); a row
-  with a ``Compliance ID`` and no ``CVE ID`` is a compliance finding. Exports with
-  ``;`` as separator are not read.
+  with a ``Compliance ID`` and no ``CVE ID`` is a compliance finding;
+* the same CSV with ``;`` as separator (as the export reads once saved by a
+  spreadsheet in a European locale), told apart by its header row: the same column
+  names, separated by ``;``. Read with the same mapping; a ``CVSS`` written with a
+  decimal comma (``7,5``) is read as a number. The readers' CSV helpers read commas
+  only, so this module reads that separator itself, the readers' way (UTF-8 with or
+  without BOM, strict quoting, rows as long as the header).
 
 Severity: Prisma Cloud's words; ``important`` is high, ``moderate`` medium,
 ``unimportant``, ``unassigned``, ``negligible`` and ``not yet assigned`` low,
@@ -26,8 +31,11 @@ Fingerprint, by kind — never image ids or digests, which change on every build
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import suppress
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
@@ -69,6 +77,10 @@ CSV_COLUMNS = {
     "type": ("type",),
     "title": ("title",),
 }
+# The columns a header row must name, with their labels for the error message.
+CSV_REQUIRED = {"cve": "CVE ID", "compliance": "Compliance ID", "severity": "Severity"}
+NO_HEADER = "no CSV header row naming the CVE ID and Compliance ID and Severity columns"
+DECIMAL_COMMA = re.compile(r"\d{1,2},\d+")
 
 
 class TwistlockParser(ReportParser):
@@ -84,17 +96,20 @@ class TwistlockParser(ReportParser):
             if RESULTS_PATTERN.match(text) and any(marker in text for marker in JSON_MARKERS):
                 return 90
             return 0
-        columns = readers.csv_header(text)
-        if {"cve id", "compliance id", "severity"} <= columns and columns & {"packages", "fix status"}:
-            return 85
+        for columns in (readers.csv_header(text), _semicolon_header(text)):
+            if {"cve id", "compliance id", "severity"} <= columns and columns & {"packages", "fix status"}:
+                return 85
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
         head, source = readers.peek(stream, 4096)
-        if readers.head_text(head).startswith("{"):
+        text = readers.head_text(head)
+        if text.startswith("{"):
             yield from _parse_json(source)
+        elif _has_required(_semicolon_header(text)) and not _has_required(readers.csv_header(text)):
+            yield from _parse_csv(_semicolon_records(source))
         else:
-            yield from _parse_csv(source)
+            yield from _parse_csv(readers.iter_csv_records(source, CSV_COLUMNS, required=CSV_REQUIRED))
 
 
 def _parse_json(stream: BinaryIO) -> Iterator[NormalizedFinding]:
@@ -183,12 +198,61 @@ def _json_compliance(compliance: Mapping[str, Any], image: str | None, position:
     )
 
 
-def _parse_csv(stream: BinaryIO) -> Iterator[NormalizedFinding]:
-    rows = readers.iter_csv_records(
-        stream, CSV_COLUMNS, required={"cve": "CVE ID", "compliance": "Compliance ID", "severity": "Severity"}
-    )
+def _parse_csv(rows: Iterator[tuple[str, dict[str, str]]]) -> Iterator[NormalizedFinding]:
     for position, row in rows:
         yield _csv_row(row, position)
+
+
+def _has_required(columns: set[str]) -> bool:
+    return all(any(name in columns for name in CSV_COLUMNS[key]) for key in CSV_REQUIRED)
+
+
+def _semicolon_header(text: str) -> set[str]:
+    """Return the lower-cased cells of the first line of ``text``, split at ``;``."""
+    try:
+        cells = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")], delimiter=";"), [])
+    except csv.Error:
+        return set()
+    return {cell.strip().lower() for cell in cells}
+
+
+def _semicolon_records(stream: BinaryIO) -> Iterator[tuple[str, dict[str, str]]]:
+    """Yield ``(position, values)`` of a ``;`` export, as ``readers.iter_csv_records`` reads a comma one."""
+    decoded = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    reader = csv.reader(decoded, delimiter=";", strict=True)  # a quote left open is damage
+    where: dict[str, int | None] | None = None
+    width = 0
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            line = f"line {reader.line_num}"
+            if where is None:
+                header = [cell.strip().lower() for cell in row]
+                where = {
+                    key: next((header.index(name) for name in names if name in header), None)
+                    for key, names in CSV_COLUMNS.items()
+                }
+                if not _has_required(set(header)):
+                    raise MalformedReport(NO_HEADER, position=line)
+                width = len(header)
+                continue
+            if len(row) != width:
+                raise MalformedReport(
+                    f"row has {len(row)} fields where the header has {width}", position=line
+                )
+            yield line, {key: row[index].strip() if index is not None else "" for key, index in where.items()}
+    except csv.Error as error:
+        raise MalformedReport(f"invalid CSV: {error}", position=f"line {reader.line_num}") from error
+    except UnicodeDecodeError as error:  # decoded a block ahead: the line is the next to read
+        raise MalformedReport(
+            f"the CSV is not UTF-8: {error.reason}", position=f"line {reader.line_num + 1}"
+        ) from error
+    finally:
+        with suppress(ValueError):  # give the stream back to its owner
+            decoded.detach()
+    if where is None:
+        raise MalformedReport(readers.EMPTY_REPORT)
 
 
 def _csv_row(row: Mapping[str, str], position: str) -> NormalizedFinding:
@@ -200,9 +264,10 @@ def _csv_row(row: Mapping[str, str], position: str) -> NormalizedFinding:
     repository = "/".join(part for part in (row["registry"], row["repository"]) if part) or None
     place = repository or row["hostname"] or None
     component = f"{repository}:{row['tag']}" if repository and row["tag"] else place
-    v3_vector, v3_score = values.cvss3(row["cvss"]) if row["cvss"].startswith("CVSS:") else (None, None)
+    cvss = row["cvss"].replace(",", ".") if DECIMAL_COMMA.fullmatch(row["cvss"]) else row["cvss"]
+    v3_vector, v3_score = values.cvss3(cvss) if cvss.startswith("CVSS:") else (None, None)
     if v3_score is None:
-        v3_score = values.score(row["cvss"])
+        v3_score = values.score(cvss)
     if cve:
         heading = f"{cve}: {package} - {version}" if package else cve
         kind, identifier = "vulnerability", cve

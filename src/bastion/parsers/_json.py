@@ -7,6 +7,7 @@ gives the convention for positions.
 from __future__ import annotations
 
 import functools
+import io
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -402,6 +403,7 @@ class JsonReader:
     def _iter_navigated(self, source: BinaryIO) -> Iterator[JsonRecord]:
         """Read the document through a :class:`_Navigator`, in the order the event path would."""
         self._navigator = _Navigator(source)
+        self._navigator_stream = source
         self._counters: dict[str, int] = {}
         self._ancestors = frozenset(
             ".".join(parts[:index])
@@ -452,6 +454,8 @@ class JsonReader:
                 key = navigator.key()
                 yield from self._navigate(f"{prefix}.{key}" if prefix else key)
                 more = navigator.separator(ord("}"))
+        elif first == ord("[") and self._is_record_array(prefix) and (end := self._array_end()) is not None:
+            yield from self._records_in_c(prefix, end)
         elif first == ord("["):
             navigator.expect(first, "'['")
             item = f"{prefix}.item" if prefix else "item"
@@ -466,6 +470,52 @@ class JsonReader:
                 more = navigator.separator(ord("]"))
         else:
             navigator.value(keep=False)
+
+    def _is_record_array(self, prefix: str) -> bool:
+        """Tell whether the array at ``prefix`` holds records and nothing else asked about."""
+        item = f"{prefix}.item" if prefix else "item"
+        return item in self._items and item not in self._expect and item not in self._context
+
+    def _array_end(self) -> int | None:
+        """Return where the array the navigator stands on ends; None if the document ends first.
+
+        (The navigator then reads the array itself, and names the record it breaks off in.)
+        """
+        navigator = self._navigator
+        end = navigator.value_end()
+        if end is not None:
+            return end
+        start = navigator.offset()
+        try:
+            return _array_end(self._navigator_stream, start)
+        except MalformedReport:
+            return None
+        finally:
+            navigator.resume(start)
+
+    def _records_in_c(self, prefix: str, end: int) -> Iterator[JsonRecord]:
+        """Read an array of records with ijson's C reader, then go on after it.
+
+        Its end is found first, by the depth gauge's bytes methods, so that ijson reads
+        exactly the array; the records are then built in C as they are read. Each is a
+        record as the navigator would have made it.
+        """
+        navigator, counters = self._navigator, self._counters
+        item = f"{prefix}.item" if prefix else "item"
+        start = navigator.offset()
+        counters[prefix] = -1
+        self._navigator_stream.seek(start)
+        try:
+            for value in ijson.items(_Bounded(self._navigator_stream, end - start), "item", use_float=True):
+                counters[prefix] += 1
+                self.seen.add(item)
+                position = _label(item, counters)
+                self._where = position
+                yield from self._emit((item, position, None), value, counters)
+        except (ijson.JSONError, ValueError) as error:
+            counters[prefix] += 1
+            raise MalformedReport(_json_error(error), position=_label(item, counters)) from error
+        navigator.resume(end)
 
     def _check_kind(self, prefix: str, kind: str, counters: dict[str, int]) -> None:
         wanted = self._expect[prefix]
@@ -675,6 +725,8 @@ _KINDS = {ord("{"): "dict", ord("["): "list", ord('"'): "str"}
 # A value skipped whole is checked by orjson up to this size; past it, its brackets only.
 _CHECKED_SKIP = 8 * 1024 * 1024
 _READ_BYTES = 256 * 1024
+_FIRST_CHUNK = 16 * 1024  # the first read of an array whose end is looked for
+_FIRST_PIECE = 2048  # the first piece of a value in memory whose end is looked for
 _KEEP_BELOW = 1024 * 1024  # bytes already read and done with, kept until there are this many
 
 
@@ -686,6 +738,26 @@ class _Navigator:
         self._buffer = bytearray()
         self._position = 0
         self._at_end = False
+        self._base = stream.tell()  # where in the stream the buffer starts
+
+    def value_end(self) -> int | None:
+        """Return where in the stream the value the navigator stands on ends, if read already."""
+        end = _end_in(self._buffer, self._position)
+        return None if end is None else self._base + end
+
+    def offset(self) -> int:
+        """Return where in the stream the navigator stands."""
+        return self._base + self._position
+
+    def resume(self, offset: int) -> None:
+        """Go on reading from ``offset`` of the stream (after another reader has moved in it)."""
+        if self._base <= offset <= self._base + len(self._buffer):
+            self._position = offset - self._base  # still in the buffer: read on after it
+            self._stream.seek(self._base + len(self._buffer))
+            return
+        self._stream.seek(offset)
+        self._buffer = bytearray()
+        self._position, self._base, self._at_end = 0, offset, False
 
     def _fill(self) -> bool:
         """Read more of the document; False at its end."""
@@ -702,6 +774,7 @@ class _Navigator:
         """Drop what has been read and is done with."""
         if self._position > _KEEP_BELOW:
             del self._buffer[: self._position]
+            self._base += self._position
             self._position = 0
 
     def peek(self) -> int:
@@ -792,22 +865,123 @@ class _Navigator:
         """Return where the object or array at ``start`` ends, by counting its brackets.
 
         Which bracket closes which is orjson's to check, as it builds or checks the
-        value. Skipping (not ``keep``), what is read is let go as it goes, so that a
-        value of any size is skipped in bounded memory; the flag tells it was.
+        value. A value skipped (not ``keep``) that is longer than what has been read
+        is skipped in the stream, read no further than its end is found; the flag tells
+        it was, and the navigator then stands after it.
         """
-        run, buffer = _RUN.match, self._buffer
-        depth, position, released = 0, start, False
         while True:
-            position = run(buffer, position).end()  # type: ignore[union-attr]
-            if position >= len(buffer) or buffer[position] == 34:  # 34: a quote
-                # The buffer ends, perhaps inside a string: read on, from the string's start.
-                if not keep and position > _KEEP_BELOW:
-                    del buffer[:position]
-                    position, released = 0, True
-                if not self._fill():
-                    raise MalformedReport("invalid JSON: the document ends inside an object or array")
+            end = _end_in(self._buffer, start)
+            if end is not None:
+                return end, False
+            if not keep and self._stream.seekable():
+                self.resume(_array_end(self._stream, self._base + start))
+                return 0, True
+            if not self._fill():
+                raise MalformedReport("invalid JSON: the document ends inside an object or array")
+
+
+class _Bounded(io.RawIOBase):
+    """The next ``size`` bytes of a stream, as a stream of their own."""
+
+    def __init__(self, stream: BinaryIO, size: int) -> None:
+        super().__init__()
+        self._stream, self._left = stream, size
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        wanted = self._left if size < 0 else min(size, self._left)
+        data = self._stream.read(wanted) if wanted else b""
+        self._left -= len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _array_end(stream: BinaryIO, start: int) -> int:
+    """Return the offset just past the array (or object) that starts at ``start``.
+
+    Chunk by chunk, the depth gauge's bytes methods count the brackets outside strings
+    (a few milliseconds a megabyte); chunks start small, so a short value costs little.
+    """
+    stream.seek(start)
+    finder = _EndFinder()
+    offset, size = start, _FIRST_CHUNK
+    while chunk := stream.read(size):
+        found = finder.feed(chunk)
+        if found is not None:
+            return offset + found
+        offset += len(chunk)
+        size = min(size * 2, GAUGE_CHUNK)
+    raise MalformedReport("invalid JSON: the document ends inside an object or array")
+
+
+def _end_in(data: bytearray, start: int) -> int | None:
+    """Return the offset just past the value that starts at ``start``; None if ``data`` ends first."""
+    finder = _EndFinder()
+    offset, size, stop = start, _FIRST_PIECE, len(data)
+    while offset < stop:
+        chunk = bytes(data[offset : min(offset + size, stop)])
+        found = finder.feed(chunk)
+        if found is not None:
+            return offset + found
+        offset += len(chunk)
+        size = min(size * 2, GAUGE_CHUNK)
+    return None
+
+
+class _EndFinder(DepthGauge):
+    """Find where the value a document's pieces start with closes, counting with bytes methods."""
+
+    def feed(self, chunk: bytes) -> int | None:  # type: ignore[override]
+        """Take the next piece; return the offset in it just past the closing bracket, if there."""
+        in_string, escaped = self._in_string, self._escaped
+        brackets = self._brackets(chunk)
+        depth = self.depth
+        for start in range(0, len(brackets), _BLOCK):
+            block = brackets[start : start + _BLOCK]
+            opened = block.count(b"[") + block.count(b"{")
+            if depth - (len(block) - opened) > 0:
+                depth += 2 * opened - len(block)
                 continue
-            depth += 1 if buffer[position] in _OPENING else -1
-            position += 1
-            if depth <= 0:
-                return position, released
+            for index, byte in enumerate(block):
+                depth += _STEP[byte]
+                if depth <= 0:
+                    return _past_bracket(chunk, in_string, escaped, start + index + 1)
+        self.depth = depth
+        return None
+
+
+def _past_bracket(chunk: bytes, in_string: bool, escaped: bool, count: int) -> int:
+    """Return the offset just past the ``count``-th bracket outside strings of a chunk.
+
+    Halving the chunk (the half that holds it is found by counting) until a short piece
+    is left, which is walked bracket by bracket.
+    """
+    base = 0
+    while len(chunk) > _FIRST_PIECE:
+        half = len(chunk) // 2
+        gauge = DepthGauge()
+        gauge._in_string, gauge._escaped = in_string, escaped
+        brackets = gauge._brackets(chunk[:half])
+        if len(brackets) >= count:
+            chunk = chunk[:half]
+            continue
+        count -= len(brackets)
+        base += half
+        in_string, escaped = gauge._in_string, gauge._escaped
+        chunk = chunk[half:]
+    position = 0
+    if in_string:
+        found = _STRING_REST.match(chunk, 1 if escaped else 0)
+        position = (found.end() if found else 0) + 1  # past the string's closing quote
+    while True:
+        position = _RUN.match(chunk, position).end()  # type: ignore[union-attr]
+        count -= 1
+        position += 1
+        if count == 0:
+            return base + position

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import orjson
 import pytest
 
 from bastion.parsers import MalformedReport, readers
@@ -113,3 +114,50 @@ def test_a_csv_cut_inside_a_quote_is_refused_naming_the_line_the_row_starts_on()
         list(readers.iter_csv_records(io.BytesIO(report), columns, required={"qid": "QID"}))
     assert caught.value.reason.startswith("invalid CSV: ")
     assert caught.value.position == "line 2"
+
+
+def _tricky(number: int) -> str:
+    """Text full of what a bracket counter must not count: brackets, quotes, backslashes."""
+    return '{"a": [1, 2]} \\"quoted\\" ]]}}' + "\\" * (number % 4) + "x" * (number * 37 % 3000)
+
+
+def test_reader_streams_nested_records_across_every_chunk_boundary_as_whole_documents_read() -> None:
+    # given: groups of records whose arrays span 16 KiB to megabytes, strings with brackets,
+    # escaped quotes and runs of backslashes, a large value to skip before them and after
+    groups = [
+        {
+            "name": f"group {index}",
+            "items": [{"id": f"{index}-{number}", "text": _tricky(number)} for number in range(index * 40)],
+            "ignored": {"deep": [[_tricky(index)] * 3] * 3},
+        }
+        for index in range(12)
+    ]
+    skipped = [[_tricky(number), {"k": _tricky(number + 1)}] for number in range(400)]
+    document = {"meta": {"skipped": skipped}, "groups": groups, "after": {"skipped": skipped}}
+    report = orjson.dumps(document)
+    assert len(report) > 3 * 1024 * 1024
+    # when
+    records = list(
+        readers.JsonReader(io.BytesIO(report), ["groups.item.items.item"], context=["groups.item.name"])
+    )
+    # then: every record, in order, as the whole document has it, with its group's name
+    assert [(record.position, record.value, record.context["name"]) for record in records] == [
+        (f"groups[{index}].items[{number}]", item, group["name"])
+        for index, group in enumerate(groups)
+        for number, item in enumerate(group["items"])
+    ]
+
+
+def test_reader_names_the_record_a_report_breaks_off_in_past_many_chunks() -> None:
+    # given: a long array of records whose last one is cut off
+    records = [{"id": number, "text": _tricky(number)} for number in range(2_000)]
+    report = orjson.dumps({"results": [{"rows": records}]})[:-20]
+    # when
+    read: list[str] = []
+    with pytest.raises(MalformedReport) as refused:
+        read.extend(
+            record.position for record in readers.JsonReader(io.BytesIO(report), ["results.item.rows.item"])
+        )
+    # then: everything before it was read, and the error names the record
+    assert len(read) == 1_999
+    assert refused.value.position == "results[0].rows[1999]"

@@ -36,7 +36,6 @@ _EXPECTED = {"object": ("dict",), "array": ("list",), "object or array": ("dict"
 # What the depth gauge keeps of a chunk: brackets, and quotes to tell strings apart.
 _ALL_BUT_BRACKETS_AND_QUOTES = bytes(byte for byte in range(256) if byte not in b'[]{}"')
 _STEP = tuple(1 if byte in b"[{" else -1 if byte in b"]}" else 0 for byte in range(256))
-_ESCAPE = re.compile(rb"\\.", re.DOTALL)  # a backslash and the byte it escapes
 _STRING_REST = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)  # up to a string's closing quote
 GAUGE_CHUNK = 256 * 1024
 _BLOCK = 128  # brackets the gauge checks at once
@@ -86,10 +85,10 @@ class DepthGauge:
                 return b""
             start, self._in_string = end + 1, False
         rest = chunk[start:] if start else chunk
-        # Backslashes stand inside strings only: once every escape pair is gone, each quote
-        # left opens or closes a string. (Linear: a pattern matching whole strings rescans
-        # the tail of a chunk that ends inside a long string full of escaped quotes.)
-        plain = _ESCAPE.sub(b"", rest) if b"\\" in rest else rest
+        # Backslashes stand inside strings only: once the escaped backslashes are gone (pairs
+        # taken from the left, as JSON pairs them) and then the escaped quotes, each quote
+        # left opens or closes a string. Two passes of bytes.replace: linear, and in C.
+        plain = rest.replace(b"\\\\", b"").replace(b'\\"', b"") if b"\\" in rest else rest
         parts = plain.translate(None, _ALL_BUT_BRACKETS_AND_QUOTES).split(b'"')
         if len(parts) % 2 == 0:
             self._note_open_string(rest)

@@ -28,6 +28,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,6 +276,9 @@ def candidates(data: bytes) -> Iterator[Grower]:
         document = orjson.loads(data)
     except orjson.JSONDecodeError:
         document = None
+    if document is None and data.startswith(b"PK\x03\x04"):
+        yield from zip_growers(data)
+        return
     if document is not None:
         for path, kind in json_containers(document)[:MAX_CANDIDATES]:
             yield json_grower(document, path, kind, lines=False)
@@ -298,7 +302,29 @@ def candidates(data: bytes) -> Iterator[Grower]:
         yield json_grower(records, (), "array", lines=True)
         return
     if b"," in data.split(b"\n", 1)[0]:
-        yield csv_grower(data)
+        try:
+            yield csv_grower(data)
+        except UnicodeDecodeError:
+            return  # not text: no CSV to grow
+
+
+def zip_growers(data: bytes) -> Iterator[Grower]:
+    """Grow an archive (Fortify's FPR, Defender's export) by growing its largest member."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+    if not members:
+        return
+    largest = max(members, key=lambda member: len(members[member]))
+    for inner in candidates(members[largest]):
+
+        def build(copies: int, inner: Grower = inner) -> bytes:
+            output = io.BytesIO()
+            with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+                for member, content in members.items():
+                    archive.writestr(member, inner.build(copies) if member == largest else content)
+            return output.getvalue()
+
+        yield Grower(f"zip {inner.kind}", build, f"{largest}: {inner.where}", inner.depth)
 
 
 def largest_sample(name: str) -> tuple[Path, int] | None:

@@ -15,10 +15,10 @@ from bastion.parsers._streams import EMPTY_REPORT
 from bastion.parsers.exceptions import MalformedReport
 
 
-def iter_csv(stream: BinaryIO) -> Generator[tuple[int, list[str]]]:
+def iter_csv(stream: BinaryIO, *, delimiter: str = ",") -> Generator[tuple[int, list[str]]]:
     """Yield ``(line number, cells)`` of each row that is not blank (UTF-8, BOM allowed)."""
     decoded = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    reader = csv.reader(decoded, strict=True)  # a quote left open is damage, not text
+    reader = csv.reader(decoded, delimiter=delimiter, strict=True)  # a quote left open is damage, not text
     try:
         for row in reader:
             if any(cell.strip() for cell in row):

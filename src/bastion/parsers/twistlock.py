@@ -32,10 +32,8 @@ Fingerprint, by kind — never image ids or digests, which change on every build
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterator, Mapping
-from contextlib import suppress
 from typing import Any, BinaryIO
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
@@ -218,39 +216,23 @@ def _semicolon_header(text: str) -> set[str]:
 
 def _semicolon_records(stream: BinaryIO) -> Iterator[tuple[str, dict[str, str]]]:
     """Yield ``(position, values)`` of a ``;`` export, as ``readers.iter_csv_records`` reads a comma one."""
-    decoded = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    reader = csv.reader(decoded, delimiter=";", strict=True)  # a quote left open is damage
     where: dict[str, int | None] | None = None
     width = 0
-    try:
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            line = f"line {reader.line_num}"
-            if where is None:
-                header = [cell.strip().lower() for cell in row]
-                where = {
-                    key: next((header.index(name) for name in names if name in header), None)
-                    for key, names in CSV_COLUMNS.items()
-                }
-                if not _has_required(set(header)):
-                    raise MalformedReport(NO_HEADER, position=line)
-                width = len(header)
-                continue
-            if len(row) != width:
-                raise MalformedReport(
-                    f"row has {len(row)} fields where the header has {width}", position=line
-                )
-            yield line, {key: row[index].strip() if index is not None else "" for key, index in where.items()}
-    except csv.Error as error:
-        raise MalformedReport(f"invalid CSV: {error}", position=f"line {reader.line_num}") from error
-    except UnicodeDecodeError as error:  # decoded a block ahead: the line is the next to read
-        raise MalformedReport(
-            f"the CSV is not UTF-8: {error.reason}", position=f"line {reader.line_num + 1}"
-        ) from error
-    finally:
-        with suppress(ValueError):  # give the stream back to its owner
-            decoded.detach()
+    for number, row in readers.iter_csv(stream, delimiter=";"):
+        line = f"line {number}"
+        if where is None:
+            header = [cell.strip().lower() for cell in row]
+            where = {
+                key: next((header.index(name) for name in names if name in header), None)
+                for key, names in CSV_COLUMNS.items()
+            }
+            if not _has_required(set(header)):
+                raise MalformedReport(NO_HEADER, position=line)
+            width = len(header)
+            continue
+        if len(row) != width:
+            raise MalformedReport(f"row has {len(row)} fields where the header has {width}", position=line)
+        yield line, {key: row[index].strip() if index is not None else "" for key, index in where.items()}
     if where is None:
         raise MalformedReport(readers.EMPTY_REPORT)
 

@@ -503,6 +503,21 @@ class JsonReader:
         item = f"{prefix}.item" if prefix else "item"
         start = navigator.offset()
         counters[prefix] = -1
+        held = navigator.held(start, end) if end - start <= _SMALL_ARRAY else None
+        if held is not None:
+            try:
+                values = orjson.loads(held)
+            except orjson.JSONDecodeError:
+                values = None  # ijson reads it again and names the record that breaks
+            if isinstance(values, list):
+                for value in values:
+                    counters[prefix] += 1
+                    self.seen.add(item)
+                    position = _label(item, counters)
+                    self._where = position
+                    yield from self._emit((item, position, None), value, counters)
+                navigator.resume(end)
+                return
         self._navigator_stream.seek(start)
         try:
             for value in ijson.items(_Bounded(self._navigator_stream, end - start), "item", use_float=True):
@@ -723,6 +738,7 @@ _OPENING = b"{["
 _KINDS = {ord("{"): "dict", ord("["): "list", ord('"'): "str"}
 # A value skipped whole is checked by orjson up to this size; past it, its brackets only.
 _CHECKED_SKIP = 8 * 1024 * 1024
+_SMALL_ARRAY = 256 * 1024  # an array of records this short, already read, is built by orjson at once
 _READ_BYTES = 256 * 1024
 _FIRST_CHUNK = 16 * 1024  # the first read of an array whose end is looked for
 _FIRST_PIECE = 2048  # the first piece of a value in memory whose end is looked for
@@ -747,6 +763,12 @@ class _Navigator:
     def offset(self) -> int:
         """Return where in the stream the navigator stands."""
         return self._base + self._position
+
+    def held(self, start: int, end: int) -> bytes | None:
+        """Return the document's bytes from ``start`` to ``end`` if they are in the buffer."""
+        if self._base <= start and end <= self._base + len(self._buffer):
+            return bytes(self._buffer[start - self._base : end - self._base])
+        return None
 
     def resume(self, offset: int) -> None:
         """Go on reading from ``offset`` of the stream (after another reader has moved in it)."""

@@ -7,9 +7,9 @@ Variants, told apart by the start of the document:
 * from v0.4: an object whose ``Controls`` array holds them, with ``Totals`` after.
 
 Each control's ``tests`` are groups (``section``, ``desc``) whose ``results`` are
-the checks. Checks are streamed one at a time; the control's and the group's
-fields, written before their checks (Go writes struct fields in order), are read
-where they stand.
+the checks. Groups are streamed one at a time (a group holds a few dozen checks at
+most); the control's fields, written before its tests (Go writes struct fields in
+order), are read where they stand.
 
 What becomes a finding, as DefectDojo reads kube-bench: a check whose ``status``
 is ``FAIL``, and one that is ``WARN`` unless kube-bench says it is a manual test
@@ -66,18 +66,22 @@ class KubeBenchParser(ReportParser):
         controls = base.removesuffix(".item") if base != "item" else ""
         reader = readers.JsonReader(
             source,
-            [f"{base}.tests.item.results.item"],
-            context=[
-                *(f"{base}.{field}" for field in CONTROL_FIELDS),
-                *(f"{base}.tests.item.{field}" for field in GROUP_FIELDS),
-            ],
+            [f"{base}.tests.item"],
+            context=[f"{base}.{field}" for field in CONTROL_FIELDS],
             required=[controls] if controls else [],
         )
         for record in reader:
-            check = readers.expect_mapping(record.value, record.position)
-            finding = _finding(check, record.context)
-            if finding is not None:
-                yield finding
+            group = readers.expect_mapping(record.value, record.position)
+            context = {**record.context, **{field: group.get(field) for field in GROUP_FIELDS}}
+            checks = group.get("results")
+            if checks is None:
+                continue
+            for index, check in enumerate(readers.expect_list(checks, f"{record.position}.results")):
+                finding = _finding(
+                    readers.expect_mapping(check, f"{record.position}.results[{index}]"), context
+                )
+                if finding is not None:
+                    yield finding
 
 
 def _finding(check: Mapping[str, Any], context: Mapping[str, Any]) -> NormalizedFinding | None:

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
 from bastion.parsers import grouping
 
 
-def _finding(host: str, *, cves: tuple[str, ...] = (), evidence: str = "") -> NormalizedFinding:
+@pytest.fixture(params=["in memory", "on disk"], autouse=True)
+def _where_groups_are(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run every test with the groups held as objects, and again with every group on disk."""
+    if request.param == "on disk":
+        monkeypatch.setattr(grouping, "IN_MEMORY", 0)
+
+
+def _finding(
+    host: str, *, cves: tuple[str, ...] = (), evidence: str = "", references: tuple[str, ...] = ()
+) -> NormalizedFinding:
     return NormalizedFinding(
         title="Weak cipher",
         severity=Severity.MEDIUM,
         tool="test",
         fingerprint="f",
         advisory_ids=cves,
+        cwe_ids=(327,),
+        cvss_v3_score=5.3,
         evidence=evidence,
-        location=FindingLocation(host=host),
+        references=references,
+        location=FindingLocation(host=host, port=443),
         tags=("family:ssl",),
     )
 
@@ -48,3 +64,60 @@ def test_groups_list_at_most_the_limit_and_count_the_rest() -> None:
     assert finding.tags[-1] == f"instances:{grouping.INSTANCE_LIMIT + 5}"
     assert finding.evidence.endswith("\n- … and 5 more")
     assert finding.evidence.count("\n- host-") == grouping.INSTANCE_LIMIT - 1
+
+
+def test_groups_past_the_memory_limit_merge_and_keep_first_seen_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: two groups in memory, the rest on disk, each group repeated after the others
+    monkeypatch.setattr(grouping, "IN_MEMORY", 2)
+    groups = grouping.FindingGroups()
+    for key in ("a", "b", "c", "d"):
+        groups.add(
+            key, _finding(f"{key}-1", evidence=f"first {key}", references=("https://x/1",)), f"{key}-1"
+        )
+    for key in ("d", "c", "b", "a"):
+        groups.add(
+            key, _finding(f"{key}-2", cves=(f"CVE-2024-{ord(key)}",), references=("https://x/2",)), f"{key}-2"
+        )
+        groups.add(key, _finding(f"{key}-2"), f"{key}-2")
+    # when
+    found = list(groups.findings())
+    # then: the same findings, in the order first seen, whichever side held them
+    assert [finding.location.host for finding in found] == ["a-1", "b-1", "c-1", "d-1"]
+    for finding, key in zip(found, "abcd", strict=True):
+        assert finding.evidence == f"first {key}\n\nOther instances (1):\n- {key}-2"
+        assert finding.advisory_ids == (f"CVE-2024-{ord(key)}",)
+        assert finding.references == ("https://x/1", "https://x/2")
+        assert finding.tags == ("family:ssl", "instances:2")
+        assert (finding.severity, finding.cwe_ids, finding.cvss_v3_score) == (Severity.MEDIUM, (327,), 5.3)
+        assert finding.location == FindingLocation(host=f"{key}-1", port=443)
+
+
+def test_groups_on_disk_leave_no_file_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    # given
+    monkeypatch.setattr(grouping, "IN_MEMORY", 0)
+    before = _open_files()
+    groups = grouping.FindingGroups()
+    for number in range(50):
+        groups.add(number, _finding(f"host-{number}"), f"host-{number}")
+    # when: read halfway, then dropped (a consumer that stops early)
+    findings = groups.findings()
+    next(findings)
+    opened = {path for path in _open_files() - before if path.startswith("/")}
+    findings.close()
+    # then: the files were unlinked from the start, and are closed
+    assert opened
+    assert all(path.endswith("(deleted)") for path in opened)
+    assert not _open_files() - before
+
+
+def _open_files() -> set[str]:
+    """Return what this process's open file descriptors point at."""
+    found = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            found.add(os.readlink(f"/proc/self/fd/{fd}"))
+        except FileNotFoundError:
+            continue  # the descriptor listdir itself used
+    return found

@@ -10,13 +10,18 @@ them apart (:class:`RepeatCounter`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable, Iterator
+import sqlite3
+import tempfile
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from bastion.contracts.finding import MAX_TEXT, NormalizedFinding
+import orjson
+
+from bastion.contracts.finding import MAX_TEXT, FindingLocation, NormalizedFinding, Severity
 from bastion.parsers.text import clip
 
-__all__ = ["INSTANCE_LIMIT", "FindingGroups", "RepeatCounter", "fingerprint"]
+__all__ = ["IN_MEMORY", "INSTANCE_LIMIT", "FindingGroups", "RepeatCounter", "fingerprint"]
 
 # The most instances one grouped finding lists; later ones are only counted.
 INSTANCE_LIMIT = 1000
@@ -39,6 +44,21 @@ class _Group:
     size: int = 0
 
 
+# Groups held as objects; later ones wait on disk (see FindingGroups).
+IN_MEMORY = 1000
+_INSTANCE, _ADVISORY, _CWE, _REFERENCE = range(4)
+_SCHEMA = """
+CREATE TABLE groups (
+    id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, first_at INTEGER NOT NULL, first_size INTEGER NOT NULL,
+    listed INTEGER NOT NULL, size INTEGER NOT NULL, unlisted INTEGER NOT NULL, refs INTEGER NOT NULL
+);
+CREATE TABLE members (
+    seq INTEGER PRIMARY KEY, group_id INTEGER NOT NULL, kind INTEGER NOT NULL, value NOT NULL,
+    UNIQUE (group_id, kind, value)
+);
+"""
+
+
 class FindingGroups:
     """Gather the records a tool repeats into one finding per group, in first-seen order.
 
@@ -48,16 +68,29 @@ class FindingGroups:
     other places are listed in ``evidence`` after the first's own evidence (up to
     INSTANCE_LIMIT, and what fits in the text), and ``instances:N`` counts the
     distinct places (once the list is full, every further record counts). The
-    findings come out when the report has been read: memory follows the groups.
+    findings come out when the report has been read.
+
+    Memory stays level however many groups a report has: the first IN_MEMORY
+    groups are kept as objects, later ones on disk: their first findings, as JSON,
+    in a temporary file, and what is merged into them in a private temporary SQLite
+    database with a bounded page cache. Both files are unlinked as they are opened
+    (``tempfile.TemporaryFile``, ``sqlite3.connect("")``), so nothing is left on disk
+    even if the process dies.
     """
 
     def __init__(self) -> None:
         self._groups: dict[Hashable, _Group] = {}
+        self._spilled: _SpilledGroups | None = None
 
     def add(self, key: Hashable, finding: NormalizedFinding, instance: str) -> None:
         """Add a record to the group of ``key``."""
         group = self._groups.get(key)
         if group is None:
+            if len(self._groups) >= IN_MEMORY:
+                if self._spilled is None:
+                    self._spilled = _SpilledGroups()
+                self._spilled.add(repr(key), finding, instance)
+                return
             self._groups[key] = _Group(
                 first=finding,
                 instances={instance: None},
@@ -82,21 +115,144 @@ class FindingGroups:
     def findings(self) -> Iterator[NormalizedFinding]:
         """Yield one finding per group, then forget the groups."""
         groups, self._groups = self._groups, {}
+        spilled, self._spilled = self._spilled, None
         for group in groups.values():
-            count = len(group.instances) + group.unlisted
-            others = [f"- {instance}" for instance in list(group.instances)[1:]]
-            if group.unlisted:
-                others.append(f"- … and {group.unlisted} more")
-            listing = f"Other instances ({count - 1}):\n" + "\n".join(others) if others else ""
-            yield group.first.model_copy(
-                update={
-                    "advisory_ids": tuple(group.advisory_ids),
-                    "cwe_ids": tuple(group.cwe_ids),
-                    "references": tuple(group.references),
-                    "evidence": clip("\n\n".join(filter(None, [group.first.evidence, listing]))),
-                    "tags": (*group.first.tags, f"instances:{count}"),
-                }
+            yield _grouped(group)
+        if spilled is not None:
+            try:
+                yield from map(_grouped, spilled.groups())
+            finally:
+                spilled.close()
+
+
+def _grouped(group: _Group) -> NormalizedFinding:
+    """Return a group's finding: its first record's, with every record's ids and places."""
+    count = len(group.instances) + group.unlisted
+    others = [f"- {instance}" for instance in list(group.instances)[1:]]
+    if group.unlisted:
+        others.append(f"- … and {group.unlisted} more")
+    listing = f"Other instances ({count - 1}):\n" + "\n".join(others) if others else ""
+    return group.first.model_copy(
+        update={
+            "advisory_ids": tuple(group.advisory_ids),
+            "cwe_ids": tuple(group.cwe_ids),
+            "references": tuple(group.references),
+            "evidence": clip("\n\n".join(filter(None, [group.first.evidence, listing]))),
+            "tags": (*group.first.tags, f"instances:{count}"),
+        }
+    )
+
+
+class _SpilledGroups:
+    """Groups in a private temporary SQLite database, merged as :class:`FindingGroups` merges.
+
+    A group is a row (where its first finding is in the file of findings, its
+    counts); its places, advisory ids, CWEs and references are member rows, unique
+    per group and numbered in the order they came. The findings are written as plain
+    JSON data and rebuilt without validating them again (they were valid).
+    """
+
+    def __init__(self) -> None:
+        self._firsts = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
+        self._written = 0
+        self._db = sqlite3.connect("", isolation_level=None)
+        self._db.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -4096;"
+            "PRAGMA temp_store = FILE;" + _SCHEMA
+        )
+        self._db.execute("BEGIN")
+
+    def add(self, key: str, finding: NormalizedFinding, instance: str) -> None:
+        db = self._db
+        row = db.execute("SELECT id, listed, size, refs FROM groups WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            data = orjson.dumps(finding.model_dump())
+            self._firsts.write(data)
+            group_id = db.execute(
+                "INSERT INTO groups (key, first_at, first_size, listed, size, unlisted, refs)"
+                " VALUES (?, ?, ?, 1, ?, 0, 0)",
+                (key, self._written, len(data), len(instance)),
+            ).lastrowid
+            self._written += len(data)
+            self._members(group_id, [(_INSTANCE, instance)])
+            self._merge(group_id, finding, 0)
+            return
+        group_id, listed, size, refs = row
+        self._merge(group_id, finding, refs)
+        if db.execute(
+            "SELECT 1 FROM members WHERE group_id = ? AND kind = ? AND value = ?",
+            (group_id, _INSTANCE, instance),
+        ).fetchone():
+            return
+        if listed >= INSTANCE_LIMIT or size > MAX_TEXT:
+            db.execute("UPDATE groups SET unlisted = unlisted + 1 WHERE id = ?", (group_id,))
+            return
+        self._members(group_id, [(_INSTANCE, instance)])
+        db.execute(
+            "UPDATE groups SET listed = listed + 1, size = size + ? WHERE id = ?",
+            (len(instance) + 3, group_id),
+        )
+
+    def _merge(self, group_id: int | None, finding: NormalizedFinding, refs: int) -> None:
+        """Add a record's advisory ids, CWEs and (while under the limit) references."""
+        members: list[tuple[int, str | int]] = [(_ADVISORY, advisory) for advisory in finding.advisory_ids]
+        members += [(_CWE, cwe) for cwe in finding.cwe_ids]
+        self._members(group_id, members)
+        if finding.references and refs < INSTANCE_LIMIT:
+            added = self._members(group_id, [(_REFERENCE, reference) for reference in finding.references])
+            self._db.execute("UPDATE groups SET refs = refs + ? WHERE id = ?", (added, group_id))
+
+    def _members(self, group_id: int | None, members: Sequence[tuple[int, str | int]]) -> int:
+        if not members:
+            return 0
+        before = self._db.total_changes
+        self._db.executemany(
+            "INSERT OR IGNORE INTO members (group_id, kind, value) VALUES (?, ?, ?)",
+            [(group_id, kind, value) for kind, value in members],
+        )
+        return self._db.total_changes - before
+
+    def groups(self) -> Iterator[_Group]:
+        """Yield the groups in the order they were first seen."""
+        reader = self._db.cursor()
+        lookup = self._db.cursor()
+        self._firsts.seek(0)
+        rows = reader.execute("SELECT id, first_size, unlisted FROM groups ORDER BY id")
+        for group_id, first_size, unlisted in rows:  # in the order the findings were written
+            kinds: tuple[dict[Any, None], ...] = ({}, {}, {}, {})
+            for kind, value in lookup.execute(
+                "SELECT kind, value FROM members WHERE group_id = ? ORDER BY seq", (group_id,)
+            ):
+                kinds[kind][value] = None
+            instances, advisory_ids, cwe_ids, references = kinds
+            yield _Group(
+                first=_revived(orjson.loads(self._firsts.read(first_size))),
+                instances=instances,
+                advisory_ids=advisory_ids,
+                cwe_ids=cwe_ids,
+                references=references,
+                unlisted=unlisted,
             )
+
+    def close(self) -> None:
+        self._db.close()
+        self._firsts.close()
+
+
+_TUPLES = frozenset(
+    name
+    for name, field in NormalizedFinding.model_fields.items()
+    if str(field.annotation).startswith("tuple")
+)
+
+
+def _revived(data: dict[str, Any]) -> NormalizedFinding:
+    """Rebuild a finding from its ``model_dump()`` read back from JSON, without validating it again."""
+    data["severity"] = Severity(data["severity"])
+    data["location"] = FindingLocation.model_construct(**data["location"])
+    for name in _TUPLES:
+        data[name] = tuple(data[name])
+    return NormalizedFinding.model_construct(**data)
 
 
 class RepeatCounter:

@@ -1,4 +1,4 @@
-"""Nexpose / InsightVM: the "XML Export 2.0" report (``<NexposeReport>``).
+"""Nexpose / InsightVM: the "XML Export 2.0" report (``<NexposeReport>``) and the "Simple XML" export.
 
 The report lists ``nodes`` (hosts: ``address``, ``names``, ``tests`` run on the host,
 and ``endpoints`` — port and protocol — each with ``services`` and their own
@@ -18,15 +18,27 @@ the nodes that refer to them, so the places are gathered while the nodes stream 
 and the findings made once the definitions have been read; only the definitions a
 test names are kept. A test naming a vulnerability the report does not define (an
 export template without definitions) is left out: nothing says what it is. Reports
-written with ``version="1.0"`` in this shape are read too; the older "Simple XML"
-(``<NeXposeSimpleXML>``) is not.
+written with ``version="1.0"`` in this shape are read too.
+
+The "Simple XML" export (``<NeXposeSimpleXML version="1.0">``, every Nexpose and
+InsightVM console) lists ``devices``: each ``device`` (``address``, an OS
+``fingerprint``) with its own ``vulnerabilities`` and ``services`` (``name``, ``port``,
+``protocol``, a ``fingerprint``) with theirs. A ``vulnerability`` is only an ``id``, a
+``resultCode`` and reference ``id`` elements (``type`` cve, bid, url...): no title,
+severity, description nor solution. One whose ``resultCode`` is ``VE``, ``VV`` or ``VP``
+(vulnerable: exploited, version, potential, the statuses read from XML 2.0) is a finding
+titled by its id, severity medium (the export says nothing of it), CVEs as advisories,
+URLs as references and the other ids in its description; devices give "Host Up" and
+services "Open port PROTO/PORT" as in XML 2.0, grouped the same way. Each device is read
+whole, one at a time: the export has no definitions to wait for.
 
 Severity: Nexpose's 1-10 scale read as a CVSS score (Nexpose derives it from one):
 9-10 critical, 7-8 high, 4-6 medium, 1-3 low, 0 info.
 
 Fingerprint: the vulnerability id ("host-up", "open-port" with protocol and port
 for the findings Bastion adds): the grouping key. Not the hosts, which the finding
-spans, nor the test's text (times, answers), which changes with every scan.
+spans, nor the test's text (times, answers), which changes with every scan. Both
+exports key a finding alike, so a team moving from one to the other keeps its findings.
 """
 
 from __future__ import annotations
@@ -46,6 +58,10 @@ VULNERABLE = frozenset({"vulnerable-exploited", "vulnerable-version", "vulnerabl
 # The most of one test's own text kept as evidence.
 EVIDENCE_LIMIT = 2000
 BLOCKS = frozenset({"Paragraph", "ContainerBlockElement", "UnorderedList", "OrderedList", "PreFormattedText"})
+# The Simple XML's result codes that are findings, as XML 2.0 names the same statuses.
+SIMPLE_RESULTS = {"VE": "vulnerable-exploited", "VV": "vulnerable-version", "VP": "vulnerable-potential"}
+# Reference id types of the Simple XML that are not advisories nor links, listed in the description.
+SIMPLE_REFERENCE_TYPES_READ = frozenset({"cve", "url"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,7 @@ class _Place:
     protocol: str | None = None
     service: str | None = None
     output: str = ""
+    system: str = ""
 
     def label(self) -> str:
         where = (
@@ -81,7 +98,7 @@ class _Definition:
 
 
 class NexposeParser(ReportParser):
-    """Nexpose XML Export 2.0."""
+    """Nexpose XML Export 2.0 and Simple XML."""
 
     name = "nexpose"
     label = "Nexpose XML 2.0"
@@ -89,32 +106,50 @@ class NexposeParser(ReportParser):
 
     def detect(self, head: bytes) -> int:
         text = readers.head_text(head)
-        if text.startswith("<") and "<NexposeReport" in text:
+        if text.startswith("<") and ("<NexposeReport" in text or "<NeXposeSimpleXML" in text):
             return 100
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        places: list[_Place] = []
-        wanted: set[str] = set()
-        definitions: dict[str, _Definition] = {}
-        node_index = 0
-        for element in readers.iter_xml(stream, ("node", "vulnerability"), roots=("NexposeReport",)):
-            if readers.local_name(element.tag) == "node":
-                found = _node_places(element, f"nodes.node[{node_index}]")
-                places.extend(found)
-                wanted.update(place.key for place in found)
-                node_index += 1
-            else:
-                identifier = (element.get("id") or "").lower()
-                if identifier in wanted or not places:
-                    # Definitions before any node (not Nexpose's order) are kept all the same.
-                    definitions[identifier] = _definition(element)
-        groups = grouping.FindingGroups()
-        for place in places:
-            finding = _finding(place, definitions)
-            if finding is not None:
-                groups.add(finding.fingerprint, finding, place.label())
-        yield from groups.findings()
+        head, source = readers.peek(stream)
+        if _is_simple(readers.head_text(head)):
+            yield from _parse_simple(source)
+        else:
+            yield from _parse_export(source)
+
+
+def _is_simple(head: str) -> bool:
+    """Tell whether the report's root, the first of the two roots its head shows, is the Simple XML's."""
+    simple = head.find("<NeXposeSimpleXML")
+    export = head.find("<NexposeReport")
+    return simple >= 0 and (export < 0 or simple < export)
+
+
+# --- XML Export 2.0 ---------------------------------------------------------------------
+
+
+def _parse_export(stream: BinaryIO) -> Iterator[NormalizedFinding]:
+    places: list[_Place] = []
+    wanted: set[str] = set()
+    definitions: dict[str, _Definition] = {}
+    node_index = 0
+    for element in readers.iter_xml(stream, ("node", "vulnerability"), roots=("NexposeReport",)):
+        if readers.local_name(element.tag) == "node":
+            found = _node_places(element, f"nodes.node[{node_index}]")
+            places.extend(found)
+            wanted.update(place.key for place in found)
+            node_index += 1
+        else:
+            identifier = (element.get("id") or "").lower()
+            if identifier in wanted or not places:
+                # Definitions before any node (not Nexpose's order) are kept all the same.
+                definitions[identifier] = _definition(element)
+    groups = grouping.FindingGroups()
+    for place in places:
+        finding = _finding(place, definitions)
+        if finding is not None:
+            groups.add(finding.fingerprint, finding, place.label())
+    yield from groups.findings()
 
 
 def _node_places(node: Element, position: str) -> list[_Place]:
@@ -137,19 +172,7 @@ def _node_places(node: Element, position: str) -> list[_Place]:
         services = readers.children(readers.child(endpoint, "services"), "service")
         service_name = next((service.get("name") for service in services if service.get("name")), None)
         if (endpoint.get("status") or "open") == "open":
-            places.append(
-                _Place(
-                    key=f"open-port:{protocol or ''}/{port}",
-                    host=address,
-                    names=names,
-                    port=port,
-                    protocol=protocol,
-                    service=service_name,
-                    output=f'{protocol or ""}/{port} port is open with "{service_name}" service'
-                    if service_name
-                    else "",
-                )
-            )
+            places.append(_open_port(address, names, port, protocol, service_name))
         for service in services:
             places.extend(
                 _test_places(
@@ -182,6 +205,21 @@ def _test_places(
             )
 
 
+def _open_port(
+    host: str, names: tuple[str, ...], port: int, protocol: str | None, service: str | None, system: str = ""
+) -> _Place:
+    return _Place(
+        key=f"open-port:{protocol or ''}/{port}",
+        host=host,
+        names=names,
+        port=port,
+        protocol=protocol,
+        service=service,
+        output=f'{protocol or ""}/{port} port is open with "{service}" service' if service else "",
+        system=system,
+    )
+
+
 def _definition(vulnerability: Element) -> _Definition:
     references = readers.children(readers.child(vulnerability, "references"), "reference")
     links = [(reference.text or "").strip() for reference in references if reference.get("source") == "URL"]
@@ -202,6 +240,108 @@ def _definition(vulnerability: Element) -> _Definition:
         tags=tuple(dict.fromkeys(tag for tag in tags if tag)),
     )
 
+
+# --- Simple XML ------------------------------------------------------------------------
+
+
+def _parse_simple(stream: BinaryIO) -> Iterator[NormalizedFinding]:
+    groups = grouping.FindingGroups()
+    devices = readers.iter_xml(stream, ("device",), roots=("NeXposeSimpleXML",))
+    for index, device in enumerate(devices):
+        for place, definition in _device_places(device, f"devices.device[{index}]"):
+            finding = _finding(place, {place.key: definition} if definition is not None else {})
+            if finding is not None:
+                groups.add(finding.fingerprint, finding, place.label())
+    yield from groups.findings()
+
+
+def _device_places(device: Element, position: str) -> Iterator[tuple[_Place, _Definition | None]]:
+    address = (device.get("address") or "").strip()
+    if not address:
+        raise MalformedReport("device has no address", position=position)
+    system = _fingerprint_text(device)
+    yield from _simple_places(device, address, system=system)
+    yield _Place(key="host-up", host=address, names=(), system=system), None
+    for index, service in enumerate(readers.children(readers.child(device, "services"), "service")):
+        port = values.as_int(service.get("port"))
+        if port is None or not 0 <= port <= 65535:
+            raise MalformedReport("service has no valid port", position=f"{position}.service[{index}]")
+        protocol = (service.get("protocol") or "").lower() or None
+        name = service.get("name") or None
+        found = _fingerprint_text(service)
+        yield _open_port(address, (), port, protocol, name, found), None
+        yield from _simple_places(service, address, port=port, protocol=protocol, service=name, system=found)
+
+
+def _simple_places(
+    parent: Element,
+    host: str,
+    *,
+    port: int | None = None,
+    protocol: str | None = None,
+    service: str | None = None,
+    system: str = "",
+) -> Iterator[tuple[_Place, _Definition]]:
+    for vulnerability in readers.children(readers.child(parent, "vulnerabilities"), "vulnerability"):
+        identifier = (vulnerability.get("id") or "").lower()
+        status = SIMPLE_RESULTS.get((vulnerability.get("resultCode") or "").strip().upper())
+        if identifier and status:
+            place = _Place(
+                key=identifier,
+                host=host,
+                names=(),
+                port=port,
+                protocol=protocol,
+                service=service,
+                output=status,
+                system=system,
+            )
+            yield place, _simple_definition(vulnerability, identifier)
+
+
+def _simple_definition(vulnerability: Element, identifier: str) -> _Definition:
+    """Describe a Simple XML vulnerability by what it carries: its id and its reference ids."""
+    ids = [
+        ((reference.get("type") or "").strip().lower(), (reference.text or "").strip())
+        for reference in readers.children(vulnerability, "id")
+    ]
+    others = [
+        f"{kind.upper()}-{value}"
+        for kind, value in ids
+        if kind not in SIMPLE_REFERENCE_TYPES_READ and kind and value
+    ]
+    description = f"Nexpose vulnerability check {identifier}; the Simple XML export does not describe it."
+    if others:
+        description += f"\nReferences: {', '.join(dict.fromkeys(others))}"
+    return _Definition(
+        title=identifier,
+        severity=Severity.MEDIUM,
+        description=description,
+        solution="",
+        cvss_score=None,
+        cvss_vector=None,
+        advisories=values.advisory_ids(
+            [value.upper().replace("CAN-", "CVE-", 1) for kind, value in ids if kind == "cve"]
+        ),
+        references=tuple(
+            dict.fromkeys(value for kind, value in ids if kind == "url" and value.startswith("http"))
+        ),
+    )
+
+
+def _fingerprint_text(element: Element) -> str:
+    """Return what Nexpose recognised on a device or service: its fingerprint's description."""
+    found = readers.child(element, "fingerprint")
+    if found is None:
+        return ""
+    description = readers.child_text(found, "description")
+    if description:
+        return " ".join(description.split())
+    parts = (readers.child_text(found, name) for name in ("vendor", "product", "version"))
+    return " ".join(dict.fromkeys(part for part in parts if part))
+
+
+# --- findings ---------------------------------------------------------------------------
 
 HOST_UP = _Definition(
     title="Host Up",
@@ -251,7 +391,14 @@ def _finding(place: _Place, definitions: dict[str, _Definition]) -> NormalizedFi
         ),
         evidence=text.clip(
             "\n".join(
-                filter(None, [place.output, f"Host names: {', '.join(place.names)}" if place.names else ""])
+                filter(
+                    None,
+                    [
+                        place.output,
+                        f"Host names: {', '.join(place.names)}" if place.names else "",
+                        f"Fingerprint: {place.system}" if place.system else "",
+                    ],
+                )
             )
         ),
         remediation=text.clip(definition.solution),

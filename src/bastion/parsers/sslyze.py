@@ -1,4 +1,4 @@
-"""SSLyze: the JSON report (``--json_out``, SSLyze 3 to 6) and the XML report (``--xml_out``, SSLyze 1 and 2).
+"""SSLyze: the JSON report (``--json_out``, SSLyze 1 to 6) and the XML report (``--xml_out``, SSLyze 1 and 2).
 
 SSLyze reports what each server accepts and how it answered each test, not what
 is wrong: Bastion judges, one finding per problem and server (``host:port``):
@@ -19,17 +19,29 @@ is wrong: Bastion judges, one finding per problem and server (``host:port``):
 A test SSLyze did not run (``NOT_SCHEDULED``) or that failed says nothing and makes
 no finding; neither does a server SSLyze could not connect to. JSON layouts read:
 SSLyze 5 and 6 (``server_location``, ``scan_result`` with a ``status`` and
-``result`` per test; 6 names the validation error ``validation_error``) and SSLyze
+``result`` per test; 6 names the validation error ``validation_error``), SSLyze
 3 and 4 (``server_info.server_location``, ``scan_commands_results`` with the results
-themselves). The JSON is streamed server by server, the XML target by target.
+themselves) and SSLyze 1 and 2 (``accepted_targets``, each with ``server_info`` and
+``commands_results`` keyed by the command-line option: ``heartbleed``, ``openssl_ccs``,
+``robot`` (``robot_result_enum``), ``reneg``, ``compression`` (``compression_name``),
+``fallback``, ``sslv2`` to ``tlsv1_3`` (``accepted_cipher_list``) and ``certinfo``
+(``certificate_matches_hostname``, ``path_validation_result_list`` and its
+``verify_string``)). SSLyze 1 and 2 name accepted suites by their OpenSSL names
+(``ECDHE-RSA-AES128-GCM-SHA256``, ``TLS13-AES-128-GCM-SHA256``); Bastion turns the AES
+suites the BSI's list is made of into their RFC names to judge them, and lists any
+other suite by the name SSLyze gave. The JSON is streamed server by server, the XML
+target by target.
 
 Fingerprint: the host name, the port and the test (``heartbleed``,
 ``tls_1_2_cipher_suites``, ``certificate_info``...): not the suites listed, nor
 addresses, dates or certificate details, which change without the problem changing.
+Every layout names a test alike (SSLyze 2's ``tlsv1_2`` is ``tls_1_2_cipher_suites``),
+so a problem keeps its fingerprint when SSLyze is upgraded or its output changed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -101,6 +113,20 @@ CURRENT_PROTOCOLS: tuple[tuple[str, str, str], ...] = (
 _JSON = ijson.get_backend("python")
 _ABSENT = object()
 ROBOT_VULNERABLE = frozenset({"VULNERABLE_WEAK_ORACLE", "VULNERABLE_STRONG_ORACLE"})
+# SSLyze 1 and 2's cipher suite commands (their command-line options) and the test each is now.
+SSLYZE2_SUITE_COMMANDS: Mapping[str, str] = {
+    "sslv2": "ssl_2_0_cipher_suites",
+    "sslv3": "ssl_3_0_cipher_suites",
+    "tlsv1": "tls_1_0_cipher_suites",
+    "tlsv1_1": "tls_1_1_cipher_suites",
+    "tlsv1_2": "tls_1_2_cipher_suites",
+    "tlsv1_3": "tls_1_3_cipher_suites",
+}
+# An OpenSSL name of the AES suites with a (EC)DH(E) key exchange, the family the BSI recommends from.
+_OPENSSL_AES_SUITE = re.compile(
+    r"(?P<exchange>ECDHE|ECDH|DHE|DH)-(?P<signature>ECDSA|RSA|DSS)-AES(?P<bits>128|256)"
+    r"(?:-(?P<mode>GCM|CCM))?(?:-(?P<mac>SHA|SHA256|SHA384))?"
+)
 
 
 @dataclass(frozen=True)
@@ -127,9 +153,14 @@ class SslyzeParser(ReportParser):
         text = readers.head_text(head)
         if text.startswith("<"):
             return 100 if "<document" in text and "SSLyzeVersion" in text else 0
-        if not text.startswith("{") or '"server_scan_results"' not in text:
+        if not text.startswith("{"):
             return 0
-        markers = ('"scan_result"', '"scan_commands_results"', '"server_location"', '"sslyze_version"')
+        if _is_sslyze2(text):
+            markers: tuple[str, ...] = ('"commands_results"', '"invalid_targets"', '"sslyze_version"')
+        elif '"server_scan_results"' in text:
+            markers = ('"scan_result"', '"scan_commands_results"', '"server_location"', '"sslyze_version"')
+        else:
+            return 0
         return 95 if any(marker in text for marker in markers) else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
@@ -137,18 +168,31 @@ class SslyzeParser(ReportParser):
         if first == b"<":
             yield from _parse_xml(source)
             return
-        for position, item in _servers(source):
+        head, source = readers.peek(source)
+        if _is_sslyze2(readers.head_text(head)):
+            for position, item in _servers(source, "accepted_targets"):
+                target = readers.expect_mapping(item, position)
+                host, port = _sslyze2_location(target, position)
+                for problem in _problems(_sslyze2_results(target, position), position):
+                    yield _finding(problem, host, port)
+            return
+        for position, item in _servers(source, "server_scan_results"):
             server = readers.expect_mapping(item, position)
             host, port = _json_location(server, position)
-            for problem in _json_problems(server, position):
+            for problem in _problems(_json_results(server), position):
                 yield _finding(problem, host, port)
+
+
+def _is_sslyze2(head: str) -> bool:
+    """Tell whether a JSON report's head is SSLyze 1 or 2's (``accepted_targets``, written first)."""
+    return '"accepted_targets"' in head and '"server_scan_results"' not in head
 
 
 # --- JSON ------------------------------------------------------------------------------
 
 
-def _servers(stream: BinaryIO) -> Iterator[tuple[str, Any]]:
-    """Yield each entry of ``server_scan_results``, streamed.
+def _servers(stream: BinaryIO, key: str) -> Iterator[tuple[str, Any]]:
+    """Yield each entry of the array of servers (``server_scan_results``, ``accepted_targets``), streamed.
 
     SSLyze writes each certificate's RSA modulus as a JSON integer of some 600 digits,
     which the C parser the shared readers use refuses ("integer overflow"); ijson's
@@ -163,17 +207,17 @@ def _servers(stream: BinaryIO) -> Iterator[tuple[str, Any]]:
     with readers.depth_checked(source) as checked:
         start = checked.tell()
         try:
-            for item in _JSON.items(checked, "server_scan_results.item", use_float=True):
-                yield f"server_scan_results[{count}]", item
+            for item in _JSON.items(checked, f"{key}.item", use_float=True):
+                yield f"{key}[{count}]", item
                 count += 1
             if not count:
                 checked.seek(start)
-                if next(_JSON.items(checked, "server_scan_results", use_float=True), _ABSENT) is _ABSENT:
-                    raise readers.not_a_report("server_scan_results")
+                found = next(_JSON.items(checked, key, use_float=True), _ABSENT)
+                if found is _ABSENT:
+                    raise readers.not_a_report(key)
+                readers.expect_list(found, key)
         except (ijson.JSONError, ValueError) as error:
-            raise MalformedReport(
-                f"invalid JSON: {error}", position=f"server_scan_results[{count}]"
-            ) from error
+            raise MalformedReport(f"invalid JSON: {error}", position=f"{key}[{count}]") from error
 
 
 def _json_location(server: Mapping[str, Any], position: str) -> tuple[str, int | None]:
@@ -186,19 +230,23 @@ def _json_location(server: Mapping[str, Any], position: str) -> tuple[str, int |
     return host, values.as_int(location.get("port"))
 
 
-def _json_problems(server: Mapping[str, Any], position: str) -> Iterator[_Problem]:
+def _json_results(server: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """Return the results of the tests SSLyze 3 to 6 completed, by test."""
     if "scan_result" in server:
         attempts = readers.as_mapping(server.get("scan_result"))
-        results = {
+        return {
             name: readers.as_mapping(readers.as_mapping(attempt).get("result"))
             for name, attempt in attempts.items()
             if readers.as_mapping(attempt).get("status", "COMPLETED") == "COMPLETED"
         }
-    else:
-        results = {
-            name: readers.as_mapping(result)
-            for name, result in readers.as_mapping(server.get("scan_commands_results")).items()
-        }
+    return {
+        name: readers.as_mapping(result)
+        for name, result in readers.as_mapping(server.get("scan_commands_results")).items()
+    }
+
+
+def _problems(results: Mapping[str, Mapping[str, Any]], position: str) -> Iterator[_Problem]:
+    """Judge the results of one server's tests, in the shape SSLyze 3 to 6 write them."""
     if results.get("heartbleed", {}).get("is_vulnerable_to_heartbleed") is True:
         yield HEARTBLEED
     if results.get("openssl_ccs_injection", {}).get("is_vulnerable_to_ccs_injection") is True:
@@ -267,6 +315,108 @@ def _certificate_problems(result: Mapping[str, Any], position: str) -> _Problem 
         description="\n".join(f"- {line}" for line in dict.fromkeys(lines)),
         cwe_ids=(295,),
     )
+
+
+# --- JSON of SSLyze 1 and 2 -------------------------------------------------------------
+
+
+def _sslyze2_location(target: Mapping[str, Any], position: str) -> tuple[str, int | None]:
+    server = readers.as_mapping(target.get("server_info"))
+    host = values.text(server.get("hostname")) or values.text(server.get("ip_address"))
+    if not host:
+        raise MalformedReport("target has no server_info.hostname", position=position)
+    return host, values.as_int(server.get("port"))
+
+
+def _sslyze2_results(target: Mapping[str, Any], position: str) -> dict[str, Mapping[str, Any]]:
+    """Return an SSLyze 1 or 2 target's results as SSLyze 3 and 4 write them, by test.
+
+    A command that failed is written with its ``error_message`` and none of its fields:
+    it says nothing, as a test SSLyze 3 and later could not run.
+    """
+    commands = readers.as_mapping(target.get("commands_results"))
+    where = f"{position}.commands_results"
+    command: Mapping[str, Any]
+    results: dict[str, Mapping[str, Any]] = {}
+    if command := readers.as_mapping(commands.get("heartbleed")):
+        results["heartbleed"] = {"is_vulnerable_to_heartbleed": command.get("is_vulnerable_to_heartbleed")}
+    if command := readers.as_mapping(commands.get("openssl_ccs")):
+        results["openssl_ccs_injection"] = {
+            "is_vulnerable_to_ccs_injection": command.get("is_vulnerable_to_ccs_injection")
+        }
+    if command := readers.as_mapping(commands.get("robot")):
+        results["robot"] = {"robot_result": command.get("robot_result_enum")}
+    if command := readers.as_mapping(commands.get("reneg")):
+        results["session_renegotiation"] = {
+            "accepts_client_renegotiation": command.get("accepts_client_renegotiation"),
+            "supports_secure_renegotiation": command.get("supports_secure_renegotiation"),
+        }
+    command = readers.as_mapping(commands.get("compression"))
+    if "compression_name" in command:
+        results["tls_compression"] = {"supports_compression": command.get("compression_name") is not None}
+    if command := readers.as_mapping(commands.get("fallback")):
+        results["tls_fallback_scsv"] = {"supports_fallback_scsv": command.get("supports_fallback_scsv")}
+    for option, test in SSLYZE2_SUITE_COMMANDS.items():
+        accepted = readers.expect_list(
+            readers.as_mapping(commands.get(option)).get("accepted_cipher_list"),
+            f"{where}.{option}.accepted_cipher_list",
+        )
+        results[test] = {
+            "accepted_cipher_suites": [
+                {"cipher_suite": {"name": _rfc_name(readers.as_mapping(suite))}} for suite in accepted
+            ]
+        }
+    if command := readers.as_mapping(commands.get("certinfo")):
+        results["certificate_info"] = {
+            "certificate_deployments": [_sslyze2_deployment(command, f"{where}.certinfo")]
+        }
+    return results
+
+
+def _sslyze2_deployment(certinfo: Mapping[str, Any], position: str) -> dict[str, Any]:
+    """Return SSLyze 1 or 2's certificate results as the one deployment SSLyze 3 and later would list."""
+    validations = readers.expect_list(
+        certinfo.get("path_validation_result_list"), f"{position}.path_validation_result_list"
+    )
+    results = []
+    for validation in validations:
+        validation = readers.as_mapping(validation)
+        verdict = values.text(validation.get("verify_string"))
+        failed = (
+            validation.get("is_certificate_trusted") is False
+            or validation.get("was_validation_successful") is False
+            or (verdict is not None and verdict.lower() != "ok")
+        )
+        if failed:
+            results.append(
+                {
+                    "trust_store": validation.get("trust_store"),
+                    "validation_error": verdict if verdict and verdict.lower() != "ok" else None,
+                    "was_validation_successful": False,
+                }
+            )
+    return {
+        "leaf_certificate_subject_matches_hostname": certinfo.get("certificate_matches_hostname"),
+        "path_validation_results": results,
+    }
+
+
+def _rfc_name(suite: Mapping[str, Any]) -> str | None:
+    """Return an accepted suite's RFC name (the BSI's), from the OpenSSL name SSLyze 1 and 2 write."""
+    name = values.text(suite.get("name"))
+    if name and name.startswith(("TLS_", "SSL_")):
+        return name
+    openssl = values.text(suite.get("openssl_name")) or name
+    if openssl is None:
+        return None
+    if openssl.startswith("TLS13-"):
+        return "TLS_" + openssl.removeprefix("TLS13-").replace("-", "_")
+    found = _OPENSSL_AES_SUITE.fullmatch(openssl)
+    if found is None:
+        return openssl
+    mode = found["mode"] or "CBC"
+    suffix = f"_{found['mac']}" if found["mac"] else ""
+    return f"TLS_{found['exchange']}_{found['signature']}_WITH_AES_{found['bits']}_{mode}{suffix}"
 
 
 # --- XML -------------------------------------------------------------------------------

@@ -101,7 +101,7 @@ class NexposeParser(ReportParser):
     """Nexpose XML Export 2.0 and Simple XML."""
 
     name = "nexpose"
-    label = "Nexpose XML 2.0"
+    label = "Nexpose XML (2.0 and Simple)"
     defectdojo_scan_types = ("Nexpose Scan",)
 
     def detect(self, head: bytes) -> int:

@@ -1,6 +1,6 @@
-"""Arachni: the JSON report (``arachni_reporter --reporter json scan.afr``).
+"""Arachni: the JSON and XML reports (``arachni_reporter --reporter json|xml scan.afr``).
 
-The report (Arachni 1.x) holds the scan's ``version``, ``seed``, ``options`` and
+The JSON report (Arachni 1.x) holds the scan's ``version``, ``seed``, ``options`` and
 ``sitemap``, then ``issues``: one entry per check and place, with the check
 (``check.shortname``), ``name``, ``severity``, ``cwe``, ``description``,
 ``remedy_guidance``, ``references`` (label to URL), ``tags``, the ``vector`` (the
@@ -12,13 +12,25 @@ counted by ``instances:N``. Older reports (Arachni 0.4) that list the places of 
 issue in ``variations`` are read too: each variation is a place. The issues are
 streamed; the findings come out when the report has been read.
 
+The XML report (Arachni 1.x, ``--reporter=xml``) is the same report as elements: a
+``<report>`` root naming Arachni's schema (``xsi:noNamespaceSchemaLocation``), then
+``version``, ``seed``, ``options`` (YAML text), ``sitemap`` entries and ``<issues>``,
+each ``<issue>`` with ``name``, ``description``, ``remedy_guidance``, ``severity``,
+``check`` (``shortname``), ``cwe``, ``digest``, ``references`` (``<reference title=
+url=>``), ``vector`` (``type``, ``url``, ``action``, ``method``,
+``affected_input_name``), ``page`` (its ``request`` and ``response`` URLs),
+``signature``, ``proof`` and ``trusted``; Arachni 1.0 may list ``variations`` as
+the JSON's 0.4 reports do. Each ``<issue>`` is read as the JSON's issue would be, so
+an issue has the same finding, and the same fingerprint, in either report. The
+issues and sitemap entries are streamed, each freed once read.
+
 Severity: Arachni's words (high, medium, low, informational). An issue Arachni
 marks as not ``trusted`` (it may be a false positive) is tagged ``untrusted``.
 
 Fingerprint: the check (``check.shortname``, else the issue's name) and the site's
-scheme and host: the grouping key. Not the URLs or inputs, which the finding spans,
-nor the seed and payloads (random per scan), nor ``digest`` (the tool_finding_id of
-the first place).
+scheme and host: the grouping key, in the JSON and XML reports alike. Not the URLs or
+inputs, which the finding spans, nor the seed and payloads (random per scan), nor
+``digest`` (the tool_finding_id of the first place).
 """
 
 from __future__ import annotations
@@ -26,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit, urlunsplit
+from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
 from bastion.parsers import grouping, readers, text, values
@@ -45,17 +58,25 @@ SEVERITIES: Mapping[str, Severity] = {
 PROOF_LIMIT = 2000
 # Arachni's texts are Markdown; longer ones are cut before they are made plain.
 VALUE_LIMIT = 20_000
+# What in an XML report's head shows it is Arachni's: its schema, or the fields only it writes.
+_XML_MARKERS = ("/components/reporters/xml/schema.xsd", "<seed>", "<sitemap")
 
 
 class ArachniParser(ReportParser):
-    """Arachni's JSON report."""
+    """Arachni's JSON and XML reports."""
 
     name = "arachni"
-    label = "Arachni JSON"
+    label = "Arachni JSON/XML"
     defectdojo_scan_types = ("Arachni Scan",)
 
     def detect(self, head: bytes) -> int:
         text = readers.head_text(head)
+        if text.startswith("<"):
+            if "<report" not in text or "Arachni" not in text:
+                return 0
+            if "Arachni/arachni/" in text and "/reporters/xml/schema.xsd" in text:
+                return 95
+            return 80 if "<seed>" in text and "Arachni/v" in text else 0
         if not text.startswith("{") or '"seed"' not in text:
             return 0
         if '"options"' not in text and '"issues"' not in text:
@@ -67,14 +88,85 @@ class ArachniParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
+        head, source = readers.peek(stream)
+        text = readers.head_text(head)
         groups = grouping.FindingGroups()
-        for position, item in readers.iter_json(stream, "issues.item", required=True):
-            issue = readers.expect_mapping(item, position)
+        for issue, position in _xml_issues(text, source) if text.startswith("<") else _json_issues(source):
             places = _places(issue, position)
             finding = _finding(issue, places[0], position)
             for place in places:
                 groups.add(finding.fingerprint, finding, _label(place))
         yield from groups.findings()
+
+
+def _json_issues(source: BinaryIO) -> Iterator[tuple[Mapping[str, Any], str]]:
+    for position, item in readers.iter_json(source, "issues.item", required=True):
+        yield readers.expect_mapping(item, position), position
+
+
+def _xml_issues(head: str, source: BinaryIO) -> Iterator[tuple[Mapping[str, Any], str]]:
+    """Yield each ``<issue>`` of an XML report as the JSON report writes it."""
+    if not any(marker in head for marker in _XML_MARKERS):
+        raise MalformedReport(
+            "the report names no Arachni schema, seed or sitemap; it may be another tool's report",
+            position="top level",
+        )
+    index = 0
+    for element in readers.iter_xml(source, ("issue", "entry"), roots=("report",)):
+        if readers.local_name(element.tag) == "issue":
+            yield _xml_issue(element), f"issue[{index}]"
+            index += 1
+
+
+def _xml_issue(issue: Element) -> dict[str, Any]:
+    """Return an XML ``<issue>`` in the JSON report's shape (see the module docstring)."""
+    record: dict[str, Any] = {
+        name: readers.child_text(issue, name)
+        for name in (
+            "name",
+            "description",
+            "remedy_guidance",
+            "severity",
+            "cwe",
+            "digest",
+            "signature",
+            "proof",
+        )
+    }
+    record["check"] = {"shortname": readers.child_text(readers.child(issue, "check"), "shortname")}
+    record["references"] = {
+        reference.get("title") or reference.get("url") or "": reference.get("url") or ""
+        for reference in readers.children(readers.child(issue, "references"), "reference")
+    }
+    trusted = readers.child_text(issue, "trusted").lower()
+    if trusted in ("true", "false"):
+        record["trusted"] = trusted == "true"
+    vector = _xml_vector(readers.child(issue, "vector"))
+    record["vector"] = vector
+    record.update(_xml_page(readers.child(issue, "page")))
+    record["variations"] = [
+        {
+            "vector": {**vector, **_xml_vector(readers.child(variation, "vector"))},
+            **_xml_page(readers.child(variation, "page")),
+            **{name: readers.child_text(variation, name) for name in ("signature", "proof")},
+        }
+        for variation in readers.children(readers.child(issue, "variations"), "variation")
+    ]
+    return record
+
+
+def _xml_vector(vector: Element | None) -> dict[str, str]:
+    fields = ("type", "url", "action", "method", "affected_input_name")
+    return {name: value for name in fields if (value := readers.child_text(vector, name))}
+
+
+def _xml_page(page: Element | None) -> dict[str, dict[str, str]]:
+    """Return the URLs of a page's request and response, as the JSON's ``request`` and ``response``."""
+    return {
+        kind: {"url": url}
+        for kind in ("request", "response")
+        if (url := readers.child_text(readers.child(page, kind), "url"))
+    }
 
 
 def _places(issue: Mapping[str, Any], position: str) -> list[Mapping[str, Any]]:

@@ -131,13 +131,16 @@ def _grouped(group: _Group) -> NormalizedFinding:
     others = [f"- {instance}" for instance in list(group.instances)[1:]]
     if group.unlisted:
         others.append(f"- … and {group.unlisted} more")
-    listing = f"Other instances ({count - 1}):\n" + "\n".join(others) if others else ""
+    evidence = group.first.evidence  # clipped already: only a listing needs clipping again
+    if others:
+        listing = f"Other instances ({count - 1}):\n" + "\n".join(others)
+        evidence = clip(f"{evidence}\n\n{listing}" if evidence else listing)
     return group.first.model_copy(
         update={
             "advisory_ids": tuple(group.advisory_ids),
             "cwe_ids": tuple(group.cwe_ids),
             "references": tuple(group.references),
-            "evidence": clip("\n\n".join(filter(None, [group.first.evidence, listing]))),
+            "evidence": evidence,
             "tags": (*group.first.tags, f"instances:{count}"),
         }
     )
@@ -166,7 +169,7 @@ class _SpilledGroups:
         db = self._db
         row = db.execute("SELECT id, listed, size, refs FROM groups WHERE key = ?", (key,)).fetchone()
         if row is None:
-            data = orjson.dumps(finding.model_dump())
+            data = orjson.dumps(finding.__dict__, default=_fields)
             self._firsts.write(data)
             group_id = db.execute(
                 "INSERT INTO groups (key, first_at, first_size, listed, size, unlisted, refs)"
@@ -246,8 +249,15 @@ _TUPLES = frozenset(
 )
 
 
+def _fields(value: object) -> dict[str, Any]:
+    """Serialise a finding's nested location (orjson writes the rest: strings, numbers, tuples)."""
+    if isinstance(value, FindingLocation):
+        return value.__dict__
+    raise TypeError(f"{type(value).__name__} is not part of a finding")
+
+
 def _revived(data: dict[str, Any]) -> NormalizedFinding:
-    """Rebuild a finding from its ``model_dump()`` read back from JSON, without validating it again."""
+    """Rebuild a finding from its fields read back from JSON, without validating them again."""
     data["severity"] = Severity(data["severity"])
     data["location"] = FindingLocation.model_construct(**data["location"])
     for name in _TUPLES:

@@ -16,8 +16,11 @@ from bastion.parsers.exceptions import MalformedReport
 __all__ = ["ABSURD_FIELD_CHARACTERS", "clip", "html_text", "redacted", "title", "urls"]
 
 CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
-# The same characters as a pattern: a search costs a tenth of a translate, and most texts have none.
+# The same characters as a pattern (to remove them) and as bytes (to find them: in UTF-8 each is
+# one byte that no other character's encoding holds, and deleting bytes is several times faster
+# than a pattern search; most texts have none).
 _CONTROL = re.compile("[" + "".join(f"\\x{c:02x}" for c in CONTROL_CHARACTERS) + "]")
+_CONTROL_BYTES = bytes(CONTROL_CHARACTERS)
 #: Longer than this, one field is not a finding's text but a broken or hostile report.
 ABSURD_FIELD_CHARACTERS = 1_000_000
 
@@ -34,7 +37,8 @@ def clip(text: object, limit: int = MAX_TEXT) -> str:
         raise MalformedReport(
             f"a field of {len(value):,} characters is longer than the limit of {ABSURD_FIELD_CHARACTERS:,}"
         )
-    if _CONTROL.search(value):
+    encoded = value.encode("utf-8", "surrogatepass")
+    if len(encoded.translate(None, _CONTROL_BYTES)) != len(encoded):
         value = _CONTROL.sub("", value)
     return value if len(value) <= limit else value[: limit - 1] + "…"
 

@@ -171,7 +171,7 @@ def test_empty_array_has_no_findings() -> None:
         (b'{"results": [{"filePath": "a.js"}]}', "a result has no filePath or messages", "results[0]"),
         (b'[{"filePath": "a.js", "messages": [1]}]', "expected an object, found int", "[0].messages[0]"),
         (b'{"metadata": {}}', "the report has no 'results'", "top level"),
-        (b'[{"filePath": "a.js", "messages": [', "invalid JSON", "[0]"),
+        (b'[{"filePath": "a.js", "messages": [', "invalid JSON", "[0].messages[0]"),
     ],
 )
 def test_malformed_report_is_refused_naming_where(document: bytes, reason: str, position: str) -> None:

@@ -108,7 +108,12 @@ def _kind_by_location(location: str) -> str | None:
 
 @dataclass(frozen=True)
 class Vulnerability:
-    """One vulnerability of a GitLab report, with what the whole report says about it."""
+    """One vulnerability of a GitLab report, with what the whole report says about it.
+
+    ``rule_id`` is the primary identifier's value (else its name): the rule or the
+    advisory the finding is about; ``rule_key`` the primary identifier as
+    ``type:value``, for fingerprints; ``rule_name`` its name ("" when absent).
+    """
 
     position: str
     data: Mapping[str, Any]
@@ -117,27 +122,13 @@ class Vulnerability:
     scanner_id: str | None
     scanner_name: str | None
     scanner_version: str | None
+    rule_id: str
+    rule_key: str
+    rule_name: str
 
     def text(self, key: str) -> str:
         """Return a top-level text field, stripped ("" when absent)."""
         return values.text(self.data.get(key)) or ""
-
-    @property
-    def rule_id(self) -> str:
-        """Return the primary identifier's value: the rule or the advisory the finding is about."""
-        primary = self.identifiers[0]
-        return values.text(primary.get("value")) or values.text(primary.get("name")) or ""
-
-    @property
-    def rule_key(self) -> str:
-        """Return the primary identifier as ``type:value``, for fingerprints."""
-        primary = self.identifiers[0]
-        return f"{values.text(primary.get('type')) or ''}:{self.rule_id}"
-
-    @property
-    def rule_name(self) -> str:
-        """Return the primary identifier's name ("" when absent)."""
-        return values.text(self.identifiers[0].get("name")) or ""
 
     @property
     def severity(self) -> Severity:
@@ -173,8 +164,10 @@ class Vulnerability:
     @property
     def references(self) -> tuple[str, ...]:
         """Return the links' URLs, then the identifiers', deduplicated."""
-        links = readers.expect_list(self.data.get("links"), f"{self.position}.links")
-        urls = [values.text(readers.as_mapping(link).get("url")) for link in links]
+        links = self.data.get("links")
+        if type(links) is not list:
+            links = readers.expect_list(links, f"{self.position}.links")
+        urls = [values.text(link.get("url")) for link in links if type(link) is dict]
         urls += [values.text(identifier.get("url")) for identifier in self.identifiers]
         return tuple(dict.fromkeys(url for url in urls if url))
 
@@ -257,22 +250,34 @@ def _vulnerability(
         raise MalformedReport(
             "a vulnerability has no identifiers; it may be another tool's report", position=position
         )
-    identifiers = readers.expect_list(data["identifiers"], f"{position}.identifiers")
+    identifiers = data["identifiers"]
+    if type(identifiers) is not list or not all(type(identifier) is dict for identifier in identifiers):
+        identifiers = [
+            readers.expect_mapping(identifier, f"{position}.identifiers[{number}]")
+            for number, identifier in enumerate(readers.expect_list(identifiers, f"{position}.identifiers"))
+        ]
     if not identifiers:
         raise MalformedReport("a vulnerability has no identifiers", position=f"{position}.identifiers")
-    checked = tuple(
-        readers.expect_mapping(identifier, f"{position}.identifiers[{number}]")
-        for number, identifier in enumerate(identifiers)
-    )
-    own = readers.as_mapping(data.get("scanner"))
+    location = data.get("location")
+    if type(location) is not dict:
+        location = readers.expect_mapping(_or_empty(location), f"{position}.location")
+    primary = identifiers[0]
+    rule_name = values.text(primary.get("name")) or ""
+    rule_id = values.text(primary.get("value")) or rule_name
+    own = data.get("scanner")
+    if type(own) is not dict:
+        own = {}
     return Vulnerability(
         position=position,
         data=data,
-        location=readers.expect_mapping(_or_empty(data.get("location")), f"{position}.location"),
-        identifiers=checked,
+        location=location,
+        identifiers=tuple(identifiers),
         scanner_id=values.text(own.get("id")) or values.text(scanner.get("id")),
         scanner_name=values.text(own.get("name")) or values.text(scanner.get("name")),
         scanner_version=values.text(scanner.get("version")),
+        rule_id=rule_id,
+        rule_key=f"{values.text(primary.get('type')) or ''}:{rule_id}",
+        rule_name=rule_name,
     )
 
 

@@ -402,72 +402,102 @@ def _json_vulnerability(data: Mapping[str, Any], where: str) -> _Vulnerability:
 # --- XML shapes --------------------------------------------------------------------
 
 
-def _descendants_text(element: Element, path: tuple[str, ...]) -> list[str]:
-    """Return the texts at a path of local names below ``element``."""
-    level = [element]
-    for name in path:
-        level = [found for parent in level for found in readers.children(parent, name)]
-    return [(node.text or "").strip() for node in level if (node.text or "").strip()]
+def _named(element: Element) -> dict[str, list[Element]]:
+    """Return an element's children by local name, in document order: one pass over them."""
+    found: dict[str, list[Element]] = {}
+    for node in element:
+        found.setdefault(readers.local_name(node.tag), []).append(node)
+    return found
+
+
+def _first_text(children: dict[str, list[Element]], name: str) -> str:
+    """Return the stripped text of the first child named ``name`` (as readers.child_text)."""
+    nodes = children.get(name)
+    return (nodes[0].text or "").strip() if nodes else ""
+
+
+def _at(children: dict[str, list[Element]], path: tuple[str, ...]) -> list[Element]:
+    """Return the elements at a path of local names below the element of ``children``."""
+    level = children.get(path[0], [])
+    for name in path[1:]:
+        if not level:  # the usual case for most paths: nothing to walk
+            break
+        level = [found for parent in level for found in _named(parent).get(name, ())]
+    return level
+
+
+def _texts(children: dict[str, list[Element]], path: tuple[str, ...]) -> list[str]:
+    """Return the non-blank texts at a path of local names, stripped."""
+    return _stripped(_at(children, path))
+
+
+def _stripped(nodes: list[Element]) -> list[str]:
+    return [text for node in nodes if (text := (node.text or "").strip())]
 
 
 def _xml_component(element: Element) -> _Component:
+    children = _named(element)
     return _Component(
-        name=readers.child_text(element, "name"),
-        version=readers.child_text(element, "version") or None,
-        group=readers.child_text(element, "group") or None,
-        purl=readers.child_text(element, "purl") or None,
+        name=_first_text(children, "name"),
+        version=_first_text(children, "version") or None,
+        group=_first_text(children, "group") or None,
+        purl=_first_text(children, "purl") or None,
     )
 
 
 def _xml_vulnerability(element: Element) -> _Vulnerability:
+    children = _named(element)
     vulnerability = _Vulnerability(
-        vuln_id=readers.child_text(element, "id") or "unidentified vulnerability",
+        vuln_id=_first_text(children, "id") or "unidentified vulnerability",
         bom_ref=element.get("bom-ref"),
-        description=readers.child_text(element, "description"),
-        detail=readers.child_text(element, "detail"),
+        description=_first_text(children, "description"),
+        detail=_first_text(children, "detail"),
         recommendation="\n\n".join(
-            _descendants_text(element, ("recommendation",))
-            + _descendants_text(element, ("recommendations", "recommendation"))
-            + _descendants_text(element, ("workaround",))
+            _texts(children, ("recommendation",))
+            + _texts(children, ("recommendations", "recommendation"))
+            + _texts(children, ("workaround",))
         ),
     )
-    for rating in _descendants_text_elements(element, ("ratings", "rating")):
-        score_element = readers.child(rating, "score")
+    for rating in _at(children, ("ratings", "rating")):
+        parts = _named(rating)
+        score_elements = parts.get("score")
         score_text = ""
-        if score_element is not None:
+        if score_elements:
             # Spec 1.4+: <score>9.8</score>; extension 1.0: <score><base>9.8</base>...</score>.
+            score_element = score_elements[0]
             score_text = (score_element.text or "").strip() or readers.child_text(score_element, "base")
         vulnerability.ratings.append(
             _Rating(
-                method=readers.child_text(rating, "method"),
+                method=_first_text(parts, "method"),
                 score=values.score(score_text or None),
-                severity=readers.child_text(rating, "severity"),
-                vector=readers.child_text(rating, "vector"),
+                severity=_first_text(parts, "severity"),
+                vector=_first_text(parts, "vector"),
             )
         )
-    vulnerability.cwes.extend(_descendants_text(element, ("cwes", "cwe")))
-    vulnerability.references.extend(_descendants_text(element, ("source", "url")))
-    vulnerability.references.extend(_descendants_text(element, ("advisories", "advisory", "url")))
+    vulnerability.cwes.extend(_texts(children, ("cwes", "cwe")))
+    vulnerability.references.extend(_texts(children, ("source", "url")))
+    advisories = [_named(advisory) for advisory in _at(children, ("advisories", "advisory"))]
+    vulnerability.references.extend(_stripped([url for found in advisories for url in found.get("url", ())]))
     # Extension 1.0: <advisory> holds the URL as text.
     vulnerability.references.extend(
-        text for text in _descendants_text(element, ("advisories", "advisory")) if "://" in text
+        text for text in _texts(children, ("advisories", "advisory")) if "://" in text
     )
-    vulnerability.reference_ids.extend(_descendants_text(element, ("references", "reference", "id")))
-    vulnerability.references.extend(_descendants_text(element, ("references", "reference", "source", "url")))
-    analysis = readers.child(element, "analysis")
-    if analysis is not None:
-        vulnerability.state = readers.child_text(analysis, "state")
-        vulnerability.justification = readers.child_text(analysis, "justification")
-        vulnerability.analysis_detail = readers.child_text(analysis, "detail")
-    vulnerability.targets.extend(_descendants_text(element, ("affects", "target", "ref")))
+    references = [_named(reference) for reference in _at(children, ("references", "reference"))]
+    vulnerability.reference_ids.extend(
+        _stripped([node for found in references for node in found.get("id", ())])
+    )
+    sources = [node for found in references for node in found.get("source", ())]
+    vulnerability.references.extend(
+        _stripped([url for node in sources for url in _named(node).get("url", ())])
+    )
+    analyses = children.get("analysis")
+    if analyses:
+        analysis = _named(analyses[0])
+        vulnerability.state = _first_text(analysis, "state")
+        vulnerability.justification = _first_text(analysis, "justification")
+        vulnerability.analysis_detail = _first_text(analysis, "detail")
+    vulnerability.targets.extend(_texts(children, ("affects", "target", "ref")))
     return vulnerability
-
-
-def _descendants_text_elements(element: Element, path: tuple[str, ...]) -> list[Element]:
-    level = [element]
-    for name in path:
-        level = [found for parent in level for found in readers.children(parent, name)]
-    return level
 
 
 PARSER = CyclonedxParser()

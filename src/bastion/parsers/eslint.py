@@ -7,6 +7,12 @@ are not findings), and ``json-with-metadata`` (ESLint 8+): the same array as
 ``results``, with ``metadata.rulesMeta`` (each rule's docs description and URL) and
 ``metadata.cwd``, read by a second pass because they stand after the results.
 
+The messages are streamed one at a time (a generated or bundled file can have
+thousands). A file's ``source``, which ESLint writes after its messages, is read
+by a second reader walking the same report alongside (a stream that cannot seek is
+copied to a temporary file first): memory follows the largest source or message,
+never a file's count of messages.
+
 A finding is a message: its rule (``ruleId``; none for a fatal parsing error,
 tagged ``parse-error``), file, line and column span. Files without messages yield
 nothing. An empty array (no files linted) is claimed weakly by detection: pip-audit
@@ -24,9 +30,10 @@ flagged by one rule at several lines of a file is numbered in report order (see
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
 from bastion.parsers import grouping, readers, text, values
@@ -59,38 +66,116 @@ class EslintParser(ReportParser):
         return 5 if _EMPTY_ARRAY.match(text) else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        first, source = readers.first_byte(stream)
-        repeats = grouping.RepeatCounter()
-        if first == b"{":
-            reader = readers.JsonReader(source, ["results.item"], late=["metadata"], required=["results"])
+        first, stream = readers.first_byte(stream)
+        base = "results.item" if first == b"{" else "item"
+        with readers.seekable(stream) as source:
+            reader = readers.JsonReader(
+                _view(source),
+                [f"{base}.filePath", f"{base}.messages.item"],
+                late=["metadata"] if base != "item" else [],
+                expect={
+                    "": "object" if base != "item" else "array",
+                    base: "object",
+                    f"{base}.messages": "array",
+                },
+                required=["results"] if base != "item" else [],
+            )
+            sources = _Sources(_view(source), f"{base}.source")
+            repeats = grouping.RepeatCounter()
+            current: _File | None = None
             for record in reader:
-                metadata = readers.as_mapping(record.context.get("metadata"))
-                yield from _file(record.value, record.position, metadata, repeats)
-            return
-        for position, item in readers.iter_json(source, "item", required=True):
-            yield from _file(item, position, {}, repeats)
+                index = record.indexes[0]
+                if record.prefix.endswith(".filePath"):
+                    current = _File(index, str(record.value))
+                    continue
+                if current is None or current.index != index:
+                    raise MalformedReport(
+                        "a result has no filePath or messages; it may be another tool's report",
+                        position=record.position.rpartition(".messages[")[0],
+                    )
+                if current.lines is None:
+                    metadata = readers.as_mapping(record.context.get("metadata"))
+                    current.read(sources.of(index), metadata)
+                message = readers.expect_mapping(record.value, record.position)
+                yield _finding(message, current.shown_path, current.lines or [], current.rules, repeats)
+            if reader.seen & {f"{base}.filePath", base} and f"{base}.messages" not in reader.seen:
+                position = "results[0]" if base != "item" else "[0]"
+                raise MalformedReport(
+                    "a result has no filePath or messages; it may be another tool's report", position=position
+                )
 
 
-def _file(
-    item: object, position: str, metadata: Mapping[str, Any], repeats: grouping.RepeatCounter
-) -> Iterator[NormalizedFinding]:
-    entry = readers.expect_mapping(item, position)
-    if "filePath" not in entry or "messages" not in entry:
-        raise MalformedReport(
-            "a result has no filePath or messages; it may be another tool's report", position=position
-        )
-    path = str(entry["filePath"])
-    messages = readers.expect_list(entry["messages"], f"{position}.messages")
-    if not messages:
-        return
-    source = entry.get("source")
-    lines = source.splitlines() if isinstance(source, str) and len(source) <= SOURCE_LIMIT else []
-    shown_path = _relative(path, values.text(metadata.get("cwd")))
-    rules = readers.as_mapping(metadata.get("rulesMeta"))
-    for number, value in enumerate(messages):
-        where = f"{position}.messages[{number}]"
-        message = readers.expect_mapping(value, where)
-        yield _finding(message, shown_path, lines, rules, repeats)
+class _File:
+    """The file whose messages are being read: its path as shown, its source's lines."""
+
+    def __init__(self, index: int, path: str) -> None:
+        self.index = index
+        self.path = path
+        self.shown_path = path
+        self.lines: list[str] | None = None  # read at its first message
+        self.rules: Mapping[str, Any] = {}
+
+    def read(self, source: object, metadata: Mapping[str, Any]) -> None:
+        """Take the file's source and the report's metadata, at the file's first message."""
+        has_lines = isinstance(source, str) and len(source) <= SOURCE_LIMIT
+        self.lines = source.splitlines() if has_lines and isinstance(source, str) else []
+        self.shown_path = _relative(self.path, values.text(metadata.get("cwd")))
+        self.rules = readers.as_mapping(metadata.get("rulesMeta"))
+
+
+class _Sources:
+    """The files' ``source`` values, read in file order by a reader of their own."""
+
+    def __init__(self, stream: BinaryIO, prefix: str) -> None:
+        self._records = iter(readers.JsonReader(stream, [prefix]))
+        self._next: readers.JsonRecord | None = None
+        self._done = False
+
+    def of(self, index: int) -> object:
+        """Return the source of the file at ``index`` (None if it has none)."""
+        while not self._done and (self._next is None or self._next.indexes[0] < index):
+            self._next = next(self._records, None)
+            self._done = self._next is None
+        if self._next is not None and self._next.indexes[0] == index:
+            return self._next.value
+        return None
+
+
+class _View(io.RawIOBase):
+    """A stream that can seek, read from a position of its own: two readers can share a report."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        super().__init__()
+        self._stream = stream
+        self._position = stream.tell()
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_CUR:
+            offset += self._position
+        elif whence == io.SEEK_END:
+            offset += self._stream.seek(0, io.SEEK_END)
+        self._position = offset
+        return offset
+
+    def readinto(self, buffer: Any) -> int:
+        self._stream.seek(self._position)
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        self._position += len(data)
+        return len(data)
+
+
+def _view(stream: BinaryIO) -> BinaryIO:
+    return cast(BinaryIO, io.BufferedReader(_View(stream), buffer_size=256 * 1024))
 
 
 def _finding(
@@ -102,27 +187,31 @@ def _finding(
 ) -> NormalizedFinding:
     rule_id = values.text(message.get("ruleId"))
     text_of_message = values.text(message.get("message")) or ""
-    line = values.line_number(message.get("line"))
-    end = values.line_number(message.get("endLine"))
+    line = _line_number(message.get("line"))
+    end = _line_number(message.get("endLine"))
     code = lines[line - 1] if line is not None and line <= len(lines) else str(message.get("source") or "")
     anchor = " ".join(code.split()) or text_of_message
     occurrence = repeats.number(grouping.fingerprint(rule_id, path, anchor), line)
-    severity = values.as_int(message.get("severity"))
-    meta = readers.as_mapping(rules.get(rule_id)) if rule_id else {}
-    docs = readers.as_mapping(meta.get("docs"))
-    column = values.as_int(message.get("column"))
-    end_column = values.as_int(message.get("endColumn"))
+    severity = _int(message.get("severity"))
+    docs = _docs(rules, rule_id)
+    column = _int(message.get("column"))
+    end_column = _int(message.get("endColumn"))
     span = f"{line}:{column}-{end}:{end_column}" if line is not None and column is not None else ""
-    is_fatal = message.get("fatal") is True
+    flagged = code.strip()
+    rule_description = values.text(docs.get("description"))
+    url = values.text(docs.get("url"))
+    tags = ["parse-error"] if message.get("fatal") is True else []
+    if message.get("messageId"):
+        tags.append(f"message_id:{message['messageId']}")
     return NormalizedFinding(
         title=text.title(text_of_message or rule_id),
         severity=SEVERITIES.get(severity, Severity.INFO) if severity is not None else Severity.INFO,
         tool=TOOL,
         rule_id=text.clip(rule_id, 500) if rule_id else None,
         description=text.clip(
-            "\n\n".join(
-                part for part in (text_of_message, values.text(docs.get("description")) or "") if part
-            )
+            f"{text_of_message}\n\n{rule_description}"
+            if text_of_message and rule_description
+            else text_of_message or rule_description or ""
         ),
         location=FindingLocation(
             file_path=path,
@@ -130,21 +219,29 @@ def _finding(
             line_end=end if end is not None and line is not None and end >= line else line,
             component=values.text(message.get("nodeType")),
         ),
-        evidence=text.clip(
-            "\n".join(part for part in (f"{span}: {code.strip()}" if code.strip() else span,) if part)
-        ),
-        references=tuple(url for url in (values.text(docs.get("url")),) if url),
-        tags=tuple(
-            filter(
-                None,
-                [
-                    "parse-error" if is_fatal else "",
-                    f"message_id:{message['messageId']}" if message.get("messageId") else "",
-                ],
-            )
-        ),
+        evidence=text.clip(f"{span}: {flagged}" if flagged else span),
+        references=(url,) if url else (),
+        tags=tuple(tags),
         fingerprint=grouping.fingerprint(TOOL, rule_id, path, anchor, *((occurrence,) if occurrence else ())),
     )
+
+
+def _int(value: object) -> int | None:
+    """Return values.as_int(value), the usual int first."""
+    return value if type(value) is int else values.as_int(value)
+
+
+def _line_number(value: object) -> int | None:
+    """Return values.line_number(value), the usual int first."""
+    number = _int(value)
+    return number if number is not None and number > 0 else None
+
+
+def _docs(rules: Mapping[str, Any], rule_id: str | None) -> Mapping[str, Any]:
+    """Return a rule's ``docs`` in ``metadata.rulesMeta`` (empty when the report has none)."""
+    if not rules or not rule_id:
+        return {}
+    return readers.as_mapping(readers.as_mapping(rules.get(rule_id)).get("docs"))
 
 
 def _relative(path: str, cwd: str | None) -> str:

@@ -56,7 +56,8 @@ def _finding(vulnerability: _gitlab.Vulnerability) -> NormalizedFinding:
     system = values.text(location.get("operating_system"))
     solution = vulnerability.text("solution")
     fixed = _gitlab.fixed_version(solution)
-    advisory = vulnerability.advisory_ids[0] if vulnerability.advisory_ids else vulnerability.rule_id
+    advisory_ids = vulnerability.advisory_ids
+    advisory = advisory_ids[0] if advisory_ids else vulnerability.rule_id
     heading = vulnerability.text("message") or vulnerability.text("name")
     if not heading:
         heading = " ".join(part for part in (advisory, package, version) if part)
@@ -68,7 +69,7 @@ def _finding(vulnerability: _gitlab.Vulnerability) -> NormalizedFinding:
         rule_id=text.clip(vulnerability.rule_id, 500) or None,
         tool_finding_id=text.clip(vulnerability.text("id"), 500) or None,
         description=text.clip(vulnerability.description()),
-        advisory_ids=vulnerability.advisory_ids,
+        advisory_ids=advisory_ids,
         cwe_ids=vulnerability.cwe_ids,
         location=FindingLocation(
             package=package,

@@ -28,6 +28,7 @@ is located at the first, the other lines listed in its evidence.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -68,11 +69,12 @@ def _finding(
     scope = "#".join(
         part for part in (values.text(location.get("class")), values.text(location.get("method"))) if part
     )
-    anchor = vulnerability.tracking_signature or vulnerability.text("cve")
-    number = 0 if anchor else repeats.number(grouping.fingerprint(vulnerability.rule_key, path), start)
+    rule_key = vulnerability.rule_key
+    comparison_key = vulnerability.text("cve")
+    anchor = vulnerability.tracking_signature or comparison_key
+    number = 0 if anchor else repeats.number(grouping.fingerprint(rule_key, path), start)
     extract = vulnerability.text("raw_source_code_extract")
-    is_secret = any(marker in vulnerability.rule_key.lower() for marker in SECRET_SCANNERS)
-    evidence = text.redacted(extract) if is_secret else extract
+    evidence = text.redacted(extract) if _is_secret(rule_key) else extract
     finding = NormalizedFinding(
         title=text.title(
             vulnerability.text("name")
@@ -85,7 +87,7 @@ def _finding(
         tool=TOOL,
         tool_version=vulnerability.scanner_version,
         rule_id=text.clip(vulnerability.rule_id, 500) or None,
-        tool_finding_id=text.clip(vulnerability.text("id") or vulnerability.text("cve"), 500) or None,
+        tool_finding_id=text.clip(vulnerability.text("id") or comparison_key, 500) or None,
         description=text.clip(vulnerability.description()),
         advisory_ids=vulnerability.advisory_ids,
         cwe_ids=vulnerability.cwe_ids,
@@ -102,7 +104,7 @@ def _finding(
         fingerprint=grouping.fingerprint(
             TOOL,
             vulnerability.scanner_id,
-            vulnerability.rule_key,
+            rule_key,
             path,
             anchor,
             *((number,) if number else ()),
@@ -110,6 +112,13 @@ def _finding(
     )
     place = f"{path}:{start}" if path and start is not None else path or vulnerability.position
     return finding, place
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_secret(rule_key: str) -> bool:
+    """Tell whether a rule is a secret scanner's, whose code extract is the secret."""
+    lowered = rule_key.lower()
+    return any(marker in lowered for marker in SECRET_SCANNERS)
 
 
 PARSER = GitlabSastParser()

@@ -9,7 +9,8 @@ without an id), ``category``, ``severity``, ``vulnerability`` (the title),
 ``avd_reference``; the oldest have no ``vid``: both are optional.
 
 A record repeated exactly (same vulnerability, location and evidence) is one
-finding, as DefectDojo makes it.
+finding, as DefectDojo makes it: the records seen are remembered by a 128-bit
+digest of those fields, one small entry per finding rather than the fields' text.
 
 Severity: kube-hunter's word (``low``, ``medium``, ``high``); another is info.
 
@@ -20,6 +21,7 @@ not the evidence, which carries counts and versions.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
@@ -32,6 +34,8 @@ from bastion.parsers.exceptions import MalformedReport
 TOOL = "kubehunter"
 LOCAL_TO_POD = "Local to Pod"
 HOST_PORT = re.compile(r"^\[?(?P<host>[^\s\[\]]+?)\]?:(?P<port>\d{1,5})$")
+# The fields that make two records the same one, repeated.
+IDENTITY = ("vulnerability", "vid", "location", "evidence", "description", "category")
 # A report's top-level keys, in the order kube-hunter writes them.
 KEY_PATTERN = r'"{key}"\s*:\s*\['
 
@@ -57,15 +61,12 @@ class KubeHunterParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        seen: set[tuple[str, ...]] = set()
+        seen: set[bytes] = set()
         for position, item in readers.iter_json(stream, "vulnerabilities.item", required=True):
             record = readers.expect_mapping(item, position)
             if not values.text(record.get("vulnerability")):
                 raise MalformedReport("vulnerability has no 'vulnerability' (its name)", position=position)
-            key = tuple(
-                str(record.get(field) or "")
-                for field in ("vulnerability", "vid", "location", "evidence", "description", "category")
-            )
+            key = _digest(tuple(str(record.get(field) or "") for field in IDENTITY))
             if key in seen:
                 continue
             seen.add(key)
@@ -109,6 +110,11 @@ def _finding(record: Mapping[str, Any]) -> NormalizedFinding:
         tags=tuple(f"category:{part.strip()}" for part in (category or "").split("//") if part.strip()),
         fingerprint=grouping.fingerprint(TOOL, vid or title, _stable_location(location)),
     )
+
+
+def _digest(fields: tuple[str, ...]) -> bytes:
+    """Return a 128-bit digest of a record's identifying fields (their repr: unambiguous)."""
+    return hashlib.blake2b(repr(fields).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _port(value: str) -> int | None:

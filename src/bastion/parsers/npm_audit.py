@@ -12,7 +12,11 @@ that is only ``{"error": {...}}`` is npm telling that the audit failed: it is
 refused with npm's error code and summary, never read as "no findings".
 
 Both shapes are streamed in one pass, one advisory (npm 6) or one package entry
-(npm 7) at a time: a monorepo's audit can list thousands.
+(npm 7) at a time: a monorepo's audit can list thousands. A report that can seek
+is first read the fast way, the entries of the map its head announces (npm 7's
+``vulnerabilities`` when it starts with ``auditReportVersion``, else npm 6's
+``advisories``) built in C by ijson; a report where that map has no entries (an
+error, an array of advisories, no findings) is read again, checking its shape.
 
 Severity: npm's words (info, low, moderate, high, critical); moderate is medium.
 
@@ -27,6 +31,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
+
+import ijson
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding
 from bastion.parsers import grouping, readers, text, values
@@ -55,6 +61,26 @@ class NpmAuditParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
+        head, stream = readers.peek(stream)
+        first, source = readers.first_byte(stream)
+        if first == b"{" and source.seekable():
+            start = source.tell()
+            is_npm7 = b'"auditReportVersion"' in head
+            found = 0
+            for key, value, position in _map_entries(source, "vulnerabilities" if is_npm7 else "advisories"):
+                found += 1
+                entry = readers.expect_mapping(value, position)
+                if is_npm7:
+                    yield from self._npm7_findings(entry, key, position)
+                else:
+                    yield self._npm6_finding(entry, key, position)
+            if found:
+                return
+            source.seek(start)
+        yield from self._parse_checking(source)
+
+    def _parse_checking(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
+        """Read either shape (or npm's error), checking the report's shape as it goes."""
         reader = readers.JsonReader(
             stream,
             # Some npm 6 proxies wrote the advisories as an array.
@@ -187,6 +213,19 @@ class NpmAuditParser(ReportParser):
                     "npm_audit", package, ghsa[0] if ghsa else source, advisory.get("range")
                 ),
             )
+
+
+def _map_entries(stream: BinaryIO, prefix: str) -> Iterator[tuple[str, Any, str]]:
+    """Yield ``(key, value, position)`` for each entry of the object at ``prefix``, built in C."""
+    key: str | None = None
+    try:
+        with readers.depth_checked(stream) as checked:
+            for key, value in ijson.kvitems(checked, prefix, use_float=True):
+                yield key, value, f"{prefix}[{key}]"
+    except (ijson.JSONError, ValueError) as error:
+        detail = str(error).strip().splitlines()
+        where = f"after {prefix}[{key}]" if key is not None else "top level"
+        raise MalformedReport(f"invalid JSON: {detail[0] if detail else ''}", position=where) from error
 
 
 def _as_list(value: object) -> list[object]:

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
 from urllib.parse import SplitResult, urlsplit
 
-from bastion.contracts.finding import FindingLocation, NormalizedFinding
+from bastion.contracts.finding import MAX_TEXT, FindingLocation, NormalizedFinding
 from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 from bastion.parsers.exceptions import MalformedReport
@@ -55,14 +55,13 @@ class NucleiParser(ReportParser):
             results = readers.iter_json_lines(source)
         groups = grouping.FindingGroups()
         for position, item in results:
-            result = readers.expect_mapping(item, position)
-            finding = _finding(result, position)
-            matched = str(_field(result, "matched-at", "matched") or "")
+            finding, matched = _finding(readers.expect_mapping(item, position), position)
             groups.add(finding.fingerprint, finding, matched or finding.location.host or position)
         yield from groups.findings()
 
 
-def _finding(result: Mapping[str, Any], position: str) -> NormalizedFinding:
+def _finding(result: Mapping[str, Any], position: str) -> tuple[NormalizedFinding, str | None]:
+    """Return a result's finding and the place it matched at."""
     template_id = str(_field(result, "template-id", "templateID") or "")
     if not template_id:
         raise MalformedReport("a result without template-id", position=position)
@@ -83,21 +82,18 @@ def _finding(result: Mapping[str, Any], position: str) -> NormalizedFinding:
     place = _place(result, matched)
     vector, score, vector4, score4 = _cvss(classification)
     name = str(info.get("name") or template_id)
+    matched_at = f"Matched at: {matched}" if matched else ""
+    extracted_text = "Extracted: " + ", ".join(extracted) if extracted else ""
     description = [
         str(info.get("description") or "").strip(),
-        f"Matched at: {matched}" if matched else "",
+        matched_at,
         f"Matcher: {matcher}" if matcher else "",
         f"Extractor: {extractor}" if extractor else "",
-        "Extracted: " + ", ".join(extracted) if extracted else "",
+        extracted_text,
         f"Template: {result['template']}" if result.get("template") else "",
     ]
-    evidence = [
-        f"Matched at: {matched}" if matched else "",
-        "Extracted: " + ", ".join(extracted) if extracted else "",
-        "Request:\n" + text.clip(result["request"], MAX_EXCHANGE) if result.get("request") else "",
-        "Response:\n" + text.clip(result["response"], MAX_EXCHANGE) if result.get("response") else "",
-    ]
-    return NormalizedFinding(
+    evidence = _evidence("\n\n".join(part for part in (matched_at, extracted_text) if part), result)
+    finding = NormalizedFinding(
         title=text.title(f"{name} ({matcher})" if matcher else name),
         severity=values.severity_from_word(info.get("severity")),
         tool="nuclei",
@@ -115,12 +111,29 @@ def _finding(result: Mapping[str, Any], position: str) -> NormalizedFinding:
             port=_port(result, place),
             protocol=str(result.get("scheme") or "") or (place.scheme if place and place.scheme else None),
         ),
-        evidence=text.clip("\n\n".join(part for part in evidence if part)),
+        evidence=evidence,
         remediation=text.clip(info.get("remediation")),
         references=_references(info.get("reference"), result.get("template-url")),
         tags=tuple(_words(info.get("tags"))),
         fingerprint=grouping.fingerprint("nuclei", template_id, matcher, place.hostname if place else None),
     )
+    return finding, matched
+
+
+def _evidence(places: str, result: Mapping[str, Any]) -> str:
+    """Return where it matched, then the request and the response, each clipped to MAX_EXCHANGE.
+
+    The exchange is clipped (and cleaned) once: the whole is clipped again only when
+    ``places`` needs cleaning or the whole is too long, which a real report never has.
+    """
+    exchange = (
+        "Request:\n" + text.clip(result["request"], MAX_EXCHANGE) if result.get("request") else "",
+        "Response:\n" + text.clip(result["response"], MAX_EXCHANGE) if result.get("response") else "",
+    )
+    evidence = "\n\n".join(part for part in (places, *exchange) if part)
+    if len(evidence) > MAX_TEXT or text.clip(places, MAX_TEXT) != places:
+        return text.clip(evidence)
+    return evidence
 
 
 def _field(result: Mapping[str, Any], current: str, legacy: str) -> Any:

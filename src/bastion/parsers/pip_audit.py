@@ -4,9 +4,8 @@ Two shapes: pip-audit before 2.0 wrote a bare array of dependencies; since then
 the array sits under ``"dependencies"`` beside a ``"fixes"`` array. Each
 dependency carries ``name``, ``version`` and a ``vulns`` array (``id``,
 ``fix_versions``, ``aliases`` since 2.1, ``description``); a dependency pip-audit
-could not check has ``skip_reason`` instead and yields nothing. A report lists
-the installed dependencies of one environment, so it is small by nature and is
-read whole.
+could not check has ``skip_reason`` instead and yields nothing. The dependencies
+are streamed one at a time.
 
 Severity: pip-audit states none; every finding is rated medium (the advisory is
 real, its weight unknown). Every finding carries CWE-1395 (dependency on a
@@ -34,6 +33,7 @@ VULNERABLE_COMPONENT_CWE = 1395
 _NEW_SHAPE = re.compile(r'^\{\s*"dependencies"\s*:\s*\[')
 _OLD_SHAPE = re.compile(r'^\[\s*\{\s*"name"\s*:')
 _EMPTY_ARRAY = re.compile(r"^\[\s*\]\s*$")
+_NAME_SEPARATORS = re.compile(r"[-_.]+")  # PEP 503 normalization
 
 
 class PipAuditParser(ReportParser):
@@ -56,17 +56,10 @@ class PipAuditParser(ReportParser):
         return 10 if _EMPTY_ARRAY.match(text) else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        document = readers.load_json(stream)
-        if isinstance(document, list):
-            dependencies, where = document, ""
-        else:
-            report = readers.expect_mapping(document, "top level")
-            if "dependencies" not in report:
-                raise readers.not_a_report("dependencies")
-            dependencies = readers.expect_list(report["dependencies"], "dependencies")
-            where = "dependencies"
-        for index, item in enumerate(dependencies):
-            position = f"{where}[{index}]"
+        first, source = readers.first_byte(stream)
+        # A bare array before 2.0; an object with "dependencies" (required) since.
+        prefix = "item" if first == b"[" else "dependencies.item"
+        for position, item in readers.iter_json(source, prefix, required=True):
             dependency = readers.expect_mapping(item, position)
             if dependency.get("skip_reason") and not dependency.get("vulns"):
                 continue
@@ -77,16 +70,16 @@ class PipAuditParser(ReportParser):
     ) -> Iterator[NormalizedFinding]:
         package = str(dependency["name"])
         version = str(dependency.get("version") or "") or None
-        normalized_name = re.sub(r"[-_.]+", "-", package).lower()
+        normalized_name = _NAME_SEPARATORS.sub("-", package).lower()
+        label = f"{package}:{version}" if version else package
         for number, item in enumerate(readers.expect_list(dependency.get("vulns"), f"{position}.vulns")):
             where = f"{position}.vulns[{number}]"
             vuln = readers.expect_mapping(item, where)
             vuln_id = str(vuln["id"]).strip()
             if not vuln_id:
                 raise MalformedReport("a vulnerability has an empty id", position=where)
-            aliases = [str(a) for a in readers.expect_list(vuln.get("aliases"), f"{where}.aliases")]
-            fixes = [str(f) for f in readers.expect_list(vuln.get("fix_versions"), f"{where}.fix_versions")]
-            label = f"{package}:{version}" if version else package
+            aliases = [str(a) for a in _list(vuln.get("aliases"), where, "aliases")]
+            fixes = [str(f) for f in _list(vuln.get("fix_versions"), where, "fix_versions")]
             yield NormalizedFinding(
                 title=text.title(f"{vuln_id} in {label}"),
                 severity=Severity.MEDIUM,
@@ -105,6 +98,13 @@ class PipAuditParser(ReportParser):
                 tags=tuple(f"alias:{alias}" for alias in aliases),
                 fingerprint=grouping.fingerprint("pip_audit", normalized_name, vuln_id),
             )
+
+
+def _list(value: object, where: str, key: str) -> list[Any]:
+    """Return a JSON array (None counts as empty), else refuse the report at ``where.key``."""
+    if type(value) is list:  # the usual case: no position to build
+        return value
+    return readers.expect_list(value, f"{where}.{key}")
 
 
 PARSER = PipAuditParser()

@@ -14,7 +14,13 @@ Two variants are read, told apart by their content:
   ``finding_details``; closed findings are skipped, as DefectDojo does.
 
 Both are streamed; the XML category's recommendations, written before its flaws,
-become their remediation.
+become their remediation. One XML record is not streamed below itself: a vulnerable
+``component``, whose findings need the library, version and ids written on its
+start tag, while the shared XML reader gives an element (and so its attributes)
+only at its end, after its ``vulnerability`` children. Each component is read
+whole, so memory follows the largest component (one library's CVEs, a few hundred
+at most in real reports), never the report. The flaws already seen are
+remembered by issue id, to skip a flaw listed again: one short string a flaw.
 
 Severity: Veracode's 0-5 scale, 5 (Very High) critical, 4 high, 3 medium, 2 low,
 1 (Very Low) and 0 info. Mitigated, fixed or policy-violating flaws keep that as

@@ -1,10 +1,15 @@
-"""WPScan JSON (``wpscan --format json``): one target per report, read whole (a few
-hundred kilobytes at most).
+"""WPScan JSON (``wpscan --format json``): one target per report.
 
 Findings, in this order: the vulnerabilities of each plugin, of the main theme
 and other themes, of the WordPress core version, then the ``interesting_findings``
 (headers, readme, xmlrpc, directory listings...). A report that says
 ``scan_aborted`` has none.
+
+WPScan writes the interesting findings first, yet they come last: the report is
+read twice (a stream that cannot seek is copied to a temporary file first). The
+first pass keeps the header (``target_url``, ``banner``) and the plugins, themes
+and core version, one site's components, small by nature; the second streams the
+interesting findings one at a time, however many a scan turns up.
 
 Severity: from the vulnerability's CVSS score when WPScan gives one (its API
 does for newer entries), else medium; interesting findings are info.
@@ -25,6 +30,10 @@ from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severi
 from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 
+# What the first pass keeps: the header, and the components in the order their findings come.
+HEADER = ("banner", "target_url", "effective_url")
+COMPONENTS = ("plugins", "main_theme", "themes", "version")
+
 
 class WpscanParser(ReportParser):
     """WPScan's JSON report."""
@@ -43,20 +52,45 @@ class WpscanParser(ReportParser):
         return 85 if all(marker in text for marker in markers) else 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        report = readers.expect_mapping(readers.load_json(stream), "top level")
-        if "target_url" not in report:
-            raise readers.not_a_report("target_url")
-        banner = report.get("banner")
-        version = readers.expect_mapping(banner, "banner").get("version") if banner else None
-        context = _Context(
-            target=str(report.get("target_url") or report.get("effective_url") or ""),
-            tool_version=str(version) if version else None,
-        )
-        seen: set[str] = set()
-        for finding in _findings(report, context):
-            if finding.fingerprint not in seen:
-                seen.add(finding.fingerprint)
-                yield finding
+        with readers.seekable(stream) as source:
+            start = source.tell()
+            reader = readers.JsonReader(
+                source,
+                [*HEADER, *COMPONENTS],
+                expect={"": "object", "interesting_findings": "array"},
+            )
+            report = {record.prefix: record.value for record in reader}
+            if "target_url" not in reader.seen:
+                raise readers.not_a_report("target_url")
+            banner = report.get("banner")
+            version = readers.expect_mapping(banner, "banner").get("version") if banner else None
+            context = _Context(
+                target=str(report.get("target_url") or report.get("effective_url") or ""),
+                tool_version=str(version) if version else None,
+            )
+            seen: set[int] = set()
+            for finding in _component_findings(report, context):
+                if _is_new(finding, seen):
+                    yield finding
+            if "interesting_findings" not in reader.seen:
+                return
+            with readers.rewound(source, start) as again:
+                for where, item in readers.iter_json(again, "interesting_findings.item"):
+                    finding = _interesting(readers.expect_mapping(item, where), context, where)
+                    if _is_new(finding, seen):
+                        yield finding
+
+
+def _is_new(finding: NormalizedFinding, seen: set[int]) -> bool:
+    """Tell whether no earlier finding had this fingerprint.
+
+    One small entry per finding: the fingerprint's first 128 bits, as an int.
+    """
+    key = int(finding.fingerprint[:32], 16)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,7 +101,7 @@ class _Context:
     tool_version: str | None
 
 
-def _findings(report: Mapping[str, Any], context: _Context) -> Iterator[NormalizedFinding]:
+def _component_findings(report: Mapping[str, Any], context: _Context) -> Iterator[NormalizedFinding]:
     plugins = report.get("plugins")
     for slug, node in readers.expect_mapping(plugins or {}, "plugins").items():
         yield from _component(node, f"plugins[{slug}]", str(slug), context)
@@ -82,10 +116,6 @@ def _findings(report: Mapping[str, Any], context: _Context) -> Iterator[Normaliz
     if core:
         core_node = readers.expect_mapping(core, "version")
         yield from _vulnerabilities(core_node, "version", "wordpress", core_node.get("number"), None, context)
-    interesting = report.get("interesting_findings")
-    for index, item in enumerate(readers.expect_list(interesting, "interesting_findings")):
-        where = f"interesting_findings[{index}]"
-        yield _interesting(readers.expect_mapping(item, where), context, where)
 
 
 def _component(node: object, position: str, slug: str, context: _Context) -> Iterator[NormalizedFinding]:

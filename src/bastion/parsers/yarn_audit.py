@@ -11,6 +11,15 @@ message, never read as "no findings". Yarn 1 repeats an advisory once per
 dependency path; as DefectDojo does, the lines of one advisory for one package
 make one finding, listing every installed version and path.
 
+Those lines need not stand together: yarn prints them per fix action, and one
+advisory can be resolved by several actions, far apart in the report. So the
+yarn 1 findings cannot be streamed: they come once the report has been read. What
+is kept meanwhile is the minimum, an index: each advisory's key and, per line,
+where the line starts in the report (a stream that cannot seek is copied to a
+temporary file first). Each advisory's lines are then read again, one advisory at
+a time, to make its finding. Memory follows the number of advisories and lines
+(tens of bytes each), never the advisories' text.
+
 Yarn 2 and 3 print the registry's answer, one JSON document shaped like npm 6's
 report (``advisories``: a map from id to the same advisory object; audit-ci
 writes the same); each advisory is one finding. npm audit's own parser also
@@ -31,9 +40,12 @@ which change with every lock file update.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
+
+import orjson
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding
 from bastion.parsers import grouping, readers, text, values
@@ -44,6 +56,7 @@ TOOL = "yarn_audit"
 YARN1_LINE = re.compile(r'"type"\s*:\s*"audit(?:Advisory|Summary|Action)"')
 YARN4_LINE = re.compile(r'^\{\s*"value"\s*:\s*"[^"]*"\s*,\s*"children"\s*:\s*\{\s*"ID"\s*:')
 LINES_START = re.compile(r'^\{\s*"(?:type|value)"\s*:')
+BOM = b"\xef\xbb\xbf"  # which a first line may start with
 # The most dependency paths one finding lists; a monorepo can have thousands.
 PATH_LIMIT = 200
 
@@ -102,31 +115,88 @@ class YarnAuditParser(ReportParser):
             raise readers.not_a_report("advisories")
 
     def _parse_lines(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        groups: dict[tuple[str, str], tuple[str, _Advisory]] = {}
-        for position, line in readers.iter_json_lines(stream):
-            record = readers.expect_mapping(line, position)
-            if "children" in record:
-                yield _yarn4_finding(record, position)
-                continue
-            kind = record.get("type")
-            if kind == "error":
-                raise MalformedReport(
-                    f"yarn audit failed: {text.title(record.get('data'))}", position=position
-                )
-            if kind != "auditAdvisory":
-                continue
-            data = readers.expect_mapping(record.get("data"), f"{position}.data")
-            advisory = readers.expect_mapping(data.get("advisory"), f"{position}.data.advisory")
-            key = (str(advisory.get("id")), str(advisory.get("module_name")))
-            if key not in groups:
-                groups[key] = (position, _Advisory(advisory))
-            versions, paths = _versions_and_paths(advisory, f"{position}.data.advisory")
-            resolution = readers.as_mapping(data.get("resolution"))
-            if resolution.get("path"):
-                paths.insert(0, str(resolution["path"]))
-            groups[key][1].add(versions, paths)
-        for position, entry in groups.values():
-            yield _npm_finding(entry, position)
+        with readers.seekable(stream) as source:
+            lines = _Lines(source)
+            # (advisory id, package) -> its first line's number, then where each of its
+            # lines starts: some 200 bytes an advisory, 8 a line.
+            groups: dict[str, array[int]] = {}
+            for position, line in readers.iter_json_lines(cast(BinaryIO, lines)):
+                record = readers.expect_mapping(line, position)
+                if "children" in record:
+                    yield _yarn4_finding(record, position)
+                    continue
+                kind = record.get("type")
+                if kind == "error":
+                    raise MalformedReport(
+                        f"yarn audit failed: {text.title(record.get('data'))}", position=position
+                    )
+                if kind != "auditAdvisory":
+                    continue
+                advisory = _advisory_of(record, position)
+                _check_findings(advisory, f"{position}.data.advisory")
+                key = _key(str(advisory.get("id")), str(advisory.get("module_name")))
+                if key not in groups:
+                    groups[key] = array("q", [lines.number])
+                groups[key].append(lines.start)
+            for group in groups.values():
+                position = f"line {group[0]}"
+                yield _npm_finding(_merged(source, position, group[1:]), position)
+
+
+class _Lines:
+    """A report's lines, as iteration gives them, noting the last one's number and start."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.start = stream.tell()
+        self.number = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        offset = self.start
+        for number, line in enumerate(self._stream, start=1):
+            self.number, self.start = number, offset
+            offset += len(line)
+            yield line
+
+
+def _key(advisory_id: str, package: str) -> str:
+    """Return an advisory's key as one string (a tuple costs twice the memory)."""
+    return f"{len(advisory_id)}:{advisory_id}{package}"  # the length prefix: unambiguous
+
+
+def _advisory_of(record: Mapping[str, Any], position: str) -> Mapping[str, Any]:
+    """Return the advisory of a yarn 1 ``auditAdvisory`` line."""
+    data = readers.expect_mapping(record.get("data"), f"{position}.data")
+    return readers.expect_mapping(data.get("advisory"), f"{position}.data.advisory")
+
+
+def _merged(source: BinaryIO, position: str, starts: array[int]) -> _Advisory:
+    """Read an advisory's lines again and merge them, as they were checked the first time."""
+    entry: _Advisory | None = None
+    for start in starts:
+        source.seek(start)
+        record = orjson.loads(source.readline().removeprefix(BOM))
+        data = record["data"]
+        advisory = data["advisory"]
+        if entry is None:
+            entry = _Advisory(advisory)
+        versions, paths = _versions_and_paths(advisory, position)
+        resolution = readers.as_mapping(data.get("resolution"))
+        if resolution.get("path"):
+            paths.insert(0, str(resolution["path"]))
+        entry.add(versions, paths)
+    assert entry is not None  # a group has a line at least
+    return entry
+
+
+def _check_findings(advisory: Mapping[str, Any], where: str) -> None:
+    """Refuse an advisory whose ``findings`` are not objects with arrays of ``paths``."""
+    findings = advisory.get("findings")
+    for number, item in enumerate(readers.expect_list(findings, f"{where}.findings")):
+        found = item if type(item) is dict else readers.expect_mapping(item, f"{where}.findings[{number}]")
+        paths = found.get("paths")
+        if paths is not None and type(paths) is not list:
+            readers.expect_list(paths, f"{where}.findings[{number}]")
 
 
 def _versions_and_paths(advisory: Mapping[str, Any], where: str) -> tuple[list[str], list[str]]:
@@ -134,12 +204,13 @@ def _versions_and_paths(advisory: Mapping[str, Any], where: str) -> tuple[list[s
     versions: list[str] = []
     paths: list[str] = []
     for number, item in enumerate(readers.expect_list(advisory.get("findings"), f"{where}.findings")):
-        found = readers.expect_mapping(item, f"{where}.findings[{number}]")
+        found = item if type(item) is dict else readers.expect_mapping(item, f"{where}.findings[{number}]")
         if found.get("version"):
             versions.append(str(found["version"]))
-        paths.extend(
-            str(path) for path in readers.expect_list(found.get("paths"), f"{where}.findings[{number}]")
-        )
+        listed = found.get("paths")
+        if type(listed) is not list:  # the usual case builds no position
+            listed = readers.expect_list(listed, f"{where}.findings[{number}]")
+        paths.extend(map(str, listed))
     return versions, paths
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import tracemalloc
+import weakref
+from xml.etree.ElementTree import Element
 
 import orjson
 import pytest
@@ -161,3 +164,59 @@ def test_reader_names_the_record_a_report_breaks_off_in_past_many_chunks() -> No
     # then: everything before it was read, and the error names the record
     assert len(read) == 1_999
     assert refused.value.position == "results[0].rows[1999]"
+
+
+def _report_with_records(count: int) -> bytes:
+    """An OpenVAS-like report: each record beside a bulky element that is no record."""
+    record = b"<result id='%d'><name>r</name><host>10.0.0.1</host></result>"
+    bulky = b"<ports>" + b"<port>443/tcp<detail>open</detail></port>" * 20 + b"</ports>"
+    body = b"".join(record % number + bulky for number in range(count))
+    return b"<?xml version='1.0'?><report><results>" + body + b"</results></report>"
+
+
+def test_xml_records_are_freed_once_read_even_when_later_siblings_are_parsed_already() -> None:
+    # given: records far more numerous than one batch of parser events
+    report = _report_with_records(3000)
+    read: list[weakref.ref[Element]] = []
+    held = -1
+    # when: halfway through the report, how many of the records read are still held
+    for element in readers.iter_xml(io.BytesIO(report), ["result"]):
+        read.append(weakref.ref(element))
+        if len(read) == 2000:
+            held = sum(reference() is not None for reference in read[:-1])
+    # then: none, though the document is still being read
+    assert held == 0
+
+
+def test_xml_memory_stays_level_with_elements_outside_every_record() -> None:
+    # given
+    def peak(count: int) -> int:
+        report = _report_with_records(count)
+        tracemalloc.start()
+        try:
+            for _element in readers.iter_xml(io.BytesIO(report), ["result"]):
+                pass
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    # when
+    small, large = peak(500), peak(5000)
+    # then: ten times the records, not ten times the memory
+    assert large < 2 * small
+
+
+@pytest.mark.parametrize(
+    "string",
+    [r'"\u005b\u007b"', r'"\\"', r'"\\\"[{"', r'"\n[\t{\b\f\r\/"', r'"\u00bf\"]"', r'"a\\\\\"}"'],
+)
+def test_the_depth_gauge_tells_brackets_in_strings_with_escapes_from_real_ones(string: str) -> None:
+    # given: the string beside every bracket of a document nested exactly as deep as allowed
+    def nested(depth: int) -> bytes:
+        return ("[" + string + ",") * depth + "1" + "]" * depth
+
+    # when / then: the limit holds, one more level is refused, and the documents are valid JSON
+    readers.check_depth(nested(readers.MAX_DEPTH).encode())
+    orjson.loads(nested(readers.MAX_DEPTH).encode())
+    with pytest.raises(MalformedReport, match="deeper"):
+        readers.check_depth(nested(readers.MAX_DEPTH + 1).encode())

@@ -35,6 +35,9 @@ _CLOSE = frozenset({"end_map", "end_array"})
 _EXPECTED = {"object": ("dict",), "array": ("list",), "object or array": ("dict", "list")}
 # What the depth gauge keeps of a chunk: brackets, and quotes to tell strings apart.
 _ALL_BUT_BRACKETS_AND_QUOTES = bytes(byte for byte in range(256) if byte not in b'[]{}"')
+# What a chunk with escapes keeps before they are taken out: brackets, quotes, backslashes and
+# every character an escape can pair a backslash with, so that no pair is made or broken.
+_ALL_BUT_ESCAPES = bytes(byte for byte in range(256) if byte not in b'[]{}"\\/bfnrtu')
 _STEP = tuple(1 if byte in b"[{" else -1 if byte in b"]}" else 0 for byte in range(256))
 _STRING_REST = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)  # up to a string's closing quote
 GAUGE_CHUNK = 256 * 1024
@@ -88,7 +91,12 @@ class DepthGauge:
         # Backslashes stand inside strings only: once the escaped backslashes are gone (pairs
         # taken from the left, as JSON pairs them) and then the escaped quotes, each quote
         # left opens or closes a string. Two passes of bytes.replace: linear, and in C.
-        plain = rest.replace(b"\\\\", b"").replace(b'\\"', b"") if b"\\" in rest else rest
+        # Bytes no escape involves are deleted first (one translate): the passes then run
+        # over a fraction of the chunk.
+        if b"\\" in rest:
+            plain = rest.translate(None, _ALL_BUT_ESCAPES).replace(b"\\\\", b"").replace(b'\\"', b"")
+        else:
+            plain = rest
         parts = plain.translate(None, _ALL_BUT_BRACKETS_AND_QUOTES).split(b'"')
         if len(parts) % 2 == 0:
             self._note_open_string(rest)

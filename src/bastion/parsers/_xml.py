@@ -70,31 +70,40 @@ def iter_xml(
     if drop_doctype:
         source = _without_doctype(source)
     wanted = frozenset(tags)
+    asked: dict[str, bool] = {}  # tag (with its namespace) -> whether it names a record
     open_elements: list[Element] = []
+    records_open = 0  # records among the open elements
     try:
         for events in _event_batches(source):
             for event, element in events:
+                tag = element.tag
+                is_record = asked.get(tag)
+                if is_record is None:
+                    is_record = asked[tag] = local_name(tag) in wanted
                 if event == "start":
-                    if roots and not open_elements and local_name(element.tag) not in roots:
+                    if roots and not open_elements and local_name(tag) not in roots:
                         raise MalformedReport(
-                            f"the root element is <{local_name(element.tag)}>, not "
+                            f"the root element is <{local_name(tag)}>, not "
                             f"<{'> or <'.join(roots)}>; it may be another tool's report",
                             position="top level",
                         )
                     if len(open_elements) == MAX_DEPTH:
                         raise MalformedReport(TOO_DEEP)
                     open_elements.append(element)
+                    records_open += is_record
                     continue
                 open_elements.pop()
-                if local_name(element.tag) not in wanted:
-                    continue
-                yield element
-                element.clear()
-                # Free the element itself, unless its parent is a record too (which may look at it).
-                parent = open_elements[-1] if open_elements else None
-                if parent is not None and local_name(parent.tag) not in wanted:
-                    if len(parent) and parent[-1] is element:
-                        del parent[-1]
+                if is_record:
+                    records_open -= 1
+                    yield element
+                    element.clear()
+                elif records_open:
+                    continue  # part of a record still being read
+                else:
+                    element.clear()  # outside every record: no parser can reach it
+                # Free the element itself, unless its parent is a record (which may look at it).
+                if open_elements and not asked[open_elements[-1].tag]:
+                    _detach(open_elements[-1], element)
     except DefusedXmlException as error:
         raise MalformedReport(
             f"XML refused: {type(error).__name__} (DOCTYPE and entities are not allowed)"
@@ -112,6 +121,14 @@ def iter_xml(
         raise MalformedReport(f"invalid XML: {error}", position="XML declaration") from error
     except ValueError as error:  # expat refuses some declared encodings this way
         raise MalformedReport(f"invalid XML: {error}", position="XML declaration") from error
+
+
+def _detach(parent: Element, element: Element) -> None:
+    """Remove ``element`` from its parent, looking from the end (later siblings may be parsed already)."""
+    for index in range(len(parent) - 1, -1, -1):
+        if parent[index] is element:
+            del parent[index]
+            return
 
 
 def _event_batches(source: BinaryIO) -> Iterator[Iterable[tuple[str, Element]]]:

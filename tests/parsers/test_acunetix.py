@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -247,6 +248,25 @@ def test_json_vulnerability_without_url_is_rejected() -> None:
     # then
     assert caught.value.reason == "vulnerability has no Url"
     assert caught.value.position == "Vulnerabilities[0]"
+
+
+def test_json_known_vulnerabilities_give_their_advisory_ids() -> None:
+    # given
+    known: list[object] = [{"Title": "Apache HTTP Server Improper Input Validation Vulnerability"}] * 300
+    known += [{"Title": "mod_proxy flaw (cve-2021-40438)"}, {"Title": None}, "not an object"]
+    vulnerability = {"Name": "Apache Out of Date", "Type": "ApacheOutOfDate", "Url": "https://a.example/"}
+    report = json.dumps({"Vulnerabilities": [{**vulnerability, "KnownVulnerabilities": known}]}).encode()
+    # when
+    (finding,) = _parse(report)
+    # then
+    assert finding.advisory_ids == ("CVE-2021-40438",)
+
+
+def test_json_known_vulnerabilities_without_ids_give_none() -> None:
+    vulnerability = {"Name": "X", "Type": "X", "Url": "https://a.example/"}
+    known = [{"Title": "Apache HTTP Server Resource Management Errors Vulnerability"}]
+    report = json.dumps({"Vulnerabilities": [{**vulnerability, "KnownVulnerabilities": known}]}).encode()
+    assert _parse(report)[0].advisory_ids == ()
 
 
 def test_json_vulnerability_that_is_not_an_object_is_rejected() -> None:

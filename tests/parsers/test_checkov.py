@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import orjson
 import pytest
 
 from bastion.contracts.finding import NormalizedFinding, Severity
@@ -161,3 +162,40 @@ def test_truncated_report_is_rejected() -> None:
     # when / then
     with pytest.raises(MalformedReport, match="invalid JSON"):
         _parse(report)
+
+
+def _framework_report(*failed_checks: object) -> dict[str, object]:
+    return {"check_type": "terraform", "results": {"passed_checks": [], "failed_checks": list(failed_checks)}}
+
+
+def test_array_of_frameworks_names_a_bad_check_by_its_framework_and_place() -> None:
+    # given: the second framework's second check is not an object
+    check = {"check_id": "CKV_AWS_1", "file_path": "/main.tf", "resource": "aws_s3_bucket.logs"}
+    report = orjson.dumps([_framework_report(check), _framework_report(check, ["not", "a", "check"])])
+    # when / then
+    with pytest.raises(MalformedReport, match="expected an object, found list") as caught:
+        _parse(report)
+    assert caught.value.position == "[1].results.failed_checks[1]"
+
+
+def test_array_without_failed_checks_is_not_a_checkov_report() -> None:
+    with pytest.raises(MalformedReport, match="'item.results.failed_checks'") as caught:
+        _parse(b'[{"results": {}}, 5]')
+    assert caught.value.position == "top level"
+
+
+def test_code_blocks_that_differ_only_in_types_keep_their_own_text() -> None:
+    # given: the same lines, numbered as an int, a float and a null (a repeated block's text is reused)
+    checks = [
+        {"check_id": "CKV_1", "code_block": [[number, "resource  "], [2, "}"]]}
+        for number in (1, 1.0, None, 1)
+    ]
+    # when
+    findings = _parse(orjson.dumps([_framework_report(*checks)]))
+    # then
+    assert [finding.evidence for finding in findings] == [
+        "1: resource\n2: }",
+        "1.0: resource\n2: }",
+        "None: resource\n2: }",
+        "1: resource\n2: }",
+    ]

@@ -129,6 +129,36 @@ def test_issue_with_text_fields() -> None:
     assert finding.location.parameter == "name"
 
 
+def test_definitions_beside_two_issue_groups_are_read() -> None:
+    # given: a definition between two issue groups, another one after them
+    first, rest = REPORT.split(b"<issue-type-group>", 1)
+    second = first.split(b"<issue-group>", 1)[1].replace(b'<item id="1">', b'<item id="2">', 1)
+    report = first + b"<issue-group>" + second + b"<issue-type-group>" + rest
+    # when
+    findings = _parse(report)
+    # then
+    assert [finding.tool_finding_id for finding in findings] == ["1", "2"]
+    assert {finding.title for finding in findings} == {"SQL Injection"}
+    assert {finding.remediation for finding in findings} == {
+        "Use parameterized queries\n\nNever build SQL from input."
+    }
+
+
+def test_issue_group_named_inside_a_definition_text_does_not_hide_definitions() -> None:
+    # given: a fix text that quotes the tags, in CDATA
+    report = REPORT.replace(
+        b"<text>Never build SQL from input.</text>",
+        b"<text><![CDATA[Never build SQL from input, nor <issue-group> from </issue-group>.]]></text>",
+    )
+    # when
+    (finding,) = _parse(report)
+    # then
+    assert finding.remediation == (
+        "Use parameterized queries\n\nNever build SQL from input, nor <issue-group> from </issue-group>."
+    )
+    assert finding.title == "SQL Injection"
+
+
 def test_report_without_issues_has_no_findings() -> None:
     with (SAMPLES / "no_findings.xml").open("rb") as stream:
         assert list(PARSER.parse(stream)) == []

@@ -154,3 +154,40 @@ def test_project_that_is_not_an_object_is_rejected() -> None:
     with pytest.raises(MalformedReport, match="expected an object, found list") as caught:
         _findings(orjson.dumps([_project(LODASH), ["not", "a", "project"]]))
     assert caught.value.position == "[1]"
+
+
+def test_all_projects_report_names_a_bad_issue_by_its_project_and_place() -> None:
+    # given
+    data = orjson.dumps([_project(LODASH), _project(LODASH, {**LODASH, "id": None})])
+    # when / then
+    with pytest.raises(MalformedReport, match="a vulnerability has no id") as caught:
+        _findings(data)
+    assert caught.value.position == "[1].vulnerabilities[1]"
+
+
+def test_all_projects_report_without_names_is_rejected() -> None:
+    # given: vulnerabilities, but no project name nor package manager: another tool's report
+    data = orjson.dumps([{"vulnerabilities": [LODASH]}])
+    # when / then
+    with pytest.raises(MalformedReport, match="names neither itself nor its package manager") as caught:
+        _findings(data)
+    assert caught.value.position == "[0].vulnerabilities[0]"
+
+
+def test_array_without_vulnerabilities_is_not_a_snyk_report() -> None:
+    with pytest.raises(MalformedReport, match="'item.vulnerabilities'"):
+        _findings(b'[{"projectName": "shop"}]')
+
+
+def test_repeated_description_is_read_for_each_issue() -> None:
+    # given: one description repeated (clipped once), and a control character in another
+    other = {**LODASH, "id": "SNYK-JS-LODASH-1", "description": "Prototype\x00 Pollution"}
+    repeated = {**LODASH, "description": "## Overview\nlodash"}
+    # when
+    findings = _findings(orjson.dumps(_project(repeated, other, repeated)))
+    # then
+    assert [finding.description for finding in findings] == [
+        "## Overview\nlodash",
+        "Prototype Pollution",
+        "## Overview\nlodash",
+    ]

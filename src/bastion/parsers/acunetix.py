@@ -26,6 +26,8 @@ Fingerprint:
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, BinaryIO
@@ -184,56 +186,55 @@ def _xml_place(item: Element, finding: NormalizedFinding) -> str:
 
 
 def _json_finding(vulnerability: Mapping[str, Any], position: str) -> NormalizedFinding:
-    name = str(vulnerability.get("Name") or "")
-    kind = str(vulnerability.get("Type") or "")
-    url = str(vulnerability.get("Url") or "")
+    get = vulnerability.get
+    name = str(get("Name") or "")
+    kind = str(get("Type") or "")
+    url = str(get("Url") or "")
     if not url:
         raise MalformedReport("vulnerability has no Url", position=position)
     if not name and not kind:
         raise MalformedReport("vulnerability has neither Name nor Type", position=position)
-    classification = readers.expect_mapping(
-        vulnerability.get("Classification") or {}, f"{position}.Classification"
-    )
-    cvss3_vector, cvss3_score = _json_cvss(classification, ("Cvss31", "Cvss"), values.cvss3)
-    cvss4_vector, cvss4_score = _json_cvss(classification, ("Cvss40", "Cvss4"), values.cvss4)
-    request = readers.expect_mapping(vulnerability.get("HttpRequest") or {}, f"{position}.HttpRequest")
-    parameters = readers.expect_list(request.get("Parameters"), f"{position}.HttpRequest.Parameters")
+    classification = get("Classification") or {}
+    if type(classification) is not dict:
+        classification = readers.expect_mapping(classification, f"{position}.Classification")
+    request = get("HttpRequest") or {}
+    if type(request) is not dict:
+        request = readers.expect_mapping(request, f"{position}.HttpRequest")
+    parameters = _list(request.get("Parameters"), position, ".HttpRequest.Parameters")
     vulnerable = [
         str(parameter["Name"])
         for parameter in parameters
         if isinstance(parameter, dict) and parameter.get("Vulnerable") and parameter.get("Name")
     ]
-    extra = readers.expect_list(vulnerability.get("ExtraInformation"), f"{position}.ExtraInformation")
-    evidence = [text.html_text(str(vulnerability.get("ProofOfConcept") or ""))] + [
+    extra = _list(get("ExtraInformation"), position, ".ExtraInformation")
+    known = _list(get("KnownVulnerabilities"), position, ".KnownVulnerabilities")
+    proof = str(get("ProofOfConcept") or "")
+    evidence = [text.html_text(proof) if proof else ""] + [
         f"{entry['Name']}: {entry.get('Value')}"
         for entry in extra
         if isinstance(entry, dict) and entry.get("Name")
     ]
-    known = readers.expect_list(vulnerability.get("KnownVulnerabilities"), f"{position}.KnownVulnerabilities")
-    links = " ".join(str(vulnerability.get(key) or "") for key in ("ExternalReferences", "RemedyReferences"))
+    description, remediation, references = _type_texts(*[str(get(key) or "") for key in _TYPE_TEXTS])
     parts = urlsplit(url)
-    severity_word = str(vulnerability.get("Severity") or "").lower()
+    severity_word = str(get("Severity") or "").lower()
     return NormalizedFinding(
         title=text.title(name or kind),
         severity=SEVERITIES.get(severity_word, values.severity_from_word(severity_word)),
         tool=TOOL,
         rule_id=kind or name,
-        tool_finding_id=str(vulnerability.get("LookupId") or "") or None,
-        description=text.clip(_paragraphs(vulnerability, ("Description", "Impact"))),
-        advisory_ids=values.advisory_ids(
-            str(entry.get("Title") or "") for entry in known if isinstance(entry, dict)
-        ),
-        cwe_ids=values.cwe_ids([classification.get("Cwe")]),
-        cvss_v3_vector=cvss3_vector,
-        cvss_v3_score=cvss3_score,
-        cvss_v4_vector=cvss4_vector,
-        cvss_v4_score=cvss4_score,
+        tool_finding_id=str(get("LookupId") or "") or None,
+        description=description,
+        advisory_ids=_advisory_ids(known) if known else (),
+        cwe_ids=_cwe_ids(cwe)
+        if isinstance(cwe := classification.get("Cwe"), str | int)
+        else values.cwe_ids([cwe]),
+        **_json_scores(classification),
         location=FindingLocation(
             url=url, host=parts.hostname, parameter=", ".join(vulnerable) or None, port=_port(parts)
         ),
         evidence=text.clip("\n".join(filter(None, evidence))),
-        remediation=text.clip(_paragraphs(vulnerability, ("RemedialProcedure", "RemedialActions"))),
-        references=tuple(dict.fromkeys(HREF.findall(links))),
+        remediation=remediation,
+        references=references,
         tags=_json_tags(vulnerability),
         fingerprint=grouping.fingerprint(
             TOOL,
@@ -242,6 +243,85 @@ def _json_finding(vulnerability: Mapping[str, Any], position: str) -> Normalized
             ",".join(sorted(vulnerable)),
         ),
     )
+
+
+# The texts Acunetix 360 writes once per vulnerability type, repeated in every finding of it.
+_TYPE_TEXTS = (
+    "Description",
+    "Impact",
+    "RemedialProcedure",
+    "RemedialActions",
+    "ExternalReferences",
+    "RemedyReferences",
+)
+
+
+def _type_texts(*texts: str) -> tuple[str, str, tuple[str, ...]]:
+    """Return a type's description, remediation and reference URLs, made once per type (if short)."""
+    if sum(map(len, texts)) <= _CACHED_TEXT:
+        return _cached_type_texts(*texts)
+    return _cached_type_texts.__wrapped__(*texts)
+
+
+_CACHED_TEXT = 64 * 1024  # the most of a type's texts kept
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_type_texts(
+    description: str,
+    impact: str,
+    procedure: str,
+    actions: str,
+    external_references: str,
+    remedy_references: str,
+) -> tuple[str, str, tuple[str, ...]]:
+    return (
+        text.clip(_joined_paragraphs((description, impact))),
+        text.clip(_joined_paragraphs((procedure, actions))),
+        tuple(dict.fromkeys(HREF.findall(f"{external_references} {remedy_references}"))),
+    )
+
+
+def _advisory_ids(known: list[Any]) -> tuple[str, ...]:
+    """Return the advisory ids in the titles of the known vulnerabilities.
+
+    A library may list hundreds, and most titles name none: a plain search of the
+    case-folded text for what every id starts with spares the full pattern then.
+    """
+    try:
+        titles = "\n".join(map(_TITLE, known))  # the usual shape: objects with a text Title
+    except (TypeError, KeyError):
+        titles = "\n".join([str(entry.get("Title") or "") for entry in known if isinstance(entry, dict)])
+    folded = titles.casefold()
+    # One text or the titles apart: ids never span a line, so the matches are the same.
+    return values.advisory_ids([titles]) if "cve-" in folded or "ghsa" in folded else ()
+
+
+_TITLE = operator.itemgetter("Title")
+
+
+@functools.lru_cache(maxsize=1024, typed=True)
+def _cwe_ids(cwe: object) -> tuple[int, ...]:
+    return values.cwe_ids([cwe])
+
+
+def _list(value: Any, position: str, suffix: str) -> list[Any]:
+    """Return a JSON array (None counts as empty), naming the field only when it is not one."""
+    if type(value) is list:
+        return value
+    return readers.expect_list(value, f"{position}{suffix}")
+
+
+def _json_scores(classification: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the CVSS v3 and v4 vectors and scores of the classification."""
+    cvss3_vector, cvss3_score = _json_cvss(classification, ("Cvss31", "Cvss"), values.cvss3)
+    cvss4_vector, cvss4_score = _json_cvss(classification, ("Cvss40", "Cvss4"), values.cvss4)
+    return {
+        "cvss_v3_vector": cvss3_vector,
+        "cvss_v3_score": cvss3_score,
+        "cvss_v4_vector": cvss4_vector,
+        "cvss_v4_score": cvss4_score,
+    }
 
 
 def _json_cvss(
@@ -272,8 +352,8 @@ def _json_tags(vulnerability: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def _paragraphs(vulnerability: Mapping[str, Any], keys: tuple[str, ...]) -> str:
-    texts = (text.html_text(str(vulnerability.get(key) or "")) for key in keys)
+def _joined_paragraphs(parts: tuple[str, ...]) -> str:
+    texts = (text.html_text(part) for part in parts)
     return "\n\n".join(text for text in texts if text)
 
 

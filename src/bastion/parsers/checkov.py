@@ -2,7 +2,9 @@
 several frameworks ran (terraform, dockerfile, kubernetes, sca_package, ...).
 
 Only ``results.failed_checks`` become findings; passed and skipped checks do not.
-The failed checks are streamed. ``summary.checkov_version`` comes after them, so
+A single report's failed checks are streamed; in an array, each framework's report
+is read whole (one record) and its failed checks taken in order: memory follows the
+largest framework's report. ``summary.checkov_version`` comes after the checks, so
 the tool version is not read.
 
 Severity: the check's ``severity`` word when the report has one (Checkov fills it
@@ -16,12 +18,20 @@ line range, which moves as the file is edited.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
+
+import orjson
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
 from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
+
+# Code blocks up to this long (as JSON) have their text made once while they repeat,
+# the last CACHED_CODE_BLOCKS of them kept: a few megabytes at most.
+CACHED_CODE_BYTES = 16 * 1024
+CACHED_CODE_BLOCKS = 128
 
 
 class CheckovParser(ReportParser):
@@ -44,11 +54,10 @@ class CheckovParser(ReportParser):
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
         first, source = readers.first_byte(stream)
-        prefix = "item.results.failed_checks.item" if first == b"[" else "results.failed_checks.item"
         if first == b"[":  # one report per framework
-            for position, item in readers.iter_json(source, prefix, required=True):
-                yield _finding(readers.expect_mapping(item, position), position)
+            yield from _frameworks(source)
             return
+        prefix = "results.failed_checks.item"
         with readers.seekable(source) as seekable:
             start = seekable.tell()
             count = 0
@@ -60,6 +69,21 @@ class CheckovParser(ReportParser):
                 seekable, ["check_type", "checkov_version"], start=start
             ):
                 raise readers.not_a_report("check_type")
+
+
+def _frameworks(stream: BinaryIO) -> Iterator[NormalizedFinding]:
+    """Yield the failed checks of an array of framework reports, a whole report at a time."""
+    has_checks = False
+    for position, item in readers.iter_json(stream, "item", required=True):
+        results = item.get("results") if isinstance(item, dict) else None
+        if not isinstance(results, dict) or "failed_checks" not in results:
+            continue  # not a framework's report (as when each check is streamed)
+        has_checks = True
+        where = f"{position}.results.failed_checks"
+        for index, check in enumerate(readers.expect_list(results["failed_checks"], where)):
+            yield _finding(readers.expect_mapping(check, f"{where}[{index}]"), f"{where}[{index}]")
+    if not has_checks:
+        raise readers.not_a_report("item.results.failed_checks")
 
 
 def _finding(check: Mapping[str, Any], position: str) -> NormalizedFinding:
@@ -75,19 +99,21 @@ def _finding(check: Mapping[str, Any], position: str) -> NormalizedFinding:
     vulnerability = readers.expect_mapping(details, f"{position}.vulnerability_details") if details else {}
     advisory = str(vulnerability.get("id") or "") or None
     vector, score = values.cvss3(str(vulnerability.get("vector") or "") or None)
-    framework = _framework(check)
+    framework = _framework(str(check.get("check_class") or ""))
     description = [
         str(check.get("description") or check.get("short_description") or check.get("check_name") or ""),
         str(vulnerability.get("description") or ""),
         *(str(detail) for detail in readers.expect_list(check.get("details"), f"{position}.details")),
     ]
+    guideline = check.get("guideline")
+    category = check.get("bc_category")
     return NormalizedFinding(
         title=text.title(check.get("check_name") or check.get("short_description"), fallback=check_id),
         severity=_severity(check.get("severity"), vulnerability),
         tool="checkov",
         rule_id=check_id,
         description=text.clip("\n\n".join(part for part in description if part)),
-        advisory_ids=values.advisory_ids([advisory]),
+        advisory_ids=values.advisory_ids([advisory]) if advisory else (),
         cvss_v3_vector=vector,
         cvss_v3_score=score,
         location=FindingLocation(
@@ -99,15 +125,15 @@ def _finding(check: Mapping[str, Any], position: str) -> NormalizedFinding:
             fixed_version=_fixed_version(vulnerability),
             component=resource,
         ),
-        evidence=text.clip(_code(check.get("code_block"), f"{position}.code_block")),
-        remediation=text.clip(_remediation(check, vulnerability)),
-        references=tuple(str(url) for url in (check.get("guideline"), vulnerability.get("link")) if url),
+        evidence=_evidence(check.get("code_block"), f"{position}.code_block"),
+        remediation=text.clip(_remediation(guideline, vulnerability)),
+        references=tuple(str(url) for url in (guideline, vulnerability.get("link")) if url),
         tags=tuple(
             tag
             for tag in (
                 f"framework:{framework}" if framework else "",
                 str(check.get("bc_check_id") or ""),
-                f"category:{check['bc_category']}" if check.get("bc_category") else "",
+                f"category:{category}" if category else "",
             )
             if tag
         ),
@@ -123,9 +149,10 @@ def _severity(word: object, vulnerability: Mapping[str, Any]) -> Severity:
     return Severity.MEDIUM
 
 
-def _framework(check: Mapping[str, Any]) -> str:
+@functools.lru_cache(maxsize=256)
+def _framework(check_class: str) -> str:
     """Return the framework from the check's class (``checkov.terraform.checks...``)."""
-    parts = str(check.get("check_class") or "").split(".")
+    parts = check_class.split(".")
     return parts[1] if len(parts) > 2 and parts[0] == "checkov" else ""
 
 
@@ -134,21 +161,44 @@ def _fixed_version(vulnerability: Mapping[str, Any]) -> str | None:
     return str(fixed) if fixed else None
 
 
-def _remediation(check: Mapping[str, Any], vulnerability: Mapping[str, Any]) -> str:
+def _remediation(guideline: object, vulnerability: Mapping[str, Any]) -> str:
     fixed = _fixed_version(vulnerability)
     if fixed and vulnerability.get("package_name"):
         return f"Upgrade {vulnerability['package_name']} to {fixed} or later."
-    guideline = check.get("guideline")
     return f"See {guideline}" if guideline else ""
 
 
-def _code(block: object, position: str) -> str:
+def _evidence(block: object, position: str) -> str:
+    """Return the flagged code of a check (see _code_text)."""
+    entries = readers.expect_list(block, position)
+    if not entries:
+        return ""
+    try:
+        key = orjson.dumps(entries)
+    except orjson.JSONEncodeError:  # an integer past 64 bits, a lone surrogate
+        return text.clip(_code(entries))
+    # The JSON text stands for the entries exactly, but for null: orjson writes NaN and
+    # the infinities as null too.
+    if len(key) > CACHED_CODE_BYTES or b"null" in key:
+        return text.clip(_code(entries))
+    return _code_text(key)
+
+
+# Checkov gives every check a resource fails the resource's code: the text of a block
+# (made a line at a time, some 25 µs for 80 lines) is made once while it repeats.
+@functools.lru_cache(maxsize=CACHED_CODE_BLOCKS)
+def _code_text(block: bytes) -> str:
+    """Return the text of a code block given as JSON."""
+    return text.clip(_code(orjson.loads(block)))
+
+
+def _code(entries: list[Any]) -> str:
     """Join Checkov's ``[[line number, text], ...]`` code block into the flagged code."""
-    lines = []
-    for entry in readers.expect_list(block, position):
-        if isinstance(entry, list) and len(entry) == 2:
-            lines.append(f"{entry[0]}: {str(entry[1]).rstrip()}")
-    return "\n".join(lines)
+    return "\n".join(
+        f"{entry[0]}: {str(entry[1]).rstrip()}"
+        for entry in entries
+        if isinstance(entry, list) and len(entry) == 2
+    )
 
 
 PARSER = CheckovParser()

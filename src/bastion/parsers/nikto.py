@@ -27,6 +27,7 @@ streamed; a target's findings come out when its last result has been read.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -54,7 +55,7 @@ class _Target:
     protocol: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # one per finding of a target, all held until its last result
 class _Group:
     """One check and message on one target, and the requests that tripped it."""
 
@@ -63,7 +64,8 @@ class _Group:
     osvdb_id: str
     references: list[str]
     requests: list[str] = field(default_factory=list)
-    paths: set[str] = field(default_factory=set)
+    path: str | None = None  # the URL of its requests, while they all have the same
+    has_paths: bool = False  # whether its requests name more than one URL
     count: int = 0
 
 
@@ -108,13 +110,22 @@ def _parse_json(source: BinaryIO, *, is_one_host: bool) -> Iterator[NormalizedFi
 
     Nikto's JSON states neither Nikto's version nor anything after the results.
     """
-    reader = readers.JsonReader(
-        source,
-        ["vulnerabilities.item", "item.vulnerabilities.item"],
-        context=[*_HOST_FIELDS, *(f"item.{field}" for field in _HOST_FIELDS)],
-        expect=_JSON_SHAPE,
-        required=["vulnerabilities"] if is_one_host else ["item.vulnerabilities"],
-    )
+    if is_one_host:  # one array of records, its host's fields beside it: the reader's quickest case
+        reader = readers.JsonReader(
+            source,
+            ["vulnerabilities.item"],
+            context=_HOST_FIELDS,
+            expect={"vulnerabilities": "array"},
+            required=["vulnerabilities"],
+        )
+    else:
+        reader = readers.JsonReader(
+            source,
+            ["item.vulnerabilities.item"],
+            context=[f"item.{field}" for field in _HOST_FIELDS],
+            expect={key: shape for key, shape in _JSON_SHAPE.items() if key.startswith("item")},
+            required=["item.vulnerabilities"],
+        )
     groups: dict[tuple[str, str, str, tuple[str, ...]], _Group] = {}
     host: tuple[tuple[int, ...], _Target] | None = None
     for record in reader:
@@ -128,18 +139,21 @@ def _parse_json(source: BinaryIO, *, is_one_host: bool) -> Iterator[NormalizedFi
                     position=record.position,
                 )
             host = (record.indexes[:-1], _json_target(record.context))
-        vulnerability = readers.expect_mapping(record.value, record.position)
-        references = vulnerability.get("references")
+        vulnerability = record.value
+        if type(vulnerability) is not dict:
+            vulnerability = readers.expect_mapping(vulnerability, record.position)
+        get = vulnerability.get
+        references = get("references")
         if isinstance(references, list):
             references = " ".join(map(str, references))
         _add(
             groups,
-            check_id=str(vulnerability.get("id") or ""),
-            message=str(vulnerability.get("msg") or ""),
-            osvdb_id=str(vulnerability.get("OSVDB") or ""),
-            method=str(vulnerability.get("method") or ""),
-            path=str(vulnerability.get("url") or ""),
-            references=text.urls(str(references or "")),
+            check_id=str(get("id") or ""),
+            message=str(get("msg") or ""),
+            osvdb_id=str(get("OSVDB") or ""),
+            method=str(get("method") or ""),
+            path=str(get("url") or ""),
+            references=text.urls(str(references)) if references else [],
             position=record.position,
         )
     if host is not None:
@@ -213,19 +227,44 @@ def _add(
     if not check_id and not message:
         raise MalformedReport("a Nikto result needs an id or a message", position=position)
     osvdb = osvdb_id.strip() if osvdb_id.strip() not in ("", "0") else ""
-    key = (check_id.strip(), _folded(message), osvdb, values.advisory_ids([message]))
+    check = check_id.strip()
+    folded, advisories, plain, message_urls = _message(message)
+    key = (check, folded, osvdb, advisories)
     group = groups.get(key)
     if group is None:
         group = groups[key] = _Group(
-            check_id=check_id.strip(),
-            message=" ".join(message.split()),
+            check_id=check,
+            message=plain,
             osvdb_id=osvdb,
-            references=list(dict.fromkeys([*references, *text.urls(message)])),
+            references=list(dict.fromkeys([*references, *message_urls])),
+            path=path,
         )
+    elif not group.has_paths and path != group.path:
+        group.has_paths = True
     group.count += 1
-    group.paths.add(path)
     if len(group.requests) < URL_LIMIT:
-        group.requests.append(" ".join(filter(None, (method, path))))
+        group.requests.append(f"{method} {path}" if method and path else method or path)
+
+
+def _message(message: str) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
+    """Return a message folded for grouping, its advisory ids, its words and its URLs."""
+    if len(message) <= _CACHED_MESSAGE:
+        return _cached_message(message)
+    return _message_parts(message)
+
+
+def _message_parts(message: str) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
+    return (
+        _folded(message),
+        values.advisory_ids([message]),
+        " ".join(message.split()),
+        tuple(text.urls(message)),
+    )
+
+
+# Nikto repeats a message for every URL a check tripped on: each is read once.
+_CACHED_MESSAGE = 4096
+_cached_message = functools.lru_cache(maxsize=4096)(_message_parts)
 
 
 def _scheme(url: str) -> str | None:
@@ -263,7 +302,7 @@ def _finding(group: _Group, target: _Target, tool_version: str | None) -> Normal
         advisory_ids=values.advisory_ids([group.message]),
         description=text.clip(description),
         location=FindingLocation(
-            url=(next(iter(group.paths)) or None) if len(group.paths) == 1 else None,
+            url=None if group.has_paths else group.path or None,
             host=target.host or target.ip or None,
             port=target.port,
             protocol=target.protocol,

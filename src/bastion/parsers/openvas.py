@@ -19,9 +19,10 @@ it is not part of the fingerprint, nor are the result's text, scores or timestam
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
@@ -84,45 +85,42 @@ class OpenVASParser(ReportParser):
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
         first, source = readers.first_byte(stream)
         if first == b"<":
-            index = 0
-            for result in readers.iter_xml(source, ("result",), roots=("report", "get_reports_response")):
-                nvt = readers.child(result, "nvt")
-                if nvt is None:
-                    continue
-                yield _xml_finding(result, nvt, f"result[{index}]")
-                index += 1
+            yield from _parse_xml(source)
         else:
             rows = readers.iter_csv_records(source, CSV_COLUMNS, required={"oid": "NVT OID"})
             for position, row in rows:
                 yield _csv_finding(row, position)
 
 
+def _parse_xml(source: BinaryIO) -> Iterator[NormalizedFinding]:
+    index = 0
+    for result in readers.iter_xml(source, ("result",), roots=("report", "get_reports_response")):
+        nvt = readers.child(result, "nvt")
+        if nvt is None:
+            continue
+        yield _xml_finding(result, nvt, f"result[{index}]")
+        index += 1
+
+
 def _xml_finding(result: Element, nvt: Element, position: str) -> NormalizedFinding:
     oid = nvt.get("oid") or ""
     if not oid:
         raise MalformedReport("result's nvt has no oid", position=position)
-    host_element = readers.child(result, "host")
+    found = _children(result)
+    about = _children(nvt)
+    host_element = found.get("host")
     host = (host_element.text or "").strip() if host_element is not None else ""
     hostname = readers.child_text(host_element, "hostname") if host_element is not None else ""
-    port, protocol = _port(readers.child_text(result, "port"))
-    tags = _nvt_tags(readers.child_text(nvt, "tags"))
-    threat = readers.child_text(result, "threat").lower()
-    score = values.score(readers.child_text(result, "severity"))
+    port, protocol = _port(_text(found, "port"))
+    tags = _nvt_tags(_text(about, "tags"))
+    threat = _text(found, "threat").lower()
+    score = values.score(_text(found, "severity"))
     severity = THREATS.get(threat) or values.severity_from_score(score)
-    advisories, references = _xml_refs(nvt)
-    cvss3_vector, cvss3_score = None, None
-    cvss4_vector, cvss4_score = None, None
-    for entry in readers.descendants(nvt, "severity"):
-        kind = entry.get("type") or ""
-        vector = readers.child_text(entry, "value")
-        if kind.startswith("cvss_base_v3"):
-            cvss3_vector, cvss3_score = values.cvss3(vector)
-        elif kind.startswith("cvss_base_v4"):
-            cvss4_vector, cvss4_score = values.cvss4(vector)
-    solution_element = readers.child(nvt, "solution")
+    advisories, references, scores = _xml_nvt_details(nvt, about)
+    solution_element = about.get("solution")
     solution = (solution_element.text or "").strip() if solution_element is not None else ""
     solution_type = solution_element.get("type", "") if solution_element is not None else ""
-    name = readers.child_text(nvt, "name") or readers.child_text(result, "name")
+    name = _text(about, "name") or _text(found, "name")
     return NormalizedFinding(
         title=text.title(name, fallback=f"OpenVAS NVT {oid}"),
         severity=severity,
@@ -133,22 +131,31 @@ def _xml_finding(result: Element, nvt: Element, position: str) -> NormalizedFind
             "\n\n".join(filter(None, [tags.get("summary"), tags.get("insight"), tags.get("impact")]))
         ),
         advisory_ids=advisories,
-        cvss_v3_vector=cvss3_vector,
-        cvss_v3_score=cvss3_score,
-        cvss_v4_vector=cvss4_vector,
-        cvss_v4_score=cvss4_score,
+        **scores,
         location=FindingLocation(host=host or hostname or None, port=port, protocol=protocol),
-        evidence=text.clip(readers.child_text(result, "description")),
+        evidence=text.clip(_text(found, "description")),
         remediation=text.clip(_unwrap(solution) or tags.get("solution", "")),
         references=references,
         tags=_tags(
-            family=readers.child_text(nvt, "family"),
+            family=_text(about, "family"),
             solution_type=solution_type or tags.get("solution_type", ""),
             threat=threat,
             hostname=hostname,
         ),
         fingerprint=grouping.fingerprint(TOOL, oid, host or hostname, port, protocol if port else None),
     )
+
+
+def _children(element: Element) -> dict[str, Element]:
+    """Return an element's first child of each local name, by name, in one pass over them."""
+    local_name = readers.local_name
+    return {local_name(child.tag): child for child in reversed(element)}  # the first one wins
+
+
+def _text(found: dict[str, Element], name: str) -> str:
+    """Return the stripped text of a child (of :func:`_children`), "" if there is none."""
+    element = found.get(name)
+    return (element.text or "").strip() if element is not None else ""
 
 
 def _csv_finding(row: Mapping[str, str], position: str) -> NormalizedFinding:
@@ -179,25 +186,61 @@ def _csv_finding(row: Mapping[str, str], position: str) -> NormalizedFinding:
     )
 
 
-def _xml_refs(nvt: Element) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Return the NVT's advisory ids and reference URLs, from GVM refs or the older fields."""
+def _xml_nvt_details(
+    nvt: Element, about: dict[str, Element]
+) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, Any]]:
+    """Return the NVT's advisory ids, reference URLs and CVSS scores, in one walk of it.
+
+    The ids and URLs come from GVM refs or the older fields; the scores from its
+    ``severities`` (the last of each CVSS version counts).
+    """
     ids: list[str] = []
     urls: list[str] = []
-    for ref in readers.descendants(nvt, "ref"):
-        kind = (ref.get("type") or "").lower()
-        value = ref.get("id") or ""
-        if kind == "url":
-            urls.append(value)
-        elif kind in ("cve", "cve_id"):
-            ids.append(value)
+    scores: dict[str, Any] = {
+        "cvss_v3_vector": None,
+        "cvss_v3_score": None,
+        "cvss_v4_vector": None,
+        "cvss_v4_score": None,
+    }
+    local_name = readers.local_name
+    for element in nvt.iter():
+        name = local_name(element.tag)
+        if name == "ref":
+            kind = (element.get("type") or "").lower()
+            value = element.get("id") or ""
+            if kind == "url":
+                urls.append(value)
+            elif kind in ("cve", "cve_id"):
+                ids.append(value)
+        elif name == "severity":
+            kind = element.get("type") or ""
+            vector = readers.child_text(element, "value")
+            if kind.startswith("cvss_base_v3"):
+                scores["cvss_v3_vector"], scores["cvss_v3_score"] = values.cvss3(vector)
+            elif kind.startswith("cvss_base_v4"):
+                scores["cvss_v4_vector"], scores["cvss_v4_score"] = values.cvss4(vector)
     # OpenVAS 8 and older: <cve>CVE-1, CVE-2</cve>, <xref>URL:https://..., CERT:...</xref>
-    ids.extend(readers.child_text(nvt, "cve").split(","))
-    urls.extend(URL.findall(readers.child_text(nvt, "xref")))
-    return values.advisory_ids(ids), tuple(dict.fromkeys(url.rstrip(",") for url in urls if url))
+    ids.extend(_text(about, "cve").split(","))
+    urls.extend(URL.findall(_text(about, "xref")))
+    return values.advisory_ids(ids), tuple(dict.fromkeys(url.rstrip(",") for url in urls if url)), scores
 
 
-def _nvt_tags(text: str) -> dict[str, str]:
+def _nvt_tags(text: str) -> Mapping[str, str]:
     """Split the NVT's ``key=value|key=value`` tags; values may span lines."""
+    return _cached_nvt_tags(text) if len(text) <= _CACHED_TEXT else _split_tags(text)
+
+
+def _unwrap(text: str) -> str:
+    """Join the lines of each paragraph: NVT texts are wrapped and indented in the report."""
+    return _cached_unwrap(text) if len(text) <= _CACHED_TEXT else _unwrapped(text)
+
+
+# An NVT's texts are the same in each of its results: they are worked out once, while
+# they are short enough to keep.
+_CACHED_TEXT = 16 * 1024
+
+
+def _split_tags(text: str) -> dict[str, str]:
     tags: dict[str, str] = {}
     for part in TAG_SEPARATOR.split(text):
         key, separator, value = part.partition("=")
@@ -206,10 +249,13 @@ def _nvt_tags(text: str) -> dict[str, str]:
     return tags
 
 
-def _unwrap(text: str) -> str:
-    """Join the lines of each paragraph: NVT texts are wrapped and indented in the report."""
+def _unwrapped(text: str) -> str:
     paragraphs = (" ".join(paragraph.split()) for paragraph in BLANK_LINE.split(text))
     return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+_cached_nvt_tags = functools.lru_cache(maxsize=1024)(_split_tags)
+_cached_unwrap = functools.lru_cache(maxsize=1024)(_unwrapped)
 
 
 def _tags(*, family: str, solution_type: str, threat: str, hostname: str) -> tuple[str, ...]:

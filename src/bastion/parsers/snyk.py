@@ -3,9 +3,12 @@
 A single project is one object with a ``vulnerabilities`` array; ``--all-projects``
 writes an array of such objects. One finding per entry of ``vulnerabilities``: Snyk
 repeats an issue once per dependency path (``from``) that brings the package in.
-The vulnerabilities are streamed one at a time, in both shapes. Each project's name
-and target file come after its vulnerabilities, so they are read by a second pass
-over the report (a stream that cannot seek is copied to a temporary file first).
+Each project's name and target file come after its vulnerabilities. In an
+all-projects array each project is read whole (one record), its vulnerabilities
+then taken in order: memory follows the largest project. A single project is the
+whole document, so its vulnerabilities are streamed one at a time and its name and
+target file read by a second pass over the report (a stream that cannot seek is
+copied to a temporary file first).
 
 Severity: Snyk's words (``severityWithCritical`` first, for reports that cap
 ``severity`` at high).
@@ -17,7 +20,9 @@ while the issue stays the same.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, BinaryIO, Literal
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding
@@ -35,12 +40,10 @@ PROJECT_KEYS = (
     "docker",
     "packageManager",
 )
+# Descriptions up to this long are clipped once while they repeat, the last 256 of
+# them kept: a few megabytes at most.
+CACHED_DESCRIPTION_CHARACTERS = 16 * 1024
 PROJECT_SHAPE: dict[str, Literal["object", "array"]] = {"": "object"}
-ALL_PROJECTS_SHAPE: dict[str, Literal["object", "array"]] = {
-    "": "array",
-    "item": "object",
-    "item.vulnerabilities": "array",
-}
 
 
 class SnykParser(ReportParser):
@@ -68,31 +71,67 @@ class SnykParser(ReportParser):
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
-        with readers.seekable(stream) as source:
-            first, source = readers.first_byte(source)
-            base = "item." if first == b"[" else ""
+        first, source = readers.first_byte(stream)
+        if first == b"[":
+            yield from _all_projects(source)
+            return
+        with readers.seekable(source) as seekable:
             reader = readers.JsonReader(
-                source,
-                [f"{base}vulnerabilities.item"],
-                late=[f"{base}{key}" for key in PROJECT_KEYS],
-                expect=ALL_PROJECTS_SHAPE if base else PROJECT_SHAPE,
-                required=[f"{base}vulnerabilities"],
+                seekable,
+                ["vulnerabilities.item"],
+                late=PROJECT_KEYS,
+                expect=PROJECT_SHAPE,
+                required=["vulnerabilities"],
             )
+            project: _Project | None = None
             for record in reader:
-                if not {"projectName", "packageManager"} & record.context.keys():
-                    raise MalformedReport(
-                        "the project names neither itself nor its package manager; "
-                        "it may be another tool's report",
-                        position=record.position,
-                    )
+                if project is None:
+                    project = _Project.of(record.context, record.position)
                 issue = readers.expect_mapping(record.value, record.position)
-                yield _issue(issue, record.context, record.position)
+                yield _issue(issue, project, record.position)
 
 
-def _issue(issue: Mapping[str, Any], project: Mapping[str, Any], position: str) -> NormalizedFinding:
-    project_name = values.text(project.get("projectName"))
-    target_file = values.text(project.get("displayTargetFile")) or values.text(project.get("targetFile"))
-    image = values.text(project.get("path")) if project.get("docker") else None
+def _all_projects(stream: BinaryIO) -> Iterator[NormalizedFinding]:
+    """Yield the findings of an ``--all-projects`` array, a whole project at a time."""
+    has_vulnerabilities = False
+    for position, item in readers.iter_json(stream, "item", required=True):
+        project = readers.expect_mapping(item, position)
+        if "vulnerabilities" not in project:
+            continue
+        has_vulnerabilities = True
+        issues = readers.expect_list(project["vulnerabilities"], f"{position}.vulnerabilities")
+        if not issues:
+            continue
+        known = _Project.of(project, f"{position}.vulnerabilities[0]")
+        for index, issue in enumerate(issues):
+            where = f"{position}.vulnerabilities[{index}]"
+            yield _issue(readers.expect_mapping(issue, where), known, where)
+    if not has_vulnerabilities:
+        raise readers.not_a_report("item.vulnerabilities")
+
+
+@dataclass(frozen=True)
+class _Project:
+    """What a project gives each of its findings."""
+
+    name: str | None
+    target_file: str | None
+    component: str | None
+
+    @classmethod
+    def of(cls, project: Mapping[str, Any], position: str) -> _Project:
+        if "projectName" not in project and "packageManager" not in project:
+            raise MalformedReport(
+                "the project names neither itself nor its package manager; it may be another tool's report",
+                position=position,
+            )
+        name = values.text(project.get("projectName"))
+        image = values.text(project.get("path")) if project.get("docker") else None
+        target_file = values.text(project.get("displayTargetFile")) or values.text(project.get("targetFile"))
+        return cls(name, target_file, image or name)
+
+
+def _issue(issue: Mapping[str, Any], project: _Project, position: str) -> NormalizedFinding:
     issue_id = str(issue.get("id") or "")
     if not issue_id:
         raise MalformedReport("a vulnerability has no id", position=position)
@@ -102,8 +141,8 @@ def _issue(issue: Mapping[str, Any], project: Mapping[str, Any], position: str) 
     identifiers = readers.as_mapping(issue.get("identifiers"))
     identifier_values = [
         value
-        for key in identifiers
-        for value in readers.expect_list(identifiers.get(key), f"{position}.identifiers.{key}")
+        for key, listed in identifiers.items()
+        for value in readers.expect_list(listed, f"{position}.identifiers.{key}")
     ]
     cwes = readers.expect_list(identifiers.get("CWE"), f"{position}.identifiers.CWE")
     fixed_in = [str(value) for value in readers.expect_list(issue.get("fixedIn"), f"{position}.fixedIn")]
@@ -123,17 +162,17 @@ def _issue(issue: Mapping[str, Any], project: Mapping[str, Any], position: str) 
         severity=values.severity_from_word(issue.get("severityWithCritical") or issue.get("severity")),
         tool=TOOL,
         rule_id=issue_id,
-        description=text.clip(issue.get("description") or issue_title),
+        description=_description(issue.get("description") or issue_title),
         advisory_ids=values.advisory_ids(identifier_values),
         cwe_ids=values.cwe_ids(cwes),
         cvss_v3_vector=v3_vector,
         cvss_v3_score=v3_score,
         location=FindingLocation(
-            file_path=target_file,
+            file_path=project.target_file,
             package=package,
             package_version=version,
             fixed_version=", ".join(fixed_in) or None,
-            component=image or project_name,
+            component=project.component,
         ),
         evidence=text.clip(" > ".join(path)),
         remediation=_remediation(package, upgrade, fixed_in, issue),
@@ -141,12 +180,24 @@ def _issue(issue: Mapping[str, Any], project: Mapping[str, Any], position: str) 
         tags=tuple(filter(None, [str(issue.get("type") or "vuln"), str(issue.get("packageManager") or "")])),
         fingerprint=grouping.fingerprint(
             TOOL,
-            target_file or project_name,
+            project.target_file or project.name,
             issue_id,
             package,
             " > ".join(_unversioned(step) for step in path),
         ),
     )
+
+
+def _description(description: object) -> str:
+    """Return an issue's description, clipped; the same text is clipped once (see below)."""
+    if type(description) is str and len(description) <= CACHED_DESCRIPTION_CHARACTERS:
+        return _clipped(description)
+    return text.clip(description)
+
+
+# Snyk repeats an issue, description and all, once per dependency path that brings the
+# package in; clipping a description (a search for control characters) costs some 40 µs.
+_clipped = functools.lru_cache(maxsize=256)(text.clip)
 
 
 def _unversioned(step: str) -> str:

@@ -109,6 +109,8 @@ XML_CHILDREN: Mapping[str, str] = {
     "cwe": "xref",
     "exploit_available": "exploit",
 }
+# The keys a finding is built from (see _finding), XML children and CSV columns alike.
+FIELDS = frozenset([*CSV_COLUMNS, "risk_factor"])
 
 
 class TenableParser(ReportParser):
@@ -243,10 +245,12 @@ def _delimited_records(stream: BinaryIO, delimiter: str) -> Iterator[tuple[str, 
 
 def _xml_values(item: Element, host_name: str) -> dict[str, list[str]]:
     """Return a ``ReportItem`` under the keys of CSV_COLUMNS, each with its values."""
-    values: dict[str, list[str]] = {}
+    found: dict[str, list[str]] = {}
     for child in item:
         name = readers.local_name(child.tag)
-        values.setdefault(XML_CHILDREN.get(name, name), []).append((child.text or "").strip())
+        key = XML_CHILDREN.get(name, name)
+        if key in FIELDS:  # the other children (dates, scores...) are not read
+            found.setdefault(key, []).append((child.text or "").strip())
     attributes = {
         "plugin": item.get("pluginID"),
         "name": item.get("pluginName"),
@@ -258,8 +262,8 @@ def _xml_values(item: Element, host_name: str) -> dict[str, list[str]]:
     }
     for key, value in attributes.items():
         if value and value.strip():
-            values[key] = [value.strip(), *values.get(key, [])]
-    return values
+            found[key] = [value.strip(), *found.get(key, [])]
+    return found
 
 
 def _finding(fields: Mapping[str, Sequence[str]]) -> NormalizedFinding:

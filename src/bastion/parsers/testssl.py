@@ -28,6 +28,7 @@ the addresses, which the finding spans.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, BinaryIO
 
@@ -64,6 +65,8 @@ RATINGS = frozenset(
 )
 # How much of the result goes into a title; the whole result is the description.
 TITLE_RESULT_CHARACTERS = 120
+# Results up to this long have their texts made once however often they repeat.
+CACHED_RESULT_CHARACTERS = 4096
 CSV_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "id": ("id",),
     "target": ("fqdn/ip", "ip"),
@@ -154,38 +157,70 @@ def _findings(record: Mapping[str, str], position: str) -> Iterator[tuple[Normal
         raise MalformedReport("record has no id", position=position)
     if severity_word in NOT_FINDINGS or check in RATINGS or check.startswith("grade_cap_reason_"):
         return
-    if severity_word not in SEVERITIES:
+    severity = SEVERITIES.get(severity_word)
+    if severity is None:
         raise MalformedReport(f"unknown severity {record['severity']!r}", position=position)
     host, _, address = record["target"].partition("/")
-    port = values.as_int(record["port"])
+    port_text = record["port"]
     result = record["finding"]
-    cwes = values.cwe_ids(record["cwe"].split())
-    place = f"{address or host}:{record['port']}" if record["port"] else address or host
+    cwes = _cwe_ids(record["cwe"])
+    place = f"{address or host}:{port_text}" if port_text else address or host
+    title, description = (
+        _texts(check, result)
+        if len(result) <= CACHED_RESULT_CHARACTERS
+        else _texts.__wrapped__(check, result)
+    )
+    location = _location(host or address or None, values.as_int(port_text))
+    evidence = text.clip(f"Address: {address}" if address else "")
+    remediation = text.clip(record["hint"])
+    tags = (f"testssl-severity:{severity_word}",)
     for cve in record["cve"].split() or [""]:
-        short = (
-            result if len(result) <= TITLE_RESULT_CHARACTERS else result[: TITLE_RESULT_CHARACTERS - 1] + "…"
-        )
         yield (
             NormalizedFinding(
-                title=text.title(f"{check}: {short}" if short else check),
-                severity=SEVERITIES[severity_word],
+                title=title,
+                severity=severity,
                 tool=TOOL,
                 rule_id=check,
-                description=text.clip(result),
-                advisory_ids=values.advisory_ids([cve]),
+                description=description,
+                advisory_ids=_advisory_ids(cve),
                 cwe_ids=cwes,
-                location=FindingLocation(
-                    host=host or address or None,
-                    port=port if port is not None and 0 <= port <= 65535 else None,
-                    protocol="tcp" if port is not None else None,
-                ),
-                evidence=text.clip(f"Address: {address}" if address else ""),
-                remediation=text.clip(record["hint"]),
-                tags=(f"testssl-severity:{severity_word}",),
+                location=location,
+                evidence=evidence,
+                remediation=remediation,
+                tags=tags,
                 fingerprint=grouping.fingerprint(TOOL, host or address, check, result, cve),
             ),
             place,
         )
+
+
+# The texts and ids below are the same for every address of a name, and for many
+# checks across names: each is made once, for the most recent thousand or so.
+@functools.lru_cache(maxsize=1024)
+def _texts(check: str, result: str) -> tuple[str, str]:
+    """Return the title and description of a check's result."""
+    short = result if len(result) <= TITLE_RESULT_CHARACTERS else result[: TITLE_RESULT_CHARACTERS - 1] + "…"
+    return text.title(f"{check}: {short}" if short else check), text.clip(result)
+
+
+@functools.lru_cache(maxsize=1024)
+def _location(host: str | None, port: int | None) -> FindingLocation:
+    """Return where a service is (a location is immutable: findings may share one)."""
+    return FindingLocation(
+        host=host,
+        port=port if port is not None and 0 <= port <= 65535 else None,
+        protocol="tcp" if port is not None else None,
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _advisory_ids(cve: str) -> tuple[str, ...]:
+    return values.advisory_ids([cve])
+
+
+@functools.lru_cache(maxsize=1024)
+def _cwe_ids(cwe: str) -> tuple[int, ...]:
+    return values.cwe_ids(cwe.split())
 
 
 PARSER = TestsslParser()

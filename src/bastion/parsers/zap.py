@@ -20,6 +20,7 @@ nor the description, whose wording changes between ZAP versions.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
@@ -94,7 +95,7 @@ def _parse_xml(source: BinaryIO, head: str) -> Iterator[NormalizedFinding]:
         # A site ends after its alerts: only now are its name and host known.
         site = dict(element.attrib)
         for index, alert in enumerate(pending):
-            yield _finding(alert, site, tool_version, f"site[{site_index}].alertitem[{index}]")
+            yield _finding(alert, site, tool_version, f"site[{site_index}].alertitem[{index}]", is_xml=True)
         pending.clear()
         site_index += 1
     if pending:
@@ -102,23 +103,29 @@ def _parse_xml(source: BinaryIO, head: str) -> Iterator[NormalizedFinding]:
 
 
 def _xml_alert(element: Element) -> dict[str, Any]:
-    """Turn an ``<alertitem>`` into the shape the JSON report gives an alert."""
+    """Turn an ``<alertitem>`` into the shape the JSON report gives an alert.
+
+    Its instances come as :func:`_finding` makes them of the JSON report's: their
+    field names folded (see :func:`_key`), their values stripped.
+    """
     alert: dict[str, Any] = {}
+    local_name = readers.local_name
+    clip = text.clip
     for child in element:
-        name = readers.local_name(child.tag)
+        name = local_name(child.tag)
         if name != "instances":
-            alert.setdefault(name, text.clip((child.text or "").strip()))
+            value = child.text
+            if name not in alert:
+                alert[name] = clip(value.strip()) if value else ""
+            elif value and len(value) > text.ABSURD_FIELD_CHARACTERS:
+                clip(value.strip())  # a repeated field is not read, but refused all the same
             continue
         instances: list[dict[str, str]] = []
         for instance in child:
             if len(instances) >= INSTANCE_LIMIT:
                 break
-            instances.append(
-                {
-                    readers.local_name(part.tag): text.clip((part.text or "").strip(), VALUE_LIMIT)
-                    for part in instance
-                }
-            )
+            parts = {local_name(part.tag): clip((part.text or "").strip(), VALUE_LIMIT) for part in instance}
+            instances.append({_key(key): value.strip() for key, value in parts.items()})
         alert["instances"] = instances
     return alert
 
@@ -152,7 +159,15 @@ def _items(value: Any, wrapper: str, position: str) -> list[Any]:
 
 def _key(name: object) -> str:
     """Fold an instance field name: ``requestHeader`` and ``request-header`` are one."""
-    return str(name).lower().replace("-", "").replace("_", "")
+    key = _KEYS.get(name) if type(name) is str else None
+    if key is None:
+        key = str(name).lower().replace("-", "").replace("_", "")
+        if type(name) is str and len(_KEYS) < 1000:
+            _KEYS[name] = key
+    return key
+
+
+_KEYS: dict[str, str] = {}  # a report names a dozen fields, thousands of times
 
 
 def _text(value: object) -> str:
@@ -165,17 +180,48 @@ def _as_text(value: object) -> str:
     return text.html_text(written) if _HTML.search(written) else written
 
 
+# The most of an alert's texts kept in the cache below (ZAP repeats them on every site).
+_CACHED_TEXT = 64 * 1024
+
+
+def _alert_texts(
+    description: str, other_info: str, solution: str, reference: str
+) -> tuple[str, str, tuple[str, ...]]:
+    """Return an alert's description, remediation and reference URLs."""
+    if len(description) + len(other_info) + len(solution) + len(reference) <= _CACHED_TEXT:
+        return _cached_alert_texts(description, other_info, solution, reference)
+    return _cached_alert_texts.__wrapped__(description, other_info, solution, reference)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_alert_texts(
+    description: str, other_info: str, solution: str, reference: str
+) -> tuple[str, str, tuple[str, ...]]:
+    joined = "\n\n".join(filter(None, (_as_text(description), _as_text(other_info))))
+    return text.clip(joined), text.clip(_as_text(solution)), tuple(text.urls(reference))
+
+
 def _finding(
-    alert: Mapping[str, Any], site: Mapping[str, Any], tool_version: str | None, position: str
+    alert: Mapping[str, Any],
+    site: Mapping[str, Any],
+    tool_version: str | None,
+    position: str,
+    *,
+    is_xml: bool = False,
 ) -> NormalizedFinding:
     plugin_id = _text(alert.get("pluginid"))
     name = _text(alert.get("name")) or _text(alert.get("alert"))
     if not plugin_id or not name:
         raise MalformedReport("an alert needs a pluginid and a name", position=position)
-    instances = [
-        {_key(key): _text(value) for key, value in readers.expect_mapping(item, position).items()}
-        for item in alert.get("instances") or []
-    ]
+    # The XML's instances come folded and clipped (see _xml_alert); the JSON's are folded here.
+    instances: list[dict[str, str]] = (
+        alert.get("instances") or []
+        if is_xml
+        else [
+            {_key(key): _text(value) for key, value in readers.expect_mapping(item, position).items()}
+            for item in alert.get("instances") or []
+        ]
+    )
     risk = values.as_int(alert.get("riskcode"))
     if risk in RISKS:
         severity = RISKS[risk]
@@ -196,7 +242,12 @@ def _finding(
     uris = {instance.get("uri", "") for instance in instances}
     parameters = {instance.get("param", "") for instance in instances}
 
-    description = "\n\n".join(filter(None, (_as_text(alert.get("desc")), _as_text(alert.get("otherinfo")))))
+    description, remediation, references = _alert_texts(
+        _text(alert.get("desc")),
+        _text(alert.get("otherinfo")),
+        _text(alert.get("solution")),
+        _text(alert.get("reference")),
+    )
     tags = [f"confidence:{confidence}"] if confidence else []
     if confidence == CONFIDENCES[0]:
         tags.append("false-positive")
@@ -204,7 +255,8 @@ def _finding(
         tags.append(f"wasc:{wasc}")
     if alert_ref and alert_ref != plugin_id:
         tags.append(f"alert-ref:{alert_ref}")
-    tags.append(f"instances:{max(values.as_int(alert.get('count')) or 0, len(instances))}")
+    count = values.as_int(alert.get("count"))
+    tags.append(f"instances:{max(count or 0, len(instances))}")
     return NormalizedFinding(
         title=text.title(name),
         severity=severity,
@@ -212,8 +264,8 @@ def _finding(
         tool_version=tool_version,
         rule_id=text.clip(plugin_id, 500),
         cwe_ids=(cwe,) if cwe is not None and cwe > 0 else (),
-        description=text.clip(description),
-        remediation=text.clip(_as_text(alert.get("solution"))),
+        description=description,
+        remediation=remediation,
         location=FindingLocation(
             url=(next(iter(uris)) if len(uris) == 1 and "" not in uris else site_name) or None,
             parameter=next(iter(parameters)) if len(parameters) == 1 and "" not in parameters else None,
@@ -221,26 +273,28 @@ def _finding(
             port=port if port is not None and 0 <= port <= 65535 else None,
             protocol=protocol,
         ),
-        evidence=_evidence(instances, values.as_int(alert.get("count"))),
-        references=tuple(text.urls(_text(alert.get("reference")))),
+        evidence=_evidence(instances, count, is_clipped=is_xml),
+        references=references,
         tags=tuple(tags),
         fingerprint=grouping.fingerprint("zap", site_name, plugin_id, name, risk, confidence_code),
     )
 
 
-def _evidence(instances: list[dict[str, str]], count: int | None) -> str:
-    """List the instances, one block each, until the text is full."""
+def _evidence(instances: list[dict[str, str]], count: int | None, *, is_clipped: bool) -> str:
+    """List the instances, one block each, until the text is full.
+
+    ``is_clipped``: the instances' values are clipped already (the XML's), so the
+    evidence has no control character, and needs only cutting to length.
+    """
     blocks: list[str] = []
     size = 0
+    clip = (lambda value, _limit: value) if is_clipped else text.clip
     for instance in instances:
-        line = " ".join(filter(None, (instance.get("method"), instance.get("uri"))))
-        if instance.get("param"):
+        get = instance.get
+        line = " ".join(filter(None, (get("method"), get("uri"))))
+        if get("param"):
             line += f" [{instance['param']}]"
-        details = [
-            f"  {key}: {text.clip(instance[key], VALUE_LIMIT)}"
-            for key in INSTANCE_FIELDS
-            if instance.get(key)
-        ]
+        details = [f"  {key}: {clip(instance[key], VALUE_LIMIT)}" for key in INSTANCE_FIELDS if get(key)]
         block = "\n".join([line, *details])
         size += len(block) + 2
         if size > MAX_TEXT:
@@ -249,7 +303,10 @@ def _evidence(instances: list[dict[str, str]], count: int | None) -> str:
     total = max(count or 0, len(instances))
     if total > len(blocks):
         blocks.append(f"… {total - len(blocks)} more instances")
-    return text.clip("\n\n".join(blocks))
+    evidence = "\n\n".join(blocks)
+    if is_clipped and len(evidence) <= MAX_TEXT:
+        return evidence
+    return text.clip(evidence)
 
 
 PARSER = ZapParser()

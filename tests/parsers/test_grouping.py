@@ -14,7 +14,7 @@ from bastion.parsers import grouping
 def _where_groups_are(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run every test with the groups held as objects, and again with every group on disk."""
     if request.param == "on disk":
-        monkeypatch.setattr(grouping, "IN_MEMORY", 0)
+        monkeypatch.setattr(grouping, "IN_MEMORY_BYTES", -1)
 
 
 def _finding(
@@ -69,8 +69,8 @@ def test_groups_list_at_most_the_limit_and_count_the_rest() -> None:
 def test_groups_past_the_memory_limit_merge_and_keep_first_seen_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # given: two groups in memory, the rest on disk, each group repeated after the others
-    monkeypatch.setattr(grouping, "IN_MEMORY", 2)
+    # given: the first group in memory, the rest on disk, each group repeated after the others
+    monkeypatch.setattr(grouping, "IN_MEMORY_BYTES", 1)
     groups = grouping.FindingGroups()
     for key in ("a", "b", "c", "d"):
         groups.add(
@@ -96,7 +96,7 @@ def test_groups_past_the_memory_limit_merge_and_keep_first_seen_order(
 
 def test_groups_on_disk_leave_no_file_behind(monkeypatch: pytest.MonkeyPatch) -> None:
     # given
-    monkeypatch.setattr(grouping, "IN_MEMORY", 0)
+    monkeypatch.setattr(grouping, "IN_MEMORY_BYTES", -1)
     before = _open_files()
     groups = grouping.FindingGroups()
     for number in range(50):

@@ -220,3 +220,24 @@ def test_the_depth_gauge_tells_brackets_in_strings_with_escapes_from_real_ones(s
     orjson.loads(nested(readers.MAX_DEPTH).encode())
     with pytest.raises(MalformedReport, match="deeper"):
         readers.check_depth(nested(readers.MAX_DEPTH + 1).encode())
+
+
+def test_xml_elements_asked_for_at_their_start_come_before_their_records() -> None:
+    # given
+    report = (
+        b"<scan><host name='a'><props><p>1</p></props><item id='1'/><item id='2'/></host>"
+        b"<host name='b'><item id='3'/></host></scan>"
+    )
+    # when
+    seen = [
+        (readers.local_name(element.tag), dict(element.attrib))
+        for element in readers.iter_xml(io.BytesIO(report), ["item"], starts=["host"])
+    ]
+    # then: each host as it opens, then its items as they close
+    assert seen == [
+        ("host", {"name": "a"}),
+        ("item", {"id": "1"}),
+        ("item", {"id": "2"}),
+        ("host", {"name": "b"}),
+        ("item", {"id": "3"}),
+    ]

@@ -50,12 +50,18 @@ def iter_xml(
     tags: Iterable[str],
     *,
     roots: Collection[str] = (),
+    starts: Collection[str] = (),
     drop_doctype: bool = False,
 ) -> Iterator[Element]:
     """Stream the elements named in ``tags`` (local names); each is freed after use.
 
     ``roots``: the local names the root element may have; another one means the
     document is another kind of XML, and is refused.
+
+    ``starts``: local names of elements yielded as they open, for their attributes
+    (a host whose name its items need; its children may not be read yet), not as
+    they close: the records inside them are then freed one by one. The caller tells
+    them from records by ``local_name(element.tag)``.
 
     Entities and external references are refused, and so is a DOCTYPE, unless
     ``drop_doctype``: then a DOCTYPE that declares nothing but elements and
@@ -70,6 +76,7 @@ def iter_xml(
     if drop_doctype:
         source = _without_doctype(source)
     wanted = frozenset(tags)
+    opening = frozenset(starts)
     asked: dict[str, bool] = {}  # tag (with its namespace) -> whether it names a record
     open_elements: list[Element] = []
     records_open = 0  # records among the open elements
@@ -91,6 +98,8 @@ def iter_xml(
                         raise MalformedReport(TOO_DEEP)
                     open_elements.append(element)
                     records_open += is_record
+                    if opening and local_name(tag) in opening:
+                        yield element
                     continue
                 open_elements.pop()
                 if is_record:

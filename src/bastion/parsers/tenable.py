@@ -149,18 +149,28 @@ class TenableParser(ReportParser):
 
 
 def _xml_records(stream: BinaryIO) -> Iterator[NormalizedFinding]:
-    """Yield a finding per ``ReportItem``, read one ``ReportHost`` at a time."""
-    for host_index, host in enumerate(
-        readers.iter_xml(stream, ("ReportHost",), roots=("NessusClientData_v2",))
+    """Yield a finding per ``ReportItem`` of a ``ReportHost``, each read and freed in turn.
+
+    The host's name is read as the host opens; an item is read as it closes, while it
+    is still among its host's children (those read already are freed, so few are).
+    """
+    host: Element | None = None
+    host_index, item_index = -1, 0
+    for element in readers.iter_xml(
+        stream, ("ReportItem",), roots=("NessusClientData_v2",), starts=("ReportHost",)
     ):
-        host_name = host.get("name")
-        if not host_name:
-            raise MalformedReport("ReportHost has no name", position=f"ReportHost[{host_index}]")
-        for item_index, item in enumerate(readers.children(host, "ReportItem")):
-            position = f"ReportHost[{host_index}].ReportItem[{item_index}]"
-            if not item.get("pluginID"):
-                raise MalformedReport("ReportItem has no pluginID", position=position)
-            yield _finding(_xml_values(item, host_name))
+        if readers.local_name(element.tag) == "ReportHost":
+            host, host_index, item_index = element, host_index + 1, 0
+            if not element.get("name"):
+                raise MalformedReport("ReportHost has no name", position=f"ReportHost[{host_index}]")
+            continue
+        if host is None or not any(child is element for child in host):
+            continue  # an item elsewhere than in a host: not a result
+        position = f"ReportHost[{host_index}].ReportItem[{item_index}]"
+        item_index += 1
+        if not element.get("pluginID"):
+            raise MalformedReport("ReportItem has no pluginID", position=position)
+        yield _finding(_xml_values(element, host.get("name") or ""))
 
 
 def _header(text: str, delimiter: str) -> set[str]:

@@ -1,4 +1,4 @@
-"""Checkmarx One: the results API, the scan report, the GitLab SAST export; 64-bit query ids."""
+"""Checkmarx One: the results API, the scan report (SAST, IaC, SCA), the GitLab SAST export; 64-bit ids."""
 
 from __future__ import annotations
 
@@ -37,6 +37,94 @@ RESULTS = b"""{"results": [
    "expectedValue": "USER is set", "value": "USER is missing", "filename": "/Dockerfile"}},
  {"type": "containers", "id": "x", "severity": "LOW", "data": {}}
 ], "totalCount": 4, "scanID": "2bbbe034"}"""
+
+
+# The scan report ("Vulnerability Type" JSON) with SCA results, as Checkmarx One writes them:
+# a package, its CWEs, each with its results. Query ids beyond int64 as in real reports.
+SCAN_REPORT = b"""{
+ "reportCreationDate": "2025-05-13T16:04:30.845619293Z",
+ "reportType": "Vulnerability Type",
+ "reportHeader": {"projectName": "shop/goat4shell-service", "scanners": ["SAST", "SCA"]},
+ "scanInformation": {"scanId": "2ebe6e65-36fa-4a0c-8b51-6b5a14d7b7ca", "scanners": ["SAST", "SCA"]},
+ "scanResults": {"totalResults": 0, "severitiesBreakdown": [], "resultsList": []},
+ "iacScanResults": {"totalResults": 0, "severitiesBreakdown": [], "technology": []},
+ "scaScanResults": {
+  "totalResults": 3,
+  "severitiesBreakdown": [{"level": "High", "value": 2}, {"level": "Medium", "value": 1}],
+  "packages": [
+   {
+    "packageName": "org.apache.logging.log4j:log4j-core",
+    "packageId": "Maven-org.apache.logging.log4j:log4j-core-2.8.2",
+    "packageVersion": "2.8.2",
+    "totalResults": 2,
+    "packageCategory": [
+     {
+      "categoryName": "CWE-502",
+      "totalResults": 1,
+      "categoryResults": [
+       {
+        "resultId": "lp77cpA42saxjvgvRCkVK1YWazz8lOzAUP7CSBiG6o4=",
+        "severity": "High",
+        "status": "Recurrent",
+        "state": "To Verify",
+        "firstDetectionDate": "2025-05-08T13:10:49Z",
+        "lastDetectionDate": "2025-05-08T13:10:49Z",
+        "firstScanId": "2ebe6e65-36fa-4a0c-8b51-6b5a14d7b7ca",
+        "outdated": true,
+        "cve": "CVE-2021-45046",
+        "description": "The fix for CVE-2021-44228 in Log4j 2.15.0 was incomplete.",
+        "references": [
+         {"url": "https://logging.apache.org/log4j/2.x/security.html", "type": "Advisory"},
+         {"url": "https://github.com/advisories/GHSA-7rjr-3q55-vv33", "type": "Advisory"},
+         {"url": "https://logging.apache.org/log4j/2.x/security.html", "type": "Advisory"}
+        ]
+       }
+      ]
+     },
+     {
+      "categoryName": "CWE-674",
+      "totalResults": 1,
+      "categoryResults": [
+       {
+        "resultId": "vcl1t+XD/l23sPWxUanY071lhpYUf5Hdm1GnHPbf7OY=",
+        "severity": "Medium",
+        "status": "New",
+        "state": "Not Exploitable",
+        "cve": "CVE-2021-45105",
+        "description": "Log4j2 did not protect from uncontrolled recursion from self-referential lookups.",
+        "references": []
+       }
+      ]
+     }
+    ]
+   },
+   {
+    "packageName": "com.fasterxml.jackson.core:jackson-databind",
+    "packageId": "Maven-com.fasterxml.jackson.core:jackson-databind-2.12.5",
+    "packageVersion": "2.12.5",
+    "totalResults": 1,
+    "packageCategory": [
+     {
+      "categoryName": "CWE-400",
+      "totalResults": 1,
+      "categoryResults": [
+       {
+        "resultId": "uc9k/TAS5T6m7S+7e8mlXNkZoBLViu9wTaL85YcSja8=",
+        "severity": "Medium",
+        "status": "Recurrent",
+        "state": "To Verify",
+        "cve": "Cxced0c06c-935c",
+        "description": "DoS is possible if using JDK serialization to serialize JsonNode values.",
+        "references": [{"url": "https://github.com/FasterXML/jackson-databind/issues/3328", "type": "Issue"}]
+       }
+      ]
+     }
+    ]
+   }
+  ]
+ },
+ "vulnerabilityDetails": []
+}"""
 
 
 def _parse(data: bytes) -> list[NormalizedFinding]:
@@ -188,3 +276,104 @@ def test_big_integers_and_escaped_quotes_cut_by_the_reader_chunks() -> None:
         str(14517067005933136034 + index) for index in range(2_500)
     ]
     assert all("14517067005933136034 in a string" in finding.description for finding in findings)
+
+
+def test_scan_report_sca_packages() -> None:
+    # when
+    log4shell, recursion, jackson = _parse(SCAN_REPORT)
+    # then: one finding per result of each of a package's CWEs
+    assert log4shell.title == "CVE-2021-45046 in org.apache.logging.log4j:log4j-core:2.8.2"
+    assert log4shell.severity == Severity.HIGH
+    assert log4shell.rule_id == "CVE-2021-45046"
+    assert log4shell.tool_finding_id == "lp77cpA42saxjvgvRCkVK1YWazz8lOzAUP7CSBiG6o4="
+    assert log4shell.description == "The fix for CVE-2021-44228 in Log4j 2.15.0 was incomplete."
+    assert log4shell.advisory_ids == ("CVE-2021-45046", "GHSA-7rjr-3q55-vv33")
+    assert log4shell.cwe_ids == (502,)
+    assert (log4shell.location.package, log4shell.location.package_version) == (
+        "org.apache.logging.log4j:log4j-core",
+        "2.8.2",
+    )
+    assert log4shell.references == (
+        "https://logging.apache.org/log4j/2.x/security.html",
+        "https://github.com/advisories/GHSA-7rjr-3q55-vv33",
+    )
+    assert log4shell.tags == ("sca", "state:to-verify", "status:recurrent")
+    assert recursion.severity == Severity.MEDIUM
+    assert recursion.cwe_ids == (674,)
+    assert recursion.tags == ("sca", "state:not-exploitable", "status:new")
+    # Checkmarx's own ids, for vulnerabilities without a CVE, name the finding all the same
+    assert jackson.title == "Cxced0c06c-935c in com.fasterxml.jackson.core:jackson-databind:2.12.5"
+    assert jackson.advisory_ids == ()
+    assert len({log4shell.fingerprint, recursion.fingerprint, jackson.fingerprint}) == 3
+
+
+def test_sca_fingerprint_is_the_same_in_the_results_api_and_the_scan_report() -> None:
+    # given: the same package and CVE, as the results API gives it
+    results = {
+        "results": [
+            {
+                "type": "sca",
+                "id": "CVE-2021-45046",
+                "severity": "HIGH",
+                "data": {"packageIdentifier": "Maven-org.apache.logging.log4j:log4j-core-2.8.2"},
+                "vulnerabilityDetails": {"cveName": "CVE-2021-45046"},
+            }
+        ],
+        "scanID": "2ebe6e65",
+    }
+    # when
+    (from_api,) = _parse(json.dumps(results).encode())
+    from_report = _parse(SCAN_REPORT)[0]
+    # then
+    assert from_api.fingerprint == from_report.fingerprint
+    assert (from_api.location.package, from_api.location.package_version) == (
+        from_report.location.package,
+        from_report.location.package_version,
+    )
+
+
+def test_scan_report_sca_results_of_another_shape_are_refused() -> None:
+    # given
+    document = json.loads(SCAN_REPORT)
+    document["scaScanResults"]["packages"][1]["packageCategory"][0]["categoryResults"] = {"cve": "x"}
+    # when
+    with pytest.raises(MalformedReport) as caught:
+        _parse(json.dumps(document).encode())
+    # then
+    assert caught.value.reason == "expected an array, found dict"
+    assert caught.value.position == "scaScanResults.packages[1].packageCategory[0].categoryResults"
+
+
+def test_scan_report_sca_result_without_a_vulnerability_is_refused() -> None:
+    # given
+    document = json.loads(SCAN_REPORT)
+    del document["scaScanResults"]["packages"][0]["packageCategory"][1]["categoryResults"][0]["cve"]
+    # when
+    with pytest.raises(MalformedReport) as caught:
+        _parse(json.dumps(document).encode())
+    # then
+    assert caught.value.reason == "the SCA result names no vulnerability (cve)"
+    assert caught.value.position == "scaScanResults.packages[0].packageCategory[1].categoryResults[0]"
+
+
+def test_scan_report_broken_in_an_sca_package_is_refused_with_its_place() -> None:
+    # given
+    broken = SCAN_REPORT.replace(b'"outdated": true', b'"outdated": tru')
+    # when
+    with pytest.raises(MalformedReport) as caught:
+        _parse(broken)
+    # then
+    assert caught.value.reason.startswith("invalid JSON")
+    assert caught.value.position == "scaScanResults.packages[0]"
+
+
+def test_scan_report_with_no_sca_packages_has_no_findings() -> None:
+    # given: the report of a scan whose SCA found nothing (and no other scanner either)
+    document = json.loads(SCAN_REPORT)
+    document["scaScanResults"] = {"totalResults": 0, "severitiesBreakdown": [], "packages": []}
+    # then
+    assert _parse(json.dumps(document).encode()) == []
+
+
+def test_scan_report_with_sca_packages_is_detected() -> None:
+    assert PARSER.detect(SCAN_REPORT) == 95

@@ -8,16 +8,19 @@ Three layouts are read, told apart by their top-level keys:
   of other types (not security findings DefectDojo reads either) are skipped;
 - the scan report (``reportType``, ``scanInformation``): SAST results under
   ``scanResults.resultsList`` (a query with its ``vulnerabilities``), IaC results
-  under ``iacScanResults.technology`` (queries with their ``resultsList``), and
-  ``vulnerabilityDetails`` giving each CWE's risk and recommendations, written
-  after the results and read by a second pass. Its SCA packages are not read
-  (DefectDojo reads none either): the results API carries them;
+  under ``iacScanResults.technology`` (queries with their ``resultsList``), SCA
+  results under ``scaScanResults.packages`` (a package, ``packageId`` and
+  ``packageVersion``, with its ``packageCategory`` entries, one per CWE, each
+  with its ``categoryResults``: ``cve``, ``severity``, ``state``, ``description``,
+  ``references``), and ``vulnerabilityDetails`` giving each CWE's risk and
+  recommendations, written after the results and read by a second pass;
 - the GitLab SAST export (``vulnerabilities`` with ``location``, from the
   ``CxOne`` analyzer), one finding per vulnerability.
 
-Every layout is streamed (the scan report a query at a time, with its
-results). A SAST result is located at the sink of its data flow (the last
-node, or the report's ``destinationFileName``), the flow in its evidence; a
+Every layout is streamed (the scan report a query or an SCA package at a time,
+with its results, in the one pass that reads the rest). A SAST result is located
+at the sink of its data flow (the last node, or the report's
+``destinationFileName``), the flow in its evidence; a
 scan report's description has its ``@SourceFile``-style placeholders filled
 in. Severity: the result's ``severity`` (CRITICAL, HIGH, MEDIUM, LOW, INFO).
 Triage survives as ``state:...`` tags (``state:to-verify``,
@@ -25,7 +28,9 @@ Triage survives as ``state:...`` tags (``state:to-verify``,
 
 Fingerprint: for SAST, the query, the sink file and Checkmarx's
 ``similarityId`` (stable across scans for one data flow); for IaC (KICS), the
-query, the file and ``similarityId``; for SCA, the package and the advisory. The
+query, the file and ``similarityId``; for SCA, the package identifier
+(``Maven-group:artifact-1.2``: the results API's ``packageIdentifier``, the scan
+report's ``packageId``) and the advisory, the same in both layouts. The
 GitLab export, which has no similarity id, is anchored on the query and file,
 its repeats numbered apart by line.
 """
@@ -47,6 +52,7 @@ TOOL = "checkmarx_one"
 # result with the query's fields as context); what of a query its results need.
 _REPORT_SAST = "scanResults.resultsList.item"
 _REPORT_IAC = "iacScanResults.technology.item.queries.item"
+_REPORT_SCA = "scaScanResults.packages.item"
 _SAST_QUERY_KEYS = ("queryName", "queryId", "queryPath", "cweId", "description", "queryDescriptionLink")
 _IAC_QUERY_KEYS = ("queryName", "description", "category")
 _PLACEHOLDER = re.compile(r"@(Source|Destination)(File|Line|Method|Element)\b")
@@ -96,10 +102,18 @@ class CheckmarxOneParser(ReportParser):
         with readers.seekable(stream) as source:
             reader = readers.JsonReader(
                 cast(BinaryIO, io.BufferedReader(_BigIntegersQuoted(source))),
-                ["results.item", "vulnerabilities.item", _REPORT_SAST, _REPORT_IAC],
+                ["results.item", "vulnerabilities.item", _REPORT_SAST, _REPORT_IAC, _REPORT_SCA],
                 context=["iacScanResults.technology.item.name"],
                 late=["vulnerabilityDetails"],
-                expect={"": "object", "results": "array", "vulnerabilities": "array"},
+                # The scan report's parts, objects: seen even when they hold no result.
+                expect={
+                    "": "object",
+                    "results": "array",
+                    "vulnerabilities": "array",
+                    "scanResults": "object",
+                    "iacScanResults": "object",
+                    "scaScanResults": "object",
+                },
             )
             repeats = grouping.RepeatCounter()
             for record in reader:
@@ -108,6 +122,9 @@ class CheckmarxOneParser(ReportParser):
                     continue
                 if record.prefix == _REPORT_IAC:
                     yield from _report_query(record, "resultsList", _IAC_QUERY_KEYS, repeats)
+                    continue
+                if record.prefix == _REPORT_SCA:
+                    yield from _report_package(record)
                     continue
                 item = readers.expect_mapping(record.value, record.position)
                 finding: NormalizedFinding | None
@@ -447,6 +464,67 @@ def _report_iac(item: Mapping[str, Any], context: Mapping[str, Any]) -> Normaliz
         fingerprint=grouping.fingerprint(
             TOOL, "kics", query, file_name, (link or "").rsplit("result-id=", 1)[-1]
         ),
+    )
+
+
+def _report_package(record: readers.JsonRecord) -> Iterator[NormalizedFinding]:
+    """Yield the findings of a scan report's SCA package, one per result of each of its CWEs."""
+    package = readers.expect_mapping(record.value, record.position)
+    identifier = values.text(package.get("packageId"))
+    name = values.text(package.get("packageName"))
+    version = values.text(package.get("packageVersion"))
+    if identifier and not name:
+        name, version = _package_identifier(identifier)
+    if not name:
+        raise MalformedReport("the SCA package has no packageName or packageId", position=record.position)
+    categories = readers.expect_list(package.get("packageCategory"), f"{record.position}.packageCategory")
+    for category_index, entry in enumerate(categories):
+        where = f"{record.position}.packageCategory[{category_index}]"
+        category = readers.expect_mapping(entry, where)
+        cwe = category.get("categoryName")
+        results = readers.expect_list(category.get("categoryResults"), f"{where}.categoryResults")
+        for index, value in enumerate(results):
+            position = f"{where}.categoryResults[{index}]"
+            result = readers.expect_mapping(value, position)
+            yield _report_sca(result, name, version, identifier, cwe, position)
+
+
+def _report_sca(
+    result: Mapping[str, Any],
+    package: str,
+    version: str | None,
+    identifier: str | None,
+    cwe: object,
+    position: str,
+) -> NormalizedFinding:
+    advisory = values.text(result.get("cve")) or values.text(result.get("vulnerabilityId"))
+    if not advisory:
+        raise MalformedReport("the SCA result names no vulnerability (cve)", position=position)
+    references = tuple(
+        dict.fromkeys(
+            url
+            for entry in readers.expect_list(result.get("references"), f"{position}.references")
+            if (url := values.text(readers.as_mapping(entry).get("url")))
+            and url.startswith(("http://", "https://"))
+        )
+    )
+    fixed = values.text(result.get("recommendedVersion")) or values.text(result.get("fixedVersion"))
+    label = f"{package}:{version}" if version else package
+    return NormalizedFinding(
+        title=text.title(f"{advisory} in {label}"),
+        severity=_severity(result),
+        tool=TOOL,
+        rule_id=advisory,
+        tool_finding_id=values.text(result.get("resultId")),
+        description=text.clip(values.text(result.get("description")) or ""),
+        advisory_ids=values.advisory_ids([advisory, *references]),
+        cwe_ids=values.cwe_ids([cwe]),
+        cvss_v3_score=values.score(result.get("cvssScore")),
+        location=FindingLocation(package=package, package_version=version, fixed_version=fixed),
+        remediation=f"Upgrade {package} to {fixed} or later." if fixed else "",
+        references=references,
+        tags=_state_tags(result, "sca"),
+        fingerprint=grouping.fingerprint(TOOL, "sca", identifier or f"{package}@{version}", advisory),
     )
 
 

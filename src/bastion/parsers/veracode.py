@@ -1,6 +1,6 @@
-"""Veracode: the detailed XML report and the Findings REST API's JSON.
+"""Veracode: the detailed XML report, the Findings REST API's JSON, and SCA agent scans.
 
-Two variants are read, told apart by their content:
+Four variants are read, told apart by their content:
 
 - the detailed XML report (``<detailedreport>``, report format 1.x, from the
   platform's "Download XML" or ``DetailedReport.do``): static flaws (``flaw`` in
@@ -11,9 +11,20 @@ Two variants are read, told apart by their content:
   twice (under two CWEs) is a finding once;
 - the Findings API v2 JSON (``findings``, or the raw answer's
   ``_embedded.findings``): ``scan_type`` STATIC, DYNAMIC or SCA with
-  ``finding_details``; closed findings are skipped, as DefectDojo does.
+  ``finding_details``; closed findings are skipped, as DefectDojo does;
+- the SCA agent's JSON (``srcclr scan --json``, ``veracode sca scan --json``;
+  the agent's output since SourceClear, ``records`` of ``recordType`` SCAN): each
+  record's ``vulnerabilities`` refer to its ``libraries`` by a JSON pointer
+  (``_links.ref``: ``/records/0/libraries/12/versions/0``), and its
+  ``vulnMethods`` list the vulnerable methods the project calls, by library
+  version (not by vulnerability). One finding per vulnerability and library;
+- the SCA agent-based scan's CSV export of a project's issues (``Issue ID``,
+  ``Issue type``, ``Library``, ``Version in use``, ``Coordinate 1``, ``Coordinate
+  2``, ``Vulnerability ID``, ``CVE``, ``Severity``...): one finding per row of
+  ``Issue type`` Vulnerability (outdated-library and license issues are not
+  vulnerabilities); resolved issues are skipped, as closed API findings are.
 
-Both are streamed; the XML category's recommendations, written before its flaws,
+All are streamed; the XML category's recommendations, written before its flaws,
 become their remediation. One XML record is not streamed below itself: a vulnerable
 ``component``, whose findings need the library, version and ids written on its
 start tag, while the shared XML reader gives an element (and so its attributes)
@@ -21,19 +32,35 @@ only at its end, after its ``vulnerability`` children. Each component is read
 whole, so memory follows the largest component (one library's CVEs, a few hundred
 at most in real reports), never the report. The flaws already seen are
 remembered by issue id, to skip a flaw listed again: one short string a flaw.
+The agent's JSON writes a record's libraries before its vulnerabilities, and its
+vulnerable methods after them: the libraries are kept as they are read (name,
+coordinates and versions: one short tuple a library, never the library's
+licenses or releases), and the vulnerable methods are read by one extra pass
+when the first vulnerability comes before them (a few names a library version).
+A vulnerability that refers to a library not read yet (a report whose keys were
+reordered) brings the same pass.
 
 Severity: Veracode's 0-5 scale, 5 (Very High) critical, 4 high, 3 medium, 2 low,
-1 (Very Low) and 0 info. Mitigated, fixed or policy-violating flaws keep that as
-tags (``mitigation:accepted``, ``remediation:fixed``, ``policy-violation``).
+1 (Very Low) and 0 info. The agent's JSON and CSV give a severity word (Very High
+critical) where they have one, else a CVSS score, rated as CVSS v3 rates it.
+Mitigated, fixed or policy-violating flaws keep that as tags
+(``mitigation:accepted``, ``remediation:fixed``, ``policy-violation``).
 
 Fingerprint: a flaw's issue id (the "Flaw ID" Veracode keeps for a flaw of an
 application from scan to scan, the same in XML and JSON); a vulnerable component
-by its component id (else library and version) and CVE.
+by its component id (else library and version) and CVE. The agent's JSON and CSV
+carry no component id: their findings are keyed on the library (its artifact,
+``Coordinate 2``, else its name, ``Coordinate 1``) and version, and the CVE, else
+Veracode's own vulnerability id (``SRCCLR-SID-<id>``: the JSON's vulnerability
+link ends with it, the CSV has it as ``Vulnerability ID``), the same in both; for
+a Maven library, the same as an XML component's that names no component id.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
@@ -52,13 +79,48 @@ _SEVERITIES = {
     "1": Severity.INFO,
     "0": Severity.INFO,
 }
+# The SCA agent's JSON: a record's libraries, vulnerabilities and vulnerable methods.
+_AGENT_LIBRARY = "records.item.libraries.item"
+_AGENT_VULNERABILITY = "records.item.vulnerabilities.item"
+_AGENT_METHODS = "records.item.vulnMethods.item"
+_AGENT_RECORDS = re.compile(rb'"records"\s*:\s*\[')
+_LIBRARY_REF = re.compile(r"/records/(\d+)/libraries/(\d+)(?:/versions/(\d+))?")
+_VULNERABILITY_LINK = re.compile(r"/vulnerabilities/(\d+)/?(?:[?#].*)?$")
+_CVE_NUMBER = re.compile(r"(?:CVE-)?(\d{4}-\d{4,})", re.IGNORECASE)
+# The vulnerable methods a finding lists, at most, for one library version.
+_METHODS_LIMIT = 10
+_CSV_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "issue_id": ("issue id",),
+    "issue_type": ("issue type",),
+    "ignored": ("ignored",),
+    "status": ("status",),
+    "library": ("library",),
+    "version": ("version in use",),
+    "package_manager": ("package manager",),
+    "coordinate1": ("coordinate 1",),
+    "coordinate2": ("coordinate 2",),
+    "dependency": ("dependency (transitive or direct)",),
+    "vulnerability_id": ("vulnerability id",),
+    "title": ("title",),
+    "cvss": ("cvss score",),
+    "severity": ("severity",),
+    "cve": ("cve",),
+    "has_methods": ("has vulnerable methods",),
+    "fixed": ("updated version",),
+}
+_CSV_REQUIRED = {
+    "issue_type": "Issue type",
+    "vulnerability_id": "Vulnerability ID",
+    "coordinate1": "Coordinate 1",
+}
+_CSV_HEADER = frozenset({"issue id", "issue type", "coordinate 1", "vulnerability id"})
 
 
 class VeracodeParser(ReportParser):
     """Veracode's detailed XML report and its Findings API JSON."""
 
     name = "veracode"
-    label = "Veracode XML / Findings API JSON"
+    label = "Veracode XML / Findings API JSON / SCA agent JSON and CSV"
     defectdojo_scan_types = ("Veracode Scan",)
 
     def detect(self, head: bytes) -> int:
@@ -74,14 +136,30 @@ class VeracodeParser(ReportParser):
             and '"issue_id"' in content
         ):
             return 85
+        if (
+            content.startswith("{")
+            and _AGENT_RECORDS.search(head)
+            and ('"recordType"' in content or '"updateToVersion"' in content)
+        ):
+            return 90
+        if _CSV_HEADER <= readers.csv_header(content):
+            return 95
         return 0
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
         first, stream = readers.first_byte(stream)
-        if first == b"{":
-            yield from _json_findings(stream)
-        else:
+        if first == b"<":
             yield from _xml_report(stream)
+        elif first == b"{":
+            head, stream = readers.peek(stream)
+            if _AGENT_RECORDS.search(head):
+                yield from _agent_report(stream)
+            else:
+                yield from _json_findings(stream)
+        elif first:
+            yield from _csv_report(stream)
+        else:
+            raise MalformedReport(readers.EMPTY_REPORT)
 
 
 def _severity(value: object) -> Severity:
@@ -317,6 +395,313 @@ def _json_sca(details: Mapping[str, Any], description: str, common: dict[str, An
         fingerprint=grouping.fingerprint(TOOL, "sca", identity, advisory),
         **common,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Library:
+    """What a finding needs of a library of the agent's report."""
+
+    package: str | None
+    name: str | None
+    coordinates: str | None
+    versions: tuple[str | None, ...]
+    link: str | None
+
+
+@dataclass
+class _AgentIndex:
+    """The libraries and vulnerable methods of the agent's report, by their JSON pointers."""
+
+    source: BinaryIO
+    start: int
+    libraries: dict[tuple[int, int], _Library] = field(default_factory=dict)
+    methods: dict[tuple[int, int, int | None], list[str]] = field(default_factory=dict)
+    is_complete: bool = False
+    damage: MalformedReport | None = None
+
+    def add_library(self, record: int, index: int, library: Mapping[str, Any]) -> None:
+        """Keep what a finding needs of the library at ``/records/<record>/libraries/<index>``."""
+        coordinate1 = values.text(library.get("coordinate1"))
+        coordinate2 = values.text(library.get("coordinate2"))
+        versions = tuple(
+            values.text(readers.as_mapping(version).get("version"))
+            for version in _list(library.get("versions"))
+        )
+        self.libraries[record, index] = _Library(
+            package=coordinate2 or coordinate1 or values.text(library.get("name")),
+            name=values.text(library.get("name")),
+            coordinates=":".join(part for part in (coordinate1, coordinate2) if part) or None,
+            versions=versions,
+            link=values.text(readers.as_mapping(library.get("_links")).get("html")),
+        )
+
+    def add_methods(self, entry: Mapping[str, Any]) -> None:
+        """Note the vulnerable methods of one ``vulnMethods`` entry under the library versions it links."""
+        called: list[str] = []
+        for value in _list(entry.get("calls")):
+            call = readers.as_mapping(value)
+            method = readers.as_mapping(call.get("method"))
+            owner = values.text(method.get("className")) or values.text(method.get("moduleName"))
+            name = ".".join(part for part in (owner, values.text(method.get("methodName"))) if part)
+            if not name:
+                continue
+            chains = _list(call.get("callChains"))
+            site = _call_site(chains[0] if chains else None)
+            called.append(f"{name} (called from {site})" if site else name)
+        for link in _list(entry.get("links")):
+            found = _LIBRARY_REF.fullmatch(str(readers.as_mapping(link).get("ref") or ""))
+            if found is None:
+                continue
+            key = (int(found[1]), int(found[2]), int(found[3]) if found[3] else None)
+            kept = self.methods.setdefault(key, [])
+            for name in called:
+                if name not in kept and len(kept) < _METHODS_LIMIT:
+                    kept.append(name)
+
+    def complete(self) -> None:
+        """Read every library and vulnerable method of the report, by one pass of its own.
+
+        Damage stops the pass, kept to be told if a library is missing: the main pass
+        names its place among the records it reads.
+        """
+        if self.is_complete:
+            return
+        self.is_complete = True
+        self.methods.clear()
+        with readers.rewound(self.source, self.start) as again:
+            try:
+                for record in readers.JsonReader(again, [_AGENT_LIBRARY, _AGENT_METHODS]):
+                    if not isinstance(record.value, dict):
+                        continue  # the main pass names it
+                    if record.prefix == _AGENT_LIBRARY:
+                        self.add_library(record.indexes[0], record.indexes[1], record.value)
+                    else:
+                        self.add_methods(record.value)
+            except MalformedReport as error:
+                self.damage = error
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _call_site(chain: object) -> str | None:
+    """Return where the project calls into a vulnerable method: the chain's first step with a file."""
+    for value in _list(chain):
+        step = readers.as_mapping(value)
+        if file_name := values.text(step.get("fileName")):
+            line = values.line_number(step.get("lineNumber"))
+            return f"{file_name}:{line}" if line else file_name
+    return None
+
+
+def _agent_report(stream: BinaryIO) -> Iterator[NormalizedFinding]:
+    with readers.seekable(stream) as source:
+        index = _AgentIndex(source, source.tell())
+        reader = readers.JsonReader(
+            source,
+            [_AGENT_LIBRARY, _AGENT_VULNERABILITY, _AGENT_METHODS],
+            expect={
+                "": "object",
+                "records": "array",
+                "records.item.libraries": "array",
+                "records.item.vulnerabilities": "array",
+                "records.item.vulnMethods": "array",
+            },
+        )
+        for record in reader:
+            item = readers.expect_mapping(record.value, record.position)
+            if record.prefix == _AGENT_LIBRARY:
+                index.add_library(record.indexes[0], record.indexes[1], item)
+            elif record.prefix == _AGENT_METHODS:
+                if not index.is_complete:
+                    index.add_methods(item)
+            else:
+                if "records.item.vulnMethods" not in reader.seen:
+                    index.complete()  # the agent writes them after the vulnerabilities
+                yield from _agent_vulnerability(item, record.position, index)
+        if "records" not in reader.seen:
+            raise readers.not_a_report("records")
+
+
+def _advisory(cve: object, sid: object) -> tuple[str | None, str | None]:
+    """Return a vulnerability's CVE (the agent writes ``2014-0054``) and its advisory id, else SRCCLR-SID."""
+    found = _CVE_NUMBER.fullmatch(str(cve).strip()) if cve else None
+    number = f"CVE-{found[1]}" if found else None
+    sid_text = values.text(sid)
+    return number, number or (f"SRCCLR-SID-{sid_text}" if sid_text else None)
+
+
+def _agent_vulnerability(
+    item: Mapping[str, Any], position: str, index: _AgentIndex
+) -> Iterator[NormalizedFinding]:
+    link = values.text(readers.as_mapping(item.get("_links")).get("html"))
+    sid = found[1] if link and (found := _VULNERABILITY_LINK.search(link)) else None
+    cve, advisory = _advisory(item.get("cve"), sid)
+    if advisory is None:
+        raise MalformedReport(
+            "the vulnerability has no cve and no link to its Veracode id", position=position
+        )
+    heading = values.text(item.get("title"))
+    score3 = values.score(item.get("cvss3Score"))
+    score = score3 if score3 is not None else values.score(item.get("cvssScore"))
+    severity = _sca_severity(item.get("severity"), score)
+    kinds = [str(kind) for kind in _list(item.get("vulnerabilityTypes")) if kind]
+    language = values.text(item.get("language"))
+    tags = ["sca", *([f"language:{language.lower()}"] if language else [])]
+    if item.get("hasExploits") is True:
+        tags.append("exploit-available")
+    where = f"{position}.libraries"
+    for number, entry in enumerate(readers.expect_list(item.get("libraries"), where)):
+        entry_position = f"{where}[{number}]"
+        reference = values.text(readers.as_mapping(readers.as_mapping(entry).get("_links")).get("ref")) or ""
+        pointer = _LIBRARY_REF.fullmatch(reference)
+        if pointer is None:
+            raise MalformedReport(
+                "the vulnerability's library has no reference such as /records/0/libraries/1",
+                position=entry_position,
+            )
+        key = (int(pointer[1]), int(pointer[2]))
+        if key not in index.libraries:
+            index.complete()  # a report whose libraries come after its vulnerabilities
+        library = index.libraries.get(key)
+        if library is None and index.damage is not None:
+            raise index.damage
+        if library is None:
+            raise MalformedReport(f"the report has no library {reference}", position=entry_position)
+        version_index = int(pointer[3]) if pointer[3] else None
+        version = _library_version(library, version_index)
+        details = readers.expect_list(readers.as_mapping(entry).get("details"), f"{entry_position}.details")
+        detail = readers.as_mapping(details[0]) if details else {}
+        methods = index.methods.get((*key, version_index), [])
+        fixed = values.text(detail.get("updateToVersion"))
+        patch = values.text(detail.get("patch"))
+        label = f"{library.package}:{version}" if version else str(library.package)
+        facts = [
+            f"{name}: {value}"
+            for name, value in (
+                ("Library", _named(library.name, library.coordinates)),
+                ("Vulnerable versions", values.text(detail.get("versionRange"))),
+                ("Vulnerability types", ", ".join(kinds)),
+                ("CVSS score", score),
+                ("Disclosed", values.text(item.get("disclosureDate"))),
+            )
+            if value
+        ]
+        fix = values.text(detail.get("fixText")) or (
+            f"Upgrade {library.package} to {fixed} or later." if fixed else ""
+        )
+        yield NormalizedFinding(
+            title=text.title(f"{cve or heading or advisory} in {label}"),
+            severity=severity,
+            tool=TOOL,
+            rule_id=advisory,
+            description=text.clip(
+                "\n\n".join(
+                    part for part in (heading, values.text(item.get("overview")), "\n".join(facts)) if part
+                )
+            ),
+            advisory_ids=values.advisory_ids([cve]),
+            cvss_v3_score=score3,
+            location=FindingLocation(
+                package=library.package,
+                package_version=version,
+                fixed_version=fixed,
+                component=library.coordinates,
+            ),
+            evidence=text.clip(
+                "Vulnerable methods of this library version that the project calls:\n"
+                + "\n".join(f"- {method}" for method in methods)
+                if methods
+                else ""
+            ),
+            remediation=text.clip(
+                "\n".join(part for part in (fix, f"Patch: {patch}" if patch else "") if part)
+            ),
+            references=tuple(
+                dict.fromkeys(
+                    url
+                    for url in (link, patch, library.link)
+                    if url and url.startswith(("http://", "https://"))
+                )
+            ),
+            tags=(*tags, "vulnerable-method") if methods else tuple(tags),
+            fingerprint=grouping.fingerprint(TOOL, "sca", f"{library.package}@{version}", advisory),
+        )
+
+
+def _named(name: str | None, coordinates: str | None) -> str | None:
+    """Return a library's name with its coordinates, where they say more."""
+    if name and coordinates and coordinates != name:
+        return f"{name} ({coordinates})"
+    return name or coordinates
+
+
+def _library_version(library: _Library, index: int | None) -> str | None:
+    if index is not None and 0 <= index < len(library.versions):
+        return library.versions[index]
+    return library.versions[0] if len(library.versions) == 1 else None
+
+
+def _sca_severity(word: object, score: float | None) -> Severity:
+    """Rate an SCA vulnerability by its severity (a word, or Veracode's 0-5), else its CVSS score."""
+    value = values.text(word)
+    if value is None:
+        return values.severity_from_score(score)
+    if value in _SEVERITIES:
+        return _SEVERITIES[value]
+    return values.severity_from_word(value, values.severity_from_score(score))
+
+
+def _csv_report(stream: BinaryIO) -> Iterator[NormalizedFinding]:
+    rows = readers.iter_csv_records(stream, _CSV_COLUMNS, required=_CSV_REQUIRED)
+    for position, row in rows:
+        if row["issue_type"].lower() != "vulnerability":
+            continue  # an outdated library or a license: not a vulnerability
+        if row["status"].lower() in {"resolved", "fixed", "closed"}:
+            continue
+        cve, advisory = _advisory(row["cve"], row["vulnerability_id"])
+        if advisory is None:
+            raise MalformedReport("the vulnerability has no CVE and no Vulnerability ID", position=position)
+        package = row["coordinate2"] or row["coordinate1"] or row["library"] or None
+        if package is None:
+            raise MalformedReport("the vulnerability names no library", position=position)
+        version = row["version"] or None
+        score = values.score(row["cvss"])
+        tags = ["sca"]
+        if row["ignored"].lower() == "true":
+            tags.append("mitigation:ignored")
+        if row["dependency"]:
+            tags.append(f"dependency:{row['dependency'].lower()}")
+        if row["has_methods"].lower() == "true":
+            tags.append("vulnerable-method")
+        coordinates = ":".join(part for part in (row["coordinate1"], row["coordinate2"]) if part) or None
+        facts = [
+            f"{name}: {value}"
+            for name, value in (
+                ("Library", _named(row["library"] or None, coordinates)),
+                ("Package manager", row["package_manager"]),
+                ("CVSS score", score),
+            )
+            if value
+        ]
+        fixed = row["fixed"] or None
+        label = f"{package}:{version}" if version else package
+        yield NormalizedFinding(
+            title=text.title(f"{cve or row['title'] or advisory} in {label}"),
+            severity=_sca_severity(row["severity"], score),
+            tool=TOOL,
+            rule_id=advisory,
+            tool_finding_id=row["issue_id"] or None,
+            description=text.clip("\n\n".join(part for part in (row["title"], "\n".join(facts)) if part)),
+            advisory_ids=values.advisory_ids([cve]),
+            location=FindingLocation(
+                package=package, package_version=version, fixed_version=fixed, component=coordinates
+            ),
+            remediation=f"Upgrade {package} to {fixed} or later." if fixed else "",
+            tags=tuple(tags),
+            fingerprint=grouping.fingerprint(TOOL, "sca", f"{package}@{version}", advisory),
+        )
 
 
 def _cvss3_vector(vector: object) -> str | None:

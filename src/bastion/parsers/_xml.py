@@ -298,6 +298,20 @@ def descendants(element: Element | None, name: str) -> Iterator[Element]:
     return (found for found in element.iter() if local_name(found.tag) == name)
 
 
+def children_by_name(element: Element) -> dict[str, Element]:
+    """Return an element's first child of each local name, by name, in one pass over them.
+
+    For a record whose fields are children: one pass instead of a search per field.
+    """
+    return {local_name(found.tag): found for found in reversed(element)}  # the first one wins
+
+
+def named_text(children: dict[str, Element], name: str) -> str:
+    """Return the stripped text of a child of :func:`children_by_name`, "" if there is none."""
+    found = children.get(name)
+    return (found.text or "").strip() if found is not None else ""
+
+
 def child_text(element: Element | None, name: str, default: str = "") -> str:
     """Return the stripped text of the first child with this local name."""
     found = child(element, name)

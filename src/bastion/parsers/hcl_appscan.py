@@ -127,24 +127,12 @@ class HclAppscanParser(ReportParser):
             source.seek(start)
             variants: list[_Variant] = []
             for element in readers.iter_xml(source, ("item",), roots=("xml-report",)):
-                found = _children(element)
+                found = readers.children_by_name(element)
                 if _is_variant(found):
                     variants.append(_variant(found))
                 elif _is_issue(found):
                     yield _finding(element, found, lookups, variants)
                     variants = []
-
-
-def _children(item: Element) -> dict[str, Element]:
-    """Return an element's first child of each local name, by name, in one pass over them."""
-    local_name = readers.local_name
-    return {local_name(child.tag): child for child in reversed(item)}  # the first one wins
-
-
-def _text(found: dict[str, Element], name: str) -> str:
-    """Return the stripped text of a child (of :func:`_children`), "" if there is none."""
-    element = found.get(name)
-    return (element.text or "").strip() if element is not None else ""
 
 
 def _is_variant(found: dict[str, Element]) -> bool:
@@ -184,14 +172,14 @@ def _read_lookups(source: BinaryIO) -> _Lookups:
         identifier = item.get("id")
         if identifier is None:
             continue
-        found = _children(item)
+        found = readers.children_by_name(item)
         if _is_variant(found) or _is_issue(found):
             continue
-        name = _text(found, "name")
+        name = readers.named_text(found, "name")
         if "xfid" in found or (name and "advisory" in found):
-            lookups.issue_types[identifier] = (name, _text(found, "cwe"))
+            lookups.issue_types[identifier] = (name, readers.named_text(found, "cwe"))
         elif "entity-type" in found or "url-name" in found:
-            lookups.entities[identifier] = (name, _text(found, "entity-type"))
+            lookups.entities[identifier] = (name, readers.named_text(found, "entity-type"))
         elif "priority" in found:
             lookups.remediations[identifier] = name
         elif "general" in found:
@@ -298,10 +286,10 @@ class _Without(io.RawIOBase):
 
 def _variant(found: dict[str, Element]) -> _Variant:
     information = found.get("issue-information")
-    about = _children(information) if information is not None else {}
-    reasoning = _text(found, "reasoning")
-    tip = _text(about, "issue-tip")
-    traffic = _text(found, "test-http-traffic") or _text(about, "testResponseChunk")
+    about = readers.children_by_name(information) if information is not None else {}
+    reasoning = readers.named_text(found, "reasoning")
+    tip = readers.named_text(about, "issue-tip")
+    traffic = readers.named_text(found, "test-http-traffic") or readers.named_text(about, "testResponseChunk")
     return _Variant(
         reasoning="\n".join(part for part in (reasoning, tip) if part),
         traffic=text.clip(traffic, _VARIANT_EVIDENCE),
@@ -327,15 +315,15 @@ def _first(found: dict[str, Element], name: str) -> str:
 def _finding(
     item: Element, found: dict[str, Element], lookups: _Lookups, variants: list[_Variant]
 ) -> NormalizedFinding:
-    issue_type = _first(found, "issue-type") or _text(found, "issue-type-name")
+    issue_type = _first(found, "issue-type") or readers.named_text(found, "issue-type-name")
     type_name, type_cwe = lookups.issue_types.get(issue_type, ("", ""))
-    heading = _text(found, "issue-type-name") or type_name or issue_type
+    heading = readers.named_text(found, "issue-type-name") or type_name or issue_type
     url = lookups.urls.get(_first(found, "url")) or _url_of(found)
     entity_name, entity_type = lookups.entities.get(_first(found, "entity"), ("", ""))
     if not entity_name:
-        entity_name = _text(found, "entity") or _text(found, "element")
-        entity_type = entity_type or _text(found, "element-type")
-    location_text = _text(found, "location")
+        entity_name = readers.named_text(found, "entity") or readers.named_text(found, "element")
+        entity_type = entity_type or readers.named_text(found, "element-type")
+    location_text = readers.named_text(found, "location")
     file_path, line = _file_location(location_text, url)
     parts = urlsplit(url) if url else None
     details = list(
@@ -349,7 +337,7 @@ def _finding(
     if entity:
         details.append(f"Entity: {entity}")
     vector, computed = _cvss(readers.child_text(found.get("cvss-vector"), "vector"))
-    score = values.score(_text(found, "cvss-score"))
+    score = values.score(readers.named_text(found, "cvss-score"))
     return NormalizedFinding(
         title=text.title(heading),
         severity=_severity(found),
@@ -357,7 +345,7 @@ def _finding(
         rule_id=issue_type or None,
         tool_finding_id=item.get("id"),
         description=text.clip("\n".join(details)),
-        cwe_ids=values.cwe_ids([_text(found, "cwe") or type_cwe]),
+        cwe_ids=values.cwe_ids([readers.named_text(found, "cwe") or type_cwe]),
         cvss_v3_vector=vector,
         cvss_v3_score=score if score is not None else computed,
         location=FindingLocation(
@@ -381,17 +369,17 @@ def _finding(
 
 def _url_of(found: dict[str, Element]) -> str:
     """Build the URL of an issue that writes it as text fields (export format 1.x)."""
-    url = _text(found, "url-name") or _text(found, "url")
+    url = readers.named_text(found, "url-name") or readers.named_text(found, "url")
     if url:
         return url
-    host = _text(found, "host")
+    host = readers.named_text(found, "host")
     if not host:
-        location = _text(found, "location")
+        location = readers.named_text(found, "location")
         return location if location.startswith(("http://", "https://")) else ""
-    scheme = _text(found, "scheme") or "https"
-    port = _text(found, "port")
+    scheme = readers.named_text(found, "scheme") or "https"
+    port = readers.named_text(found, "port")
     netloc = f"{host}:{port}" if port and port not in {"80", "443"} else host
-    return f"{scheme}://{netloc}{_text(found, 'path')}"
+    return f"{scheme}://{netloc}{readers.named_text(found, 'path')}"
 
 
 def _file_location(location: str, url: str) -> tuple[str | None, int | None]:
@@ -405,10 +393,10 @@ def _file_location(location: str, url: str) -> tuple[str | None, int | None]:
 
 
 def _severity(found: dict[str, Element]) -> Severity:
-    word = _text(found, "severity")
+    word = readers.named_text(found, "severity")
     if word:
         return values.severity_from_word(word)
-    return _SEVERITY_IDS.get(_text(found, "severity-id"), Severity.INFO)
+    return _SEVERITY_IDS.get(readers.named_text(found, "severity-id"), Severity.INFO)
 
 
 @functools.lru_cache(maxsize=1024)  # one vector per issue type, mostly

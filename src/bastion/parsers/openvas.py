@@ -106,21 +106,21 @@ def _xml_finding(result: Element, nvt: Element, position: str) -> NormalizedFind
     oid = nvt.get("oid") or ""
     if not oid:
         raise MalformedReport("result's nvt has no oid", position=position)
-    found = _children(result)
-    about = _children(nvt)
+    found = readers.children_by_name(result)
+    about = readers.children_by_name(nvt)
     host_element = found.get("host")
     host = (host_element.text or "").strip() if host_element is not None else ""
     hostname = readers.child_text(host_element, "hostname") if host_element is not None else ""
-    port, protocol = _port(_text(found, "port"))
-    tags = _nvt_tags(_text(about, "tags"))
-    threat = _text(found, "threat").lower()
-    score = values.score(_text(found, "severity"))
+    port, protocol = _port(readers.named_text(found, "port"))
+    tags = _nvt_tags(readers.named_text(about, "tags"))
+    threat = readers.named_text(found, "threat").lower()
+    score = values.score(readers.named_text(found, "severity"))
     severity = THREATS.get(threat) or values.severity_from_score(score)
     advisories, references, scores = _xml_nvt_details(nvt, about)
     solution_element = about.get("solution")
     solution = (solution_element.text or "").strip() if solution_element is not None else ""
     solution_type = solution_element.get("type", "") if solution_element is not None else ""
-    name = _text(about, "name") or _text(found, "name")
+    name = readers.named_text(about, "name") or readers.named_text(found, "name")
     return NormalizedFinding(
         title=text.title(name, fallback=f"OpenVAS NVT {oid}"),
         severity=severity,
@@ -133,29 +133,17 @@ def _xml_finding(result: Element, nvt: Element, position: str) -> NormalizedFind
         advisory_ids=advisories,
         **scores,
         location=FindingLocation(host=host or hostname or None, port=port, protocol=protocol),
-        evidence=text.clip(_text(found, "description")),
+        evidence=text.clip(readers.named_text(found, "description")),
         remediation=text.clip(_unwrap(solution) or tags.get("solution", "")),
         references=references,
         tags=_tags(
-            family=_text(about, "family"),
+            family=readers.named_text(about, "family"),
             solution_type=solution_type or tags.get("solution_type", ""),
             threat=threat,
             hostname=hostname,
         ),
         fingerprint=grouping.fingerprint(TOOL, oid, host or hostname, port, protocol if port else None),
     )
-
-
-def _children(element: Element) -> dict[str, Element]:
-    """Return an element's first child of each local name, by name, in one pass over them."""
-    local_name = readers.local_name
-    return {local_name(child.tag): child for child in reversed(element)}  # the first one wins
-
-
-def _text(found: dict[str, Element], name: str) -> str:
-    """Return the stripped text of a child (of :func:`_children`), "" if there is none."""
-    element = found.get(name)
-    return (element.text or "").strip() if element is not None else ""
 
 
 def _csv_finding(row: Mapping[str, str], position: str) -> NormalizedFinding:
@@ -220,8 +208,8 @@ def _xml_nvt_details(
             elif kind.startswith("cvss_base_v4"):
                 scores["cvss_v4_vector"], scores["cvss_v4_score"] = values.cvss4(vector)
     # OpenVAS 8 and older: <cve>CVE-1, CVE-2</cve>, <xref>URL:https://..., CERT:...</xref>
-    ids.extend(_text(about, "cve").split(","))
-    urls.extend(URL.findall(_text(about, "xref")))
+    ids.extend(readers.named_text(about, "cve").split(","))
+    urls.extend(URL.findall(readers.named_text(about, "xref")))
     return values.advisory_ids(ids), tuple(dict.fromkeys(url.rstrip(",") for url in urls if url)), scores
 
 

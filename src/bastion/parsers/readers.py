@@ -49,9 +49,11 @@ from bastion.parsers._xml import (
     child,
     child_text,
     children,
+    children_by_name,
     descendants,
     iter_xml,
     local_name,
+    named_text,
     root_attributes,
 )
 
@@ -65,6 +67,7 @@ __all__ = [
     "child",
     "child_text",
     "children",
+    "children_by_name",
     "csv_header",
     "depth_checked",
     "descendants",
@@ -79,6 +82,7 @@ __all__ = [
     "iter_xml",
     "load_json",
     "local_name",
+    "named_text",
     "not_a_report",
     "peek",
     "read_values",

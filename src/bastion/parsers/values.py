@@ -41,7 +41,8 @@ __all__ = [
 CVE_PATTERN = re.compile(r"\bCVE-\d{4}-\d{4,}\b", re.IGNORECASE)
 GHSA_PATTERN = re.compile(r"\bGHSA(?:-[23456789cfghjmpqrvwx]{4}){3}\b", re.IGNORECASE)
 # Either id in one pass (a report may hold hundreds of thousands of texts to search).
-_ADVISORY_PATTERN = re.compile(f"{CVE_PATTERN.pattern}|{GHSA_PATTERN.pattern}", re.IGNORECASE)
+_CVE_LOWER = re.compile(r"cve-\d{4}-\d{4,}\b")
+_GHSA_LOWER = re.compile(r"ghsa(?:-[23456789cfghjmpqrvwx]{4}){3}\b")
 # In free text a CWE needs its prefix: "CWE-79", "cwe_79", "CWE:79", "CWE #79".
 CWE_PATTERN = re.compile(r"\bCWE\s?[-_:#/ ]?\s?(\d{1,5})\b", re.IGNORECASE)
 
@@ -119,12 +120,20 @@ def cwe_ids(values: Iterable[object]) -> tuple[int, ...]:
 
 def advisory_ids(values: Iterable[object]) -> tuple[str, ...]:
     """Return CVE and GHSA ids found in ``values``, upper-cased, deduplicated, in order."""
+    # One search of all the texts (a report may give a finding dozens of short ones), lower-cased:
+    # a pattern that starts with a literal is searched for several times faster than one that
+    # ignores case; the word boundary before it is checked by hand, for the same reason.
+    lowered = "\n".join(str(value) for value in values if value).lower()
+    matches: list[tuple[int, str]] = []
+    for pattern in (_CVE_LOWER, _GHSA_LOWER):
+        for match in pattern.finditer(lowered):
+            start = match.start()
+            if start and (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
+                continue  # inside a word, as "xcve-2020-1234"
+            matches.append((start, match.group()))
     found: dict[str, None] = {}
-    # One search of all the texts (a report may give a finding dozens of short ones).
-    joined = "\n".join(str(value) for value in values if value)
-    for match in _ADVISORY_PATTERN.findall(joined):
-        upper = match.upper()
-        found[upper if upper.startswith("CVE") else "GHSA" + match[4:].lower()] = None
+    for _start, advisory in sorted(matches):
+        found[advisory.upper() if advisory.startswith("cve") else "GHSA" + advisory[4:]] = None
     return tuple(found)
 
 

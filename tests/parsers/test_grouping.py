@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 import pytest
 
@@ -102,7 +105,7 @@ def test_groups_on_disk_leave_no_file_behind(monkeypatch: pytest.MonkeyPatch) ->
     for number in range(50):
         groups.add(number, _finding(f"host-{number}"), f"host-{number}")
     # when: read halfway, then dropped (a consumer that stops early)
-    findings = groups.findings()
+    findings = cast("Generator[NormalizedFinding, None, None]", groups.findings())
     next(findings)
     opened = {path for path in _open_files() - before if path.startswith("/")}
     findings.close()
@@ -121,3 +124,40 @@ def _open_files() -> set[str]:
         except FileNotFoundError:
             continue  # the descriptor listdir itself used
     return found
+
+
+@dataclass
+class _Tally:
+    name: str
+    places: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    ids: tuple[int, ...] = ()
+
+    @classmethod
+    def revived(cls, data: dict[str, Any]) -> _Tally:
+        return cls(**{**data, "seen": set(data["seen"]), "ids": tuple(data["ids"])})
+
+    def footprint(self) -> int:
+        return 100 + sum(map(len, self.places))
+
+
+def test_a_group_store_keeps_changes_and_first_seen_order_in_memory_and_on_disk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: a budget the first group alone passes, so that the others wait on disk
+    monkeypatch.setattr(grouping, "IN_MEMORY_BYTES", 1)
+    store: grouping.GroupStore[_Tally] = grouping.GroupStore(_Tally.revived, _Tally.footprint)
+    for round_number in range(3):
+        for name in ("b", "a", "c"):
+            tally = store.get(name) or _Tally(name, ids=(7,))
+            tally.places.append(f"{name}{round_number}")
+            tally.seen.add(f"host-{round_number % 2}")
+            store.put(name, tally)
+    # when
+    tallies = list(store.values())
+    # then
+    assert [tally.name for tally in tallies] == ["b", "a", "c"]
+    for tally in tallies:
+        assert tally.places == [f"{tally.name}{number}" for number in range(3)]
+        assert (tally.seen, tally.ids) == ({"host-0", "host-1"}, (7,))
+    assert list(store.values()) == []

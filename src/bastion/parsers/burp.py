@@ -114,6 +114,26 @@ class _Group:
     size: int = 0
     count: int = 0
 
+    @classmethod
+    def revived(cls, data: dict[str, Any]) -> _Group:
+        """Rebuild a group that waited on disk (see grouping.GroupStore)."""
+        return cls(
+            **{
+                **data,
+                "cwe_ids": tuple(data["cwe_ids"]),
+                "paths": set(data["paths"]),
+                "serials": set(data["serials"]),
+            }
+        )
+
+    def footprint(self) -> int:
+        """About how many bytes the group takes in memory."""
+        return 3000 + self.size + len(self.background) + len(self.remediation) + 80 * len(self.serials)
+
+
+def _groups() -> grouping.GroupStore[_Group]:
+    return grouping.GroupStore(_Group.revived, _Group.footprint)
+
 
 class BurpParser(ReportParser):
     """Burp Suite's XML export of issues, its REST API's scan JSON and Enterprise's HTML report."""
@@ -144,7 +164,7 @@ class BurpParser(ReportParser):
             return
         attributes = readers.root_attributes(readers.head_text(head), "issues")
         tool_version = attributes.get("burpVersion") or None
-        groups: dict[tuple[str, str], _Group] = {}
+        groups = _groups()
         issues = readers.iter_xml(source, ("issue",), roots=("issues",), drop_doctype=True)
         for index, element in enumerate(issues):
             _add_issue(groups, element, f"issue[{index}]")
@@ -152,7 +172,7 @@ class BurpParser(ReportParser):
             yield _finding(group, tool_version)
 
 
-def _add_issue(groups: dict[tuple[str, str], _Group], issue: Element, position: str) -> None:
+def _add_issue(groups: grouping.GroupStore[_Group], issue: Element, position: str) -> None:
     issue_type = readers.child_text(issue, "type")
     name = readers.child_text(issue, "name")
     if not issue_type or not name:
@@ -184,43 +204,45 @@ def _add_issue(groups: dict[tuple[str, str], _Group], issue: Element, position: 
             references=text.urls(readers.child_text(issue, "references")) + text.urls(classifications),
             cwe_ids=values.cwe_ids([classifications]),
         )
-        groups[key] = group
-    serial = readers.child_text(issue, "serialNumber")
-    if serial and serial in group.serials:
-        return  # the export repeats an issue it already listed
-    group.serials.add(serial)
-    group.count += 1
-    if group.count > INSTANCE_LIMIT or group.size > MAX_TEXT:
-        return
-    location = readers.child_text(issue, "location") or readers.child_text(issue, "path")
-    group.locations.append(location)
-    group.paths.add(readers.child_text(issue, "path"))
-    detail = text.html_text(readers.child_text(issue, "issueDetail"))
-    items = [
-        (child.text or "").strip()
-        for holder in issue
-        if readers.local_name(holder.tag) == "issueDetailItems"
-        for child in holder
-    ]
-    detail = "\n".join(filter(None, [detail, *(f"- {item}" for item in items if item)]))
-    if detail:
-        group.details.append(f"{location}:\n{detail}")
-    group.size += len(detail)
-    for pair in issue:
-        if readers.local_name(pair.tag) != "requestresponse":
-            continue
-        messages = {readers.local_name(part.tag): _message(part) for part in pair}
-        exchange = "\n".join(
-            f"--- {kind} ---\n{messages[kind]}" for kind in ("request", "response") if messages.get(kind)
-        )
-        if exchange:
-            group.evidence.append(f"{location}\n{exchange}")
-            group.size += len(exchange)
+    try:
+        serial = readers.child_text(issue, "serialNumber")
+        if serial and serial in group.serials:
+            return  # the export repeats an issue it already listed
+        group.serials.add(serial)
+        group.count += 1
+        if group.count > INSTANCE_LIMIT or group.size > MAX_TEXT:
+            return
+        location = readers.child_text(issue, "location") or readers.child_text(issue, "path")
+        group.locations.append(location)
+        group.paths.add(readers.child_text(issue, "path"))
+        detail = text.html_text(readers.child_text(issue, "issueDetail"))
+        items = [
+            (child.text or "").strip()
+            for holder in issue
+            if readers.local_name(holder.tag) == "issueDetailItems"
+            for child in holder
+        ]
+        detail = "\n".join(filter(None, [detail, *(f"- {item}" for item in items if item)]))
+        if detail:
+            group.details.append(f"{location}:\n{detail}")
+        group.size += len(detail)
+        for pair in issue:
+            if readers.local_name(pair.tag) != "requestresponse":
+                continue
+            messages = {readers.local_name(part.tag): _message(part) for part in pair}
+            exchange = "\n".join(
+                f"--- {kind} ---\n{messages[kind]}" for kind in ("request", "response") if messages.get(kind)
+            )
+            if exchange:
+                group.evidence.append(f"{location}\n{exchange}")
+                group.size += len(exchange)
+    finally:
+        groups.put(key, group)  # changed, or new
 
 
 def _parse_json(source: BinaryIO) -> Iterator[NormalizedFinding]:
     """Yield the findings of a REST API scan answer, grouped as the XML's are."""
-    groups: dict[tuple[str, str], _Group] = {}
+    groups = _groups()
     for position, event in readers.iter_json(source, "issue_events.item", required=True):
         event = readers.expect_mapping(event, position)
         if event.get("type", "issue_found") != "issue_found":
@@ -231,7 +253,7 @@ def _parse_json(source: BinaryIO) -> Iterator[NormalizedFinding]:
         yield _finding(group, None)
 
 
-def _add_json_issue(groups: dict[tuple[str, str], _Group], issue: Mapping[str, Any], position: str) -> None:
+def _add_json_issue(groups: grouping.GroupStore[_Group], issue: Mapping[str, Any], position: str) -> None:
     issue_type = values.text(issue.get("type_index")) or ""
     name = values.text(issue.get("name")) or ""
     if not issue_type or not name:
@@ -242,7 +264,7 @@ def _add_json_issue(groups: dict[tuple[str, str], _Group], issue: Mapping[str, A
     group = groups.get(key)
     if group is None:
         classifications = str(issue.get("vulnerability_classifications") or "")
-        group = groups[key] = _Group(
+        group = _Group(
             issue_type=issue_type,
             name=name,
             host=host,
@@ -261,32 +283,37 @@ def _add_json_issue(groups: dict[tuple[str, str], _Group], issue: Mapping[str, A
             references=text.urls(str(issue.get("references") or "")) + text.urls(classifications),
             cwe_ids=values.cwe_ids([classifications]),
         )
-    if serial and serial in group.serials:
-        return
-    group.serials.add(serial)
-    group.count += 1
-    if group.count > INSTANCE_LIMIT or group.size > MAX_TEXT:
-        return
-    path = values.text(issue.get("path")) or ""
-    location = values.text(issue.get("caption")) or path
-    group.locations.append(location)
-    group.paths.add(path)
-    detail = text.html_text(str(issue.get("description") or ""))
-    if detail:
-        group.details.append(f"{location}:\n{detail}")
-        group.size += len(detail)
-    for index, evidence in enumerate(readers.expect_list(issue.get("evidence"), f"{position}.evidence")):
-        pair = evidence.get("request_response") if isinstance(evidence, dict) else None
-        if not isinstance(pair, dict):
-            continue
-        messages = {
-            kind: _segments(pair.get(kind), f"{position}.evidence[{index}]")
-            for kind in ("request", "response")
-        }
-        exchange = "\n".join(f"--- {kind} ---\n{message}" for kind, message in messages.items() if message)
-        if exchange:
-            group.evidence.append(f"{location}\n{exchange}")
-            group.size += len(exchange)
+    try:
+        if serial and serial in group.serials:
+            return
+        group.serials.add(serial)
+        group.count += 1
+        if group.count > INSTANCE_LIMIT or group.size > MAX_TEXT:
+            return
+        path = values.text(issue.get("path")) or ""
+        location = values.text(issue.get("caption")) or path
+        group.locations.append(location)
+        group.paths.add(path)
+        detail = text.html_text(str(issue.get("description") or ""))
+        if detail:
+            group.details.append(f"{location}:\n{detail}")
+            group.size += len(detail)
+        for index, evidence in enumerate(readers.expect_list(issue.get("evidence"), f"{position}.evidence")):
+            pair = evidence.get("request_response") if isinstance(evidence, dict) else None
+            if not isinstance(pair, dict):
+                continue
+            messages = {
+                kind: _segments(pair.get(kind), f"{position}.evidence[{index}]")
+                for kind in ("request", "response")
+            }
+            exchange = "\n".join(
+                f"--- {kind} ---\n{message}" for kind, message in messages.items() if message
+            )
+            if exchange:
+                group.evidence.append(f"{location}\n{exchange}")
+                group.size += len(exchange)
+    finally:
+        groups.put(key, group)  # changed, or new
 
 
 def _segments(segments: object, position: str) -> str:
@@ -568,7 +595,7 @@ def _parse_html(head: str, source: BinaryIO) -> Iterator[NormalizedFinding]:
         )
     report = _EnterpriseReport()
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
-    groups: dict[tuple[str, str], _Group] = {}
+    groups = _groups()
     index = 0
     while True:
         chunk = source.read(HTML_CHUNK)
@@ -603,7 +630,7 @@ def _parse_html(head: str, source: BinaryIO) -> Iterator[NormalizedFinding]:
 
 
 def _add_html_issue(
-    groups: dict[tuple[str, str], _Group], issue: _HtmlIssue, rows: Mapping[str, _Row], position: str
+    groups: grouping.GroupStore[_Group], issue: _HtmlIssue, rows: Mapping[str, _Row], position: str
 ) -> None:
     if not issue.name:
         raise MalformedReport("an issue needs a name (its <h2>)", position=position)
@@ -621,7 +648,7 @@ def _add_html_issue(
     fields, links = issue.fields, issue.links
     if group is None:
         classifications = fields.get("vulnerability classifications", "")
-        group = groups[key] = _Group(
+        group = _Group(
             issue_type=issue.name,
             name=issue.name,
             host=host,
@@ -651,28 +678,31 @@ def _add_html_issue(
             ),
             cwe_ids=values.cwe_ids([classifications]),
         )
-    if issue.serial in group.serials:
-        return  # the report repeats an issue it already listed
-    group.serials.add(issue.serial)
-    group.count += 1
-    if group.count > INSTANCE_LIMIT or group.size > MAX_TEXT:
-        return
-    location = issue.path or row.path
-    group.locations.append(location)
-    group.paths.add(_WHERE_IN_PATH.sub("", location))  # "/search [q parameter]": the path is "/search"
-    detail = _plain(fields.get("issue detail", ""))
-    if detail:
-        group.details.append(f"{location}:\n{detail}")
-        group.size += len(detail)
-    for exchange in issue.exchanges:
-        messages = "\n".join(
-            f"--- {kind} ---\n{_message_text(exchange[kind])}"
-            for kind in ("request", "response")
-            if exchange.get(kind)
-        )
-        if messages:
-            group.evidence.append(f"{location}\n{messages}")
-            group.size += len(messages)
+    try:
+        if issue.serial in group.serials:
+            return  # the report repeats an issue it already listed
+        group.serials.add(issue.serial)
+        group.count += 1
+        if group.count > INSTANCE_LIMIT or group.size > MAX_TEXT:
+            return
+        location = issue.path or row.path
+        group.locations.append(location)
+        group.paths.add(_WHERE_IN_PATH.sub("", location))  # "/search [q parameter]": the path is "/search"
+        detail = _plain(fields.get("issue detail", ""))
+        if detail:
+            group.details.append(f"{location}:\n{detail}")
+            group.size += len(detail)
+        for exchange in issue.exchanges:
+            messages = "\n".join(
+                f"--- {kind} ---\n{_message_text(exchange[kind])}"
+                for kind in ("request", "response")
+                if exchange.get(kind)
+            )
+            if messages:
+                group.evidence.append(f"{location}\n{messages}")
+                group.size += len(messages)
+    finally:
+        groups.put(key, group)  # changed, or new
 
 
 def _plain(value: str) -> str:

@@ -12,16 +12,18 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import tempfile
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import orjson
 
 from bastion.contracts.finding import MAX_TEXT, FindingLocation, NormalizedFinding, Severity
 from bastion.parsers.text import clip
 
-__all__ = ["INSTANCE_LIMIT", "IN_MEMORY_BYTES", "FindingGroups", "RepeatCounter", "fingerprint"]
+__all__ = ["INSTANCE_LIMIT", "IN_MEMORY_BYTES", "FindingGroups", "GroupStore", "RepeatCounter", "fingerprint"]
+
+GroupT = TypeVar("GroupT")
 
 # The most instances one grouped finding lists; later ones are only counted.
 INSTANCE_LIMIT = 1000
@@ -280,6 +282,78 @@ def _revived(data: dict[str, Any]) -> NormalizedFinding:
     for name in _TUPLES:
         data[name] = tuple(data[name])
     return NormalizedFinding.model_construct(**data)
+
+
+class GroupStore(Generic[GroupT]):
+    """A parser's own groups (dataclasses), by key, in first-seen order, with memory level.
+
+    For a parser whose groups are not one finding plus places (:class:`FindingGroups`):
+    it reads a group with :meth:`get`, changes it, and hands it back with :meth:`put`.
+    Groups are held as objects until they take about IN_MEMORY_BYTES (by ``footprint``);
+    later ones wait on disk in a private temporary SQLite database (unlinked as it is
+    opened), as orjson writes the dataclass (sets as lists), rebuilt by ``revive``.
+    """
+
+    def __init__(
+        self, revive: Callable[[dict[str, Any]], GroupT], footprint: Callable[[GroupT], int]
+    ) -> None:
+        self._revive, self._footprint = revive, footprint
+        self._groups: dict[Hashable, GroupT] = {}
+        self._sizes: dict[Hashable, int] = {}
+        self._held = 0
+        self._db: sqlite3.Connection | None = None
+
+    def get(self, key: Hashable) -> GroupT | None:
+        """Return the group of ``key``, or None; a group on disk comes back as a new object."""
+        group = self._groups.get(key)
+        if group is not None or self._db is None:
+            return group
+        row = self._db.execute("SELECT data FROM groups WHERE key = ?", (repr(key),)).fetchone()
+        return None if row is None else self._revive(orjson.loads(row[0]))
+
+    def put(self, key: Hashable, group: GroupT) -> None:
+        """Keep a new or changed group."""
+        if key in self._groups:
+            size = self._footprint(group)
+            self._held += size - self._sizes[key]
+            self._sizes[key] = size
+            return
+        if self._db is None and self._held <= IN_MEMORY_BYTES:
+            size = self._footprint(group)
+            self._groups[key], self._sizes[key] = group, size
+            self._held += size
+            return
+        if self._db is None:
+            self._db = sqlite3.connect("", isolation_level=None)
+            self._db.executescript(
+                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -4096;"
+                "CREATE TABLE groups (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, data BLOB NOT NULL);"
+                "BEGIN;"
+            )
+        self._db.execute(
+            "INSERT INTO groups (key, data) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET data = excluded.data",
+            (repr(key), orjson.dumps(group, default=_listed)),
+        )
+
+    def values(self) -> Iterator[GroupT]:
+        """Yield every group in the order first kept, then forget them."""
+        groups, self._groups, self._sizes, self._held = self._groups, {}, {}, 0
+        db, self._db = self._db, None
+        yield from groups.values()
+        if db is not None:
+            try:
+                for (data,) in db.execute("SELECT data FROM groups ORDER BY id"):
+                    yield self._revive(orjson.loads(data))
+            finally:
+                db.close()
+
+
+def _listed(value: object) -> list[Any]:
+    """Serialise a set of a group's (orjson writes the rest of a dataclass itself)."""
+    if isinstance(value, set | frozenset):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not part of a group")
 
 
 class RepeatCounter:

@@ -316,7 +316,7 @@ class GroupStore(Generic[GroupT]):
         if key in self._groups:
             size = self._footprint(group)
             self._held += size - self._sizes[key]
-            self._sizes[key] = size
+            self._groups[key], self._sizes[key] = group, size
             return
         if self._db is None and self._held <= IN_MEMORY_BYTES:
             size = self._footprint(group)

@@ -43,10 +43,13 @@ exports key a finding alike, so a team moving from one to the other keeps its fi
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element
+
+import orjson
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
 from bastion.parsers import grouping, readers, text, values
@@ -77,6 +80,11 @@ class _Place:
     output: str = ""
     system: str = ""
 
+    @classmethod
+    def revived(cls, data: dict[str, Any]) -> _Place:
+        """Rebuild a place read back from its JSON."""
+        return cls(**{**data, "names": tuple(data["names"])})
+
     def label(self) -> str:
         where = (
             self.host if self.port is None else f"{self.host}:{self.port}/{self.protocol or ''}".rstrip("/")
@@ -95,6 +103,23 @@ class _Definition:
     advisories: tuple[str, ...]
     references: tuple[str, ...]
     tags: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def revived(cls, data: dict[str, Any]) -> _Definition:
+        """Rebuild a definition that waited on disk."""
+        return cls(
+            **{
+                **data,
+                "severity": Severity(data["severity"]),
+                **{name: tuple(data[name]) for name in ("advisories", "references", "tags")},
+            }
+        )
+
+    def footprint(self) -> int:
+        """About how many bytes the definition takes in memory."""
+        return (
+            1000 + len(self.title) + len(self.description) + len(self.solution) + 100 * len(self.references)
+        )
 
 
 class NexposeParser(ReportParser):
@@ -129,27 +154,44 @@ def _is_simple(head: str) -> bool:
 
 
 def _parse_export(stream: BinaryIO) -> Iterator[NormalizedFinding]:
-    places: list[_Place] = []
+    """Read the nodes' places and the definitions they name, then make the findings.
+
+    Memory stays level: the places wait in a temporary file (unlinked as it is
+    opened), the definitions in a :class:`grouping.GroupStore` (on disk past its budget).
+    """
     wanted: set[str] = set()
-    definitions: dict[str, _Definition] = {}
-    node_index = 0
-    for element in readers.iter_xml(stream, ("node", "vulnerability"), roots=("NexposeReport",)):
-        if readers.local_name(element.tag) == "node":
-            found = _node_places(element, f"nodes.node[{node_index}]")
-            places.extend(found)
-            wanted.update(place.key for place in found)
-            node_index += 1
-        else:
-            identifier = (element.get("id") or "").lower()
-            if identifier in wanted or not places:
-                # Definitions before any node (not Nexpose's order) are kept all the same.
-                definitions[identifier] = _definition(element)
-    groups = grouping.FindingGroups()
-    for place in places:
-        finding = _finding(place, definitions)
-        if finding is not None:
-            groups.add(finding.fingerprint, finding, place.label())
+    definitions: grouping.GroupStore[_Definition] = grouping.GroupStore(
+        _Definition.revived, _Definition.footprint
+    )
+    with tempfile.TemporaryFile() as places:
+        node_index, has_places = 0, False
+        for element in readers.iter_xml(stream, ("node", "vulnerability"), roots=("NexposeReport",)):
+            if readers.local_name(element.tag) == "node":
+                for place in _node_places(element, f"nodes.node[{node_index}]"):
+                    places.write(orjson.dumps(place) + b"\n")
+                    wanted.add(place.key)
+                    has_places = True
+                node_index += 1
+            else:
+                identifier = (element.get("id") or "").lower()
+                if identifier in wanted or not has_places:
+                    # Definitions before any node (not Nexpose's order) are kept all the same.
+                    definitions.put(identifier, _definition(element))
+        groups = grouping.FindingGroups()
+        places.seek(0)
+        for line in places:
+            place = _Place.revived(orjson.loads(line))
+            finding = _finding(place, _definition_of(place, definitions))
+            if finding is not None:
+                groups.add(finding.fingerprint, finding, place.label())
     yield from groups.findings()
+
+
+def _definition_of(place: _Place, definitions: grouping.GroupStore[_Definition]) -> _Definition | None:
+    """Return the definition of a place's vulnerability (None for Bastion's own findings, or none)."""
+    if place.key == "host-up" or place.key.startswith("open-port:"):
+        return None
+    return definitions.get(place.key)
 
 
 def _node_places(node: Element, position: str) -> list[_Place]:
@@ -249,7 +291,7 @@ def _parse_simple(stream: BinaryIO) -> Iterator[NormalizedFinding]:
     devices = readers.iter_xml(stream, ("device",), roots=("NeXposeSimpleXML",))
     for index, device in enumerate(devices):
         for place, definition in _device_places(device, f"devices.device[{index}]"):
-            finding = _finding(place, {place.key: definition} if definition is not None else {})
+            finding = _finding(place, definition)
             if finding is not None:
                 groups.add(finding.fingerprint, finding, place.label())
     yield from groups.findings()
@@ -355,9 +397,9 @@ HOST_UP = _Definition(
 )
 
 
-def _finding(place: _Place, definitions: dict[str, _Definition]) -> NormalizedFinding | None:
+def _finding(place: _Place, definition: _Definition | None) -> NormalizedFinding | None:
     if place.key == "host-up":
-        definition: _Definition | None = HOST_UP
+        definition = HOST_UP
     elif place.key.startswith("open-port:"):
         definition = _Definition(
             title=f"Open port {(place.protocol or '').upper()}/{place.port}",
@@ -369,8 +411,6 @@ def _finding(place: _Place, definitions: dict[str, _Definition]) -> NormalizedFi
             advisories=(),
             references=(),
         )
-    else:
-        definition = definitions.get(place.key)
     if definition is None:
         return None
     vector, score = values.cvss3(definition.cvss_vector)

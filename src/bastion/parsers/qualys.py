@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
@@ -100,6 +100,22 @@ class _Details:
     references: tuple[str, ...]
     cvss3: str
 
+    @classmethod
+    def revived(cls, data: dict[str, Any]) -> _Details:
+        """Rebuild a glossary entry that waited on disk (see grouping.GroupStore)."""
+        return cls(
+            **{
+                **data,
+                "severity": Severity(data["severity"]),
+                "cves": tuple(data["cves"]),
+                "references": tuple(data["references"]),
+            }
+        )
+
+    def footprint(self) -> int:
+        """About how many bytes the entry takes in memory."""
+        return 1000 + len(self.threat) + len(self.impact) + len(self.solution) + 100 * len(self.references)
+
 
 @dataclass(frozen=True)
 class _Detection:
@@ -149,7 +165,8 @@ class QualysParser(ReportParser):
 
 def _parse_xml(stream: BinaryIO) -> Iterator[NormalizedFinding]:
     start = stream.tell()
-    glossary: dict[str, _Details] = {}
+    # One entry per QID: memory level past GroupStore's budget, however many QIDs.
+    glossary: grouping.GroupStore[_Details] = grouping.GroupStore(_Details.revived, _Details.footprint)
     details_index = 0
     # VULN_INFO is named too so that each is freed as it ends, not kept to the end.
     for element in readers.iter_xml(stream, ("VULN_DETAILS", "VULN_INFO"), roots=ROOTS, drop_doctype=True):
@@ -157,7 +174,7 @@ def _parse_xml(stream: BinaryIO) -> Iterator[NormalizedFinding]:
             qid = readers.child_text(element, "QID")
             if not qid:
                 raise MalformedReport("VULN_DETAILS has no QID", position=f"VULN_DETAILS[{details_index}]")
-            glossary[qid] = _details(element)
+            glossary.put(qid, _details(element))
             details_index += 1
     with readers.rewound(stream, start) as again:
         hosts = readers.iter_xml(again, ("HOST", "VULN_DETAILS"), roots=ROOTS, drop_doctype=True)
@@ -186,7 +203,7 @@ def _parse_csv(stream: BinaryIO) -> Iterator[NormalizedFinding]:
 
 
 def _xml_finding(
-    info: Element, host: Element, glossary: Mapping[str, _Details], position: str
+    info: Element, host: Element, glossary: grouping.GroupStore[_Details], position: str
 ) -> NormalizedFinding:
     qid = readers.child_text(info, "QID")
     if not qid:

@@ -58,6 +58,15 @@ class _Reason:
     commit_count: int = 0
     branches: set[str] = field(default_factory=set)
 
+    @classmethod
+    def revived(cls, data: dict[str, Any]) -> _Reason:
+        """Rebuild a gathering that waited on disk (see grouping.GroupStore)."""
+        return cls(**{**data, "secret_hashes": set(data["secret_hashes"]), "branches": set(data["branches"])})
+
+    def footprint(self) -> int:
+        """About how many bytes the gathering takes in memory."""
+        return 1000 + 120 * (len(self.secret_hashes) + len(self.commits) + len(self.branches))
+
 
 class TrufflehogParser(ReportParser):
     """TruffleHog's JSON Lines output, versions 2 and 3."""
@@ -78,7 +87,7 @@ class TrufflehogParser(ReportParser):
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
         groups = grouping.FindingGroups()
-        reasons: dict[tuple[str, str], _Reason] = {}
+        reasons: grouping.GroupStore[_Reason] = grouping.GroupStore(_Reason.revived, _Reason.footprint)
         for position, item in readers.iter_json_lines(stream):
             record = readers.expect_mapping(item, position)
             if "SourceMetadata" in record or "DetectorName" in record:
@@ -177,10 +186,17 @@ def _extra_data(extra: object, raw: str) -> list[str]:
     return lines
 
 
-def _gather_v2(reasons: dict[tuple[str, str], _Reason], record: Mapping[str, Any], position: str) -> None:
+def _gather_v2(reasons: grouping.GroupStore[_Reason], record: Mapping[str, Any], position: str) -> None:
     reason = str(record["reason"])
     path = str(record["path"])
-    gathered = reasons.setdefault((reason, path), _Reason(reason=reason, path=path))
+    gathered = reasons.get((reason, path)) or _Reason(reason=reason, path=path)
+    try:
+        _gather_into(gathered, record, position)
+    finally:
+        reasons.put((reason, path), gathered)
+
+
+def _gather_into(gathered: _Reason, record: Mapping[str, Any], position: str) -> None:
     for value in readers.expect_list(record.get("stringsFound"), f"{position}.stringsFound"):
         secret = str(value)
         digest = hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()

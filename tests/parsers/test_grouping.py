@@ -144,8 +144,10 @@ class _Tally:
 def test_a_group_store_keeps_changes_and_first_seen_order_in_memory_and_on_disk(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # given: a budget the first group alone passes, so that the others wait on disk
+    # given: a budget the first group alone passes, so that the others wait on disk,
+    # and one group on disk kept as an object, so that each change writes the other back
     monkeypatch.setattr(grouping, "IN_MEMORY_BYTES", 1)
+    monkeypatch.setattr(grouping.GroupStore, "RECENT", 1)
     store: grouping.GroupStore[_Tally] = grouping.GroupStore(_Tally.revived, _Tally.footprint)
     for round_number in range(3):
         for name in ("b", "a", "c"):

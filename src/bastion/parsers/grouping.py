@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import tempfile
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -291,8 +292,12 @@ class GroupStore(Generic[GroupT]):
     it reads a group with :meth:`get`, changes it, and hands it back with :meth:`put`.
     Groups are held as objects until they take about IN_MEMORY_BYTES (by ``footprint``);
     later ones wait on disk in a private temporary SQLite database (unlinked as it is
-    opened), as orjson writes the dataclass (sets as lists), rebuilt by ``revive``.
+    opened), as orjson writes the dataclass (sets as lists), rebuilt by ``revive``. The
+    last RECENT groups used from disk stay as objects too, written back when they leave:
+    the records of one group usually come together.
     """
+
+    RECENT = 256
 
     def __init__(
         self, revive: Callable[[dict[str, Any]], GroupT], footprint: Callable[[GroupT], int]
@@ -302,14 +307,23 @@ class GroupStore(Generic[GroupT]):
         self._sizes: dict[Hashable, int] = {}
         self._held = 0
         self._db: sqlite3.Connection | None = None
+        self._recent: OrderedDict[Hashable, GroupT] = OrderedDict()  # of the groups on disk
 
     def get(self, key: Hashable) -> GroupT | None:
-        """Return the group of ``key``, or None; a group on disk comes back as a new object."""
+        """Return the group of ``key``, or None; a group on disk may come back as a new object."""
         group = self._groups.get(key)
         if group is not None or self._db is None:
             return group
+        group = self._recent.get(key)
+        if group is not None:
+            self._recent.move_to_end(key)
+            return group
         row = self._db.execute("SELECT data FROM groups WHERE key = ?", (repr(key),)).fetchone()
-        return None if row is None else self._revive(orjson.loads(row[0]))
+        if row is None:
+            return None
+        group = self._revive(orjson.loads(row[0]))
+        self._remember(key, group)
+        return group
 
     def put(self, key: Hashable, group: GroupT) -> None:
         """Keep a new or changed group."""
@@ -327,26 +341,41 @@ class GroupStore(Generic[GroupT]):
             self._db = sqlite3.connect("", isolation_level=None)
             self._db.executescript(
                 "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -4096;"
-                "CREATE TABLE groups (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, data BLOB NOT NULL);"
+                "CREATE TABLE groups (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, data BLOB);"
                 "BEGIN;"
             )
+        if key not in self._recent:
+            # Its place in the order is taken now; what it holds is written when it leaves.
+            self._db.execute("INSERT INTO groups (key) VALUES (?) ON CONFLICT (key) DO NOTHING", (repr(key),))
+        self._remember(key, group)
+
+    def _remember(self, key: Hashable, group: GroupT) -> None:
+        self._recent[key] = group
+        self._recent.move_to_end(key)
+        if len(self._recent) > self.RECENT:
+            self._write(*self._recent.popitem(last=False))
+
+    def _write(self, key: Hashable, group: GroupT) -> None:
+        assert self._db is not None
         self._db.execute(
-            "INSERT INTO groups (key, data) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET data = excluded.data",
-            (repr(key), orjson.dumps(group, default=_listed)),
+            "UPDATE groups SET data = ? WHERE key = ?", (orjson.dumps(group, default=_listed), repr(key))
         )
 
     def values(self) -> Iterator[GroupT]:
         """Yield every group in the order first kept, then forget them."""
         groups, self._groups, self._sizes, self._held = self._groups, {}, {}, 0
-        db, self._db = self._db, None
+        db, recent = self._db, self._recent
         yield from groups.values()
         if db is not None:
             try:
+                while recent:
+                    self._write(*recent.popitem(last=False))
+                self._db, self._recent = None, OrderedDict()
                 for (data,) in db.execute("SELECT data FROM groups ORDER BY id"):
                     yield self._revive(orjson.loads(data))
             finally:
                 db.close()
+        self._db, self._recent = None, OrderedDict()
 
 
 def _listed(value: object) -> list[Any]:

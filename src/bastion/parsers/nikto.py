@@ -55,7 +55,7 @@ class _Target:
     protocol: str | None = None
 
 
-@dataclass(slots=True)  # one per finding of a target, all held until its last result
+@dataclass(slots=True)  # one per finding of a target, all kept until its last result (see _groups)
 class _Group:
     """One check and message on one target, and the requests that tripped it."""
 
@@ -67,6 +67,20 @@ class _Group:
     path: str | None = None  # the URL of its requests, while they all have the same
     has_paths: bool = False  # whether its requests name more than one URL
     count: int = 0
+
+    @classmethod
+    def revived(cls, data: dict[str, Any]) -> _Group:
+        """Rebuild a group that waited on disk."""
+        return cls(**data)
+
+    def footprint(self) -> int:
+        """About how many bytes the group takes in memory."""
+        return 1000 + len(self.message) + 120 * len(self.requests)  # requests: a method and a path
+
+
+def _groups() -> grouping.GroupStore[_Group]:
+    """A target's groups: as objects up to a budget, then on disk, so that memory stays level."""
+    return grouping.GroupStore(_Group.revived, _Group.footprint)
 
 
 class NiktoParser(ReportParser):
@@ -126,13 +140,13 @@ def _parse_json(source: BinaryIO, *, is_one_host: bool) -> Iterator[NormalizedFi
             expect={key: shape for key, shape in _JSON_SHAPE.items() if key.startswith("item")},
             required=["item.vulnerabilities"],
         )
-    groups: dict[tuple[str, str, str, tuple[str, ...]], _Group] = {}
+    groups = _groups()
     host: tuple[tuple[int, ...], _Target] | None = None
     for record in reader:
         if host is None or host[0] != record.indexes[:-1]:
             if host is not None:
                 yield from (_finding(group, host[1], None) for group in groups.values())
-            groups = {}
+            groups = _groups()
             if not record.context.get("host") and not record.context.get("ip"):
                 raise MalformedReport(
                     "a host's results come without its host or ip; it may be another tool's report",
@@ -171,7 +185,7 @@ def _json_target(fields: Mapping[str, Any]) -> _Target:
 
 
 def _parse_xml(source: BinaryIO, tool_version: str | None) -> Iterator[NormalizedFinding]:
-    groups: dict[tuple[str, str, str, tuple[str, ...]], _Group] = {}
+    groups = _groups()
     target_index = item_index = 0
     for element in readers.iter_xml(
         source, ("item", "scandetails"), roots=("niktoscan", "niktoscans"), drop_doctype=True
@@ -191,15 +205,13 @@ def _parse_xml(source: BinaryIO, tool_version: str | None) -> Iterator[Normalize
         )
         for group in groups.values():
             yield _finding(group, target, tool_version)
-        groups.clear()
+        groups = _groups()
         target_index, item_index = target_index + 1, 0
-    if groups:
+    if item_index:  # items after the last scandetails
         raise MalformedReport("an item is outside any scandetails", position=f"scandetails[{target_index}]")
 
 
-def _add_xml_item(
-    groups: dict[tuple[str, str, str, tuple[str, ...]], _Group], item: Element, position: str
-) -> None:
+def _add_xml_item(groups: grouping.GroupStore[_Group], item: Element, position: str) -> None:
     _add(
         groups,
         check_id=item.get("id") or "",
@@ -214,7 +226,7 @@ def _add_xml_item(
 
 
 def _add(
-    groups: dict[tuple[str, str, str, tuple[str, ...]], _Group],
+    groups: grouping.GroupStore[_Group],
     *,
     check_id: str,
     message: str,
@@ -232,7 +244,7 @@ def _add(
     key = (check, folded, osvdb, advisories)
     group = groups.get(key)
     if group is None:
-        group = groups[key] = _Group(
+        group = _Group(
             check_id=check,
             message=plain,
             osvdb_id=osvdb,
@@ -244,6 +256,7 @@ def _add(
     group.count += 1
     if len(group.requests) < URL_LIMIT:
         group.requests.append(f"{method} {path}" if method and path else method or path)
+    groups.put(key, group)
 
 
 def _message(message: str) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:

@@ -63,7 +63,7 @@ def test_the_trend_chart_is_drawn_and_its_figures_are_in_a_table(page_for: Any, 
 
     # when
     page.goto("/")
-    page.wait_for_function("document.querySelector('canvas[data-chart]').dataset.drawn === 'true'")
+    page.locator("canvas[data-chart][data-drawn='true']").first.wait_for(state="attached")  # no eval: CSP
     page.get_by_text("Figures").click()
 
     # then
@@ -100,7 +100,7 @@ def test_the_dashboard_is_accessible_and_every_link_is_reached_by_keyboard(
     # given (a fixed address: the screenshot is committed)
     page = page_for(factories.member(org, Role.OWNER, email="alex@acme.example"))
     page.goto("/")
-    page.wait_for_function("document.querySelector('canvas[data-chart]').dataset.drawn === 'true'")
+    page.locator("canvas[data-chart][data-drawn='true']").first.wait_for(state="attached")  # no eval: CSP
     screenshot(page, "dashboard")
     page.get_by_text("Figures").click()  # the weekly table's links too
     links = page.eval_on_selector_all(

@@ -77,7 +77,7 @@ def test_assets_and_engagements_pages_are_accessible(page_for: Any, org: Organiz
     assert_accessible(page)
     screenshot(page, "assets")
     page.get_by_role("link", name="web-shop", exact=True).click()
-    page.wait_for_function("document.querySelector('canvas[data-chart]').dataset.drawn === 'true'")
+    page.locator("canvas[data-chart][data-drawn='true']").first.wait_for(state="attached")  # no eval: CSP
     assert page.get_by_text("SQL injection in login").is_visible()
     assert_accessible(page)
     screenshot(page, "assets-detail")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import uuid
@@ -35,6 +36,27 @@ class SettingsPatch(pytest.MonkeyPatch):
     def delenv(self, name: str, raising: bool = True) -> None:
         super().delenv(name, raising)
         get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's test database, with no session left on it when it is dropped.
+
+    A connection a finished thread opened (a served request, a scan's runner) is closed
+    only when Python collects it; one still open made PostgreSQL refuse DROP DATABASE
+    ("being accessed by other users") at the end of a run, now and then.
+    """
+    yield
+    gc.collect()  # closes the connections of threads that have ended
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture

@@ -41,15 +41,17 @@ def iter_csv_records(
     *,
     required: Mapping[str, str],
     header_rows: int = 1,
+    delimiter: str = ",",
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """Yield ``(position, values)`` for each row, its values under the keys of ``columns``.
 
     ``columns`` gives each key's header names, lower-case, as the tool's exports
     spell them; a column the header lacks reads as "". The header is the first
     row, among the first ``header_rows`` (a preamble before it is skipped), naming
-    every ``required`` key (with its label for the error message).
+    every ``required`` key (with its label for the error message). ``delimiter``: as
+    :func:`iter_csv`'s.
     """
-    with closing(iter_csv(stream)) as rows:
+    with closing(iter_csv(stream, delimiter=delimiter)) as rows:
         yield from _csv_records(rows, columns, required, header_rows)
 
 

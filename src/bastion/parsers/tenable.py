@@ -35,10 +35,8 @@ to scan while the finding does not. A plugin Tenable rates anew is a new finding
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import suppress
 from typing import BinaryIO
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
@@ -199,58 +197,13 @@ def _csv_records(stream: BinaryIO) -> Iterator[NormalizedFinding]:
     """Yield a finding per row (the rows of one plugin's CVEs are gathered by the grouping)."""
     head, source = readers.peek(stream)
     delimiter = _delimiter(head)
-    if delimiter == ",":
-        rows = readers.iter_csv_records(source, CSV_COLUMNS, required={"plugin": "plugin", "host": "host"})
-    else:
-        rows = _delimited_records(source, delimiter)
+    rows = readers.iter_csv_records(
+        source, CSV_COLUMNS, required={"plugin": "plugin", "host": "host"}, delimiter=delimiter
+    )
     for position, row in rows:
         if not row["plugin"]:
             raise MalformedReport("row has no plugin id", position=position)
         yield _finding({key: [value] if value else [] for key, value in row.items()})
-
-
-def _delimited_records(stream: BinaryIO, delimiter: str) -> Iterator[tuple[str, dict[str, str]]]:
-    """Yield ``(position, values)`` of a CSV export whose header row uses ``delimiter``.
-
-    The same reading as ``readers.iter_csv_records`` (UTF-8 with or without BOM, strict
-    quoting, rows as long as the header), for the delimiters other than the comma.
-    """
-    decoded = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    reader = csv.reader(decoded, delimiter=delimiter, strict=True)
-    header: list[str] | None = None
-    where: dict[str, int | None] = {}
-    try:
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            line = f"line {reader.line_num}"
-            if header is None:
-                header = [cell.strip().lower() for cell in row]
-                where = {
-                    key: next((header.index(name) for name in names if name in header), None)
-                    for key, names in CSV_COLUMNS.items()
-                }
-                if where["plugin"] is None or where["host"] is None:
-                    raise MalformedReport(
-                        "no CSV header row naming the plugin and host columns", position=line
-                    )
-                continue
-            if len(row) != len(header):
-                raise MalformedReport(
-                    f"row has {len(row)} fields where the header has {len(header)}", position=line
-                )
-            yield line, {key: row[index].strip() if index is not None else "" for key, index in where.items()}
-    except csv.Error as error:
-        raise MalformedReport(f"invalid CSV: {error}", position=f"line {reader.line_num}") from error
-    except UnicodeDecodeError as error:
-        raise MalformedReport(
-            f"the CSV is not UTF-8: {error.reason}", position=f"line {reader.line_num + 1}"
-        ) from error
-    finally:
-        with suppress(ValueError):
-            decoded.detach()
-    if header is None:
-        raise MalformedReport(readers.EMPTY_REPORT)
 
 
 def _xml_values(item: Element, host_name: str) -> dict[str, list[str]]:

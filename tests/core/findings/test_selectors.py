@@ -118,6 +118,14 @@ def test_showcase_of_another_organisation_is_empty(world: dict[str, object]) -> 
         ("q=pickle", {"new_critical"}),
         ("q=CVE-2024-1111", {"old_high"}),
         ("q=CWE-328", {"new_high"}),
+        # free text: every word, each the start of a word of the title or description
+        ("q=inject", {"old_high"}),
+        ("q=sql+login", {"old_high"}),
+        ("q=login+sql", {"old_high"}),
+        ("q=sql+console", set()),
+        ("q=untrusted+deserializ", {"new_critical"}),
+        ("q=%27%3B+DROP+TABLE+findings_finding%3A*+%26", set()),
+        ("q=%21%28%29%3A*%7C%26", set()),
         # default SLA: critical 7 days (4 on a criticality-5 asset), high 30, medium 90
         ("sla_breached=true", {"old_high", "old_critical", "medium"}),
         ("sla_breached=false", {"new_critical", "new_high"}),

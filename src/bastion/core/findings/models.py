@@ -26,10 +26,13 @@ SEVERITY_RANKS = {severity.value: severity.rank for severity in Severity}
 class Finding(models.Model):
     """A weakness found on an asset: what it is, where, how bad, and where it stands."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="findings")
-    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="findings")
+    # No index of their own: the composite indexes below start with each (one less index to write per row).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="findings", db_index=False
+    )
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="findings", db_index=False)
     engagement = models.ForeignKey(
-        Engagement, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
+        Engagement, null=True, blank=True, on_delete=models.SET_NULL, related_name="findings", db_index=False
     )
     title = models.CharField(max_length=500)
     description = models.TextField(blank=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -34,11 +35,18 @@ from bastion.core.findings.models import Finding, FindingAdvisory, FindingCwe, S
 from bastion.core.imports.models import ImportJob
 
 CWE_DIGITS = 6
-# The same expression as the GIN index made by migration findings.0002 (PostgreSQL only).
+# The full-text document of migration findings.0002's expression index, kept for it. Since 0008 a stored
+# column holds it on PostgreSQL (``search_document``, with a GIN index), written once as a row is.
 SEARCH_DOCUMENT = (
     "to_tsvector('english', coalesce(findings_finding.title, '') || ' ' || "
     "coalesce(findings_finding.description, ''))"
 )
+# A search's words: letters and digits (what a text-search query may hold with no quoting); at most so many.
+SEARCH_WORD = re.compile(r"[^\W_]+")
+MAX_SEARCH_WORDS = 16
+# The longest ending English stemming takes off a word ("-ization"), and the shortest stem looked for.
+_STEM_SUFFIX = 8
+_STEM_MIN = 4
 
 
 def findings_for(*, principal: Principal, at_least: Role = Role.VIEWER) -> QuerySet[Finding]:
@@ -85,17 +93,35 @@ def search(findings: QuerySet[Finding], text: str) -> QuerySet[Finding]:
     cwe_id = cwe_number(text[4:]) if text.upper().startswith("CWE-") else None
     if cwe_id is not None:
         by_id |= Q(id__in=FindingCwe.objects.filter(cwe_id=cwe_id).values("finding_id"))
+    words = SEARCH_WORD.findall(text)[:MAX_SEARCH_WORDS]
+    if not words:
+        return findings.filter(by_id)
     if connection.vendor == "postgresql":
-        # The text is a bound parameter; the SQL around it is a constant shared with the index.
+        # The query is a bound parameter made of letters, digits and the query's operators only.
         matches = RawSQL(  # noqa: S611
-            f"{SEARCH_DOCUMENT} @@ websearch_to_tsquery('english', %s)",
-            [text],
+            "findings_finding.search_document @@ to_tsquery('english', %s)",
+            [" & ".join(_word_query(word) for word in words)],
             output_field=BooleanField(),
         )
         by_text = Q(matches)
     else:
-        by_text = Q(title__icontains=text) | Q(description__icontains=text)
+        by_text = Q()
+        for word in words:
+            by_text &= Q(title__icontains=word) | Q(description__icontains=word)
     return findings.filter(by_text | by_id)
+
+
+def _word_query(word: str) -> str:
+    """Return a text-search query for a word of a search, typed whole or in part.
+
+    The document holds stems ("deserialization" as "deseri"): a word matches a stem it
+    starts ("inject" finds "injection", stemmed "inject"), and a part of a word typed past
+    its stem ("deserializ") matches the stem it ends in, through its own shorter forms.
+    """
+    shorter = [
+        word[:length] for length in range(len(word) - 1, max(len(word) - _STEM_SUFFIX, _STEM_MIN) - 1, -1)
+    ]
+    return f"({' | '.join([f'{word}:*', *shorter])})"
 
 
 def sla_breached(findings: QuerySet[Finding], breached: bool) -> QuerySet[Finding]:

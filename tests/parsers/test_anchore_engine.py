@@ -13,6 +13,7 @@ from bastion.parsers import MalformedReport, parse_report
 from bastion.parsers.anchore_engine import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "anchore_engine"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "anchore_engine"
 
 GNUTLS = {
     "feed": "vulnerabilities",
@@ -139,65 +140,10 @@ def test_vulnerability_that_is_not_an_object_is_rejected() -> None:
 
 # Anchore Enterprise's v2 API (``anchorectl image vulnerabilities <image> -o json``):
 # the same list with camelCase keys, as the v2 API's VulnerabilityResponse names them.
-V2_REPORT = {
-    "imageDigest": "sha256:aa",
-    "vulnerabilityType": "all",
-    "vulnerabilities": [
-        {
-            "vuln": "CVE-2023-2650",
-            "severity": "Medium",
-            "feed": "vulnerabilities",
-            "feedGroup": "rhel:8",
-            "fix": "1:1.1.1k-9.el8_7",
-            "package": "openssl-libs-1:1.1.1k-7.el8_6",
-            "packageName": "openssl-libs",
-            "packageVersion": "1:1.1.1k-7.el8_6",
-            "packageType": "rpm",
-            "packagePath": "pkgdb",
-            "packageCpe": "None",
-            "url": "https://access.redhat.com/security/cve/CVE-2023-2650",
-            "nvdData": [{"id": "CVE-2023-2650", "cvssV3": {"baseScore": 6.5, "exploitabilityScore": 3.9}}],
-            "vendorData": [],
-            "willNotFix": False,
-        }
-    ],
-}
+V2_REPORT = orjson.loads((VARIANTS / "v2_camelcase.json").read_bytes())
 
 # The Enterprise UI's vulnerability report download: metadata, then securityEvaluation.
-UI_REPORT = {
-    "metadata": {
-        "repository": "myimage",
-        "tag": "new",
-        "imageDigest": "sha256:10",
-        "timestamp": "2025-01-13",
-    },
-    "securityEvaluation": [
-        {
-            "vulnerabilityId": "GHSA-5j33-cvvr-w245",
-            "cves": "CVE-2024-50379",
-            "severity": "High",
-            "detectedAt": "2025-01-10T15:09:00Z",
-            "packageType": "Java",
-            "path": "/aci/base/lib/tomcat-embed-core-9.0.97.jar",
-            "package": "tomcat-embed-core-9.0.97",
-            "fixAvailable": "9.0.98",
-            "fixObservedAt": "2025-01-10T15:09:00Z",
-            "link": "https://github.com/advisories/GHSA-5j33-cvvr-w245",
-            "nvdCvssBaseScore": "N/A",
-        },
-        {
-            "vulnerabilityId": "CVE-2019-17543",
-            "cves": "CVE-2019-17543",
-            "severity": "Medium",
-            "packageType": "RPM",
-            "path": "pkgdb",
-            "package": "lz4-libs-1.8.3-3.el8_4",
-            "fixAvailable": "None",
-            "link": "https://access.redhat.com/security/cve/CVE-2019-17543",
-            "nvdCvssBaseScore": 8.1,
-        },
-    ],
-}
+UI_REPORT = orjson.loads((VARIANTS / "ui_report.json").read_bytes())
 
 
 def test_v2_api_report_is_read_like_the_v1_report() -> None:

@@ -14,52 +14,10 @@ from bastion.parsers.aws_prowler_v3plus import PARSER
 from bastion.parsers.grouping import fingerprint
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "aws_prowler_v3plus"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "aws_prowler_v3plus"
 
 # Prowler v3 JSON (``-M json``), as its documentation shows a check.
-V3 = [
-    {
-        "AssessmentStartTime": "2023-03-10T10:00:00.000000",
-        "FindingUniqueId": "prowler-aws-s3_bucket_public_access-123456789012-eu-west-1-my-bucket",
-        "Provider": "aws",
-        "CheckID": "s3_bucket_public_access",
-        "CheckTitle": "Ensure there are no S3 buckets open to Everyone or Any AWS user.",
-        "CheckType": ["Data Protection"],
-        "ServiceName": "s3",
-        "Status": "FAIL",
-        "StatusExtended": "S3 Bucket my-bucket is public.",
-        "Severity": "critical",
-        "ResourceType": "AwsS3Bucket",
-        "Description": "Ensure there are no S3 buckets open to Everyone or Any AWS user.",
-        "Risk": "Public buckets leak data.",
-        "RelatedUrl": "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
-        "Remediation": {
-            "Code": {
-                "CLI": "aws s3api put-public-access-block --bucket my-bucket",
-                "NativeIaC": "",
-                "Other": "",
-            },
-            "Recommendation": {"Text": "Block public access.", "Url": "https://aws.amazon.com/s3/features/"},
-        },
-        "Compliance": {"CIS-1.5": ["2.1.5"]},
-        "Categories": ["internet-exposed"],
-        "AccountId": "123456789012",
-        "Region": "eu-west-1",
-        "ResourceId": "my-bucket",
-        "ResourceArn": "arn:aws:s3:::my-bucket",
-    },
-    {
-        "FindingUniqueId": "prowler-aws-s3_bucket_public_access-123456789012-eu-west-1-other",
-        "Provider": "aws",
-        "CheckID": "s3_bucket_public_access",
-        "Status": "PASS",
-        "StatusExtended": "S3 Bucket other is not public.",
-        "Severity": "critical",
-        "AccountId": "123456789012",
-        "Region": "eu-west-1",
-        "ResourceId": "other",
-        "ResourceArn": "arn:aws:s3:::other",
-    },
-]
+V3 = json.loads((VARIANTS / "v3.json").read_bytes())
 
 
 def _sample(name: str) -> list[NormalizedFinding]:

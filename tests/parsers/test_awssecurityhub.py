@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 import pytest
@@ -14,22 +13,7 @@ from bastion.parsers.awssecurityhub import PARSER
 from bastion.parsers.grouping import fingerprint
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "awssecurityhub"
-
-# A GuardDuty finding as ASFF documents it, with only the normalized severity of old reports.
-GUARDDUTY = {
-    "SchemaVersion": "2018-10-08",
-    "Id": "arn:aws:guardduty:us-east-1:111122223333:detector/d1/finding/f1",
-    "ProductArn": "arn:aws:securityhub:us-east-1::product/aws/guardduty",
-    "GeneratorId": "arn:aws:guardduty:us-east-1:111122223333:detector/d1",
-    "AwsAccountId": "111122223333",
-    "Types": ["TTPs/Initial Access/UnauthorizedAccess:EC2-SSHBruteForce"],
-    "Severity": {"Normalized": 75},
-    "Title": "SSH brute force attacks against i-0abc.",
-    "Description": "198.51.100.7 is performing SSH brute force attacks against i-0abc.",
-    "Resources": [{"Type": "AwsEc2Instance", "Id": "arn:aws:ec2:us-east-1:111122223333:instance/i-0abc"}],
-    "Workflow": {"Status": "RESOLVED"},
-    "RecordState": "ARCHIVED",
-}
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "awssecurityhub"
 
 
 def _sample(name: str) -> list[NormalizedFinding]:
@@ -109,26 +93,20 @@ def test_inspector_finding_carries_cve_cvss_and_package() -> None:
 
 
 def test_eventbridge_event_and_asff_array_are_read_with_normalized_severity_and_state_tags() -> None:
-    # given
-    event = json.dumps(
-        {
-            "version": "0",
-            "detail-type": "Security Hub Findings - Imported",
-            "detail": {"findings": [GUARDDUTY]},
-        }
-    )
-    array = json.dumps([GUARDDUTY])
+    # given: a GuardDuty finding as ASFF documents it, with only the normalized severity of old reports
+    event = (VARIANTS / "eventbridge_event.json").read_bytes()
+    array = (VARIANTS / "asff_array.json").read_bytes()
     # when
-    from_event = _parse(event.encode())
-    from_array = _parse(array.encode())
+    from_event = _parse(event)
+    from_array = _parse(array)
     # then
     assert from_event == from_array
     finding = from_event[0]
     assert finding.severity is Severity.HIGH
     assert finding.rule_id == "arn:aws:guardduty:us-east-1:111122223333:detector/d1"
     assert finding.tags == ("product:aws/guardduty", "workflow:resolved", "record:archived")
-    assert detect_format(event.encode()).name == "awssecurityhub"
-    assert detect_format(array.encode()).name == "awssecurityhub"
+    assert detect_format(event).name == "awssecurityhub"
+    assert detect_format(array).name == "awssecurityhub"
 
 
 def test_object_without_findings_is_refused() -> None:

@@ -12,31 +12,11 @@ from bastion.contracts.finding import NormalizedFinding, Severity
 from bastion.parsers import MalformedReport, get_parser
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "checkmarx_one"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "checkmarx_one"
 PARSER = get_parser("checkmarx_one")
 
 # The results API's answer, as the documentation and real exports show it (query ids beyond int64).
-RESULTS = b"""{"results": [
- {"type": "sast", "id": "111914456", "similarityId": "1382380206", "status": "RECURRENT",
-  "state": "TO_VERIFY",
-  "severity": "HIGH", "firstFoundAt": "2023-08-24T15:03:11Z", "description": "SQL built from input.",
-  "data": {"queryId": 14517067005933136034, "queryName": "SQL_Injection", "group": "Java_High_Risk",
-   "languageName": "Java", "nodes": [
-    {"line": 86, "name": "get", "fileName": "/src/Endpoint.java", "method": "resolve"},
-    {"line": 91, "name": "executeQuery", "fileName": "/src/Endpoint.java", "method": "resolve"}]},
-  "vulnerabilityDetails": {"cweId": 89, "cvss": {}}},
- {"type": "sca", "id": "CVE-2016-10707", "similarityId": "CVE-2016-10707", "state": "NOT_EXPLOITABLE",
-  "severity": "HIGH", "description": "jQuery DoS.",
-  "data": {"packageIdentifier": "Npm-jquery-2.1.4", "recommendedVersion": "3.5.0",
-   "packageData": [{"type": "Advisory", "url": "https://github.com/advisories/GHSA-mhpp-875w-9cpv"}],
-   "scaPackageData": {"locations": ["static/js/jquery-2.1.4.min.js"]}},
-  "vulnerabilityDetails": {"cweId": "CWE-674", "cvssScore": 7.5, "cveName": "CVE-2016-10707"}},
- {"type": "kics", "id": "sZzp", "similarityId": "e914e3", "state": "TO_VERIFY", "severity": "MEDIUM",
-  "description": "A user should be specified in the dockerfile",
-  "data": {"queryId": "fd54f200", "queryName": "Missing User Instruction", "line": 1,
-   "platform": "Dockerfile",
-   "expectedValue": "USER is set", "value": "USER is missing", "filename": "/Dockerfile"}},
- {"type": "containers", "id": "x", "severity": "LOW", "data": {}}
-], "totalCount": 4, "scanID": "2bbbe034"}"""
+RESULTS = (VARIANTS / "results_api.json").read_bytes()
 
 
 # The scan report ("Vulnerability Type" JSON) with SCA results, as Checkmarx One writes them:

@@ -14,75 +14,12 @@ from bastion.parsers.eslint import PARSER
 from bastion.parsers.grouping import fingerprint
 
 SCANS = Path(__file__).parents[1] / "fixtures" / "scans"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "eslint"
 SAMPLES = SCANS / "eslint"
 
 SOURCE = "const a = obj[key];\nrun();\nconst a = obj[key];\n"
 # json-with-metadata (ESLint 8+): the results, then the rules' metadata and the working directory.
-WITH_METADATA = {
-    "results": [
-        {
-            "filePath": "/work/app/src/index.js",
-            "messages": [
-                {
-                    "ruleId": "security/detect-object-injection",
-                    "severity": 1,
-                    "message": "Generic Object Injection Sink",
-                    "line": 1,
-                    "column": 11,
-                    "endLine": 1,
-                    "endColumn": 19,
-                    "nodeType": "MemberExpression",
-                },
-                {
-                    "ruleId": "security/detect-object-injection",
-                    "severity": 1,
-                    "message": "Generic Object Injection Sink",
-                    "line": 3,
-                    "column": 11,
-                    "endLine": 3,
-                    "endColumn": 19,
-                    "nodeType": "MemberExpression",
-                },
-            ],
-            "suppressedMessages": [],
-            "errorCount": 0,
-            "fatalErrorCount": 0,
-            "warningCount": 2,
-            "fixableErrorCount": 0,
-            "fixableWarningCount": 0,
-            "source": SOURCE,
-            "usedDeprecatedRules": [],
-        },
-        {
-            "filePath": "/work/app/src/broken.js",
-            "messages": [
-                {
-                    "ruleId": None,
-                    "fatal": True,
-                    "severity": 2,
-                    "message": "Parsing error: Unexpected token )",
-                    "line": 2,
-                    "column": 5,
-                }
-            ],
-            "errorCount": 1,
-            "fatalErrorCount": 1,
-            "warningCount": 0,
-        },
-    ],
-    "metadata": {
-        "cwd": "/work/app",
-        "rulesMeta": {
-            "security/detect-object-injection": {
-                "type": "problem",
-                "docs": {
-                    "description": 'Detects "variable[key]" as a left- or right-hand assignment operand.',
-                    "url": "https://github.com/eslint-community/eslint-plugin-security#detect-object-injection",
-                },
-            }
-        },
-    },
-}
+WITH_METADATA = json.loads((VARIANTS / "json_with_metadata.json").read_bytes())
 
 
 def _sample(name: str) -> list[NormalizedFinding]:

@@ -12,62 +12,12 @@ from bastion.contracts.finding import NormalizedFinding, Severity
 from bastion.parsers import MalformedReport, _zip, get_parser, parse_report
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "fortify"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "fortify"
 PARSER = get_parser("fortify")
 
-FVDL = """<?xml version="1.0" encoding="UTF-8"?>
-<FVDL xmlns="xmlns://www.fortifysoftware.com/schema/fvdl" version="1.12">
-<Vulnerabilities>
-<Vulnerability>
-  <ClassInfo>
-    <ClassID>RULE-1</ClassID><Kingdom>Input Validation and Representation</Kingdom>
-    <Type>SQL Injection</Type><Subtype>Hibernate</Subtype><AnalyzerName>dataflow</AnalyzerName>
-    <DefaultSeverity>4.0</DefaultSeverity>
-  </ClassInfo>
-  <InstanceInfo><InstanceID>AAA111</InstanceID><InstanceSeverity>4.0</InstanceSeverity>
-    <Confidence>5.0</Confidence></InstanceInfo>
-  <AnalysisInfo><Unified>
-    <ReplacementDefinitions><Def key="PrimaryLocation.file" value="Dao.java"/></ReplacementDefinitions>
-    <Trace><Primary>
-      <Entry><Node><SourceLocation path="src/Web.java" line="10" lineEnd="10" snippet="S1"/></Node></Entry>
-      <Entry><Node isDefault="true">
-        <SourceLocation path="src/Dao.java" line="42" lineEnd="43" snippet="S2"/></Node></Entry>
-    </Primary></Trace>
-  </Unified></AnalysisInfo>
-</Vulnerability>
-<Vulnerability>
-  <ClassInfo><ClassID>RULE-2</ClassID><Type>Dead Code</Type></ClassInfo>
-  <InstanceInfo><InstanceID>BBB222</InstanceID><InstanceSeverity>1.0</InstanceSeverity>
-    <Confidence>1.0</Confidence></InstanceInfo>
-  <AnalysisInfo><Unified><Trace><Primary><Entry><Node>
-    <SourceLocation path="src/Util.java" line="7"/></Node></Entry></Primary></Trace></Unified></AnalysisInfo>
-</Vulnerability>
-</Vulnerabilities>
-<Description classID="RULE-1">
-  <Abstract>&lt;Content&gt;Query in &lt;Replace key="PrimaryLocation.file"/&gt;.&lt;/Content&gt;</Abstract>
-  <Explanation>&lt;Content&gt;Attackers change the query.&lt;/Content&gt;</Explanation>
-  <Recommendations>&lt;Content&gt;Use &lt;code&gt;setParameter&lt;/code&gt;.&lt;/Content&gt;</Recommendations>
-  <References><Reference><Title>CWE</Title><Source>https://cwe.mitre.org/data/definitions/89.html</Source>
-  </Reference></References>
-</Description>
-<Snippets><Snippet id="S2"><File>src/Dao.java</File><StartLine>40</StartLine><EndLine>44</EndLine>
-  <Text><![CDATA[q = "select * from t where id=" + id;]]></Text></Snippet></Snippets>
-<EngineData><EngineVersion>23.1.1.0007</EngineVersion><RuleInfo>
-  <Rule id="RULE-1"><MetaInfo>
-    <Group name="altcategoryCWE">CWE ID 89, CWE ID 564</Group>
-    <Group name="Accuracy">5.0</Group><Group name="Impact">5.0</Group><Group name="Probability">5.0</Group>
-  </MetaInfo></Rule>
-</RuleInfo></EngineData>
-</FVDL>
-"""
+FVDL = (VARIANTS / "audit.fvdl").read_text(encoding="utf-8")
 
-SCAN_EXPORT = """<?xml version="1.0"?>
-<Scan><Name>site</Name><Issues>
-  <Issue><CheckTypeID>Vulnerability</CheckTypeID><EngineType>Sql</EngineType>
-    <URL>https://shop.example/login</URL><Scheme>https</Scheme><Host>shop.example</Host><Port>443</Port>
-    <VulnerableSession>POST /login</VulnerableSession><VulnerabilityID>5649</VulnerabilityID>
-    <Severity>4</Severity><Name>SQL Injection</Name><RawResponse>HTTP/1.1 500</RawResponse></Issue>
-</Issues></Scan>
-"""
+SCAN_EXPORT = (VARIANTS / "scan_export_24_2.xml").read_text(encoding="utf-8")
 
 
 def _parse(data: bytes) -> list[NormalizedFinding]:

@@ -14,46 +14,11 @@ from bastion.parsers.gitlab_container_scan import PARSER
 from bastion.parsers.grouping import fingerprint
 
 SCANS = Path(__file__).parents[1] / "fixtures" / "scans"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "gitlab_container_scan"
 SAMPLES = SCANS / "gitlab_container_scan"
 
 # A cluster image scanning report (schema 15): the container scanning shape with a Kubernetes resource.
-CLUSTER = {
-    "version": "15.0.4",
-    "vulnerabilities": [
-        {
-            "id": "c0ffee00-aaaa-4bbb-8ccc-000000000001",
-            "name": "CVE-2023-0286",
-            "description": "X.400 address type confusion in X.509 GeneralName.",
-            "severity": "High",
-            "solution": "Upgrade openssl to 3.0.8-r0",
-            "location": {
-                "dependency": {"package": {"name": "openssl"}, "version": "3.0.7-r0"},
-                "operating_system": "alpine 3.17.1",
-                "image": "registry.example/team/api@sha256:0123abcd",
-                "kubernetes_resource": {
-                    "namespace": "prod",
-                    "kind": "Deployment",
-                    "name": "api",
-                    "container_name": "api",
-                    "agent_id": "4",
-                },
-            },
-            "identifiers": [{"type": "cve", "name": "CVE-2023-0286", "value": "CVE-2023-0286"}],
-        }
-    ],
-    "scan": {
-        "scanner": {
-            "id": "starboard_trivy",
-            "name": "Trivy (via Starboard Operator)",
-            "version": "0.37.2",
-            "vendor": {"name": "GitLab"},
-        },
-        "type": "cluster_image_scanning",
-        "start_time": "2023-03-01T10:00:00",
-        "end_time": "2023-03-01T10:00:05",
-        "status": "success",
-    },
-}
+CLUSTER = json.loads((VARIANTS / "cluster_image_scanning.json").read_bytes())
 
 
 def _sample(name: str) -> list[NormalizedFinding]:

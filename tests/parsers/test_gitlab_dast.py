@@ -15,6 +15,7 @@ from bastion.parsers.grouping import fingerprint
 
 SCANS = Path(__file__).parents[1] / "fixtures" / "scans"
 SAMPLES = SCANS / "gitlab_dast"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "gitlab_dast"
 
 # Schema 15, as the browser-based analyzer writes it: no category, message or cve.
 SCHEMA_15 = {
@@ -144,6 +145,26 @@ def test_schema_15_report_is_read_and_its_fingerprint_ignores_the_volatile_id() 
     )
     assert first.tool_version == "3.0.60"
     assert again.fingerprint == first.fingerprint
+
+
+def test_api_fuzzing_report_is_read_as_dast() -> None:
+    # given: GitLab's API security analyzer writes the schema 15 shape with scan.type api_fuzzing
+    report = (VARIANTS / "api_fuzzing.json").read_bytes()
+    # when
+    parser, found = parse_report(io.BytesIO(report))
+    (finding,) = found
+    # then
+    assert parser.name == "gitlab_dast"
+    assert finding.title == "SQL injection"
+    assert finding.severity is Severity.HIGH
+    assert finding.rule_id == "SqlInjectionCheck"
+    assert finding.cwe_ids == (89,)
+    assert finding.location.url == "https://api.shop.example/v1/orders"
+    assert finding.location.parameter == "id"
+    assert finding.evidence == (
+        "Request: POST https://api.shop.example/v1/orders\nResponse: 500 Internal Server Error"
+    )
+    assert finding.tags == ("scanner:gitlab-api-security", "method:POST")
 
 
 def test_detects_dast_reports_before_zap_and_not_other_kinds() -> None:

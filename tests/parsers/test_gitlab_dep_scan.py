@@ -14,45 +14,11 @@ from bastion.parsers.gitlab_dep_scan import PARSER
 from bastion.parsers.grouping import fingerprint
 
 SCANS = Path(__file__).parents[1] / "fixtures" / "scans"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "gitlab_dep_scan"
 SAMPLES = SCANS / "gitlab_dep_scan"
 
 # Schema 15, as Gemnasium writes it: no category, message or cve.
-SCHEMA_15 = {
-    "version": "15.0.6",
-    "vulnerabilities": [
-        {
-            "id": "1d1a3a8f1f2c4b5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5",
-            "name": "Prototype Pollution in lodash",
-            "description": "lodash before 4.17.21 is vulnerable to prototype pollution.",
-            "severity": "Critical",
-            "solution": "Upgrade to version 4.17.21 or above.",
-            "location": {
-                "file": "package-lock.json",
-                "dependency": {"package": {"name": "lodash"}, "version": "4.17.15", "iid": 12},
-            },
-            "identifiers": [
-                {"type": "gemnasium", "name": "Gemnasium-8a1b", "value": "8a1b"},
-                {"type": "cve", "name": "CVE-2020-8203", "value": "CVE-2020-8203"},
-                {"type": "ghsa", "name": "GHSA-p6mc-m468-83gw", "value": "GHSA-p6mc-m468-83gw"},
-                {"type": "cwe", "name": "CWE-1321", "value": "1321"},
-            ],
-            "links": [{"url": "https://nvd.nist.gov/vuln/detail/CVE-2020-8203"}],
-        }
-    ],
-    "dependency_files": [],
-    "scan": {
-        "scanner": {
-            "id": "gemnasium",
-            "name": "Gemnasium",
-            "version": "3.11.0",
-            "vendor": {"name": "GitLab"},
-        },
-        "type": "dependency_scanning",
-        "start_time": "2023-06-01T10:00:00",
-        "end_time": "2023-06-01T10:01:00",
-        "status": "success",
-    },
-}
+SCHEMA_15 = json.loads((VARIANTS / "schema_15.json").read_bytes())
 
 
 def _sample(name: str) -> list[NormalizedFinding]:

@@ -13,46 +13,12 @@ from bastion.parsers.gitlab_secret_detection_report import PARSER
 from bastion.parsers.grouping import fingerprint
 
 SCANS = Path(__file__).parents[1] / "fixtures" / "scans"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "gitlab_secret_detection_report"
 SAMPLES = SCANS / "gitlab_secret_detection_report"
 SECRET = "glpat-AbCdEfGhIjKlMnOpQrSt"
 
-
-def _leak(sha: str, line: int) -> dict[str, object]:
-    """Return one schema 15 vulnerability, as a history scan reports it in one commit."""
-    return {
-        "id": f"id-{sha}",
-        "name": "GitLab personal access token",
-        "description": "GitLab personal access token has been found in commit " + sha,
-        "severity": "Critical",
-        "confidence": "Unknown",
-        "raw_source_code_extract": SECRET,
-        "location": {
-            "file": "deploy/ci.env",
-            "commit": {"author": "Dev", "date": "2023-05-01T10:00:00Z", "message": "ci", "sha": sha},
-            "start_line": line,
-            "end_line": line,
-        },
-        "identifiers": [
-            {
-                "type": "gitleaks_rule_id",
-                "name": "Gitleaks rule ID gitlab_personal_access_token",
-                "value": "gitlab_personal_access_token",
-            }
-        ],
-    }
-
-
-HISTORY = {
-    "version": "15.0.6",
-    "vulnerabilities": [_leak("a1b2c3d", 4), _leak("e4f5a6b", 6)],
-    "scan": {
-        "scanner": {"id": "gitleaks", "name": "Gitleaks", "version": "8.16.1", "vendor": {"name": "GitLab"}},
-        "type": "secret_detection",
-        "start_time": "2023-06-01T10:00:00",
-        "end_time": "2023-06-01T10:00:05",
-        "status": "success",
-    },
-}
+# A history scan (schema 15): one token, found at two lines of two commits.
+HISTORY = json.loads((VARIANTS / "history_v15.json").read_bytes())
 
 
 def _sample(name: str) -> list[NormalizedFinding]:

@@ -11,6 +11,7 @@ from bastion.contracts.finding import NormalizedFinding, Severity
 from bastion.parsers import MalformedReport, get_parser
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "hcl_appscan"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "hcl_appscan"
 PARSER = get_parser("hcl_appscan")
 
 # Issues before their definitions: the first pass must read the groups wherever they stand.
@@ -116,10 +117,7 @@ def test_fingerprint_ignores_appscan_issue_ids() -> None:
 
 def test_issue_with_text_fields() -> None:
     # given: export format 1.x writes fields as text
-    report = b"""<xml-report xmlExportVersion="1.0"><issue-group><item id="9">
-      <severity>Medium</severity><cwe>79</cwe><issue-type-name>Cross-Site Scripting</issue-type-name>
-      <scheme>https</scheme><host>app.example</host><port>443</port><path>/profile</path>
-      <entity>name</entity><element-type>Parameter</element-type></item></issue-group></xml-report>"""
+    report = (VARIANTS / "text_fields.xml").read_bytes()
     # when
     (finding,) = _parse(report)
     # then

@@ -13,6 +13,7 @@ from bastion.parsers import MalformedReport, detect_format, parse_report
 from bastion.parsers.jfrog_xray_unified import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "jfrog_xray_unified"
 
 
 def _findings(data: bytes) -> list[NormalizedFinding]:
@@ -25,31 +26,8 @@ def _sample(name: str) -> list[NormalizedFinding]:
 
 def _row(**fields: object) -> dict[str, object]:
     """A row as Xray 3.80+ writes it (no description, contextual analysis fields)."""
-    return {
-        "cves": [
-            {
-                "cve": "CVE-2023-42282",
-                "cvss_v3_score": 9.8,
-                "cvss_v3_vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
-                "cwe": ["CWE-918"],
-            }
-        ],
-        "cvss3_max_score": 9.8,
-        "severity": "Critical",
-        "component_physical_path": "app/node_modules/ip",
-        "impact_path": ["docker://web:2.4.1", "npm://express:4.18.2", "npm://ip:2.0.0"],
-        "fixed_versions": ["2.0.1", "1.1.9"],
-        "issue_id": "XRAY-590941",
-        "project_keys": ["shop"],
-        "applicability": None,
-        "applicability_result": "applicable",
-        "summary": "The ip package before 1.1.9 for Node.js might allow SSRF.",
-        "vulnerable_component": "npm://ip:2.0.0",
-        "impacted_artifact": "docker://web:2.4.1",
-        "path": "docker-local/web/2.4.1/",
-        "published": "2024-02-09T16:30:10Z",
-        "artifact_scan_time": "2025-11-03T11:42:09Z",
-    } | fields
+    row: dict[str, object] = orjson.loads((VARIANTS / "later_rows.json").read_bytes())["rows"][0]
+    return row | fields
 
 
 def _report(*rows: dict[str, object]) -> bytes:

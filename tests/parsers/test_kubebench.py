@@ -14,48 +14,11 @@ from bastion.parsers.grouping import fingerprint
 from bastion.parsers.kubebench import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "kubebench"
-
-
-def _check(number: str, status: str, **extra: object) -> dict[str, object]:
-    return {
-        "test_number": number,
-        "test_desc": f"Check {number}",
-        "audit": "ps -ef",
-        "status": status,
-        **extra,
-    }
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "kubebench"
 
 
 # kube-bench v0.4+ (``--json``): the controls under ``Controls``, totals after.
-CONTROLS = {
-    "Controls": [
-        {
-            "id": "1",
-            "version": "cis-1.6",
-            "detected_version": "1.20",
-            "text": "Master Node Security Configuration",
-            "node_type": "master",
-            "tests": [
-                {
-                    "section": "1.2",
-                    "desc": "API Server",
-                    "results": [
-                        _check("1.2.1", "FAIL", remediation="Edit the API server pod.", actual_value="true"),
-                        _check("1.2.2", "PASS"),
-                        _check("1.2.3", "WARN", reason="Test marked as a manual test"),
-                        _check("1.2.4", "WARN", reason="flag not set"),
-                        _check("1.2.5", "INFO"),
-                    ],
-                }
-            ],
-            "total_pass": 1,
-            "total_fail": 1,
-            "total_warn": 2,
-            "total_info": 1,
-        }
-    ],
-    "Totals": {"total_pass": 1, "total_fail": 1, "total_warn": 2, "total_info": 1},
-}
+CONTROLS = json.loads((VARIANTS / "controls.json").read_bytes())
 
 
 def _sample(name: str) -> list[NormalizedFinding]:

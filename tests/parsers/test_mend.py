@@ -13,6 +13,7 @@ from bastion.parsers import MalformedReport, detect_format, parse_report
 from bastion.parsers.mend import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "mend"
 
 
 def _findings(data: bytes) -> list[NormalizedFinding]:
@@ -25,75 +26,15 @@ def _sample(name: str) -> list[NormalizedFinding]:
 
 def _export_entry(**fields: object) -> dict[str, object]:
     """A vulnerability of the legacy UI/API export, as Mend's documentation shows it."""
-    return {
-        "name": "WS-2019-0379",
-        "type": "WS",
-        "severity": "medium",
-        "score": "6.5",
-        "cvss3_severity": "MEDIUM",
-        "cvss3_score": "6.5",
-        "scoreMetadataVector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:L/A:N",
-        "description": "Apache commons-codec before 1.13-RC1 is vulnerable to information disclosure.",
-        "project": "shop-api",
-        "product": "shop",
-        "library": {
-            "filename": "commons-codec-1.6.jar",
-            "type": "JAVA_ARCHIVE",
-            "name": "commons-codec-1.6",
-            "artifactId": "commons-codec-1.6.jar",
-            "version": "1.6",
-            "groupId": "commons-codec-1.6",
-        },
-        "topFix": {
-            "type": "UPGRADE_VERSION",
-            "url": "https://github.com/apache/commons-codec/commit/48b6157",
-            "fixResolution": "Upgrade to version commons-codec:commons-codec:1.13",
-            "message": "Upgrade to version",
-        },
-        "locations": [{"matchType": "Exact Match", "path": "/srv/app/lib/commons-codec-1.6.jar"}],
-    } | fields
+    export = orjson.loads((VARIANTS / "legacy_export.json").read_bytes())
+    entry: dict[str, object] = export["vulnerabilities"][0]
+    return entry | fields
 
 
 def _sast_entry(**fields: object) -> dict[str, object]:
     """A Mend SAST finding of Platform API 3.0 (``/api/v3.0/.../code/findings``)."""
-    return {
-        "id": "42f09f21-7e77-45bb-9af0-1750b9664faf",
-        "scanId": "b5e748b4-a6ff-4303-89a6-b051062fa5e3",
-        "projectId": "4a84dc99-256b-460f-8af3-7e33ad9e8f00",
-        "type": {
-            "id": 55,
-            "commonId": "crypto-missing-step-325",
-            "name": "Missing Cryptographic Step",
-            "language": "Java",
-            "sarif": "java-crypto-missing-step",
-            "severity": "Low",
-            "description": "The application does not implement a necessary step in a cryptographic process.",
-            "recommendations": ["Check that every step of the cryptographic process is implemented"],
-            "references": ["https://cwe.mitre.org/data/definitions/325.html"],
-            "cwe": {"id": "CWE-325", "title": "CWE-325: Missing Cryptographic Step"},
-        },
-        "description": "'init' method of 'javax.crypto.KeyGenerator' uses a wrong key size",
-        "severity": "Medium",
-        "suppressed": False,
-        "sharedStep": {
-            "name": "javax.crypto.KeyGenerator.init",
-            "file": "src/com/example/Crypt.java",
-            "snippet": "kg.init(klen);",
-            "line": 145,
-        },
-        "dataFlows": [
-            {
-                "inputFlow": [
-                    {
-                        "name": "kg",
-                        "file": "src/com/example/Crypt.java",
-                        "snippet": "kg = get();",
-                        "line": 139,
-                    }
-                ]
-            }
-        ],
-    } | fields
+    entry: dict[str, object] = orjson.loads((VARIANTS / "platform_sast.json").read_bytes())["response"][0]
+    return entry | fields
 
 
 def test_agent_report_takes_each_library_with_its_vulnerabilities() -> None:

@@ -14,6 +14,7 @@ from bastion.parsers import MalformedReport, detect_format
 from bastion.parsers.mobsf import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "mobsf"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "mobsf"
 
 
 def _report(**sections: Any) -> bytes:
@@ -35,45 +36,8 @@ def _parse(data: bytes) -> list[NormalizedFinding]:
 
 
 def test_current_report_sections_are_read() -> None:
-    # given
-    report = _report(
-        permissions={
-            "android.permission.CAMERA": {"status": "dangerous", "info": "take pictures", "description": "d"}
-        },
-        manifest_analysis={
-            "manifest_findings": [
-                {
-                    "rule": "app_is_debuggable",
-                    "title": "Debug Enabled For App<br>[android:debuggable=true]",
-                    "severity": "high",
-                    "description": "Debugging was enabled.",
-                    "name": "Debug Enabled",
-                    "component": [],
-                }
-            ],
-            "manifest_summary": {"high": 1},
-        },
-        code_analysis={
-            "findings": {
-                "android_logging": {
-                    "files": {"com/example/Log.java": "23,7", "com/example/Net.java": "4"},
-                    "metadata": {
-                        "description": "The App logs information.",
-                        "severity": "info",
-                        "cwe": "CWE-532: Insertion of Sensitive Information into Log File",
-                        "masvs": "MSTG-STORAGE-3",
-                    },
-                }
-            },
-            "summary": {"info": 1},
-        },
-        binary_analysis=[
-            {
-                "name": "lib/arm64-v8a/libnative.so",
-                "nx": {"is_nx": False, "severity": "high", "description": "No NX bit. Bad."},
-            }
-        ],
-    )
+    # given: MobSF 3.5 and later, findings under manifest_analysis, code_analysis and binary_analysis
+    report = (VARIANTS / "static_3_5.json").read_bytes()
     # when
     findings = _parse(report)
     # then
@@ -107,32 +71,9 @@ def test_fingerprint_is_the_app_section_and_rule() -> None:
 
 def test_mobsfscan_gives_a_finding_per_rule_and_file() -> None:
     # given
-    report = {
-        "errors": [],
-        "mobsfscan_version": "0.3.0",
-        "results": {
-            "android_webview_debug": {
-                "files": [
-                    {
-                        "file_path": "app/Web.java",
-                        "match_lines": [12, 12],
-                        "match_string": "setWebContentsDebuggingEnabled(true)",
-                    },
-                    {"file_path": "app/Web.java", "match_lines": [40, 40], "match_string": "again"},
-                    {"file_path": "app/Other.java", "match_lines": [3, 3], "match_string": "x"},
-                ],
-                "metadata": {
-                    "cwe": "cwe-215",
-                    "description": "Remote WebView debugging is enabled.",
-                    "severity": "ERROR",
-                    "masvs": "MSTG-RESILIENCE-2",
-                    "reference": "https://github.com/MobSF/owasp-mstg/blob/master/Document/0x05j.md",
-                },
-            }
-        },
-    }
+    report = (VARIANTS / "mobsfscan.json").read_bytes()
     # when
-    findings = _parse(json.dumps(report).encode())
+    findings = _parse(report)
     # then
     assert [(finding.location.file_path, finding.location.line_start) for finding in findings] == [
         ("app/Web.java", 12),

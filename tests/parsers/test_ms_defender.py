@@ -15,29 +15,10 @@ from bastion.parsers.grouping import fingerprint
 from bastion.parsers.ms_defender import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "ms_defender"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "ms_defender"
 
 # A page of GET /api/machines/SoftwareVulnerabilitiesByMachine, as Microsoft documents it.
-BY_MACHINE = {
-    "@odata.context": "https://api.securitycenter.microsoft.com/api/$metadata#Collection(microsoft.windowsDefenderATP.api.AssetVulnerability)",
-    "value": [
-        {
-            "id": "40f5d2fe-_-CVE-2019-0608-_-microsoft-_-windows_10-_-10.0.17763.1637-_-",
-            "deviceId": "40f5d2fe",
-            "deviceName": "pc1.contoso.com",
-            "osPlatform": "Windows10",
-            "osVersion": "1809",
-            "softwareVendor": "microsoft",
-            "softwareName": "windows_10",
-            "softwareVersion": "10.0.17763.1637",
-            "cveId": "CVE-2019-0608",
-            "vulnerabilitySeverityLevel": "Medium",
-            "recommendedSecurityUpdate": "October 2019 Security Updates",
-            "recommendedSecurityUpdateId": "4519338",
-            "cvssScore": 4.3,
-            "exploitabilityLevel": "NoExploit",
-        }
-    ],
-}
+BY_MACHINE = json.loads((VARIANTS / "by_machine.json").read_bytes())
 
 
 def _sample(name: str) -> list[NormalizedFinding]:

@@ -14,38 +14,10 @@ from bastion.parsers.grouping import fingerprint
 from bastion.parsers.scout_suite import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "scout_suite"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "scout_suite"
 
 # Azure results as plain JSON (``--result-format json``); a rule key with a dot in it.
-AZURE = {
-    "account_id": "sub-1",
-    "last_run": {"ruleset_name": "default", "version": "5.12.0"},
-    "provider_code": "azure",
-    "services": {
-        "storageaccounts": {
-            "storage_accounts": {"acct1": {"name": "acct1"}},
-            "findings": {
-                "storageaccount-https-traffic.disabled": {
-                    "description": "HTTPS Traffic <b>Not</b> Enforced",
-                    "level": "danger",
-                    "items": [
-                        "storageaccounts.subscriptions.sub-1.storage_accounts.acct1.https_traffic_enabled"
-                    ],
-                    "path": "storageaccounts.subscriptions.id.storage_accounts.id",
-                    "references": [
-                        "https://learn.microsoft.com/azure/storage/common/storage-require-secure-transfer"
-                    ],
-                    "remediation": "Enable secure transfer.",
-                    "compliance": [
-                        {"name": "CIS Microsoft Azure Foundations", "version": "1.0.0", "reference": "3.1"}
-                    ],
-                    "rationale": "Traffic in clear text can be read.",
-                    "service": "Storage Accounts",
-                },
-                "storageaccount-public-blob": {"description": "Public", "level": "warning", "items": []},
-            },
-        }
-    },
-}
+AZURE = json.loads((VARIANTS / "plain_json.json").read_bytes())
 
 
 def _sample(name: str) -> list[NormalizedFinding]:

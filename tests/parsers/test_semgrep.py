@@ -14,6 +14,7 @@ from bastion.parsers import MalformedReport, parse_report
 from bastion.parsers.semgrep import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "semgrep"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "semgrep"
 
 
 def _parse(data: bytes) -> list[NormalizedFinding]:
@@ -231,9 +232,7 @@ def _sca_result(*, reachable: bool, path: str, line: int, version: str) -> dict[
 
 def test_supply_chain_lockfile_result_is_read() -> None:
     # when
-    finding = _parse(
-        _report(_sca_result(reachable=False, path="requirements.txt", line=80, version="1.47.0"))
-    )[0]
+    finding = _parse((VARIANTS / "supply_chain.json").read_bytes())[0]
     # then
     assert finding.severity is Severity.MEDIUM  # the advisory's MODERATE, not the rule's ERROR
     assert finding.advisory_ids == ("CVE-2023-1428",)
@@ -266,30 +265,7 @@ def test_reachable_supply_chain_result_in_code_keeps_the_code_anchor() -> None:
 
 
 # The AppSec Platform's Supply Chain export (its API's ssc-vulns), trimmed to the fields read.
-PLATFORM_EXPORT = {
-    "vulns": [
-        {
-            "title": "Reachable Assertion in grpc",
-            "advisory": {
-                "ruleId": "ssc-82207871-bbda-49be-b1af-49fd927a2f93",
-                "title": "Reachable Assertion in grpc",
-                "description": "grpcio versions before 1.53.0 are vulnerable to Reachable Assertion.",
-                "severity": "HIGH",
-                "references": {
-                    "cveIds": ["CVE-2023-1428"],
-                    "cweIds": ["CWE-617: Reachable Assertion"],
-                    "urls": ["https://github.com/advisories/GHSA-6628-q6j9-w8vg"],
-                },
-            },
-            "exposureType": "REACHABLE",
-            "matchedDependency": {"name": "grpcio", "versionSpecifier": "1.47.0"},
-            "dependencyFileLocation": {"path": "requirements3.txt", "startLine": "222"},
-            "closestSafeDependency": {"name": "grpcio", "versionSpecifier": "1.53.0"},
-            "repositoryName": "example/rfv",
-            "transitivity": "DIRECT",
-        }
-    ]
-}
+PLATFORM_EXPORT = json.loads((VARIANTS / "platform_export.json").read_bytes())
 
 
 def test_platform_supply_chain_export_is_detected_and_read() -> None:

@@ -14,6 +14,7 @@ from bastion.parsers import MalformedReport, parse_report
 from bastion.parsers.sonarqube import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "sonarqube"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "sonarqube"
 
 
 def _parse(data: bytes) -> list[NormalizedFinding]:
@@ -198,33 +199,7 @@ def test_a_report_cut_before_its_issues_is_rejected_as_invalid_json() -> None:
 
 
 # sonar-report's HTML (its default output), shaped as its template writes it.
-HTML_REPORT = b"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8"><title>SonarQube Vulnerability Report</title>
-<style>td { padding: 5px } /* <table><tr><td>not a cell</td></tr></table> */</style></head>
-<body><div class=summup><h1>SonarQube Vulnerability Report</h1>
-<table><thead><tr><th></th><th>Severity</th><th>Number of Issues</th></tr></thead>
-<tbody><tr><td></td><td>BLOCKER</td><td>1</td></tr></tbody></table></div>
-<div class=detail><h2>Detail of the Detected Vulnerabilities</h2>
-<table><thead><tr><th>Rule</th><th>Severity</th><th>Component</th><th>Line</th><th>Description</th>
-<th>Message</th><th style="display:none;">Key</th></tr></thead><tbody>
-<tr><td><a href="https://sonarcloud.io/coding_rules#rule_key=squid:S2068">squid:S2068</a></td>
-<td>BLOCKER</td><td class="component">src/main/java/DataSourceFactory.java</td><td>66</td>
-<td>Credentials should not be hard-coded</td>
-<td>&#39;PASSWORD&#39; detected in this expression, review this potentially hardcoded credential.</td>
-<td style="display:none;">AWK40IMu-pl6AHs22MnV</td></tr>
-<tr><td>javasecurity:S3649</td><td>CRITICAL</td><td class="component">src/main/java/Login.java</td>
-<td>12</td><td>SQL queries should not be vulnerable to injection attacks</td>
-<td>Change this code to not construct SQL queries directly from user-controlled data.
-<table><tr><td>nested</td><td>cell</td></tr></table></td><td style="display:none;">AWK40IMu-xyz</td></tr>
-</tbody></table>
-<h3>Known Security Rules</h3>
-<table><thead><tr><th>Rule</th><th>Description</th></tr></thead><tbody>
-<tr><td><a href="https://next.sonarqube.com/sonarqube/coding_rules#rule_key=squid:S2068">squid:S2068</a></td>
-<td><details><p>Because it is easy to extract strings from an application, credentials should not be
-hard-coded.</p><h2>See</h2><ul><li><a href="https://cwe.mitre.org/data/definitions/798">MITRE, CWE-798</a>
-- Use of Hard-coded Credentials</li></ul></details></td></tr>
-</tbody></table></div></body></html>
-"""
+HTML_REPORT = (VARIANTS / "sonar_report.html").read_bytes()
 
 
 def test_sonar_report_html_is_detected_and_read() -> None:

@@ -12,6 +12,7 @@ from bastion.parsers import MalformedReport, parse_report
 from bastion.parsers.tenable import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "tenable"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "tenable"
 
 NESSUS = b"""<?xml version="1.0" ?>
 <NessusClientData_v2>
@@ -178,14 +179,7 @@ def test_sample_csv_is_read_and_skips_blank_rows() -> None:
 
 def test_nessus_csv_rows_of_one_plugin_per_cve_are_one_finding() -> None:
     # given: Nessus writes one row per CVE of a plugin
-    report = (
-        b'"Plugin ID","CVE","CVSS","Risk","Host","Protocol","Port","Name","Synopsis","Description",'
-        b'"Solution","See Also","Plugin Output"\n'
-        b'"42873","CVE-2016-2183","5.0","High","10.0.0.5","tcp","443","SWEET32","s","d","fix","","out"\n'
-        b'"42873","CVE-2016-6329","5.0","High","10.0.0.5","tcp","443","SWEET32","s","d","fix","","out"\n'
-        b'"10863","","","None","10.0.0.5","tcp","443","SSL Certificate Information","s","d","n/a",'
-        b'"","x"\n'
-    )
+    report = (VARIANTS / "nessus_csv.csv").read_bytes()
     # when
     findings = _parse(report)
     # then
@@ -249,15 +243,7 @@ def test_truncated_xml_is_rejected_through_the_registry() -> None:
 
 
 # Tenable Vulnerability Management's findings export: dotted column names, semicolons.
-TVM_CSV = (
-    b"asset.name;asset.display_ipv4_address;definition.id;definition.name;definition.family;"
-    b"definition.cve;severity;port;protocol;definition.synopsis;definition.solution;output\n"
-    b"web01.example;192.0.2.10;42873;SSL Medium Strength Cipher Suites Supported (SWEET32);General;"
-    b'CVE-2016-2183;high;443;TCP;The remote service supports medium strength ciphers.;"Reconfigure; '
-    b'avoid 3DES.";DES-CBC3-SHA\n'
-    b"web02.example;192.0.2.11;42873;SSL Medium Strength Cipher Suites Supported (SWEET32);General;"
-    b"CVE-2016-2183;high;8443;TCP;The remote service supports medium strength ciphers.;Reconfigure.;x\n"
-)
+TVM_CSV = (VARIANTS / "vm_export.csv").read_bytes()
 
 # Tenable.sc's CSV: "Steps to Remediate" for the solution, vectors without "CVSS:3.0/".
 SC_CSV = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from bastion.parsers import MalformedReport, detect_format
 from bastion.parsers.testssl import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "testssl"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "testssl"
 
 # testssl 3.0 CSV: a hint column; a name resolving to two addresses, both scanned.
 CSV = b""""id","fqdn/ip","port","severity","finding","cve","cwe","hint"
@@ -61,12 +61,9 @@ def test_ok_and_rating_records_are_not_findings_and_a_record_with_two_cves_is_tw
 
 def test_flat_json_is_read_as_the_csv() -> None:
     # given: --jsonfile writes the CSV's records, the address column named "ip"
-    records = [
-        {"id": "SSLv3", "ip": "shop.example.com/192.0.2.10", "port": "443", "severity": "HIGH",
-         "cve": "CVE-2014-3566", "cwe": "CWE-310", "finding": "offered", "hint": "disable SSLv3"},
-    ]  # fmt: skip
+    report = (VARIANTS / "flat.json").read_bytes()
     # when
-    findings = _parse(json.dumps(records).encode())
+    findings = _parse(report)
     # then
     assert findings[0].fingerprint == _parse(CSV)[0].fingerprint
     assert findings[0].title == "SSLv3: offered"
@@ -74,25 +71,7 @@ def test_flat_json_is_read_as_the_csv() -> None:
 
 def test_pretty_json_sections_are_read_with_their_target() -> None:
     # given: --jsonfile-pretty, the records in sections of each target
-    report = {
-        "Invocation": "testssl.sh --jsonfile-pretty out.json shop.example.com",
-        "version": "3.2",
-        "scanResult": [
-            {
-                "targetHost": "shop.example.com",
-                "ip": "192.0.2.10",
-                "port": "443",
-                "protocols": [
-                    {"id": "SSLv3", "severity": "HIGH", "cve": "CVE-2014-3566", "finding": "offered"}
-                ],
-                "vulnerabilities": [
-                    {"id": "BREACH", "severity": "MEDIUM", "finding": "potentially VULNERABLE"}
-                ],
-                "rating": [{"id": "overall_grade", "severity": "CRITICAL", "finding": "F"}],
-            }
-        ],
-    }
-    data = json.dumps(report).encode()
+    data = (VARIANTS / "pretty.json").read_bytes()
     # when
     findings = _parse(data)
     # then

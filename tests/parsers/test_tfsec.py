@@ -14,6 +14,7 @@ from bastion.parsers.grouping import fingerprint
 from bastion.parsers.tfsec import PARSER
 
 SCANS = Path(__file__).parents[1] / "fixtures" / "scans"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "tfsec"
 SAMPLES = SCANS / "tfsec"
 
 
@@ -37,13 +38,8 @@ def _result(status: int, resource: str, line: int) -> dict[str, object]:
     }
 
 
-VERSION_1 = {
-    "results": [
-        _result(0, "aws_security_group_rule.ssh", 10),
-        _result(1, "aws_security_group_rule.internal", 20),
-        _result(2, "aws_security_group_rule.ignored", 30),
-    ]
-}
+# tfsec 1.x: AVD rule ids, long_id, resource, and status 0 (failed), 1 (passed) or 2 (ignored).
+VERSION_1 = json.loads((VARIANTS / "version_1.json").read_bytes())
 
 
 def _sample(name: str) -> list[NormalizedFinding]:

@@ -12,51 +12,9 @@ from bastion.parsers import MalformedReport, parse_report
 from bastion.parsers.zap import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "zap"
+VARIANTS = Path(__file__).parents[1] / "fixtures" / "variants" / "zap"
 
-JSON_REPORT = b"""{
-    "@programName": "ZAP",
-    "@version": "2.14.0",
-    "@generated": "Fri, 4 Feb 2022 13:04:51",
-    "insights": [{"level": "Info", "key": "insight.code.2xx", "statistic": "95"}],
-    "site": [
-        {
-            "@name": "http://localhost:8080",
-            "@host": "localhost",
-            "@port": "8080",
-            "@ssl": "false",
-            "alerts": [
-                {
-                    "pluginid": "40012",
-                    "alertRef": "40012",
-                    "alert": "Cross Site Scripting (Reflected)",
-                    "name": "Cross Site Scripting (Reflected)",
-                    "riskcode": "3",
-                    "confidence": "2",
-                    "riskdesc": "High (Medium)",
-                    "desc": "<p>Cross-site Scripting (XSS) is an attack technique.</p>",
-                    "instances": [
-                        {
-                            "uri": "http://localhost:8080/search.jsp?q=x",
-                            "method": "GET",
-                            "param": "q",
-                            "attack": "<script>alert(1);</script>",
-                            "evidence": "<script>alert(1);</script>",
-                            "otherinfo": "",
-                            "request-header": "GET /search.jsp?q=x HTTP/1.1"
-                        }
-                    ],
-                    "count": "1",
-                    "solution": "<p>Phase: Architecture and Design</p><p>Use a vetted library.</p>",
-                    "otherinfo": "",
-                    "reference": "<p>https://owasp.org/www-community/attacks/xss/</p><p>https://cwe.mitre.org/data/definitions/79.html</p>",
-                    "cweid": "79",
-                    "wascid": "8",
-                    "sourceid": "1"
-                }
-            ]
-        }
-    ]
-}"""
+JSON_REPORT = (VARIANTS / "json_report.json").read_bytes()
 
 XML_REPORT = b"""<?xml version="1.0"?>
 <OWASPZAPReport programName="ZAP" version="2.14.0" generated="Fri, 4 Feb 2022 17:42:18">

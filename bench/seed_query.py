@@ -236,6 +236,158 @@ def measure(runs: int) -> None:
     report(f"GET /api/v1/findings filtered ({returned} rows)", api, target=150)
 
 
+# Every findings list call of docs/api.md's filters, each alone, as one organisation's analyst makes it.
+CALLS: list[tuple[str, dict[str, str]]] = [
+    ("no filter", {}),
+    ("severity=critical", {"severity": "critical"}),
+    ("status=open", {"status": "open"}),
+    ("asset_kind=repository", {"asset_kind": "repository"}),
+    ("cwe=79", {"cwe": "79"}),
+    ("cve=<an advisory of its own>", {"cve": "{advisory}"}),
+    ("tool=semgrep", {"tool": "semgrep"}),
+    ("rule_id=rule-7", {"rule_id": "rule-7"}),
+    ("sla_breached=true", {"sla_breached": "true"}),
+    ("sla_breached=false", {"sla_breached": "false"}),
+    ("first_seen_after (30 days)", {"first_seen_after": "{30_days_ago}"}),
+    ("last_seen_before (30 days)", {"last_seen_before": "{30_days_ago}"}),
+    ("resolved_after (30 days)", {"resolved_after": "{30_days_ago}"}),
+    ("sla_due_before (today)", {"sla_due_before": "{today}"}),
+    ("organization=<own>", {"organization": "{organization}"}),
+    ("q=injection", {"q": "injection"}),
+    ("q=inject data", {"q": "inject data"}),
+    ("q=<an advisory of its own>", {"q": "{advisory}"}),
+    *[
+        (f"ordering={field}", {"ordering": field})
+        for name in ("severity", "first_seen", "last_seen", "sla_due_on", "updated_at", "id")
+        for field in (name, f"-{name}")
+    ],
+    ("status=open, ordering=-severity", {"status": "open", "ordering": "-severity"}),
+]
+
+
+def measure_calls(runs: int) -> None:
+    """Time each list call of CALLS, and page 100 by cursor; print a table of median and p95."""
+    from rest_framework.test import APIClient
+
+    from bastion.core.findings.models import Finding, FindingAdvisory
+    from bastion.core.tenancy import services
+    from bastion.core.tenancy.models import Membership
+
+    membership = Membership.objects.select_related("user", "organization").order_by("organization_id").first()
+    assert membership is not None
+    key = services.create_token(user=membership.user, organization=membership.organization).key
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    today = datetime.now(UTC).date()
+    values = {
+        "{30_days_ago}": (today - timedelta(days=30)).isoformat(),
+        "{today}": today.isoformat(),
+        "{organization}": membership.organization.slug,
+        "{advisory}": FindingAdvisory.objects.filter(finding__organization=membership.organization)
+        .values_list("identifier", flat=True)
+        .first()
+        or "CVE-0000-0000",
+    }
+    # Page 100 by cursor: the cursor of page 100, walked to once, then asked for like any call
+    # (pages of 50; fewer in a data set too small for 100 of them).
+    size = max(1, min(50, Finding.objects.filter(organization=membership.organization).count() // 100))
+    url = f"/api/v1/findings?page_size={size}"
+    for _ in range(99):
+        url = client.get(url).json()["next"]
+        assert url, "fewer than 100 pages"
+    calls: list[tuple[str, str | dict[str, str]]] = [
+        (label, {name: values.get(value, value) for name, value in params.items()}) for label, params in CALLS
+    ]
+    calls.append((f"page 100 by cursor ({size} a page)", url))
+    print("| call | rows | median ms | p95 ms |")
+    print("|---|---:|---:|---:|")
+    worst = 0.0
+    for label, request in calls:
+        samples = []
+        rows = 0
+        for run in range(runs + 3):
+            started = time.perf_counter()
+            response = (
+                client.get(request) if isinstance(request, str) else client.get("/api/v1/findings", request)
+            )
+            elapsed = (time.perf_counter() - started) * 1000
+            assert response.status_code == 200, (label, response.content[:300])
+            rows = len(response.json()["results"])
+            if run >= 3:
+                samples.append(elapsed)
+        p95 = percentile(samples, 0.95)
+        worst = max(worst, p95)
+        print(f"| {label} | {rows} | {statistics.median(samples):.1f} | {p95:.1f} |")
+    print(f"slowest list call p95: {worst:.1f} ms (target < 100 ms)")
+
+
+def measure_concurrency(seconds: float, workers: int) -> None:
+    """Serve the core alone with ``uvicorn bastion.core.asgi:application --workers N`` (the production
+    command line of docs/operations.md) and compare the filtered list's throughput for 1 and 8 clients."""
+    import socket
+    import subprocess
+    import threading
+
+    import httpx
+
+    from bastion.core.tenancy import services
+    from bastion.core.tenancy.models import Membership
+
+    memberships = list(Membership.objects.select_related("user", "organization").order_by("organization_id"))
+    keys = [services.create_token(user=m.user, organization=m.organization).key for m in memberships]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    server = subprocess.Popen(  # noqa: S603 - our interpreter, an argument list
+        [sys.executable, "-m", "uvicorn", "bastion.core.asgi:application", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
+        env=environment,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the core did not start")
+            time.sleep(0.3)
+        params = {"severity": ["critical", "high"], "status": "open", "tool": "semgrep"}
+
+        def throughput(clients: int) -> float:
+            done = [0] * clients
+            stop_at = time.monotonic() + seconds
+
+            def client(number: int) -> None:
+                headers = {"Authorization": f"Token {keys[number % len(keys)]}"}
+                with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
+                    http.get("/api/v1/findings", params=params)  # a connection and warm caches
+                    while time.monotonic() < stop_at:
+                        assert http.get("/api/v1/findings", params=params).status_code == 200
+                        done[number] += 1
+
+            threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            return sum(done) / seconds
+
+        single, eight = throughput(1), throughput(8)
+        print(
+            f"findings list through `uvicorn bastion.core.asgi:application --workers {workers}`: "
+            f"1 client {single:.1f} requests/s, 8 clients {eight:.1f} requests/s, "
+            f"{eight / single:.2f}x (target >= 1.8x)"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def report(name: str, samples: list[float], *, target: float) -> None:
     median, p95 = statistics.median(samples), percentile(samples, 0.95)
     print(f"{name}: median {median:.1f} ms, p95 {p95:.1f} ms (target < {target:.0f} ms)")
@@ -251,6 +403,8 @@ def prepared(description: str | None) -> argparse.Namespace:
     parser.add_argument("--organizations", type=int, default=20)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded bastion_bench")
+    parser.add_argument("--seconds", type=float, default=20, help="each throughput measure's length")
+    parser.add_argument("--workers", type=int, default=2, help="the core's processes (one a core)")
     args = parser.parse_args()
     reused = prepare_database(args.reuse)
     var_dir = Path("var") / "bench"
@@ -266,7 +420,10 @@ def prepared(description: str | None) -> argparse.Namespace:
 
 
 def main() -> int:
-    measure(prepared(__doc__).runs)
+    args = prepared(__doc__)
+    measure(args.runs)
+    measure_calls(args.runs)
+    measure_concurrency(args.seconds, args.workers)
     return 0
 
 

@@ -1,6 +1,7 @@
 """End-to-end import rate on PostgreSQL + RabbitMQ, against a plain COPY of the same rows.
 
     .venv/bin/python bench/ingest.py [--findings 200000] [--findings 1000000 ...]
+    .venv/bin/python bench/ingest.py --small 1000 [--clients 8] [--assets 50]
 
 For each size: writes a SARIF report, starts ``bastion up`` on a fresh database with
 RabbitMQ as the broker, uploads the report through the scanner and waits until the
@@ -117,12 +118,88 @@ def run_import(report: Path, findings: int) -> tuple[float, dict[str, int]]:
         return findings / elapsed, memory.peaks
 
 
+def run_small(reports: int, clients: int, assets: int, findings: int) -> None:
+    """Post many small reports at once, as CI pipelines do; print imports committed per second.
+
+    Report ``k`` goes to asset ``k % assets``; every ``2 * assets`` reports the findings
+    change, so each asset gets a new report, then the same report again (nothing new):
+    half the imports add findings, half only see them again.
+    """
+    folder = Path(tempfile.mkdtemp())
+    bodies = [
+        write_sarif(folder / f"{k}.sarif", findings, first=(k // (2 * assets)) * findings).read_bytes()
+        for k in range(reports)
+    ]
+    settings = {"database_url": fresh_database("bastion_bench_ingest"), "broker_url": BROKER}
+    with running(18765, **settings) as (base, token, _up):
+        headers = {"Authorization": f"Token {token}", "Content-Type": "application/octet-stream"}
+        latencies: list[float] = []
+        status_urls: list[str] = [""] * reports
+        queue = list(range(reports))
+        lock = threading.Lock()
+
+        def client() -> None:
+            with httpx.Client(base_url=base, headers=headers, timeout=60) as http:
+                while True:
+                    with lock:
+                        if not queue:
+                            return
+                        k = queue.pop(0)
+                    started = time.perf_counter()
+                    response = http.post(
+                        f"/scanner/v1/imports?asset_identifier=small-{k % assets}&asset_kind=repository"
+                        "&format=sarif",
+                        content=bodies[k],
+                    )
+                    latencies.append(time.perf_counter() - started)
+                    response.raise_for_status()
+                    status_urls[k] = response.json()["status_url"]
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        posted = time.perf_counter() - started
+        states: dict[int, dict[str, object]] = {}
+        with httpx.Client(base_url=base, headers={"Authorization": f"Token {token}"}, timeout=30) as http:
+            while len(states) < reports:
+                for k in range(reports):
+                    if k not in states:
+                        state = http.get(status_urls[k]).json()
+                        if state["state"] in {"completed", "failed"}:
+                            states[k] = state
+                if len(states) < reports:
+                    time.sleep(0.2)
+        committed = time.perf_counter() - started
+    failed = [k for k, state in states.items() if state["state"] != "completed"]
+    new = sum(int(str(state["new"])) for state in states.values())
+    expected_new = sum(findings for k in range(reports) if (k // assets) % 2 == 0)
+    ordered = sorted(latencies)
+    print(
+        f"{reports} reports of {findings} findings over {assets} assets, {clients} clients: "
+        f"posted at {reports / posted:.1f}/s (POST p50 {ordered[len(ordered) // 2] * 1000:.0f} ms, "
+        f"p95 {ordered[int(len(ordered) * 0.95)] * 1000:.0f} ms), committed at {reports / committed:.1f} "
+        f"imports/s ({reports * findings / committed:,.0f} findings/s); {len(failed)} failed; "
+        f"{new:,} new findings (expected {expected_new:,})"
+    )
+    assert not failed, failed
+    assert new == expected_new, (new, expected_new)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--findings", type=int, action="append", help="report sizes (default 200000)")
+    parser.add_argument("--small", type=int, metavar="REPORTS", help="many small imports instead (e.g. 1000)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients of --small")
+    parser.add_argument("--assets", type=int, default=50, help="assets of --small")
     args = parser.parse_args()
+    if args.small:
+        run_small(args.small, args.clients, args.assets, findings=10)
+        return 0
     for findings in args.findings or [200_000]:
         report = write_sarif(Path(tempfile.mkdtemp()) / "report.sarif", findings)
         rate, peaks = run_import(report, findings)

@@ -17,8 +17,9 @@ RULES = [
 ]
 
 
-def write_sarif(path: Path, findings: int, *, seed: int = 7, tool: str = "benchscan") -> Path:
-    """Write a SARIF 2.1.0 report of ``findings`` results, each with its own fingerprint."""
+def write_sarif(path: Path, findings: int, *, seed: int = 7, tool: str = "benchscan", first: int = 0) -> Path:
+    """Write a SARIF 2.1.0 report of ``findings`` results, each with its own fingerprint
+    (numbered from ``first``: reports with the same numbers report the same findings)."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data
     rules = [
         {
@@ -38,7 +39,7 @@ def write_sarif(path: Path, findings: int, *, seed: int = 7, tool: str = "benchs
     prefix, suffix = orjson.dumps(head).split(b'"results":[]')
     with path.open("wb") as out:
         out.write(prefix + b'"results":[')
-        for n in range(findings):
+        for n in range(first, first + findings):
             rule_index = rng.randrange(len(RULES))
             rule_id, level, _cwe = RULES[rule_index]
             result = {
@@ -56,6 +57,6 @@ def write_sarif(path: Path, findings: int, *, seed: int = 7, tool: str = "benchs
                 ],
                 "partialFingerprints": {"primaryLocationLineHash": f"{n:016x}:1"},
             }
-            out.write((b"," if n else b"") + orjson.dumps(result))
+            out.write((b"," if n > first else b"") + orjson.dumps(result))
         out.write(b"]" + suffix)
     return path

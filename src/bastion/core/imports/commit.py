@@ -121,6 +121,22 @@ def staged_row(ordinal: int, finding: NormalizedFinding) -> tuple[Any, ...]:
     return (ordinal, fingerprint, content_hash(content, finding), *content)
 
 
+# PostgreSQL's staging tables, made when a session first needs them (one round trip, no DDL after).
+_STAGING_TABLES = """
+CREATE TEMP TABLE IF NOT EXISTS import_staging (
+    ordinal bigint, {columns}, advisory_ids text[], cwe_ids integer[]
+) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS import_staged (LIKE import_staging) ON COMMIT DELETE ROWS;
+CREATE UNIQUE INDEX IF NOT EXISTS import_staged_fingerprint ON import_staged (fingerprint);
+CREATE TEMP TABLE IF NOT EXISTS import_advisories (fingerprint text, identifier text) ON COMMIT DELETE ROWS;
+CREATE INDEX IF NOT EXISTS import_advisories_fingerprint ON import_advisories (fingerprint);
+CREATE TEMP TABLE IF NOT EXISTS import_cwes (fingerprint text, cwe_id integer) ON COMMIT DELETE ROWS;
+CREATE INDEX IF NOT EXISTS import_cwes_fingerprint ON import_cwes (fingerprint)
+"""
+# Staged findings from which ANALYZE runs before the merge.
+ANALYZE_FROM_ROWS = 5_000
+
+
 class ImportCommit:
     """One report's commit to one asset; call ``run`` inside ``transaction.atomic()``."""
 
@@ -174,14 +190,20 @@ class ImportCommit:
         return self.counts
 
     def _create_staging(self, cursor: CursorWrapper) -> None:
-        suffix = " ON COMMIT DROP" if self.is_postgres else ""
         text_columns = ", ".join(
             f'"{name}" {self._type(name)}' for name in STAGED_COLUMNS if name not in {"ordinal"}
         )
-        arrays = ", advisory_ids text[], cwe_ids integer[]" if self.is_postgres else ""
-        cursor.execute(f"CREATE TEMP TABLE import_staging (ordinal bigint, {text_columns}{arrays}){suffix}")
-        cursor.execute(f"CREATE TEMP TABLE import_advisories (fingerprint text, identifier text){suffix}")
-        cursor.execute(f"CREATE TEMP TABLE import_cwes (fingerprint text, cwe_id integer){suffix}")
+        if self.is_postgres:
+            # Made once per database session, emptied by every commit (and rollback): a small
+            # import then runs no DDL, which would write the catalogs and their WAL each time.
+            cursor.execute(_STAGING_TABLES.format(columns=text_columns))
+            if connection.savepoint_ids:
+                # Inside a caller's transaction, which may have staged another import not yet committed.
+                cursor.execute("TRUNCATE import_staging, import_staged, import_advisories, import_cwes")
+            return
+        cursor.execute(f"CREATE TEMP TABLE import_staging (ordinal bigint, {text_columns})")
+        cursor.execute("CREATE TEMP TABLE import_advisories (fingerprint text, identifier text)")
+        cursor.execute("CREATE TEMP TABLE import_cwes (fingerprint text, cwe_id integer)")
 
     @staticmethod
     def _type(name: str) -> str:
@@ -270,22 +292,23 @@ class ImportCommit:
             cursor.executemany("INSERT INTO import_cwes VALUES (%s, %s)", cwes)
 
     def _deduplicate(self, cursor: CursorWrapper) -> None:
-        suffix = " ON COMMIT DROP" if self.is_postgres else ""
         if self.is_postgres:
             cursor.execute(
-                f"CREATE TEMP TABLE import_staged{suffix} AS SELECT DISTINCT ON (fingerprint) * "
+                "INSERT INTO import_staged SELECT DISTINCT ON (fingerprint) * "
                 "FROM import_staging ORDER BY fingerprint, ordinal DESC"
             )
-        else:
-            cursor.execute(
-                "CREATE TEMP TABLE import_staged AS SELECT * FROM import_staging WHERE ordinal IN "
-                "(SELECT MAX(ordinal) FROM import_staging GROUP BY fingerprint)"
-            )
+            # Statistics for the merge's joins where they pay: the planner scales a table's last
+            # statistics to its current size, and a small import's plan is the index lookup anyway.
+            if cursor.rowcount >= ANALYZE_FROM_ROWS:
+                cursor.execute("ANALYZE import_staged")
+            return
+        cursor.execute(
+            "CREATE TEMP TABLE import_staged AS SELECT * FROM import_staging WHERE ordinal IN "
+            "(SELECT MAX(ordinal) FROM import_staging GROUP BY fingerprint)"
+        )
         cursor.execute("CREATE UNIQUE INDEX import_staged_fingerprint ON import_staged (fingerprint)")
         cursor.execute("CREATE INDEX import_advisories_fingerprint ON import_advisories (fingerprint)")
         cursor.execute("CREATE INDEX import_cwes_fingerprint ON import_cwes (fingerprint)")
-        if self.is_postgres:
-            cursor.execute("ANALYZE import_staged")
 
     # --- merge -----------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Sum
 from django.utils import timezone
 
@@ -79,10 +79,15 @@ def forget(*, organization_ids: Iterable[int]) -> None:
 
 
 def _move_on(organization_ids: list[int]) -> None:
-    FigureVersion.objects.bulk_create(
-        [FigureVersion(organization_id=pk) for pk in organization_ids], ignore_conflicts=True
-    )
-    FigureVersion.objects.filter(organization_id__in=organization_ids).update(version=F("version") + 1)
+    # One statement (one round trip, one commit): the ORM's upsert can only set the new row's values.
+    table = FigureVersion._meta.db_table
+    rows = ", ".join(["(%s, 1)"] * len(organization_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (organization_id, version) VALUES {rows} "  # noqa: S608 - placeholders only
+            f"ON CONFLICT (organization_id) DO UPDATE SET version = {table}.version + 1",
+            organization_ids,
+        )
 
 
 def _versions(organization_ids: list[int]) -> list[tuple[int, int]]:

@@ -12,8 +12,15 @@ level (a vulnerable package is imported) or symbol level (vulnerable code is
 reached). So each OSV record with finding messages makes one finding per module
 the findings name, at the deepest level they reach; a record without any is not
 a vulnerability of the scanned code and yields nothing (DefectDojo, which makes a
-finding of every record, counts those too). The messages are streamed twice:
-once for the finding messages, which come after the records, then for the records.
+finding of every record, counts those too). A finding message may come after its
+record, and the last one of a module may raise its reach: the findings come out
+once the stream has been read. Meanwhile what the finding messages say and where
+each record stands wait on disk (:class:`_Waiting`), so memory stays level however
+many there are; the records with finding messages are then read again, by where
+they stand. The stream is read once, split into its messages where govulncheck
+ends them (a ``}`` starting a line) and each built by orjson; a stream written
+otherwise (an array, other line breaks) is read by ijson, twice: once for the
+finding messages, then for the records.
 
 Before 1.0 (govulncheck 0.x, 2022-2023) the report was one object whose ``Vulns``
 list the vulnerabilities, each with its ``OSV`` record and either ``Modules``
@@ -34,11 +41,13 @@ call sites, which change with every build while the vulnerability stays open.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import ijson
+import orjson
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
 from bastion.parsers import grouping, readers, text, values
@@ -50,6 +59,14 @@ CONFIG = re.compile(r'"config"\s*:\s*\{[^{}]*"scanner_name"\s*:\s*"govulncheck"'
 LEVELS = {"module": 0, "package": 1, "symbol": 2}
 # The most call sites one finding lists.
 TRACE_LIMIT = 50
+# Where govulncheck ends a message: its closing brace starts a line (no line break stands in a string).
+MESSAGE_END = re.compile(rb"\n\}")
+READ_BYTES = 256 * 1024
+# The longest message split out of the stream; a longer one (or none found) and ijson reads the stream.
+MESSAGE_LIMIT = 16 * 1024 * 1024
+BLANK = b" \t\r\n"
+# Finding messages and records noted at once (one executemany).
+BATCH = 1000
 
 
 @dataclass
@@ -66,32 +83,147 @@ class _Reach:
     line: int | None = None
     traces: dict[str, None] = field(default_factory=dict)
 
-    def add(self, finding: Mapping[str, Any], frames: list[Mapping[str, Any]]) -> None:
-        vulnerable = frames[0]
-        self.version = self.version or values.text(vulnerable.get("version"))
-        self.fixed_version = self.fixed_version or values.text(finding.get("fixed_version"))
-        level = (
-            "symbol" if vulnerable.get("function") else "package" if vulnerable.get("package") else "module"
-        )
+    def take(self, step: _Step) -> None:
+        """Add what one finding message says (see :func:`_step`)."""
+        version, fixed_version, level, package, symbol, file_path, line, trace = step
+        self.version = self.version or version
+        self.fixed_version = self.fixed_version or fixed_version
         if LEVELS[level] > LEVELS[self.level]:
-            self.level = level
-            self.package = values.text(vulnerable.get("package"))
-            self.symbol = _symbol(vulnerable)
+            self.level, self.package, self.symbol = level, package, symbol
         elif self.package is None:
-            self.package = values.text(vulnerable.get("package"))
-        if level != "symbol" or len(self.traces) >= TRACE_LIMIT:
+            self.package = package
+        if trace is None or len(self.traces) >= TRACE_LIMIT:
             return
-        caller = next(
-            (frame for frame in reversed(frames) if isinstance(frame.get("position"), Mapping)), None
-        )
-        if caller is None:
-            return
-        place = readers.as_mapping(caller.get("position"))
-        file_path = values.text(place.get("filename"))
-        line = values.line_number(place.get("line"))
         if self.file_path is None and file_path:
-            self.file_path, self.line = file_path, line
-        self.traces[f"{file_path}:{line or '?'}: {_symbol(caller)} calls {_symbol(vulnerable)}"] = None
+            self.file_path, self.line = file_path, values.line_number(line)
+        self.traces[trace] = None
+
+
+# What one finding message says of its module: version, fixed version, level, package,
+# symbol, and for a symbol reached from the scanned code, the caller's file, line and trace
+# (the line as text: SQLite holds no integer past 64 bits).
+_Step = tuple[str | None, str | None, str, str | None, str, str | None, str | None, str | None]
+
+
+class _Unsplit(Exception):  # noqa: N818 - a signal, not an error
+    """The stream is not split as govulncheck writes it: ijson reads it instead."""
+
+
+class _Waiting:
+    """What must wait for the end of the stream, in a private temporary SQLite database.
+
+    The steps of the finding messages (see :func:`_step`), by OSV id, in the order
+    they came, and the records read (the first one of each id) by where they stand
+    in the stream. The database is unlinked as it is opened (``sqlite3.connect("")``)
+    and its page cache bounded: memory stays level however long the stream.
+    """
+
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("", isolation_level=None)
+        self._db.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -2048;"
+            "PRAGMA temp_store = FILE;"
+            "CREATE TABLE steps (seq INTEGER PRIMARY KEY, osv TEXT NOT NULL, module TEXT NOT NULL,"
+            " version, fixed_version, level, package, symbol, file_path, line, trace);"
+            "CREATE TABLE records"
+            " (seq INTEGER PRIMARY KEY, osv TEXT NOT NULL UNIQUE, at INTEGER, size INTEGER);"
+            "BEGIN;"
+        )
+        self._steps: list[tuple[Any, ...]] = []
+        self._records: list[tuple[int, str, int, int]] = []
+
+    def add(self, osv_id: str, module: str, step: _Step) -> None:
+        """Note one finding message's step for the module of an OSV id."""
+        self._steps.append((osv_id, module, *step))
+        if len(self._steps) >= BATCH:
+            self._flush()
+
+    def note_record(self, seq: int, osv_id: str, at: int, size: int) -> None:
+        """Note where a record stands (the message's bytes); a later one of the same id is ignored."""
+        self._records.append((seq, osv_id, at, size))
+        if len(self._records) >= BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._steps:
+            self._db.executemany(
+                "INSERT INTO steps"
+                " (osv, module, version, fixed_version, level, package, symbol, file_path, line, trace)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._steps,
+            )
+            self._steps = []
+        if self._records:
+            self._db.executemany(
+                "INSERT OR IGNORE INTO records (seq, osv, at, size) VALUES (?, ?, ?, ?)", self._records
+            )
+            self._records = []
+
+    def finish(self) -> None:
+        """Write what is noted and index it: the stream has been read."""
+        self._flush()
+        self._db.execute("CREATE INDEX steps_by_osv ON steps (osv, seq)")
+
+    def claim(self, seq: int, osv_id: str) -> bool:
+        """Tell whether a record read again is the first of an OSV id with finding messages."""
+        if self._db.execute("SELECT 1 FROM steps WHERE osv = ? LIMIT 1", (osv_id,)).fetchone() is None:
+            return False
+        claimed = self._db.execute("INSERT OR IGNORE INTO records (seq, osv) VALUES (?, ?)", (seq, osv_id))
+        return claimed.rowcount == 1
+
+    def records(self, before: int | None) -> Iterator[tuple[str, int, int, dict[str, _Reach]]]:
+        """Yield each record with finding messages, in stream order: OSV id, place, size and reaches.
+
+        ``before``: the number of the message to stop at (the records after it are not read).
+        """
+        rows = self._db.execute(
+            "SELECT r.osv, r.at, r.size,"
+            " module, version, fixed_version, level, package, symbol, file_path, line, trace"
+            " FROM records r JOIN steps s ON s.osv = r.osv"
+            " WHERE r.seq < ? ORDER BY r.seq, s.seq",
+            (before if before is not None else 2**62,),
+        )
+        current: tuple[str, int, int] | None = None
+        reaches: dict[str, _Reach] = {}
+        for osv_id, at, size, *step in rows:
+            if current is not None and current[0] != osv_id:
+                yield (*current, reaches)
+                reaches = {}
+            current = (osv_id, at, size)
+            _take(reaches, step)
+        if current is not None:
+            yield (*current, reaches)
+
+    def unrecorded(self) -> Iterator[str]:
+        """Yield the OSV ids with finding messages but no record, in the order of their first message."""
+        rows = self._db.cursor().execute(
+            "SELECT osv FROM steps WHERE osv NOT IN (SELECT osv FROM records) GROUP BY osv ORDER BY MIN(seq)"
+        )
+        for (osv_id,) in rows:
+            yield osv_id
+
+    def reaches(self, osv_id: str) -> dict[str, _Reach]:
+        """Return what the finding messages of an OSV id say, by module, in the order they came."""
+        reaches: dict[str, _Reach] = {}
+        for step in self._db.execute(
+            "SELECT module, version, fixed_version, level, package, symbol, file_path, line, trace"
+            " FROM steps WHERE osv = ? ORDER BY seq",
+            (osv_id,),
+        ):
+            _take(reaches, step)
+        return reaches
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _take(reaches: dict[str, _Reach], row: Sequence[Any]) -> None:
+    """Add a step kept by :class:`_Waiting` (its module first) to the reach of its module."""
+    module, *step = row
+    reach = reaches.get(module)
+    if reach is None:
+        reach = reaches[module] = _Reach(module)
+    reach.take(tuple(step))
 
 
 class GovulncheckParser(ReportParser):
@@ -119,32 +251,139 @@ class GovulncheckParser(ReportParser):
             if first == b"{" and _is_legacy(source, start):
                 yield from _legacy_findings(readers.load_json(source))
                 return
-            reaches: dict[str, dict[str, _Reach]] = {}
-            has_config = False
-            for position, message in _messages(source, first):
-                has_config = has_config or "config" in message
-                if "finding" in message:
-                    _add_finding(reaches, message["finding"], f"{position}.finding")
-            if not has_config:
-                raise readers.not_a_report("config")
-            source.seek(start)
-            done: set[str] = set()
-            for position, message in _messages(source, first):
-                if "osv" not in message:
-                    continue
-                record = readers.expect_mapping(message["osv"], f"{position}.osv")
-                osv_id = values.text(record.get("id"))
-                if osv_id is None:
-                    raise MalformedReport("an OSV record has no id", position=f"{position}.osv")
-                if osv_id in done or osv_id not in reaches:
-                    continue
-                done.add(osv_id)
-                for reach in reaches[osv_id].values():
-                    yield _finding(osv_id, record, reach)
-            for osv_id, modules in reaches.items():
-                if osv_id not in done:  # a finding whose record the report left out
-                    for reach in modules.values():
-                        yield _finding(osv_id, {}, reach)
+            if first == b"{":
+                waiting = _Waiting()
+                try:
+                    deferred = _read_split(source, waiting)
+                except _Unsplit:
+                    waiting.close()  # ijson reads the stream again, from its start
+                else:
+                    try:
+                        yield from _split_findings(source, waiting, deferred)
+                    finally:
+                        waiting.close()
+                    return
+                source.seek(start)
+            waiting = _Waiting()
+            try:
+                yield from _streamed_findings(source, first, waiting)
+            finally:
+                waiting.close()
+
+
+def _read_split(source: BinaryIO, waiting: _Waiting) -> tuple[int, MalformedReport] | None:
+    """Read the stream once, split into its messages; raise _Unsplit when it is not split so.
+
+    Returns the first damaged record (its message's number and the error), which
+    ijson's second read would meet after the findings of the records before it, or None.
+    """
+    has_config = False
+    deferred: tuple[int, MalformedReport] | None = None
+    for count, (at, piece) in enumerate(_pieces(source)):
+        readers.check_depth(piece)  # orjson's own limit is 1,024 levels
+        try:
+            message = orjson.loads(piece)
+        except orjson.JSONDecodeError as error:
+            raise _Unsplit from error  # ijson reads it, and says where and what is wrong
+        if type(message) is not dict:  # never: a JSON value that ends with "}" is an object
+            readers.expect_mapping(message, f"[{count}]")
+        has_config = has_config or "config" in message
+        if "finding" in message:
+            _add_finding(waiting, message["finding"], f"[{count}].finding")
+        if "osv" in message and deferred is None:
+            try:
+                osv_id = _record_id(message, f"[{count}]")
+            except MalformedReport as error:
+                deferred = (count, error)
+                continue
+            waiting.note_record(count, osv_id, at, len(piece))
+    if not has_config:
+        raise readers.not_a_report("config")
+    return deferred
+
+
+def _split_findings(
+    source: BinaryIO, waiting: _Waiting, deferred: tuple[int, MalformedReport] | None
+) -> Iterator[NormalizedFinding]:
+    """Yield the findings of a stream read by :func:`_read_split`, each record read again where it stands."""
+    waiting.finish()
+    for osv_id, at, size, reaches in waiting.records(deferred[0] if deferred else None):
+        source.seek(at)
+        record = orjson.loads(source.read(size))["osv"]
+        for reach in reaches.values():
+            yield _finding(osv_id, record, reach)
+    if deferred is not None:
+        raise deferred[1]
+    for osv_id in waiting.unrecorded():  # a finding whose record the report left out
+        for reach in waiting.reaches(osv_id).values():
+            yield _finding(osv_id, {}, reach)
+
+
+def _streamed_findings(source: BinaryIO, first: bytes, waiting: _Waiting) -> Iterator[NormalizedFinding]:
+    """Yield the findings of a stream ijson reads: once for the finding messages, then for the records."""
+    start = source.tell()
+    has_config = False
+    for position, message in _messages(source, first):
+        has_config = has_config or "config" in message
+        if "finding" in message:
+            _add_finding(waiting, message["finding"], f"{position}.finding")
+    if not has_config:
+        raise readers.not_a_report("config")
+    waiting.finish()
+    source.seek(start)
+    for count, (position, message) in enumerate(_messages(source, first)):
+        if "osv" not in message:
+            continue
+        osv_id = _record_id(message, position)
+        if not waiting.claim(count, osv_id):
+            continue
+        record = message["osv"]
+        for reach in waiting.reaches(osv_id).values():
+            yield _finding(osv_id, record, reach)
+    for osv_id in waiting.unrecorded():  # a finding whose record the report left out
+        for reach in waiting.reaches(osv_id).values():
+            yield _finding(osv_id, {}, reach)
+
+
+def _pieces(source: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """Yield each message's bytes, with where they start, split where govulncheck ends a message.
+
+    Raises _Unsplit for a stream not split so (a message longer than MESSAGE_LIMIT, or
+    something else after the last one). A piece is a message only if orjson reads it as one:
+    a piece cut at another brace is no JSON value, so no wrong split goes unseen.
+    """
+    buffer, base, start, searched = b"", source.tell(), 0, 0
+    while True:
+        for found in MESSAGE_END.finditer(buffer, searched):  # faster than bytes.find, "\n" being frequent
+            end = found.end()
+            yield base + start, buffer[start:end]
+            start = end
+        if len(buffer) - start > MESSAGE_LIMIT:
+            raise _Unsplit
+        searched = max(len(buffer) - 1, start)  # the line break may end this buffer
+        chunk = source.read(READ_BYTES)
+        if not chunk:
+            break
+        buffer = buffer[start:] + chunk
+        base, searched, start = base + start, searched - start, 0
+    if buffer[start:].strip(BLANK):
+        raise _Unsplit
+
+
+def _is_mapping(value: object) -> bool:
+    """Tell whether a value is a JSON object (``dict`` first: far cheaper than the ABC check)."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
+def _record_id(message: Mapping[str, Any], position: str) -> str:
+    """Return the OSV id of a message's record."""
+    record = message["osv"]
+    if type(record) is not dict:  # the usual case, first: no position to write
+        record = readers.expect_mapping(record, f"{position}.osv")
+    osv_id = values.text(record.get("id"))
+    if osv_id is None:
+        raise MalformedReport("an OSV record has no id", position=f"{position}.osv")
+    return osv_id
 
 
 def _is_legacy(source: BinaryIO, start: int) -> bool:
@@ -177,18 +416,43 @@ def _messages(source: BinaryIO, first: bytes) -> Iterator[tuple[str, Mapping[str
             raise MalformedReport(f"invalid JSON: {detail}", position=f"[{count}]") from error
 
 
-def _add_finding(reaches: dict[str, dict[str, _Reach]], value: object, position: str) -> None:
+def _add_finding(waiting: _Waiting, value: object, position: str) -> None:
     finding = readers.expect_mapping(value, position)
     osv_id = values.text(finding.get("osv"))
-    frames = [
-        readers.expect_mapping(frame, f"{position}.trace[{index}]")
-        for index, frame in enumerate(readers.expect_list(finding.get("trace"), f"{position}.trace"))
-    ]
+    frames = readers.expect_list(finding.get("trace"), f"{position}.trace")
+    if not all(type(frame) is dict for frame in frames):  # the usual case, first: no position to write
+        frames = [
+            readers.expect_mapping(frame, f"{position}.trace[{index}]") for index, frame in enumerate(frames)
+        ]
     if osv_id is None or not frames:
         raise MalformedReport("a finding has no osv id or no trace", position=position)
-    module = values.text(frames[0].get("module")) or ""
-    by_module = reaches.setdefault(osv_id, {})
-    by_module.setdefault(module, _Reach(module)).add(finding, frames)
+    waiting.add(osv_id, values.text(frames[0].get("module")) or "", _step(finding, frames))
+
+
+def _step(finding: Mapping[str, Any], frames: list[Mapping[str, Any]]) -> _Step:
+    """Return what one finding message says of its module (see _Reach.take)."""
+    vulnerable = frames[0]
+    symbol = _symbol(vulnerable)
+    level = "symbol" if vulnerable.get("function") else "package" if vulnerable.get("package") else "module"
+    file_path, line, trace = None, None, None
+    caller = None
+    if level == "symbol":
+        caller = next((frame for frame in reversed(frames) if _is_mapping(frame.get("position"))), None)
+    if caller is not None:
+        place = readers.as_mapping(caller.get("position"))
+        file_path = values.text(place.get("filename"))
+        line = values.line_number(place.get("line"))
+        trace = f"{file_path}:{line or '?'}: {_symbol(caller)} calls {symbol}"
+    return (
+        values.text(vulnerable.get("version")),
+        values.text(finding.get("fixed_version")),
+        level,
+        values.text(vulnerable.get("package")),
+        symbol,
+        file_path,
+        str(line) if line else None,
+        trace,
+    )
 
 
 def _finding(osv_id: str, record: Mapping[str, Any], reach: _Reach) -> NormalizedFinding:

@@ -4,7 +4,8 @@
   reads it. The title, severity, CVEs and texts of each QID are in the ``GLOSSARY``
   after the host list, so the report is read twice (a stream that cannot seek is
   copied to a temporary file first): first for the glossary (one entry per QID),
-  then for the hosts, one ``HOST`` at a time. Qualys writes a
+  then for the hosts: each ``HOST`` as it opens, then its ``VULN_INFO`` one at a time
+  (a host with thousands of detections is never held whole). Qualys writes a
   ``<!DOCTYPE ... SYSTEM "…dtd">`` line: the DTD is never read and the DOCTYPE is
   dropped (``readers.iter_xml(drop_doctype=True)``); one declaring entities is refused.
 * CSV: the "Scan Results" and vulnerability exports (``IP``, ``QID``, ``Title``,
@@ -60,6 +61,8 @@ SCORE_AND_VECTOR = re.compile(r"^\s*([\d.]+)?\s*(?:\((.*)\))?\s*$")
 URL = re.compile(r"https?://[^\s<>\"')]+")
 HEADER_SEARCH_ROWS = 50
 ROOTS = ("ASSET_DATA_REPORT",)
+# The children of a VULN_INFO a detection is read from.
+_INFO_FIELDS = ("QID", "PORT", "PROTOCOL", "FQDN", "TYPE", "VULN_STATUS", "RESULT")
 
 CSV_COLUMNS: Mapping[str, Sequence[str]] = {
     "ip": ("ip",),
@@ -177,15 +180,77 @@ def _parse_xml(stream: BinaryIO) -> Iterator[NormalizedFinding]:
             glossary.put(qid, _details(element))
             details_index += 1
     with readers.rewound(stream, start) as again:
-        hosts = readers.iter_xml(again, ("HOST", "VULN_DETAILS"), roots=ROOTS, drop_doctype=True)
-        host_index = 0
-        for element in hosts:
-            if readers.local_name(element.tag) != "HOST":
-                continue
-            for index, info in enumerate(readers.descendants(element, "VULN_INFO")):
-                position = f"HOST[{host_index}].VULN_INFO[{index}]"
-                yield _xml_finding(info, element, glossary, position)
+        yield from _hosts(again, glossary)
+
+
+def _hosts(stream: BinaryIO, glossary: grouping.GroupStore[_Details]) -> Iterator[NormalizedFinding]:
+    """Yield a finding per ``VULN_INFO`` of each ``HOST``, each read and freed in turn."""
+    host: _Host | None = None
+    host_index = -1
+    tags = ("VULN_INFO", "IP", "DNS")
+    for element in readers.iter_xml(stream, tags, roots=ROOTS, starts=("HOST",), drop_doctype=True):
+        tag = readers.local_name(element.tag)
+        if host is not None and (tag == "HOST" or not host.holds(element)):
+            yield from host.release(glossary)  # it has ended: what waited for its address comes out
+            host = None
+        if tag == "HOST":
             host_index += 1
+            host = _Host(element, host_index)
+        elif host is None:
+            continue  # outside every host: not a detection
+        elif tag == "VULN_INFO":
+            host.add(element)
+            if host.is_known():
+                yield from host.release(glossary)
+        elif element in iter(host.element):  # the host's own IP or DNS, not one of a detection's
+            host.take(tag, (element.text or "").strip())
+    if host is not None:
+        yield from host.release(glossary)
+
+
+class _Host:
+    """A ``HOST`` being read: its address, then its detections one by one.
+
+    A detection is a finding as soon as the host's address is known: Qualys writes
+    ``IP`` and ``DNS`` before ``VULN_INFO_LIST``. A detection read before them waits
+    (as the texts it is read for) until they come or the host ends.
+    """
+
+    def __init__(self, element: Element, index: int) -> None:
+        self.element = element
+        self.index = index
+        self.ip: str | None = None  # None: not read yet
+        self.dns: str | None = None
+        self.count = 0
+        self.waiting: list[tuple[str, dict[str, str]]] = []
+
+    def holds(self, element: Element) -> bool:
+        """Tell whether ``element`` stands in the host (the elements read already are freed: few are left)."""
+        return element in self.element.iter()  # by identity: elements do not compare equal
+
+    def take(self, tag: str, value: str) -> None:
+        """Keep the host's first IP or DNS."""
+        if tag == "IP" and self.ip is None:
+            self.ip = value
+        elif tag == "DNS" and self.dns is None:
+            self.dns = value
+
+    def is_known(self) -> bool:
+        """Tell whether the host's address is known: its IP, or its DNS name when the IP is blank."""
+        return self.ip is not None and (self.ip != "" or self.dns is not None)
+
+    def add(self, info: Element) -> None:
+        """Keep the texts of a detection, to be a finding once the host's address is known."""
+        fields = readers.children_by_name(info)
+        position = f"HOST[{self.index}].VULN_INFO[{self.count}]"
+        self.count += 1
+        self.waiting.append((position, {name: readers.named_text(fields, name) for name in _INFO_FIELDS}))
+
+    def release(self, glossary: grouping.GroupStore[_Details]) -> Iterator[NormalizedFinding]:
+        """Yield the detections read so far (the host's address is known, or it has ended)."""
+        waiting, self.waiting = self.waiting, []
+        for position, fields in waiting:
+            yield _xml_finding(fields, self.ip or "", self.dns or "", glossary, position)
 
 
 def _parse_csv(stream: BinaryIO) -> Iterator[NormalizedFinding]:
@@ -203,23 +268,23 @@ def _parse_csv(stream: BinaryIO) -> Iterator[NormalizedFinding]:
 
 
 def _xml_finding(
-    info: Element, host: Element, glossary: grouping.GroupStore[_Details], position: str
+    info: Mapping[str, str], ip: str, dns: str, glossary: grouping.GroupStore[_Details], position: str
 ) -> NormalizedFinding:
-    qid = readers.child_text(info, "QID")
+    qid = info["QID"]
     if not qid:
         raise MalformedReport("VULN_INFO has no QID", position=position)
     details = glossary.get(qid) or _Details(f"QID-{qid}", Severity.INFO, "", "", "", "", (), (), "")
     detection = _Detection(
         qid=qid,
-        ip=readers.child_text(host, "IP"),
-        dns=readers.child_text(host, "DNS"),
-        port=values.as_int(readers.child_text(info, "PORT")),
-        protocol=readers.child_text(info, "PROTOCOL").lower() or None,
-        fqdn=readers.child_text(info, "FQDN"),
-        kind=readers.child_text(info, "TYPE"),
-        status=readers.child_text(info, "VULN_STATUS"),
+        ip=ip,
+        dns=dns,  # read only when the IP is blank (see _Host.is_known)
+        port=values.as_int(info["PORT"]),
+        protocol=info["PROTOCOL"].lower() or None,
+        fqdn=info["FQDN"],
+        kind=info["TYPE"],
+        status=info["VULN_STATUS"],
         false_positive="",
-        result=readers.child_text(info, "RESULT"),
+        result=info["RESULT"],
     )
     return _finding(detection, details, detection.place_fingerprint())
 

@@ -25,12 +25,11 @@ Four variants are read, told apart by their content:
   vulnerabilities); resolved issues are skipped, as closed API findings are.
 
 All are streamed; the XML category's recommendations, written before its flaws,
-become their remediation. One XML record is not streamed below itself: a vulnerable
-``component``, whose findings need the library, version and ids written on its
-start tag, while the shared XML reader gives an element (and so its attributes)
-only at its end, after its ``vulnerability`` children. Each component is read
-whole, so memory follows the largest component (one library's CVEs, a few hundred
-at most in real reports), never the report. The flaws already seen are
+become their remediation. A vulnerable ``component``'s findings need the library,
+version and ids written on its start tag: the component is read as it opens, then
+its ``vulnerability`` elements one at a time, each freed once it is a finding, so
+memory follows one vulnerability, never the component (a report may repeat one
+library's CVEs thousands of times). The flaws already seen are
 remembered by issue id, to skip a flaw listed again: one short string a flaw.
 The agent's JSON writes a record's libraries before its vulnerabilities, and its
 vulnerable methods after them: the libraries are kept as they are read (name,
@@ -169,14 +168,27 @@ def _severity(value: object) -> Severity:
 def _xml_report(stream: BinaryIO) -> Iterator[NormalizedFinding]:
     recommendation = ""
     seen: set[str] = set()
-    tags = ("recommendations", "flaw", "component")
+    tags = ("recommendations", "flaw", "file_paths", "vulnerability")
     index = 0
-    for element in readers.iter_xml(stream, tags, roots=("detailedreport",)):
+    component: _Component | None = None
+    elements = readers.iter_xml(stream, tags, roots=("detailedreport",), starts=("component",))
+    for element in elements:
         tag = readers.local_name(element.tag)
-        if tag == "recommendations":
+        if component is not None and (tag == "component" or not component.holds(element)):
+            yield from component.close()  # it has ended: what waited for its file paths comes out
+            component = None
+        if tag == "component":
+            component = _Component(element)
+        elif tag == "vulnerability":
+            if component is not None and component.has_paths:
+                yield component.finding(element.attrib)
+            elif component is not None:
+                component.waiting.append(dict(element.attrib))
+        elif tag == "file_paths":
+            if component is not None:
+                yield from component.take_paths(element)
+        elif tag == "recommendations":
             recommendation = _recommendation(element)
-        elif tag == "component":
-            yield from _components(element)
         else:
             position = f"flaw[{index}]"
             index += 1
@@ -187,6 +199,8 @@ def _xml_report(stream: BinaryIO) -> Iterator[NormalizedFinding]:
                 continue
             seen.add(issue_id)
             yield _flaw(element, issue_id, recommendation)
+    if component is not None:
+        yield from component.close()
 
 
 def _recommendation(element: Element) -> str:
@@ -250,26 +264,59 @@ def _flaw(flaw: Element, issue_id: str, recommendation: str) -> NormalizedFindin
     )
 
 
-def _components(component: Element) -> Iterator[NormalizedFinding]:
-    library = component.get("library") or component.get("file_name") or ""
-    library_id = component.get("library_id") or ""
-    if library_id.startswith("maven:"):
-        # maven:group:artifact:version: name the artifact, as a CycloneDX SBOM would.
-        parts = library_id.split(":")
-        library = parts[2] if len(parts) > 2 and parts[2] else library
-    version = component.get("version") or None
-    identity = component.get("component_id") or f"{library}@{version}"
-    paths = [
-        path.get("value") or ""
-        for path in readers.descendants(readers.child(component, "file_paths"), "file_path")
-    ]
-    for vulnerability in readers.descendants(component, "vulnerability"):
+class _Component:
+    """A vulnerable component being read: its start tag's attributes, then its vulnerabilities one by one.
+
+    Each vulnerability is a finding as it ends, located at the component's first file
+    path: Veracode writes ``file_paths`` before ``vulnerabilities``. A vulnerability
+    read before them waits (as the attributes it is read for) until they come or the
+    component ends.
+    """
+
+    def __init__(self, element: Element) -> None:
+        self.element = element
+        library = element.get("library") or element.get("file_name") or ""
+        library_id = element.get("library_id") or ""
+        if library_id.startswith("maven:"):
+            # maven:group:artifact:version: name the artifact, as a CycloneDX SBOM would.
+            parts = library_id.split(":")
+            library = parts[2] if len(parts) > 2 and parts[2] else library
+        self.library = library
+        self.version = element.get("version") or None
+        self.identity = element.get("component_id") or f"{library}@{self.version}"
+        self.file_name = element.get("file_name") or None
+        self.path: str | None = None
+        self.has_paths = False
+        self.waiting: list[dict[str, str]] = []
+
+    def holds(self, element: Element) -> bool:
+        """Tell whether ``element`` stands in the component (the elements read already are freed)."""
+        return element in self.element.iter()  # by identity: elements do not compare equal
+
+    def take_paths(self, file_paths: Element) -> Iterator[NormalizedFinding]:
+        """Read the component's first ``file_paths`` child; the other ones are not its paths."""
+        if self.has_paths or file_paths not in iter(self.element):
+            return
+        self.has_paths = True
+        first = next(readers.descendants(file_paths, "file_path"), None)
+        self.path = (first.get("value") or "") if first is not None else None
+        yield from self.close()
+
+    def close(self) -> Iterator[NormalizedFinding]:
+        """Yield the vulnerabilities that waited for the file paths."""
+        waiting, self.waiting = self.waiting, []
+        for attributes in waiting:
+            yield self.finding(attributes)
+
+    def finding(self, vulnerability: Mapping[str, str]) -> NormalizedFinding:
+        """Build the finding of one of the component's vulnerabilities, from its attributes."""
+        library, version = self.library, self.version
         cve = vulnerability.get("cve_id") or ""
         score = values.score(vulnerability.get("cvss_score"))
         tags = ["sca"]
         if (vulnerability.get("mitigation") or "").lower() == "true":
             tags.append("mitigation:accepted")
-        yield NormalizedFinding(
+        return NormalizedFinding(
             title=text.title(
                 f"{cve} in {library}:{version}" if cve else f"Vulnerable component: {library}:{version}"
             ),
@@ -281,13 +328,13 @@ def _components(component: Element) -> Iterator[NormalizedFinding]:
             cwe_ids=values.cwe_ids([vulnerability.get("cwe_id")]),
             cvss_v3_score=score,
             location=FindingLocation(
-                file_path=paths[0] if paths else None,
+                file_path=self.path,
                 package=library or None,
                 package_version=version,
-                component=component.get("file_name") or None,
+                component=self.file_name,
             ),
             tags=tuple(tags),
-            fingerprint=grouping.fingerprint(TOOL, "sca", identity, cve),
+            fingerprint=grouping.fingerprint(TOOL, "sca", self.identity, cve),
         )
 
 

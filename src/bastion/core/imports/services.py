@@ -99,7 +99,10 @@ def start(*, job_id: str, claim: claims.Claim, retries: int = 0) -> ImportJob | 
     now = timezone.now()
     with transaction.atomic():
         # Only the job's row is locked: the asset's side of the join may be empty (see fail).
-        jobs = ImportJob.objects.select_for_update(of=("self",)).select_related("asset")
+        # The asset's organisation and the creator come along: the commit's audit event names them.
+        jobs = ImportJob.objects.select_for_update(of=("self",)).select_related(
+            "asset__organization", "created_by"
+        )
         job = jobs.filter(pk=job_id).first()
         if job is None or job.state in FINISHED_STATES:
             return None
@@ -234,11 +237,14 @@ def _events(job: ImportJob, counts: CommitCounts, now: datetime) -> Iterator[Eve
         "asset_id": job.asset_id,
         "import_id": str(job.pk),
     }
-    created = (
+    new_ids = (
         Finding.objects.filter(asset=job.asset, last_import_id=job.pk, created_at=now)
         .order_by("id")
         .values_list("id", flat=True)
-        .iterator(chunk_size=EVENT_BATCH)
+    )
+    # A few ids in one query; many through a server-side cursor (four more round trips), a batch at a time.
+    created: Iterable[int] = (
+        list(new_ids) if counts.new <= EVENT_BATCH else new_ids.iterator(chunk_size=EVENT_BATCH)
     )
     for event_type, ids in (
         ("finding.created", created),

@@ -149,3 +149,69 @@ def test_doctype_is_refused() -> None:
     data = b'<?xml version="1.0"?><!DOCTYPE analysis [<!ENTITY x "y">]><analysis>&x;</analysis>'
     with pytest.raises(MalformedReport, match="DOCTYPE and entities are not allowed"):
         list(parse_report(io.BytesIO(data), format_name="dependency_check")[1])
+
+
+PREFIXED_REPORT = b"""<?xml version="1.0" encoding="UTF-8"?>
+<ns0:analysis xmlns:ns0="https://jeremylong.github.io/DependencyCheck/dependency-check.2.5.xsd">
+  <ns0:scanInfo><ns0:engineVersion>7.3.0</ns0:engineVersion></ns0:scanInfo>
+  <ns0:dependencies>
+    <ns0:dependency isVirtual="false">
+      <ns0:fileName>quiet-1.0.jar</ns0:fileName>
+      <ns0:evidenceCollected>
+        <ns0:evidence type="vendor"><ns0:value><![CDATA[<ns0:vulnerability>]]></ns0:value></ns0:evidence>
+      </ns0:evidenceCollected>
+      <ns0:identifiers><ns0:vulnerabilityIds><ns0:id>cpe:/a:quiet:quiet:1.0</ns0:id></ns0:vulnerabilityIds>
+      </ns0:identifiers>
+    </ns0:dependency>
+    <ns0:dependency isVirtual="false">
+      <ns0:fileName>loud-2.0.jar</ns0:fileName>
+      <ns0:evidenceCollected>
+        <ns0:evidence type="vendor"><ns0:value>loud</ns0:value></ns0:evidence>
+      </ns0:evidenceCollected>
+      <ns0:vulnerabilities>
+        <ns0:vulnerability source="NVD">
+          <ns0:name>CVE-2024-0001</ns0:name>
+          <ns0:severity>HIGH</ns0:severity>
+          <ns0:references><ns0:reference><ns0:url>https://example.com/a?b=1</ns0:url></ns0:reference>
+          </ns0:references>
+          <ns0:vulnerableSoftware>
+            <ns0:software vulnerabilityIdMatched="true" versionEndExcluding="2.1">cpe:x</ns0:software>
+          </ns0:vulnerableSoftware>
+        </ns0:vulnerability>
+      </ns0:vulnerabilities>
+      <ns0:suppressedVulnerabilities>
+        <ns0:suppressedVulnerability source="NVD"><ns0:name>CVE-2024-0002</ns0:name>
+        </ns0:suppressedVulnerability>
+      </ns0:suppressedVulnerabilities>
+    </ns0:dependency>
+    <ns0:dependency isVirtual="true"><ns0:fileName>other-3.0.jar</ns0:fileName>
+      <ns0:suppressedVulnerabilities>
+        <ns0:suppressedVulnerability source="OSSINDEX"><ns0:name>CVE-2024-0003</ns0:name>
+        </ns0:suppressedVulnerability>
+      </ns0:suppressedVulnerabilities>
+    </ns0:dependency>
+  </ns0:dependencies>
+</ns0:analysis>
+"""
+
+
+def test_prefixed_report_with_evidence_gives_the_vulnerable_dependencies() -> None:
+    # when: the evidence and the dependency without a vulnerability are cut before parsing
+    findings = _parse(PREFIXED_REPORT)
+    # then
+    assert [(finding.rule_id, finding.location.package, finding.tags) for finding in findings] == [
+        ("CVE-2024-0001", "loud-2.0.jar", ("source:nvd",)),
+        ("CVE-2024-0002", "loud-2.0.jar", ("source:nvd", "suppressed")),
+        ("CVE-2024-0003", "other-3.0.jar", ("source:ossindex", "suppressed")),
+    ]
+    assert findings[0].location.fixed_version == "2.1"
+    assert findings[0].references == ("https://example.com/a?b=1",)
+    assert findings[0].tool_version == "7.3.0"
+
+
+def test_a_broken_tag_after_the_evidence_is_refused_on_its_line() -> None:
+    data = PREFIXED_REPORT.replace(b"<ns0:fileName>loud-2.0.jar", b"<ns0:fileName loud-2.0.jar")
+    with pytest.raises(MalformedReport) as raised:
+        _parse(data)
+    assert raised.value.position is not None
+    assert raised.value.position.startswith("line 14,")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import BinaryIO, Literal, cast
 from xml.etree.ElementTree import Element, XMLPullParser
 
@@ -52,6 +52,8 @@ def iter_xml(
     roots: Collection[str] = (),
     starts: Collection[str] = (),
     drop_doctype: bool = False,
+    skip: Collection[str] = (),
+    skip_unless: Mapping[str, Collection[str]] | None = None,
 ) -> Iterator[Element]:
     """Stream the elements named in ``tags`` (local names); each is freed after use.
 
@@ -69,6 +71,20 @@ def iter_xml(
     out, its lines kept so that errors name the right line. A DOCTYPE declaring an
     entity, a notation or a parameter entity is refused all the same. A document
     nesting deeper than MAX_DEPTH elements is refused.
+
+    ``skip``: local names (with any prefix) of elements the caller never reads,
+    cut out of the bytes before expat sees them (found by byte search, far faster
+    than parsing them). ``skip_unless``: local names of elements cut out the same
+    way unless they hold an element of one of the local names given for them, out
+    of the skipped ones (``{"dependency": ("vulnerability",)}``: a dependency
+    without a vulnerability yields nothing). Cutting only happens in a document
+    that goes through the C parser (see :func:`_event_batches`), after the root's
+    start tag, and to an element whose end is read before _CUT_LIMIT bytes from its
+    start (a longer one is parsed). A cut element's bytes are not checked at all:
+    whatever it holds, well-formed or not (an unbound prefix, a depth past
+    MAX_DEPTH, even where it stands, after the root's end...), is not refused. Its
+    newlines are kept, so that errors after it name the right line (not always the
+    right column), and the texts on either side of it become one text.
     """
     first, source = first_byte(stream)
     if not first:
@@ -81,7 +97,7 @@ def iter_xml(
     open_elements: list[Element] = []
     records_open = 0  # records among the open elements
     try:
-        for events in _event_batches(source):
+        for events in _event_batches(source, skip, skip_unless or {}):
             for event, element in events:
                 tag = element.tag
                 is_record = asked.get(tag)
@@ -140,7 +156,9 @@ def _detach(parent: Element, element: Element) -> None:
             return
 
 
-def _event_batches(source: BinaryIO) -> Iterator[Iterable[tuple[str, Element]]]:
+def _event_batches(
+    source: BinaryIO, skip: Collection[str], skip_unless: Mapping[str, Collection[str]]
+) -> Iterator[Iterable[tuple[str, Element]]]:
     """Yield the document's start and end events, in batches, through the fastest parser that is safe.
 
     Entities can only be declared in a DOCTYPE, and a DOCTYPE only stands in the prolog:
@@ -149,6 +167,10 @@ def _event_batches(source: BinaryIO) -> Iterator[Iterable[tuple[str, Element]]]:
     error of expat's. Such a document, nearly every report, goes through the C parser
     (ElementTree's own, some three times faster); any other one through defusedxml's
     parser, which refuses DTDs, entities and external references itself.
+
+    Only the C parser's documents have elements cut (``skip``, ``skip_unless``): an
+    ASCII-compatible encoding is what lets bytes be searched for tags, and no DOCTYPE
+    means no entity can hide one.
     """
     head = source.read(HEAD_BYTES) or b""
     source = replayed(head, source)
@@ -158,9 +180,15 @@ def _event_batches(source: BinaryIO) -> Iterator[Iterable[tuple[str, Element]]]:
         )
         return
     parser = XMLPullParser(events=("start", "end"))
-    while chunk := source.read(_FEED_BYTES):
-        parser.feed(chunk)
-        yield cast(Iterator[tuple[str, Element]], parser.read_events())
+    if skip or skip_unless:
+        chunks = _Cutter(source, skip, skip_unless, _CUT_READ_BYTES).chunks()
+    else:
+        chunks = iter(lambda: source.read(_FEED_BYTES), b"")
+    for chunk in chunks:
+        view = memoryview(chunk)
+        for offset in range(0, len(view), _FEED_BYTES):
+            parser.feed(view[offset : offset + _FEED_BYTES])
+            yield cast(Iterator[tuple[str, Element]], parser.read_events())
     parser.close()
     yield cast(Iterator[tuple[str, Element]], parser.read_events())
 
@@ -246,6 +274,385 @@ def _doctype_end(data: bytes, position: int) -> tuple[int, int, int] | None:
             return subset_start, subset_end, position + 1
         position += 1
     return None
+
+
+# Cutting unread elements out of the bytes (see iter_xml's ``skip``).
+_CUT_LIMIT = 8 * 1024 * 1024  # an element not closed within this many bytes is left in
+_CUT_READ_BYTES = 256 * 1024
+_PREFIX_LIMIT = 64  # a longer namespace prefix hides an element from cutting
+_HELD_BYTES = _PREFIX_LIMIT + 256  # kept back from expat while a tag may begin there
+_WHITESPACE = frozenset(b" \t\r\n")
+_NAME_ENDS = _WHITESPACE | frozenset(b"/>")  # what may follow a name in a start tag
+_CLOSE_ENDS = _WHITESPACE | frozenset(b">")
+_NAME_STARTS = frozenset(b"<:")  # what may stand before a local name in a start tag
+_END_TAG_STARTS = frozenset(b"</")  # before a qualified name in a start or end tag
+_SPECIAL_STARTS = frozenset(b"<")  # before the "!" or "?" of a comment, CDATA section or PI
+_PREFIX = re.compile(rb"[^\s<>/:!?\"'=&;]+")
+_TAG_REST = re.compile(rb"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
+_SPECIAL_ENDS = {b"<![CDATA[": b"]]>", b"<!--": b"-->", b"<?": b"?>"}
+# What a look through an element comes to.
+_MORE, _ENDED, _MARKED, _NESTED = range(4)
+
+
+class _Needle:
+    """The next place of a byte string in the buffer, each byte looked at once however often asked.
+
+    A place is only taken where the byte before is one of ``before`` and the byte
+    after one of ``after`` (or not read yet): the many places that cannot be a tag are
+    passed over here, at little cost.
+    """
+
+    __slots__ = ("after", "at", "before", "needle", "searched", "size")
+
+    def __init__(self, needle: bytes, before: frozenset[int], after: frozenset[int] = frozenset()) -> None:
+        self.needle = needle
+        self.size = len(needle)
+        self.before = before
+        self.after = after
+        self.at = -1  # the last place found
+        self.searched = 0  # no place before this one but ``at``
+
+    def next_from(self, data: bytearray, start: int, end: int) -> int:
+        """Return the first place from ``start`` (not negative) ending by ``end``, -1 if none is known."""
+        at = self.at
+        if at >= start:
+            return at if at + self.size <= end else -1
+        searched = self.searched
+        needle, before, after = self.needle, self.before, self.after
+        at = data.find(needle, start if start > searched else searched, end)
+        while at >= 0 and (
+            at == 0
+            or data[at - 1] not in before
+            or (after and at + self.size < len(data) and data[at + self.size] not in after)
+        ):
+            at = data.find(needle, at + 1, end)
+        self.at = at
+        if at >= 0:
+            self.searched = at
+        else:  # never back: a search may end before an earlier one did
+            self.searched = max(searched, start, end - self.size + 1)
+        return at
+
+    def shift(self, offset: int) -> None:
+        """Follow the buffer losing its first ``offset`` bytes."""
+        self.at = self.at - offset if self.at >= offset else -1
+        self.searched = max(0, self.searched - offset)
+
+
+class _Element:
+    """An element looked through for its end, its markers and the elements to cut in it, across reads."""
+
+    __slots__ = ("cuts", "depth", "end", "markers", "named", "needles", "position", "start")
+
+    def __init__(
+        self,
+        start: int,
+        qualified: bytes,
+        tag_end: int,
+        markers: tuple[_Needle, ...],
+        needles: tuple[_Needle, ...],
+    ) -> None:
+        self.start = start
+        self.end = -1
+        self.depth = 1
+        self.position = tag_end  # the bytes before it are looked through
+        # Its own name finds its end tag, and the start tags of elements of its name in it:
+        # searched first, it bounds the search of the others (shared by all elements) to it.
+        self.named = _Needle(qualified, _END_TAG_STARTS, _NAME_ENDS)
+        self.markers = markers
+        self.needles = needles
+        self.cuts: list[tuple[int, int]] = []  # the spans of the elements cut in it if it is left in
+
+    def shift(self, offset: int) -> None:
+        """Follow the buffer losing its first ``offset`` bytes."""
+        self.start -= offset
+        self.position -= offset
+        self.cuts = [(start - offset, end - offset) for start, end in self.cuts]
+        self.named.shift(offset)
+
+
+class _Cutter:
+    """Stream a document's bytes with the elements named to it cut out (see :func:`iter_xml`).
+
+    Each byte is searched for a few byte strings (the names at stake, "!" and "?" for
+    comments, CDATA sections and processing instructions) by ``bytearray.find``, a
+    bounded number of times: linear, and far faster than parsing.
+    """
+
+    def __init__(
+        self,
+        source: BinaryIO,
+        skip: Collection[str],
+        skip_unless: Mapping[str, Collection[str]],
+        read_size: int,
+    ) -> None:
+        self.source = source
+        self.read_size = read_size
+        self.skipped = tuple(sorted({name.encode() for name in skip}))
+        self.markers = {
+            name.encode(): tuple(marker.encode() for marker in markers)
+            for name, markers in skip_unless.items()
+            if name.encode() not in self.skipped
+        }
+        # One needle for each byte string, shared by all: each byte is searched once for it.
+        shared = {special: _Needle(special, _SPECIAL_STARTS) for special in (b"!", b"?")}
+        for name in (
+            *self.skipped,
+            *self.markers,
+            *(m for markers in self.markers.values() for m in markers),
+        ):
+            shared.setdefault(name, _Needle(name, _NAME_STARTS, _NAME_ENDS))
+        self.shared = tuple(shared.values())
+        self.needles = tuple(shared[name] for name in (b"!", b"?", *self.skipped, *self.markers))
+        self.specials = (shared[b"!"], shared[b"?"])
+        self.marker_needles = {
+            name: tuple(shared[marker] for marker in markers) for name, markers in self.markers.items()
+        }
+        self.unless_needles = {
+            name: (*(shared[skipped] for skipped in self.skipped), *self.specials, *self.marker_needles[name])
+            for name in self.markers
+        }
+        self.data = bytearray()
+        self.eof = False
+        self.rooted = False  # whether the root's start tag is found
+        self.position = 0  # the bytes before it are looked through, outside any element being cut
+        self.emitted = 0  # the bytes before it went to expat already, or are cut
+        self.closing: bytes | None = None  # the end of the comment, CDATA section or PI being passed
+        self.element: _Element | None = None  # the element being looked through
+        self.inner: _Element | None = None  # an element to cut found in it, being looked through
+        self.cut_from = 0  # no element is cut before this: the root's start, or what was given up
+        self.pieces: list[bytes] = []
+
+    def chunks(self) -> Iterator[bytes]:
+        """Yield the document's bytes, cut."""
+        while not self.eof:
+            chunk = self.source.read(self.read_size)
+            self.data += chunk
+            self.eof = not chunk
+            if not self.rooted:
+                root = _root_start(self.data, self.eof)
+                if root is None:
+                    continue
+                self.rooted = True
+                self.cut_from = root + 1 if root >= 0 else 1 << 62
+            held = self._pass()
+            if held > self.emitted:
+                self.pieces.append(bytes(self.data[self.emitted : held]))
+                self.emitted = held
+            if self.pieces:
+                yield b"".join(self.pieces)
+                self.pieces.clear()
+            self._trim()
+
+    def _trim(self) -> None:
+        """Drop the bytes given to expat, once they are many."""
+        offset = self.emitted
+        if offset < self.read_size and offset < len(self.data) // 2:
+            return
+        del self.data[:offset]
+        self.emitted = 0
+        self.position = max(0, self.position - offset)  # it may lag behind what expat has
+        self.cut_from -= offset
+        for needle in self.shared:
+            needle.shift(offset)
+        for element in (self.element, self.inner):
+            if element is not None:
+                element.shift(offset)
+
+    def _pass(self) -> int:
+        """Cut what can be cut in the buffer; return up to where it can go to expat."""
+        data = self.data
+        while True:
+            if self.element is not None:
+                if not self._look_through_outer(self.element):
+                    return self.element.start
+                continue
+            if self.closing is not None:
+                end = data.find(self.closing, self.position)
+                if end < 0:
+                    self.position = max(self.position, len(data) - len(self.closing) + 1)
+                    return len(data) if self.eof else self.position
+                self.position = end + len(self.closing)
+                self.closing = None
+            found, place = b"", -1
+            for needle in self.needles:
+                at = needle.next_from(
+                    data, self.position, len(data) if place < 0 else place + len(needle.needle)
+                )
+                if at >= 0 and (place < 0 or at < place or len(needle.needle) > len(found)):
+                    found, place = needle.needle, at  # the longest name first: a shorter one there is no tag
+            if place < 0:
+                return len(data) if self.eof else max(self.emitted, len(data) - _HELD_BYTES)
+            if len(data) - place < len(found) + 16 and not self.eof:
+                self.position = place
+                return max(self.emitted, place - _HELD_BYTES)
+            self.position = place + 1
+            if found in (b"!", b"?"):
+                if data[place - 1] == ord("<"):
+                    self.closing = _special_end(data, place - 1)
+                continue
+            start = _tag_start(data, place, len(found))
+            if start < max(self.emitted, self.cut_from):
+                continue
+            tag = _TAG_REST.match(data, place + len(found))
+            if tag is None:  # cut off by the read (or broken): read on, then look again
+                if not self.eof and len(data) - start < _CUT_LIMIT:
+                    self.position = start
+                    return start
+                continue
+            if data[tag.end() - 2] == ord("/"):  # <name .../>: no child, no marker
+                self._cut(start, tag.end())
+                continue
+            qualified = bytes(data[start + 1 : place + len(found)])
+            if found in self.skipped:
+                self.element = _Element(start, qualified, tag.end(), (), self.specials)
+            else:
+                needles = self.unless_needles[found]
+                self.element = _Element(start, qualified, tag.end(), self.marker_needles[found], needles)
+
+    def _look_through_outer(self, element: _Element) -> bool:
+        """Cut the element, or leave it in, if the buffer shows which; False to read on."""
+        while True:
+            inner = self.inner
+            if inner is not None:
+                if self._look_through(inner) == _MORE:
+                    return self._given_up(element)
+                element.cuts.append((inner.start, inner.end))
+                element.position = inner.end
+                self.inner = None
+            outcome = self._look_through(element)
+            if outcome == _MORE:
+                return self._given_up(element)
+            if outcome == _ENDED:
+                self._cut(element.start, element.end)
+                self.element = None
+                return True
+            if outcome == _MARKED:
+                self._leave_in(element)
+                return True
+
+    def _look_through(self, element: _Element) -> int:
+        """Look through the element in the buffer: to its end, a marker or an element to cut in it."""
+        data = self.data
+        named = element.named
+        while True:
+            place = named.next_from(data, element.position, len(data))
+            found = named if place >= 0 else None
+            for needle in element.needles:
+                at = needle.next_from(
+                    data, element.position, len(data) if place < 0 else place + len(needle.needle)
+                )
+                if at >= 0 and (found is None or at < place or len(needle.needle) > len(found.needle)):
+                    found, place = needle, at  # the longest name first: a shorter one there is no tag
+            if found is None:
+                return _MORE
+            after = place + len(found.needle)
+            if len(data) - after < 16 and not self.eof:
+                return _MORE
+            element.position = place + 1
+            if found is named:
+                if data[place - 1] == ord("<") and after < len(data) and data[after] in _NAME_ENDS:
+                    tag = _TAG_REST.match(data, after)
+                    if tag is None:
+                        return _MORE
+                    element.position = tag.end()
+                    element.depth += data[tag.end() - 2] != ord("/")
+                elif data[place - 2 : place] == b"</" and after < len(data) and data[after] in _CLOSE_ENDS:
+                    element.depth -= 1
+                    if element.depth == 0:
+                        element.end = data.find(b">", after) + 1
+                        return _ENDED if element.end else _MORE
+            elif found.needle in (b"!", b"?"):
+                if data[place - 1] == ord("<"):
+                    closing = _special_end(data, place - 1)
+                    if closing is not None:
+                        end = data.find(closing, place + 1)
+                        if end < 0:
+                            return _MORE
+                        element.position = end + len(closing)
+            elif _tag_start(data, place, len(found.needle)) < 0:
+                continue
+            elif found in element.markers:
+                element.position = place
+                return _MARKED
+            else:
+                start = _tag_start(data, place, len(found.needle))
+                tag = _TAG_REST.match(data, after)
+                if tag is None:
+                    element.position = start
+                    return _MORE
+                if data[tag.end() - 2] == ord("/"):
+                    element.cuts.append((start, tag.end()))
+                    element.position = tag.end()
+                    continue
+                element.position = start
+                self.inner = _Element(start, bytes(data[start + 1 : after]), tag.end(), (), self.specials)
+                return _NESTED
+
+    def _cut(self, start: int, end: int) -> None:
+        """Give expat the bytes before the element, and the element's newlines instead of it."""
+        self.pieces.append(bytes(self.data[self.emitted : start]))
+        self.pieces.append(b"\n" * self.data.count(b"\n", start, end))
+        self.emitted = self.position = end
+
+    def _leave_in(self, element: _Element) -> None:
+        """Leave the element in but for the elements cut in it; go on where its look stopped."""
+        for start, end in element.cuts:
+            self._cut(start, end)
+        self.position = element.position
+        self.element = self.inner = None
+
+    def _given_up(self, element: _Element) -> bool:
+        """Read on for the element's end, unless the report ends or it is too long: then leave it in."""
+        if not self.eof and len(self.data) - element.start < _CUT_LIMIT:
+            return False
+        self.cut_from = len(self.data)  # what was looked through is not looked at again
+        self._leave_in(element)
+        for needle in self.shared:  # they may have been searched past where the look goes on
+            needle.at, needle.searched = -1, 0
+        return True
+
+
+def _special_end(data: bytearray, start: int) -> bytes | None:
+    """Return the end of the comment, CDATA section or PI starting there, None if none does."""
+    return next((end for special, end in _SPECIAL_ENDS.items() if data.startswith(special, start)), None)
+
+
+def _tag_start(data: bytearray, place: int, size: int) -> int:
+    """Return where the start tag whose local name is at ``place`` begins, -1 if it is no start tag."""
+    if place == 0 or place + size >= len(data) or data[place + size] not in _NAME_ENDS:
+        return -1
+    before = data[place - 1]
+    if before == ord("<"):
+        return place - 1
+    if before != ord(":"):
+        return -1
+    opening = data.rfind(b"<", max(0, place - 2 - _PREFIX_LIMIT), place - 1)
+    if opening < 0 or not _PREFIX.fullmatch(data, opening + 1, place - 1):
+        return -1
+    return opening
+
+
+def _root_start(data: bytearray, eof: bool) -> int | None:
+    """Return where the root element starts: -1 if it is not after a plain prolog, None to read on."""
+    position = 3 if data.startswith(BOM) else 0
+    while position < len(data) and position < PROLOG_LIMIT:
+        if data[position] in _WHITESPACE:
+            position += 1
+            continue
+        if len(data) - position < 4 and not eof:
+            return None
+        closing = next(
+            (end for special, end in _SPECIAL_ENDS.items() if data.startswith(special, position)), None
+        )
+        if closing is None:
+            plain = data.startswith(b"<", position) and not data.startswith(b"<!", position)
+            return position if plain else -1
+        end = data.find(closing, position + 2)
+        if end < 0:
+            break
+        position = end + len(closing)
+    return None if not eof and len(data) < PROLOG_LIMIT else -1
 
 
 def root_attributes(head: str, tag: str) -> dict[str, str]:

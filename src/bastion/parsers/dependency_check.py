@@ -5,7 +5,10 @@ with its identifiers and ``vulnerabilities``: ``vulnerability`` elements and,
 since schema 1.x, ``suppressedVulnerability`` elements for the ones a
 suppression file silenced. Every one of both is a finding; the suppressed ones
 carry the tag ``suppressed``. Related dependencies (the same file found again)
-yield nothing of their own. Dependencies are streamed one at a time.
+yield nothing of their own. Dependencies are streamed one at a time; their
+evidence, and the dependencies without a vulnerability, are cut out of the bytes
+before parsing (``readers.iter_xml``'s ``skip``), a vulnerability inside the
+evidence with them.
 
 Package: the first ``package`` identifier (a purl, schema 2.x+), else the first
 ``identifier`` of type maven/npm/... (schema 1.x, ``group:artifact:version``),
@@ -31,6 +34,12 @@ from bastion.parsers import grouping, readers, text, values
 from bastion.parsers.base import ReportParser
 
 _VULNERABILITY_TAGS = frozenset({"vulnerability", "suppressedVulnerability"})
+# The ends of every tag whose local name is in _VULNERABILITY_TAGS (and of a few others).
+_VULNERABILITY_ENDINGS = ("ulnerability",)
+# Cut from the bytes before parsing: the evidence (some 70% of a report) is never
+# read, and a dependency without a vulnerability (most of them) yields nothing.
+_UNREAD = ("evidenceCollected",)
+_READ_ONLY_WITH = {"dependency": tuple(_VULNERABILITY_TAGS)}
 # cvssV3 element names and their vector metric, in vector order.
 _CVSS3_METRICS = (
     ("attackVector", "AV"),
@@ -61,7 +70,13 @@ class DependencyCheckParser(ReportParser):
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
         engine_version: str | None = None
-        for element in readers.iter_xml(stream, ("engineVersion", "dependency"), roots=("analysis",)):
+        for element in readers.iter_xml(
+            stream,
+            ("engineVersion", "dependency"),
+            roots=("analysis",),
+            skip=_UNREAD,
+            skip_unless=_READ_ONLY_WITH,
+        ):
             if readers.local_name(element.tag) == "engineVersion":
                 engine_version = (element.text or "").strip() or None
                 continue
@@ -77,25 +92,22 @@ class DependencyCheckParser(ReportParser):
         if not package:
             package = file_name or None
         for vulnerability in dependency.iter():
+            if not vulnerability.tag.endswith(_VULNERABILITY_ENDINGS):  # a first, quick look
+                continue
             kind = readers.local_name(vulnerability.tag)
             if kind not in _VULNERABILITY_TAGS:
                 continue
-            name = readers.child_text(vulnerability, "name")
+            fields = readers.children_by_name(vulnerability)
+            name = readers.named_text(fields, "name")
             if not name:
                 continue
-            cvss3 = readers.child(vulnerability, "cvssV3")
-            cvss2 = readers.child(vulnerability, "cvssV2")
+            cvss3 = fields.get("cvssV3")
+            cvss2 = fields.get("cvssV2")
             v3_vector, v3_score = _cvss3(cvss3)
-            v4_vector, v4_score = values.cvss4(_cvss4_vector(readers.child(vulnerability, "cvssV4")))
-            references = [
-                (reference_url.text or "").strip()
-                for reference_url in vulnerability.iter()
-                if readers.local_name(reference_url.tag) == "url" and (reference_url.text or "").strip()
-            ]
-            cwe_texts = [cwe.text for cwe in readers.descendants(vulnerability, "cwe")]
-            description = readers.child_text(vulnerability, "description")
-            notes = readers.child_text(vulnerability, "notes")
-            fixed = _fixed_version(vulnerability)
+            v4_vector, v4_score = values.cvss4(_cvss4_vector(fields.get("cvssV4")))
+            references, cwe_texts, fixed = _descendant_fields(vulnerability)
+            description = readers.named_text(fields, "description")
+            notes = readers.named_text(fields, "notes")
             source = vulnerability.get("source") or ""
             tags = [f"source:{source.lower()}"] if source else []
             if kind == "suppressedVulnerability":
@@ -103,7 +115,7 @@ class DependencyCheckParser(ReportParser):
             label = f"{package}:{version}" if package and version else package or file_name
             yield NormalizedFinding(
                 title=text.title(f"{name} in {label}"),
-                severity=_severity(vulnerability, cvss3, cvss2, v3_score),
+                severity=_severity(fields, cvss3, cvss2, v3_score),
                 tool="dependency_check",
                 tool_version=engine_version,
                 rule_id=name,
@@ -151,11 +163,12 @@ def _cvss3(element: Element | None) -> tuple[str | None, float | None]:
     """Return the v3 vector rebuilt from the cvssV3 metrics, and the base score."""
     if element is None:
         return None, None
-    score = values.score(readers.child_text(element, "baseScore"))
-    version = readers.child_text(element, "version") or "3.1"
+    fields = readers.children_by_name(element)
+    score = values.score(readers.named_text(fields, "baseScore"))
+    version = readers.named_text(fields, "version") or "3.1"
     metrics = []
     for field, metric in _CVSS3_METRICS:
-        value = readers.child_text(element, field).upper()
+        value = readers.named_text(fields, field).upper()
         if not value:
             return None, score
         metrics.append(f"{metric}:{value[0]}")
@@ -169,20 +182,33 @@ def _cvss4_vector(element: Element | None) -> str | None:
     return readers.child_text(element, "vectorString") or readers.child_text(element, "vector") or None
 
 
-def _fixed_version(vulnerability: Element) -> str | None:
-    """Return the upper bound of the matched vulnerable range, when the report gives one."""
-    for software in vulnerability.iter():
-        if readers.local_name(software.tag) != "software":
-            continue
-        if software.get("vulnerabilityIdMatched") == "true" and software.get("versionEndExcluding"):
-            return software.get("versionEndExcluding")
-    return None
+def _descendant_fields(vulnerability: Element) -> tuple[list[str], list[str | None], str | None]:
+    """Return the reference urls, the cwe texts and the fixed version, in one pass over the descendants.
+
+    The fixed version is the upper bound of the matched vulnerable range (the first
+    ``software`` matched with a ``versionEndExcluding``), when the report gives one.
+    """
+    references: list[str] = []
+    cwe_texts: list[str | None] = []
+    fixed: str | None = None
+    for element in vulnerability.iter():
+        tag = readers.local_name(element.tag)
+        if tag == "url":
+            url = (element.text or "").strip()
+            if url:
+                references.append(url)
+        elif tag == "cwe":
+            cwe_texts.append(element.text)
+        elif tag == "software" and fixed is None and element.get("vulnerabilityIdMatched") == "true":
+            fixed = element.get("versionEndExcluding") or None
+    return references, cwe_texts, fixed
 
 
 def _severity(
-    vulnerability: Element, cvss3: Element | None, cvss2: Element | None, v3_score: float | None
+    fields: dict[str, Element], cvss3: Element | None, cvss2: Element | None, v3_score: float | None
 ) -> Severity:
-    words = [readers.child_text(vulnerability, "severity")]
+    """Rate the vulnerability whose children (by local name) are ``fields``."""
+    words = [readers.named_text(fields, "severity")]
     if cvss3 is not None:
         words.append(readers.child_text(cvss3, "baseSeverity"))
     if cvss2 is not None:
@@ -191,7 +217,7 @@ def _severity(
         if word and word.strip().lower() in values.SEVERITY_WORDS and word.lower() != "unknown":
             return values.severity_from_word(word)
     v2_score = values.score(readers.child_text(cvss2, "score")) if cvss2 is not None else None
-    old_score = values.score(readers.child_text(vulnerability, "cvssScore"))
+    old_score = values.score(readers.named_text(fields, "cvssScore"))
     for score in (v3_score, v2_score, old_score):
         if score is not None:
             return values.severity_from_score(score)

@@ -439,3 +439,28 @@ def test_xml_detection_leaves_other_tools_reports_alone() -> None:
     assert PARSER.detect(openvas) == 0
     assert PARSER.detect(b'<?xml version="1.0"?><issues burpVersion="2023.1"><issue>') == 0
     assert PARSER.detect(b"<report><version>1.5.1</version><seed>x</seed>") == 0
+
+
+def test_texts_and_fingerprints_a_check_shares_are_alike_whether_short_or_past_the_cache_limit() -> None:
+    # given: the check on two sites, then on a third with a description too long to be kept
+    other_site = {**_issue()["vector"], "action": "https://other.example.com:8443/search"}
+    long_description = "Line one\nof it.\r\n\r\n" + "word " * 3500
+    report = _report(
+        _issue(),
+        _issue(vector=other_site),
+        _issue(vector={**other_site, "affected_input_name": "page"}),
+        _issue(vector={**other_site, "action": "http://third.example.com/"}, description=long_description),
+    )
+    # when
+    first, second, third = _parse(report)
+    # then
+    assert (
+        first.description
+        == second.description
+        == "SQL injection lets an attacker run queries.\n\nIt is serious."
+    )
+    assert first.fingerprint != second.fingerprint
+    assert second.tags[-1] == "instances:2"
+    assert second.location.port == 8443
+    assert second.fingerprint == _parse(_report(_issue(vector=other_site, digest=7)))[0].fingerprint
+    assert third.description == "Line one of it.\n\n" + " ".join(["word"] * 3500)

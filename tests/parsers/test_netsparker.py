@@ -134,3 +134,25 @@ def test_malformed_report_is_refused_naming_the_problem(report: bytes, message: 
     with pytest.raises(MalformedReport) as error:
         _parse(report)
     assert message in str(error.value)
+
+
+def test_texts_a_check_shares_are_made_plain_alike_whether_short_or_past_the_cache_limit() -> None:
+    # given: two sites' entries sharing short texts, and one with a description too long to be kept
+    long_description = "<p>" + "word " * 3000 + "</p>"
+    long_impact = "<b>Bad</b>" + " more" * 400
+    known = [{"Title": "CVE-2021-1234 in X"}, {"Title": ""}, {"Title": "GHSA-jfh8-c2jp-5v3q"}]
+    report = _report(
+        _vulnerability(KnownVulnerabilities=known),
+        _vulnerability(Url="https://other.example.com/", KnownVulnerabilities=known),
+        _vulnerability(Url="https://third.example.com/", Description=long_description, Impact=long_impact),
+    )
+    # when
+    first, second, third = _parse(report)
+    # then
+    for finding in (first, second):
+        assert finding.description == "Reflected XSS."
+        assert finding.remediation == "Encode output."
+        assert finding.references == ("https://owasp.org/xss",)
+        assert finding.advisory_ids == ("CVE-2021-1234", "GHSA-jfh8-c2jp-5v3q")
+    assert third.description == " ".join(["word"] * 3000) + "\n\n" + " ".join(["Bad"] + ["more"] * 400)
+    assert third.advisory_ids == ()

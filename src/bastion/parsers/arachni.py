@@ -35,9 +35,10 @@ inputs, which the finding spans, nor the seed and payloads (random per scan), no
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 from xml.etree.ElementTree import Element
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
@@ -214,6 +215,7 @@ def _finding(issue: Mapping[str, Any], place: Mapping[str, Any], position: str) 
     if not url:
         raise MalformedReport("issue has no URL (vector, request or response)", position=position)
     parts = urlsplit(url)
+    origin = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
     vector = readers.as_mapping(place.get("vector"))
     severity_word = str(issue.get("severity") or "").strip().lower()
     references = readers.as_mapping(issue.get("references"))
@@ -234,32 +236,52 @@ def _finding(issue: Mapping[str, Any], place: Mapping[str, Any], position: str) 
         tool=TOOL,
         rule_id=shortname or name,
         tool_finding_id=values.text(issue.get("digest")),
-        description=text.clip(_plain(issue.get("description"))),
+        description=_clipped_plain(issue.get("description")),
         cwe_ids=values.cwe_ids([issue.get("cwe")]),
-        location=FindingLocation(url=url, host=parts.hostname, port=_port(url), parameter=_input(place)),
+        location=FindingLocation(url=url, host=parts.hostname, port=_port(parts), parameter=_input(place)),
         evidence=text.clip("\n".join(filter(None, evidence))),
-        remediation=text.clip(_plain(issue.get("remedy_guidance"))),
+        remediation=_clipped_plain(issue.get("remedy_guidance")),
         references=tuple(
             dict.fromkeys(str(link).strip() for link in references.values() if values.text(link))
         ),
         tags=tuple(dict.fromkeys(tags)),
-        fingerprint=grouping.fingerprint(
-            TOOL, shortname or name, urlunsplit((parts.scheme, parts.netloc, "", "", ""))
-        ),
+        fingerprint=_fingerprint(shortname or name, origin),
     )
 
 
-def _plain(value: object) -> str:
-    """Return Arachni's Markdown text with its lines folded into paragraphs."""
+def _clipped_plain(value: object) -> str:
+    """Return Arachni's Markdown text with its lines folded into paragraphs, clipped."""
     raw = str(value or "")[:VALUE_LIMIT]
+    return _cached_plain(raw) if len(raw) <= _CACHED_CHARACTERS else _plain(raw)
+
+
+def _plain(raw: str) -> str:
     paragraphs = (" ".join(block.split()) for block in raw.replace("\r", "").split("\n\n"))
-    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+    return text.clip("\n\n".join(paragraph for paragraph in paragraphs if paragraph))
 
 
-def _port(url: str) -> int | None:
+# The issues of a check share its texts and, on one site, its fingerprint: each is made once
+# for the next issues of the check. Up to this many, each text this short at most.
+_CACHED_TEXTS = 128
+_CACHED_CHARACTERS = 16_384
+_cached_plain = functools.lru_cache(maxsize=_CACHED_TEXTS)(_plain)
+
+
+def _fingerprint(check: str, origin: str) -> str:
+    if len(check) + len(origin) <= _CACHED_CHARACTERS:
+        return _cached_fingerprint(check, origin)
+    return grouping.fingerprint(TOOL, check, origin)
+
+
+@functools.lru_cache(maxsize=_CACHED_TEXTS)
+def _cached_fingerprint(check: str, origin: str) -> str:
+    return grouping.fingerprint(TOOL, check, origin)
+
+
+def _port(parts: SplitResult) -> int | None:
     """Return the URL's explicit port; a malformed one is left out rather than refused."""
     try:
-        return urlsplit(url).port
+        return parts.port
     except ValueError:
         return None
 

@@ -23,10 +23,11 @@ scan), nor ``LookupId`` (the tool_finding_id), dates or texts.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
 from bastion.parsers import grouping, readers, text, values
@@ -48,6 +49,10 @@ SEVERITIES: Mapping[str, Severity] = {
 HREF = re.compile(r"""href\s*=\s*['"]([^'"]+)['"]""", re.IGNORECASE)
 # Texts longer than this are cut before HTML is made plain: a report's prose, not its payloads.
 VALUE_LIMIT = 20_000
+# The texts a check shares (its description, remedy, references, known vulnerabilities) are
+# made plain once, for the next entries of the check: up to this many, each this short at most.
+_CACHED_TEXTS = 128
+_CACHED_CHARACTERS = 16_384
 
 
 class NetsparkerParser(ReportParser):
@@ -104,6 +109,9 @@ def _finding(vulnerability: Mapping[str, Any], position: str) -> NormalizedFindi
     if request.get("Content"):
         evidence.append(str(request["Content"])[:VALUE_LIMIT])
     known = readers.expect_list(vulnerability.get("KnownVulnerabilities"), f"{position}.KnownVulnerabilities")
+    titles = "\n".join(
+        title for entry in known if isinstance(entry, dict) and (title := str(entry.get("Title") or ""))
+    )
     links = " ".join(str(vulnerability.get(key) or "") for key in ("ExternalReferences", "RemedyReferences"))
     parts = urlsplit(url)
     severity_word = str(vulnerability.get("Severity") or "").strip().lower()
@@ -114,21 +122,21 @@ def _finding(vulnerability: Mapping[str, Any], position: str) -> NormalizedFindi
         tool=TOOL,
         rule_id=kind or name,
         tool_finding_id=values.text(vulnerability.get("LookupId")),
-        description=text.clip(_paragraphs(vulnerability, ("Description", "Impact"))),
-        advisory_ids=values.advisory_ids(
-            str(entry.get("Title") or "") for entry in known if isinstance(entry, dict)
-        ),
+        description=_paragraphs(vulnerability, ("Description", "Impact")),
+        advisory_ids=_cached_advisory_ids(titles)
+        if len(titles) <= _CACHED_CHARACTERS
+        else _advisory_ids(titles),
         cwe_ids=values.cwe_ids(str(classification.get("Cwe") or "").split(",")),
         cvss_v3_vector=cvss3_vector,
         cvss_v3_score=cvss3_score,
         cvss_v4_vector=cvss4_vector,
         cvss_v4_score=cvss4_score,
         location=FindingLocation(
-            url=url, host=parts.hostname, parameter=", ".join(vulnerable) or None, port=_port(url)
+            url=url, host=parts.hostname, parameter=", ".join(vulnerable) or None, port=_port(parts)
         ),
         evidence=text.clip("\n\n".join(filter(None, evidence))),
-        remediation=text.clip(_paragraphs(vulnerability, ("RemedialProcedure", "RemedialActions"))),
-        references=tuple(dict.fromkeys(HREF.findall(links))),
+        remediation=_paragraphs(vulnerability, ("RemedialProcedure", "RemedialActions")),
+        references=_cached_references(links) if len(links) <= _CACHED_CHARACTERS else _references(links),
         tags=_tags(vulnerability),
         fingerprint=grouping.fingerprint(TOOL, kind or name, origin),
     )
@@ -169,13 +177,34 @@ def _html(value: object) -> str:
 
 
 def _paragraphs(vulnerability: Mapping[str, Any], keys: tuple[str, ...]) -> str:
-    return "\n\n".join(filter(None, (_html(vulnerability.get(key)) for key in keys)))
+    """Return the texts under ``keys``, made plain, one paragraph each, clipped."""
+    texts = tuple(str(vulnerability.get(key) or "")[:VALUE_LIMIT] for key in keys)
+    if sum(map(len, texts)) <= _CACHED_CHARACTERS:
+        return _cached_paragraphs(texts)
+    return _plain_paragraphs(texts)
 
 
-def _port(url: str) -> int | None:
+def _plain_paragraphs(texts: tuple[str, ...]) -> str:
+    return text.clip("\n\n".join(filter(None, map(text.html_text, texts))))
+
+
+def _advisory_ids(titles: str) -> tuple[str, ...]:
+    return values.advisory_ids([titles])
+
+
+def _references(links: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(HREF.findall(links)))
+
+
+_cached_paragraphs = functools.lru_cache(maxsize=_CACHED_TEXTS)(_plain_paragraphs)
+_cached_advisory_ids = functools.lru_cache(maxsize=_CACHED_TEXTS)(_advisory_ids)
+_cached_references = functools.lru_cache(maxsize=_CACHED_TEXTS)(_references)
+
+
+def _port(parts: SplitResult) -> int | None:
     """Return the URL's explicit port; a malformed one is left out rather than refused."""
     try:
-        return urlsplit(url).port
+        return parts.port
     except ValueError:
         return None
 

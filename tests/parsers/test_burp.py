@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bastion.contracts.finding import FindingLocation, NormalizedFinding, Severity
-from bastion.parsers import MalformedReport, grouping, parse_report
+from bastion.parsers import MalformedReport, burp, grouping, parse_report
 from bastion.parsers.burp import PARSER
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "burp"
@@ -202,6 +202,70 @@ def test_detection_needs_burp_markers() -> None:
     assert PARSER.detect(MODERN_REPORT[:4096]) == 100
     assert PARSER.detect(DOCTYPE + b"<issues>\n<issue>\n<serialNumber>1</serialNumber>") == 90
     assert PARSER.detect(b'<?xml version="1.0"?><OWASPZAPReport version="2.9.0">') == 0
+
+
+def _issue(serial: int, issue_type: str, host: str, extra: bytes = b"") -> bytes:
+    fields = (
+        f"<serialNumber>{serial}</serialNumber><type>{issue_type}</type><name>Issue {issue_type}</name>"
+        f"<host>{host}</host><path>/</path><location>/</location><severity>Low</severity>"
+        "<confidence>Firm</confidence>"
+    )
+    return b"<issue>" + fields.encode() + extra + b"</issue>"
+
+
+def test_long_plain_message_keeps_its_start_only() -> None:
+    # given: a request written as text (not base64), far longer than what is kept
+    request = "POST /upload HTTP/1.1\nHost: shop.example\n\n" + "".join(f"{n:05d}," for n in range(20_000))
+    extra = f'<requestresponse><request base64="false"><![CDATA[{request}]]></request></requestresponse>'
+    report = b'<?xml version="1.0"?><issues burpVersion="2023.1">' + _issue(
+        1, "7", "https://a", extra.encode()
+    )
+    # when
+    (finding,) = _parse(report + b"</issues>")
+    # then
+    assert finding.evidence == f"/\n--- request ---\n{request[:3999]}…"
+
+
+def test_issue_type_texts_read_once_are_the_same_as_read_each_time() -> None:
+    # given: two issue types on two hosts each; the second type's texts are too long to be remembered
+    short = b"<issueBackground><![CDATA[<p>Short  background.</p>]]></issueBackground>" + (
+        b"<vulnerabilityClassifications><![CDATA[<a href='https://cwe.mitre.org/data/definitions/79.html'>"
+        b"CWE-79</a>]]></vulnerabilityClassifications>"
+    )
+    long_background = "Long background. " * 1000
+    long = f"<issueBackground>{long_background}</issueBackground>".encode() + (
+        b"<remediationDetail>&lt;b&gt;Fix&lt;/b&gt; it.</remediationDetail>"
+        b"<references>See https://example.org/fix.</references>"
+    )
+    issues = [
+        _issue(1, "1", "https://a", short),
+        _issue(2, "2", "https://a", long),
+        _issue(3, "1", "https://b", short),
+        _issue(4, "2", "https://b", long),
+    ]
+    report = b'<?xml version="1.0"?><issues burpVersion="2023.1">' + b"".join(issues) + b"</issues>"
+    burp._type_texts.cache_clear()
+    # when
+    findings = _parse(report)
+    # then
+    assert [(finding.rule_id, finding.location.host) for finding in findings] == [
+        ("1", "a"),
+        ("2", "a"),
+        ("1", "b"),
+        ("2", "b"),
+    ]
+    for finding in findings[0], findings[2]:
+        assert finding.description.startswith("Short background.\n\nHost: https://")
+        assert (finding.cwe_ids, finding.references) == (
+            (79,),
+            ("https://cwe.mitre.org/data/definitions/79.html",),
+        )
+        assert finding.remediation == ""
+    for finding in findings[1], findings[3]:
+        assert finding.description.startswith(f"{long_background.strip()}\n\nHost: https://")
+        assert (finding.cwe_ids, finding.references) == ((), ("https://example.org/fix",))
+        assert finding.remediation == "Fix it."
+    assert (burp._type_texts.cache_info().hits, burp._type_texts.cache_info().currsize) == (1, 1)
 
 
 def _b64(data: bytes) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bastion.contracts.finding import NormalizedFinding, Severity
-from bastion.parsers import HEAD_BYTES, MalformedReport, detect_format
+from bastion.parsers import HEAD_BYTES, MalformedReport, detect_format, nexpose
 from bastion.parsers.nexpose import PARSER
 
 SCANS = Path(__file__).parents[1] / "fixtures" / "scans"
@@ -108,6 +108,53 @@ def test_fingerprint_ignores_hosts_and_test_output() -> None:
     # when / then
     assert [finding.fingerprint for finding in _parse(rescan)] == [
         finding.fingerprint for finding in _parse(REPORT)
+    ]
+
+
+def _one_test_report(output: str) -> bytes:
+    return f"""<NexposeReport version="2.0"><nodes><node address="192.0.2.1"><tests>
+      <test id="check" status="vulnerable-exploited">{output}</test>
+    </tests></node></nodes><VulnerabilityDefinitions>
+      <vulnerability id="check" title="Check" severity="4"/>
+    </VulnerabilityDefinitions></NexposeReport>""".encode()
+
+
+def test_long_test_output_keeps_its_start() -> None:
+    # given: a test whose output lists far more than the evidence keeps
+    items = "".join(f"<ListItem>item {number}</ListItem>" for number in range(3000))
+    # when
+    finding = _parse(_one_test_report(f"<UnorderedList>{items}</UnorderedList>"))[0]
+    # then
+    listed = "\n".join(f"- item {number}" for number in range(3000))
+    assert finding.evidence == listed[:1999] + "…"
+
+
+def test_test_output_after_much_blank_markup_is_kept() -> None:
+    # given: thousands of empty links (text that folds to nothing) before what the test saw
+    output = "<URLLink/>" * 9000 + "<Paragraph>Seen:\n  yes</Paragraph>"
+    # when
+    finding = _parse(_one_test_report(output))[0]
+    # then
+    assert finding.evidence == "Seen: yes"
+
+
+@pytest.mark.parametrize(("kept", "characters"), [(1, 10**6), (1024, 0)])
+def test_findings_are_the_same_however_few_are_kept_for_later_places(
+    monkeypatch: pytest.MonkeyPatch, kept: int, characters: int
+) -> None:
+    # given: every place of a vulnerability made anew (the findings for earlier places forgotten)
+    expected = [finding.model_dump() for finding in _parse(REPORT)]
+    monkeypatch.setattr(nexpose, "RECENT_FINDINGS", kept)
+    monkeypatch.setattr(nexpose, "RECENT_CHARACTERS", characters)
+    # when
+    findings = [finding.model_dump() for finding in _parse(REPORT)]
+    # then
+    assert findings == expected
+    assert [finding["tags"][-1] for finding in findings] == [
+        "instances:2",
+        "instances:2",
+        "instances:1",
+        "instances:1",
     ]
 
 

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import base64
 import codecs
+import functools
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -70,6 +71,12 @@ from bastion.parsers.exceptions import MalformedReport
 MESSAGE_LIMIT = 4000
 # The most instances listed for one finding; later ones are only counted.
 INSTANCE_LIMIT = 1000
+# What an issue type's issues repeat is read once: kept for this many types, this long at most.
+TEXT_CACHE_ENTRIES = 256
+TEXT_CACHE_CHARACTERS = 12_000
+# The fields an issue type repeats in each of its issues (see _type_texts).
+_TYPE_FIELDS: tuple[str, ...] = ("issueBackground", "remediationDetail", "remediationBackground")
+_TYPE_FIELDS += ("references", "vulnerabilityClassifications")
 
 # The REST API's severity words, as the XML export writes them.
 _JSON_SEVERITIES = {"high": "High", "medium": "Medium", "low": "Low", "info": "Information"}
@@ -173,49 +180,45 @@ class BurpParser(ReportParser):
 
 
 def _add_issue(groups: grouping.GroupStore[_Group], issue: Element, position: str) -> None:
-    issue_type = readers.child_text(issue, "type")
-    name = readers.child_text(issue, "name")
+    fields = readers.children_by_name(issue)  # one pass instead of a search per field
+    issue_type = readers.named_text(fields, "type")
+    name = readers.named_text(fields, "name")
     if not issue_type or not name:
         raise MalformedReport("an issue needs a <type> and a <name>", position=position)
-    host_element = next((child for child in issue if readers.local_name(child.tag) == "host"), None)
+    host_element = fields.get("host")
     host = (host_element.text or "").strip() if host_element is not None else ""
     key = (issue_type, host.rstrip("/"))
+    serial = readers.named_text(fields, "serialNumber")
     group = groups.get(key)
     if group is None:
-        classifications = readers.child_text(issue, "vulnerabilityClassifications")
+        raw = [readers.named_text(fields, field_name) for field_name in _TYPE_FIELDS]
+        read = _type_texts if sum(map(len, raw)) <= TEXT_CACHE_CHARACTERS else _type_texts.__wrapped__
+        background, remediation, references, cwe_ids = read(*raw)
         group = _Group(
             issue_type=issue_type,
             name=name,
             host=host,
             ip=host_element.get("ip", "") if host_element is not None else "",
-            severity=readers.child_text(issue, "severity"),
-            confidence=readers.child_text(issue, "confidence"),
-            serial=readers.child_text(issue, "serialNumber"),
-            background=text.html_text(readers.child_text(issue, "issueBackground")),
-            remediation="\n\n".join(
-                filter(
-                    None,
-                    (
-                        text.html_text(readers.child_text(issue, "remediationDetail")),
-                        text.html_text(readers.child_text(issue, "remediationBackground")),
-                    ),
-                )
-            ),
-            references=text.urls(readers.child_text(issue, "references")) + text.urls(classifications),
-            cwe_ids=values.cwe_ids([classifications]),
+            severity=readers.named_text(fields, "severity"),
+            confidence=readers.named_text(fields, "confidence"),
+            serial=serial,
+            background=background,
+            remediation=remediation,
+            references=list(references),
+            cwe_ids=cwe_ids,
         )
     try:
-        serial = readers.child_text(issue, "serialNumber")
         if serial and serial in group.serials:
             return  # the export repeats an issue it already listed
         group.serials.add(serial)
         group.count += 1
         if group.count > INSTANCE_LIMIT or group.size > MAX_TEXT:
             return
-        location = readers.child_text(issue, "location") or readers.child_text(issue, "path")
+        path = readers.named_text(fields, "path")
+        location = readers.named_text(fields, "location") or path
         group.locations.append(location)
-        group.paths.add(readers.child_text(issue, "path"))
-        detail = text.html_text(readers.child_text(issue, "issueDetail"))
+        group.paths.add(path)
+        detail = text.html_text(readers.named_text(fields, "issueDetail"))
         items = [
             (child.text or "").strip()
             for holder in issue
@@ -227,17 +230,33 @@ def _add_issue(groups: grouping.GroupStore[_Group], issue: Element, position: st
             group.details.append(f"{location}:\n{detail}")
         group.size += len(detail)
         for pair in issue:
-            if readers.local_name(pair.tag) != "requestresponse":
-                continue
-            messages = {readers.local_name(part.tag): _message(part) for part in pair}
-            exchange = "\n".join(
-                f"--- {kind} ---\n{messages[kind]}" for kind in ("request", "response") if messages.get(kind)
-            )
+            exchange = _exchange(pair) if readers.local_name(pair.tag) == "requestresponse" else ""
             if exchange:
                 group.evidence.append(f"{location}\n{exchange}")
                 group.size += len(exchange)
     finally:
         groups.put(key, group)  # changed, or new
+
+
+def _exchange(pair: Element) -> str:
+    """Return a ``<requestresponse>``'s request and response as text, each decoded and clipped."""
+    # The last one of each kind, as a dict of them all kept it.
+    parts = {kind: part for part in pair if (kind := readers.local_name(part.tag)) in ("request", "response")}
+    messages = ((kind, _message(parts[kind])) for kind in ("request", "response") if kind in parts)
+    return "\n".join(f"--- {kind} ---\n{message}" for kind, message in messages if message)
+
+
+@functools.lru_cache(maxsize=TEXT_CACHE_ENTRIES)
+def _type_texts(*raw: str) -> tuple[str, str, tuple[str, ...], tuple[int, ...]]:
+    """Return an issue type's background, remediation, references and CWEs, from _TYPE_FIELDS as written."""
+    background, remediation_detail, remediation_background, references, classifications = raw
+    remediation = (text.html_text(remediation_detail), text.html_text(remediation_background))
+    return (
+        text.html_text(background),
+        "\n\n".join(filter(None, remediation)),
+        (*text.urls(references), *text.urls(classifications)),
+        values.cwe_ids([classifications]),
+    )
 
 
 def _parse_json(source: BinaryIO) -> Iterator[NormalizedFinding]:
@@ -353,6 +372,11 @@ def _message(element: Element) -> str:
             message = base64.b64decode(compact, validate=True).decode("utf-8", "replace")
         except ValueError:
             pass  # not base64 after all: keep the text as written
+    if MESSAGE_LIMIT * 4 < len(message) <= text.ABSURD_FIELD_CHARACTERS:
+        # Only the start is kept: cleaned, a start longer than that gives it as the whole would.
+        start = text.clip(message[: MESSAGE_LIMIT * 4].replace("\x00", ""), MESSAGE_LIMIT * 4)
+        if len(start) > MESSAGE_LIMIT:
+            return text.clip(start, MESSAGE_LIMIT).strip()
     return text.clip(message.replace("\x00", ""), MESSAGE_LIMIT).strip()
 
 
@@ -717,15 +741,23 @@ def _message_text(value: str) -> str:
     return text.clip("\n".join(lines), MESSAGE_LIMIT)
 
 
-def _finding(group: _Group, tool_version: str | None) -> NormalizedFinding:
+@functools.lru_cache(maxsize=TEXT_CACHE_ENTRIES)
+def _address(host: str) -> tuple[str | None, int | None, str]:
+    """Return a host URL's host name (the host as written when it is no URL), port and scheme."""
     try:
-        address = urlsplit(group.host) if "://" in group.host else None
+        address = urlsplit(host) if "://" in host else None
         port = address.port if address is not None else None
     except ValueError:  # a bad port or IPv6 literal: keep the host as written
         address, port = None, None
     scheme = address.scheme.lower() if address is not None else ""
     if port is None and scheme in ("http", "https"):
         port = 80 if scheme == "http" else 443
+    return (address.hostname if address is not None else host) or None, port, scheme
+
+
+def _finding(group: _Group, tool_version: str | None) -> NormalizedFinding:
+    # Every issue type found on a host repeats the host: worked out once (unless absurdly long).
+    hostname, port, scheme = (_address if len(group.host) <= PATH_LIMIT else _address.__wrapped__)(group.host)
     single = len(set(group.locations)) == 1
     path = next(iter(group.paths)) if len(group.paths) == 1 else ""
     parameter = _PARAMETER.search(group.locations[0]) if single else None
@@ -761,7 +793,7 @@ def _finding(group: _Group, tool_version: str | None) -> NormalizedFinding:
         location=FindingLocation(
             url=group.host.rstrip("/") + path if group.host else path or None,
             parameter=parameter.group(1) if parameter else None,
-            host=(address.hostname if address is not None else group.host) or None,
+            host=hostname,
             port=port,
             protocol=scheme or None,
         ),

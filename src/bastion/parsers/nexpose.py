@@ -43,6 +43,7 @@ exports key a finding alike, so a team moving from one to the other keeps its fi
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,6 +61,10 @@ TOOL = "nexpose"
 VULNERABLE = frozenset({"vulnerable-exploited", "vulnerable-version", "vulnerable-potential"})
 # The most of one test's own text kept as evidence.
 EVIDENCE_LIMIT = 2000
+# The findings last made are kept for the later places of their vulnerabilities: this many, of
+# about this many characters in all (descriptions and solutions are the most of it).
+RECENT_FINDINGS = 512
+RECENT_CHARACTERS = 2 * 1024 * 1024
 BLOCKS = frozenset({"Paragraph", "ContainerBlockElement", "UnorderedList", "OrderedList", "PreFormattedText"})
 # The Simple XML's result codes that are findings, as XML 2.0 names the same statuses.
 SIMPLE_RESULTS = {"VE": "vulnerable-exploited", "VV": "vulnerable-version", "VP": "vulnerable-potential"}
@@ -178,13 +183,46 @@ def _parse_export(stream: BinaryIO) -> Iterator[NormalizedFinding]:
                     # Definitions before any node (not Nexpose's order) are kept all the same.
                     definitions.put(identifier, _definition(element))
         groups = grouping.FindingGroups()
+        made = _RecentFindings(definitions)
         places.seek(0)
         for line in places:
             place = _Place.revived(orjson.loads(line))
-            finding = _finding(place, _definition_of(place, definitions))
+            finding = made.finding(place)
             if finding is not None:
                 groups.add(finding.fingerprint, finding, place.label())
     yield from groups.findings()
+
+
+class _RecentFindings:
+    """The findings made for the last places read, by vulnerability, within a bounded size.
+
+    The first place of a vulnerability makes its group's finding; of a later place's finding
+    :class:`grouping.FindingGroups` reads only the advisory ids, CWEs and references, the
+    definition's, the same for every place of one vulnerability: the finding made for an
+    earlier place serves, when it is still here.
+    """
+
+    def __init__(self, definitions: grouping.GroupStore[_Definition]) -> None:
+        self._definitions = definitions
+        self._findings: dict[str, NormalizedFinding | None] = {}
+        self._held = 0  # about how many characters the findings kept hold
+
+    def finding(self, place: _Place) -> NormalizedFinding | None:
+        """Return a finding for this place: its own, or one of the same vulnerability made before."""
+        if place.key in self._findings:
+            return self._findings[place.key]
+        finding = _finding(place, _definition_of(place, self._definitions))
+        self._findings[place.key] = finding
+        self._held += _size(finding)
+        while len(self._findings) > RECENT_FINDINGS or self._held > RECENT_CHARACTERS:
+            self._held -= _size(self._findings.pop(next(iter(self._findings))))
+        return finding
+
+
+def _size(finding: NormalizedFinding | None) -> int:
+    if finding is None:
+        return 0
+    return len(finding.description) + len(finding.remediation) + len(finding.evidence)
 
 
 def _definition_of(place: _Place, definitions: grouping.GroupStore[_Definition]) -> _Definition | None:
@@ -243,7 +281,7 @@ def _test_places(
                 port=port,
                 protocol=protocol,
                 service=service,
-                output=text.clip(_prose(test), EVIDENCE_LIMIT),
+                output=text.clip(_prose(test, EVIDENCE_LIMIT), EVIDENCE_LIMIT),
             )
 
 
@@ -448,32 +486,75 @@ def _finding(place: _Place, definition: _Definition | None) -> NormalizedFinding
     )
 
 
-def _prose(element: Element | None) -> str:
-    """Return Nexpose's structured text (paragraphs, lists, links) as plain lines."""
+def _prose(element: Element | None, limit: int | None = None) -> str:
+    """Return Nexpose's structured text (paragraphs, lists, links) as plain lines.
+
+    With a ``limit`` (the most the caller keeps), rendering stops once some times that
+    much text is gathered: what it gives then starts as the whole text does.
+    """
     if element is None:
         return ""
-    lines = "".join(_render(element)).splitlines()
-    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
+    pieces: list[str] = []
+    is_cut = _render(element, pieces, 4 * limit if limit else sys.maxsize) <= 0
+    prose = _lines(pieces)
+    if is_cut and limit and len(prose) <= limit:  # the text gathered was mostly blank lines
+        pieces.clear()
+        _render(element, pieces, sys.maxsize)
+        prose = _lines(pieces)
+    return prose
 
 
-def _render(element: Element) -> Iterator[str]:
+def _lines(pieces: list[str]) -> str:
+    lines = "".join(pieces).splitlines()
+    return "\n".join(" ".join(line.split()) for line in lines if line and not line.isspace())
+
+
+def _render(element: Element, pieces: list[str], budget: int) -> int:
+    """Append an element's text to ``pieces``, its blocks as lines; return what is left of ``budget``.
+
+    Once the budget is spent nothing more is added, so ``pieces`` start as the whole text's do.
+    A text's own line breaks become spaces (in the markup they only wrap it); :func:`_lines`
+    folds the spaces.
+    """
     name = readers.local_name(element.tag)
+    is_block = name in BLOCKS
     if name == "ListItem":
-        yield "\n- "
-    elif name in BLOCKS:
-        yield "\n"
+        pieces.append("\n- ")
+    elif is_block:
+        pieces.append("\n")
     if name == "URLLink":
         link = element.get("LinkURL") or ""
         label = (element.text or "").strip() or element.get("LinkTitle") or ""
-        yield " " + (f"{label} ({link})" if label and link and label != link else label or link)
-    elif element.text:
-        yield " " + " ".join(element.text.split())
+        piece = " " + (f"{label} ({link})" if label and link and label != link else label or link)
+        pieces.append(piece)
+        budget -= len(piece)
+    else:
+        content = element.text
+        if content and not content.isspace():
+            piece = " " + _unbroken(content)
+            pieces.append(piece)
+            budget -= len(piece)
     for child in element:
-        yield from _render(child)
-        if child.tail and child.tail.strip():
-            yield " " + " ".join(child.tail.split())
-    if name in BLOCKS:
-        yield "\n"
+        if budget <= 0:
+            return budget
+        budget = _render(child, pieces, budget)
+        if budget <= 0:
+            return budget
+        tail = child.tail
+        if tail and not tail.isspace():
+            piece = " " + _unbroken(tail)
+            pieces.append(piece)
+            budget -= len(piece)
+    if is_block:
+        pieces.append("\n")
+    return budget
+
+
+def _unbroken(content: str) -> str:
+    """Return a text on one line: its line breaks made spaces."""
+    if content.isascii():  # of the ASCII characters str.splitlines breaks at, XML text holds only these
+        return content.replace("\n", " ").replace("\r", " ")
+    return " ".join(content.split())
 
 
 PARSER = NexposeParser()

@@ -87,7 +87,7 @@ UVICORN = {
         ["--factory", "bastion.gateway:create_gateway"],
         ["/readyz", "/scanner/readyz", "/agent/readyz"],
     ),
-    "core": (["bastion.core.asgi:application"], ["/readyz"]),
+    "core": (["bastion.core.asgi:application", "--workers", "2"], ["/readyz"]),
     "scanner": (["--factory", "bastion.scanner.main:create_app"], ["/scanner/readyz"]),
     "agent": (["--factory", "bastion.agent.main:create_app"], ["/agent/readyz"]),
 }

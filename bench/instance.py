@@ -18,6 +18,20 @@ BIN = Path(sys.executable).parent
 ADMIN = "bench@example.com"
 
 
+def wait_ready(url: str, process: subprocess.Popen[bytes], seconds: float, failure: str) -> None:
+    """Wait until ``url`` answers 200; raise RuntimeError(``failure``) if the process ends or time is up."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise RuntimeError(failure)
+        time.sleep(0.3)
+
+
 @contextmanager
 def running(port: int, **settings: str) -> Iterator[tuple[str, str, subprocess.Popen[bytes]]]:
     """Run ``bastion up`` with BASTION_* settings on a fresh var/; yield (base URL, token, process)."""
@@ -36,16 +50,8 @@ def running(port: int, **settings: str) -> Iterator[tuple[str, str, subprocess.P
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{base}/agent/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or up.poll() is not None:
-                raise RuntimeError(f"bastion up did not become ready: see {var_dir / 'up.log'}")
-            time.sleep(0.3)
+        failure = f"bastion up did not become ready: see {var_dir / 'up.log'}"
+        wait_ready(f"{base}/agent/readyz", up, 120, failure)
         token = subprocess.run(
             [str(BIN / "bastion"), "token", "create", "--user", ADMIN, "--org", "demo"],
             env=environment, capture_output=True, text=True, check=True,

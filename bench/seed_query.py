@@ -25,6 +25,8 @@ from pathlib import Path
 
 import psycopg
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: bench.instance
+
 SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "bastion_bench"
 SEVERITIES = [
@@ -332,6 +334,7 @@ def measure_concurrency(seconds: float, workers: int) -> None:
 
     from bastion.core.tenancy import services
     from bastion.core.tenancy.models import Membership
+    from bench.instance import wait_ready
 
     memberships = list(Membership.objects.select_related("user", "organization").order_by("organization_id"))
     keys = [services.create_token(user=m.user, organization=m.organization).key for m in memberships]
@@ -346,16 +349,7 @@ def measure_concurrency(seconds: float, workers: int) -> None:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the core did not start")
-            time.sleep(0.3)
+        wait_ready(f"{base}/healthz", server, 60, "the core did not start")
         params = {"severity": ["critical", "high"], "status": "open", "tool": "semgrep"}
 
         def throughput(clients: int) -> float:

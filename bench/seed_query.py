@@ -135,7 +135,9 @@ def seed(findings: int, assets: int, organizations: int) -> None:
             for n in range(findings):
                 asset_id, org_id = asset_rows[n % len(asset_rows)]
                 severity, rank, _ = rng.choices(SEVERITIES, [w for *_, w in SEVERITIES])[0]
-                first_seen = now - timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60))
+                # An import stamps every finding it sees with one instant: findings come in ties (a
+                # day's imports here; every finding was last seen, and updated, by the same one).
+                first_seen = now - timedelta(days=rng.randint(0, 2 * 365))
                 status = weighted(rng, STATUSES)
                 # Closed findings were closed some days after they were found, never in the future.
                 resolved_at = (

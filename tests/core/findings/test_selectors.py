@@ -42,6 +42,7 @@ def world(db: None) -> dict[str, object]:
             first_seen=now - timedelta(days=2),
             description="deserialization of untrusted pickle data",
             tool="semgrep",
+            rule_id="python.lang.security.Pickle",
         ),
         "old_critical": factories.finding(
             host,
@@ -60,7 +61,15 @@ def world(db: None) -> dict[str, object]:
         "medium": factories.finding(
             repo, severity="medium", title="Verbose errors", first_seen=now - timedelta(days=100)
         ),
-        "foreign": factories.finding(foreign, severity="critical", title="SQL injection elsewhere"),
+        # Carries the same advisory and CWE as one of the organisation's own: never listed with it.
+        "foreign": factories.finding(
+            foreign,
+            severity="critical",
+            title="SQL injection elsewhere",
+            advisory_ids=["CVE-2024-1111"],
+            cwe_ids=[89],
+            rule_id="python.lang.security.Pickle",
+        ),
     }
     return {
         "org": org,
@@ -114,6 +123,10 @@ def test_showcase_of_another_organisation_is_empty(world: dict[str, object]) -> 
         ("cve=cve-2024-1111", {"old_high"}),
         ("cve=GHSA-abcd-efgh-ijkl", {"new_high"}),
         ("tool=semgrep", {"new_critical"}),
+        ("rule_id=python.lang.security.Pickle", {"new_critical"}),
+        ("rule_id=PYTHON.LANG.SECURITY.PICKLE", {"new_critical"}),
+        ("rule_id=python.lang.security", set()),
+        ("q=python.lang.security.pickle", {"new_critical"}),
         ("q=injection", {"old_high"}),
         ("q=pickle", {"new_critical"}),
         ("q=CVE-2024-1111", {"old_high"}),
@@ -146,6 +159,21 @@ def test_finding_filters(world: dict[str, object], query: str, expected: set[str
     assert not [
         query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT DISTINCT")
     ]
+
+
+@pytest.mark.parametrize("query", ["q=CVE-2024-1111", "q=cve-2024-1111", "q=CWE-89"])
+def test_an_identifier_carried_by_many_findings_matches_through_a_subquery(
+    world: dict[str, object], query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: more carriers than a list of ids holds (none at all here)
+    monkeypatch.setattr(selectors, "MAX_ID_LIST", 0)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {world['key']}")
+    # when
+    response = client.get(f"/api/v1/findings?{query}")
+    # then: the same rows as the list of ids gives, and none of the other organisation's
+    assert response.status_code == 200, response.content
+    assert [row["id"] for row in response.json()["results"]] == [world["findings"]["old_high"].pk]  # type: ignore[index]
 
 
 def test_first_and_last_seen_ranges(world: dict[str, object]) -> None:

@@ -23,6 +23,7 @@ class FindingFilter(django_filters.FilterSet):
     asset_kind = django_filters.MultipleChoiceFilter(
         field_name="asset__kind", choices=AssetKind.choices, distinct=False
     )
+    rule_id = django_filters.CharFilter(lookup_expr="iexact", label="Rule id (any case)")
     tag = django_filters.CharFilter(method="filter_tag", label="Tag")
     cwe = django_filters.CharFilter(method="filter_cwe", label="CWE")
     cve = django_filters.CharFilter(method="filter_advisory", label="CVE, GHSA or other advisory id")
@@ -48,7 +49,7 @@ class FindingFilter(django_filters.FilterSet):
 
     class Meta:
         model = Finding
-        fields = ["organization", "asset", "engagement", "tool", "rule_id", "assignee"]
+        fields = ["organization", "asset", "engagement", "tool", "assignee"]
 
     def filter_severity(self, queryset: QuerySet[Finding], name: str, value: list[str]) -> QuerySet[Finding]:
         # The numeric rank is what the indexes hold.

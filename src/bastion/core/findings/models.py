@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from bastion.contracts.finding import Severity
@@ -113,9 +115,16 @@ class Finding(models.Model):
             models.Index(fields=["asset", "status"], name="finding_asset_status"),
             models.Index(fields=["engagement"], name="finding_engagement"),
             models.Index(fields=["organization", "tool"], name="finding_org_tool"),
-            models.Index(fields=["organization", "sla_due_on"], name="finding_org_sla"),
-            models.Index(fields=["organization", "first_seen"], name="finding_org_first_seen"),
-            models.Index(fields=["organization", "last_seen"], name="finding_org_last_seen"),
+            # Rule ids match in any case (the ``rule_id`` filter and free text): Django's ``iexact``.
+            models.Index(F("organization"), Upper("rule_id"), name="finding_org_rule"),
+            # One import stamps every finding it saw with the same instant, and many findings fall due on
+            # one day: the id that breaks ties in the list's order is in each index the list orders by,
+            # or a page would sort every finding of the tie (PostgreSQL reads these indexes backwards
+            # for a descending order).
+            models.Index(fields=["organization", "sla_due_on", "id"], name="finding_org_sla_id"),
+            models.Index(fields=["organization", "first_seen", "id"], name="finding_org_first_seen_id"),
+            models.Index(fields=["organization", "last_seen", "id"], name="finding_org_last_seen_id"),
+            models.Index(fields=["organization", "updated_at", "id"], name="finding_org_updated_id"),
             models.Index(fields=["organization", "resolved_at"], name="finding_org_resolved"),
             models.Index(fields=["organization", "assignee"], name="finding_org_assignee"),
         ]
@@ -172,7 +181,8 @@ class Finding(models.Model):
 class FindingAdvisory(models.Model):
     """An advisory id a finding carries: CVE, GHSA, or another database's."""
 
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="advisories")
+    # No index of its own: the unique constraint below starts with it.
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="advisories", db_index=False)
     identifier = models.CharField(max_length=100)
 
     organization_path = "finding__organization"  # its tenant is its finding's
@@ -192,7 +202,8 @@ class FindingAdvisory(models.Model):
 class FindingCwe(models.Model):
     """A CWE a finding is an instance of."""
 
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="cwes")
+    # No index of its own: the unique constraint below starts with it.
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="cwes", db_index=False)
     cwe_id = models.PositiveIntegerField()
 
     organization_path = "finding__organization"  # its tenant is its finding's

@@ -15,8 +15,10 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -44,6 +46,8 @@ SEARCH_DOCUMENT = (
 # A search's words: letters and digits (what a text-search query may hold with no quoting); at most so many.
 SEARCH_WORD = re.compile(r"[^\W_]+")
 MAX_SEARCH_WORDS = 16
+# The most findings an identifier in free text is matched by as a list of ids (see ``_carrying``).
+MAX_ID_LIST = 5_000
 # The longest ending English stemming takes off a word ("-ization"), and the shortest stem looked for.
 _STEM_SUFFIX = 8
 _STEM_MIN = 4
@@ -86,13 +90,13 @@ def search(findings: QuerySet[Finding], text: str) -> QuerySet[Finding]:
     if not text:
         return findings
     # Ids through their own indexes: the advisory table's identifier (in the spellings advisories are
-    # stored in), the finding's rule id and CWE; never a join of every finding with its advisories.
+    # stored in), the finding's rule id (finding_org_rule) and CWE; never a join of every finding with
+    # its advisories.
     spellings = {text, text.upper(), text.lower(), text[:5].upper() + text[5:].lower()}
-    advisories = FindingAdvisory.objects.filter(identifier__in=spellings).values("finding_id")
-    by_id = Q(id__in=advisories) | Q(rule_id__iexact=text)
+    by_id = Q(rule_id__iexact=text) | _carrying(FindingAdvisory.objects.filter(identifier__in=spellings))
     cwe_id = cwe_number(text[4:]) if text.upper().startswith("CWE-") else None
     if cwe_id is not None:
-        by_id |= Q(id__in=FindingCwe.objects.filter(cwe_id=cwe_id).values("finding_id"))
+        by_id |= _carrying(FindingCwe.objects.filter(cwe_id=cwe_id))
     words = SEARCH_WORD.findall(text)[:MAX_SEARCH_WORDS]
     if not words:
         return findings.filter(by_id)
@@ -109,6 +113,20 @@ def search(findings: QuerySet[Finding], text: str) -> QuerySet[Finding]:
         for word in words:
             by_text &= Q(title__icontains=word) | Q(description__icontains=word)
     return findings.filter(by_text | by_id)
+
+
+def _carrying(rows: QuerySet[FindingAdvisory] | QuerySet[FindingCwe]) -> Q:
+    """Match the findings that identifier ``rows`` (an advisory's, a CWE's) belong to.
+
+    Inside an OR, ``id IN (subquery)`` is checked row by row against a hash of every finding of the
+    organisation that carries the identifier. Few carriers (read from the identifier's index alone:
+    any organisation's ids, harmless in a query scoped to the caller's) are a list of ids, a lookup of
+    the primary key; many are a correlated EXISTS, probed for each row the page's order reaches.
+    """
+    ids = list(rows.order_by().values_list("finding_id", flat=True)[: MAX_ID_LIST + 1])
+    if len(ids) <= MAX_ID_LIST:
+        return Q(id__in=set(ids))
+    return Q(Exists(rows.filter(finding_id=OuterRef("id"))))
 
 
 def _word_query(word: str) -> str:

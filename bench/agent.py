@@ -54,16 +54,17 @@ def analyze_latency(client: httpx.Client, language: str, runs: int) -> list[floa
     return timings
 
 
-def corpus_accuracy(client: httpx.Client) -> str:
+def corpus_accuracy(client: httpx.Client, every: int = 1) -> str:
     results: dict[str, list[dict[str, Any]]] = {}
-    for snippet in snippets():
+    chosen = snippets()[::every]
+    for snippet in chosen:
         response = client.post(
             "/agent/v1/analyze",
             json={"code": snippet.code, "language": snippet.language, "filename": Path(snippet.path).name},
         )
         response.raise_for_status()
         results[snippet.path] = response.json()["vulnerabilities"]
-    outcome = score(results)
+    outcome = score(results, chosen)
     vulnerable = len(outcome.found) + len(outcome.missed)
     clean = len(outcome.silent) + len(outcome.noisy)
     reported = outcome.true_positives + outcome.false_positives
@@ -116,16 +117,22 @@ def main() -> int:
     )
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--port", type=int, default=18766)
+    parser.add_argument(
+        "--every", type=int, default=1, help="every N-th snippet of the corpus only (default: all)"
+    )
+    parser.add_argument("--llm-tokens", type=int, default=128, help="the longest answer of the local model")
     args = parser.parse_args()
     with running(args.port, analyses_per_minute="1000") as (base, token, _):
         with httpx.Client(base_url=base, headers={"Authorization": f"Token {token}"}, timeout=120) as client:
             for language in ("python", "javascript", "java", "go"):
-                timings = analyze_latency(client, language, args.runs if language == "python" else 3)
+                timings = analyze_latency(
+                    client, language, args.runs if language == "python" else min(3, args.runs)
+                )
                 print(f"analyze, {LINES}-line {language} file: {median_p95(timings)}")
-            print(corpus_accuracy(client))
+            print(corpus_accuracy(client, args.every))
             first, _ = chat_timings(client, args.runs)
             print(f"chat, provider none: first text {median_p95(first)}")
-    with running(args.port, llm_provider="llamacpp", llm_max_tokens="128") as (base, token, _):
+    with running(args.port, llm_provider="llamacpp", llm_max_tokens=str(args.llm_tokens)) as (base, token, _):
         with httpx.Client(base_url=base, headers={"Authorization": f"Token {token}"}, timeout=300) as client:
             chat_timings(client, 1)  # loads the model
             first, rates = chat_timings(client, args.runs)

@@ -87,13 +87,13 @@ def plain_copy_rate(report: Path) -> float:
     return len(rows) / elapsed
 
 
-def run_import(report: Path, findings: int) -> tuple[float, dict[str, int]]:
+def run_import(report: Path, findings: int, port: int) -> tuple[float, dict[str, int]]:
     settings = {
         "database_url": fresh_database("bastion_bench_ingest"),
         "broker_url": BROKER,
         "max_upload_bytes": str(8 * 1024**3),
     }
-    with running(18765, **settings) as (base, token, up):
+    with running(port, **settings) as (base, token, up):
         headers = {"Authorization": f"Token {token}"}
         memory = PeakMemory(up.pid)
         memory.start()
@@ -118,7 +118,7 @@ def run_import(report: Path, findings: int) -> tuple[float, dict[str, int]]:
         return findings / elapsed, memory.peaks
 
 
-def run_small(reports: int, clients: int, assets: int, findings: int) -> None:
+def run_small(reports: int, clients: int, assets: int, findings: int, port: int) -> None:
     """Post many small reports at once, as CI pipelines do; print imports committed per second.
 
     Report ``k`` goes to asset ``k % assets``; every ``2 * assets`` reports the findings
@@ -135,7 +135,7 @@ def run_small(reports: int, clients: int, assets: int, findings: int) -> None:
         "broker_url": BROKER,
         "imports_per_minute": str(100 * reports),  # the bench measures the pipeline, not the rate limit
     }
-    with running(18765, **settings) as (base, token, _up):
+    with running(port, **settings) as (base, token, _up):
         headers = {"Authorization": f"Token {token}", "Content-Type": "application/octet-stream"}
         latencies: list[float] = []
         status_urls: list[str] = [""] * reports
@@ -200,13 +200,14 @@ def main() -> int:
     parser.add_argument("--small", type=int, metavar="REPORTS", help="many small imports instead (e.g. 1000)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients of --small")
     parser.add_argument("--assets", type=int, default=50, help="assets of --small")
+    parser.add_argument("--port", type=int, default=18765, help="the bench instance's port")
     args = parser.parse_args()
     if args.small:
-        run_small(args.small, args.clients, args.assets, findings=10)
+        run_small(args.small, args.clients, args.assets, findings=10, port=args.port)
         return 0
     for findings in args.findings or [200_000]:
         report = write_sarif(Path(tempfile.mkdtemp()) / "report.sarif", findings)
-        rate, peaks = run_import(report, findings)
+        rate, peaks = run_import(report, findings, args.port)
         copy_rate = plain_copy_rate(report)
         mb = {role: value / 1024**2 for role, value in peaks.items()}
         print(

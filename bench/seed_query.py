@@ -60,19 +60,19 @@ WORDS = [
 ]
 
 
-def prepare_database(reuse: bool) -> bool:
+def prepare_database(reuse: bool, database: str = DATABASE) -> bool:
     """Create the bench database; return True when it already holds seeded data to reuse."""
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone()
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
         if exists and reuse:
             return True
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DATABASE}"')
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{database}"')
     return False
 
 
-def setup_django(var_dir: Path) -> None:
-    os.environ["BASTION_DATABASE_URL"] = f"{SERVER}/{DATABASE}"
+def setup_django(var_dir: Path, database: str = DATABASE) -> None:
+    os.environ["BASTION_DATABASE_URL"] = f"{SERVER}/{database}"
     os.environ["BASTION_VAR_DIR"] = str(var_dir)
     os.environ["BASTION_LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.core.settings")
@@ -351,7 +351,7 @@ def measure_concurrency(seconds: float, workers: int) -> None:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(f"{base}/healthz", server, 60, "the core did not start")
+        wait_ready(f"{base}/healthz", server, 180, "the core did not start")
         params = {"severity": ["critical", "high"], "status": "open", "tool": "semgrep"}
 
         def throughput(clients: int) -> float:
@@ -401,11 +401,12 @@ def prepared(description: str | None) -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded bastion_bench")
     parser.add_argument("--seconds", type=float, default=20, help="each throughput measure's length")
     parser.add_argument("--workers", type=int, default=2, help="the core's processes (one a core)")
+    parser.add_argument("--database", default=DATABASE, help="the database to seed (make test: its own)")
     args = parser.parse_args()
-    reused = prepare_database(args.reuse)
+    reused = prepare_database(args.reuse, args.database)
     var_dir = Path("var") / "bench"
     var_dir.mkdir(parents=True, exist_ok=True)
-    setup_django(var_dir)
+    setup_django(var_dir, args.database)
     if reused:
         from django.core.management import call_command
 

@@ -69,10 +69,10 @@ def snippets() -> list[Snippet]:
     return [Snippet(s["path"], s["language"], s.get("cwe"), s.get("line")) for s in labels["snippet"]]
 
 
-def score(results: dict[str, list[dict[str, Any]]]) -> Score:
-    """Score the vulnerabilities each snippet got (by path)."""
+def score(results: dict[str, list[dict[str, Any]]], chosen: list[Snippet] | None = None) -> Score:
+    """Score the vulnerabilities each snippet (every one, or those ``chosen``) got (by path)."""
     outcome = Score()
-    for snippet in snippets():
+    for snippet in snippets() if chosen is None else chosen:
         cwes = [NARROWER.get(str(v.get("cwe")), str(v.get("cwe"))) for v in results[snippet.path]]
         if snippet.cwe is None:
             (outcome.silent if not cwes else outcome.noisy).append(snippet.path)

@@ -220,3 +220,37 @@ def test_showcase_endpoint_returns_the_first_page_with_days_open(world: dict[str
     assert response.json()[2]["advisory_ids"] == ["CVE-2024-1111"]
     assert response.json()[2]["cwe_ids"] == [89]
     assert response.json()[2]["tags"] == ["pci"]
+
+
+def test_a_search_lists_the_best_matches_first_and_pages_through_each_once(db: None) -> None:
+    # given: findings that match "token" in the title, the description, or more than once
+    org = factories.organization("ranked")
+    viewer = factories.member(org, Role.VIEWER)
+    repo = factories.asset(org, name="repo")
+    titled = factories.finding(repo, title="Leaked token in build log", description="a CI log")
+    twice = factories.finding(repo, title="Token reuse", description="the token is reused across tokens")
+    described = [
+        factories.finding(repo, title=f"Weak check {n}", description="a session token is compared")
+        for n in range(5)
+    ]
+    factories.finding(repo, title="Unrelated", description="nothing to see")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.token_key(viewer, org)}")
+    # when: walked a page of 2 at a time
+    seen: list[int] = []
+    url: str | None = "/api/v1/findings?q=token&page_size=2"
+    while url:
+        page = client.get(url).json()
+        seen += [row["id"] for row in page["results"]]
+        url = page["next"]
+    # then: every match once; on PostgreSQL the title's matches first (the best, then the newer of a
+    # tie), on SQLite newest first
+    assert sorted(seen) == sorted([titled.pk, twice.pk, *(finding.pk for finding in described)])
+    if connection.vendor == "postgresql":
+        assert seen[:2] == [twice.pk, titled.pk]
+        assert seen[2:] == sorted((finding.pk for finding in described), reverse=True)
+    else:
+        assert seen == sorted(seen, reverse=True)
+    # and an order asked for wins over the rank
+    ordered = client.get("/api/v1/findings?q=token&ordering=id").json()["results"]
+    assert [row["id"] for row in ordered] == sorted(seen)

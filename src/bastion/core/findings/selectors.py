@@ -18,6 +18,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     OuterRef,
     Q,
     QuerySet,
@@ -46,6 +47,8 @@ SEARCH_DOCUMENT = (
 # A search's words: letters and digits (what a text-search query may hold with no quoting); at most so many.
 SEARCH_WORD = re.compile(r"[^\W_]+")
 MAX_SEARCH_WORDS = 16
+# The annotation ``search`` ranks findings by, on PostgreSQL.
+SEARCH_RANK = "search_rank"
 # The most findings an identifier in free text is matched by as a list of ids (see ``_carrying``).
 MAX_ID_LIST = 5_000
 # The longest ending English stemming takes off a word ("-ization"), and the shortest stem looked for.
@@ -102,17 +105,29 @@ def search(findings: QuerySet[Finding], text: str) -> QuerySet[Finding]:
         return findings.filter(by_id)
     if connection.vendor == "postgresql":
         # The query is a bound parameter made of letters, digits and the query's operators only.
+        query = " & ".join(_word_query(word) for word in words)
         matches = RawSQL(  # noqa: S611
             "findings_finding.search_document @@ to_tsquery('english', %s)",
-            [" & ".join(_word_query(word) for word in words)],
+            [query],
             output_field=BooleanField(),
         )
-        by_text = Q(matches)
-    else:
-        by_text = Q()
-        for word in words:
-            by_text &= Q(title__icontains=word) | Q(description__icontains=word)
+        # How well each finding matches, for a list in no other order (the API's, the web's): a
+        # title's words weigh more than the description's; a finding matched by an id alone is 0.
+        rank = RawSQL(  # noqa: S611
+            "ts_rank(findings_finding.search_document, to_tsquery('english', %s))",
+            [query],
+            output_field=FloatField(),
+        )
+        return findings.filter(Q(matches) | by_id).annotate(**{SEARCH_RANK: rank})
+    by_text = Q()
+    for word in words:
+        by_text &= Q(title__icontains=word) | Q(description__icontains=word)
     return findings.filter(by_text | by_id)
+
+
+def is_ranked(findings: QuerySet[Finding]) -> bool:
+    """Tell whether ``search`` ranked these findings by how well they match (PostgreSQL's text search)."""
+    return SEARCH_RANK in findings.query.annotations
 
 
 def _carrying(rows: QuerySet[FindingAdvisory] | QuerySet[FindingCwe]) -> Q:

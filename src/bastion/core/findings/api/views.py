@@ -49,6 +49,8 @@ class FindingOrdering(OrderingFilter):
     ordering_fields = list(FINDING_ORDERINGS)
 
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> list[str]:
+        if not request.query_params.get(self.ordering_param) and selectors.is_ranked(queryset):
+            return ["-" + selectors.SEARCH_RANK, "-id"]  # a search: the best matches first
         ordering = super().get_ordering(request, queryset, view) or []
         terms = [
             ("-" if term.startswith("-") else "") + FINDING_ORDERINGS[term.lstrip("-")] for term in ordering

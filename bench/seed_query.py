@@ -260,6 +260,7 @@ CALLS: list[tuple[str, dict[str, str]]] = [
     ("q=injection", {"q": "injection"}),
     ("q=inject data", {"q": "inject data"}),
     ("q=<an advisory of its own>", {"q": "{advisory}"}),
+    ("q=injection, ordering=relevance", {"q": "injection", "ordering": "relevance"}),
     *[
         (f"ordering={field}", {"ordering": field})
         for name in ("severity", "first_seen", "last_seen", "sla_due_on", "updated_at", "id")

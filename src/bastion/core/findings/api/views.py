@@ -41,16 +41,20 @@ FINDING_ORDERINGS = {
     "updated_at": "updated_at",
     "id": "id",
 }
+#: The order of a search's best matches first (``q`` on PostgreSQL).
+RELEVANCE = "relevance"
 
 
 class FindingOrdering(OrderingFilter):
     """Order by a public name (``severity`` means the numeric rank)."""
 
-    ordering_fields = list(FINDING_ORDERINGS)
+    ordering_fields = [*FINDING_ORDERINGS, RELEVANCE]
 
     def get_ordering(self, request: Request, queryset: QuerySet[Any], view: Any) -> list[str]:
-        if not request.query_params.get(self.ordering_param) and selectors.is_ranked(queryset):
-            return ["-" + selectors.SEARCH_RANK, "-id"]  # a search: the best matches first
+        if request.query_params.get(self.ordering_param, "").lstrip("-") == RELEVANCE:
+            # A search's best matches first: it ranks every match before the page (not an index's
+            # order), so it is asked for; without ``q`` (or on SQLite) the newest first.
+            return ["-" + selectors.SEARCH_RANK, "-id"] if selectors.is_ranked(queryset) else ["-id"]
         ordering = super().get_ordering(request, queryset, view) or []
         terms = [
             ("-" if term.startswith("-") else "") + FINDING_ORDERINGS[term.lstrip("-")] for term in ordering

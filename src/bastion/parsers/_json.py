@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
+import json
+import operator
 import re
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import accumulate
 from typing import Any, BinaryIO, Literal, cast
 
@@ -156,15 +160,27 @@ def load_json(stream: BinaryIO) -> Any:
         raise MalformedReport(f"invalid JSON: {error.msg}", position=f"byte {error.pos}") from error
 
 
-def iter_json(stream: BinaryIO, prefix: str, *, required: bool = False) -> Iterator[tuple[str, Any]]:
+def iter_json(
+    stream: BinaryIO, prefix: str, *, required: bool = False, split: bool = False, use_float: bool = True
+) -> Iterator[tuple[str, Any]]:
     """Yield ``(position, value)`` for each value at an ijson prefix (``"results.item"``).
 
     One value is held at a time. ``required``: the array holding the items is what
     makes the document a report of its format, so a document without it is refused
     (an empty array, or null, is a report without findings). A prefix below several
     arrays goes through :class:`JsonReader`, which knows each array's index.
+
+    ``split``, for an array under a top-level key (``"issues.item"``) in a report that
+    can seek: the records are cut from the document and each built from its bytes
+    (see :func:`_split_records`), several times faster for large records; orjson
+    reads an integer past 64 bits as a float, where ijson would refuse it.
+    ``use_float=False``: integers are read whole and numbers with a fraction as
+    Decimal (by ijson, or the json module when split).
     """
     parts = _parts(prefix)
+    if split and len(parts) == 2 and parts[1] == "item" and stream.seekable():
+        yield from _split_records(stream, parts[0], required=required, use_float=use_float)
+        return
     if parts.count("item") > 1:
         required_arrays = [".".join(parts[:-1])] if required else []
         for record in JsonReader(stream, [prefix], required=required_arrays):
@@ -174,10 +190,12 @@ def iter_json(stream: BinaryIO, prefix: str, *, required: bool = False) -> Itera
     if not first:
         raise MalformedReport(EMPTY_REPORT)
     with depth_checked(source) as checked:
-        yield from _iter_items(checked, first, prefix, required=required)
+        yield from _iter_items(checked, first, prefix, required=required, use_float=use_float)
 
 
-def _iter_items(source: BinaryIO, first: bytes, prefix: str, *, required: bool) -> Iterator[tuple[str, Any]]:
+def _iter_items(
+    source: BinaryIO, first: bytes, prefix: str, *, required: bool, use_float: bool = True
+) -> Iterator[tuple[str, Any]]:
     """Do :func:`iter_json`'s work, in C, for a prefix below one array at most."""
     parts = _parts(prefix)
     start = source.tell() if source.seekable() else None
@@ -187,12 +205,15 @@ def _iter_items(source: BinaryIO, first: bytes, prefix: str, *, required: bool) 
         raise MalformedReport(f"expected an array, found {_kind_of(first)}", position="top level")
     count = 0
     try:
-        for item in ijson.items(source, prefix, use_float=True, buf_size=ITEMS_BUFFER):
+        for item in ijson.items(source, prefix, use_float=use_float, buf_size=ITEMS_BUFFER):
             yield (f"{base}[{count}]" if is_array else base or "top level"), item
             count += 1
     except (ijson.JSONError, ValueError) as error:
         where = f"{base}[{count}]" if is_array else base or "top level"
         raise MalformedReport(_json_error(error), position=where) from error
+    except ArithmeticError as error:  # without floats, a number past Decimal's range
+        where = f"{base}[{count}]" if is_array else base or "top level"
+        raise MalformedReport("invalid JSON: a number cannot be read", position=where) from error
     if required and is_array and base and not count and start is not None:
         _require_array(source, start, base)
 
@@ -1017,3 +1038,320 @@ def _past_bracket(chunk: bytes, in_string: bool, escaped: bool, count: int) -> i
         position += 1
         if count == 0:
             return base + position
+
+
+# --- The splitter: an array's records cut from the document, each built by orjson ------
+#
+# ijson builds a record event by event (some 100 MB/s for records of long strings: HTTP
+# exchanges, certificates), after the depth gauge has read the whole document once. orjson
+# builds one several times as fast from its bytes, and finds where a value ends: handed a
+# window longer than the value, it stops at what follows ("unexpected content after
+# document") and says where. So a record is parsed in a window, to find its end, then
+# built from its own bytes: two passes in C, and no other read of the document. Mostly
+# one: the records of a report start alike (``{"name":``), and a span that ends where the
+# next record's start is seen, and that orjson builds whole, is the record.
+
+_SPLIT_READ = 1024 * 1024  # what the splitter reads at once
+_FIRST_WINDOW = 16 * 1024  # the least window a value's end is looked for in
+_LEAD_LIMIT = 256  # the longest lead of a record (see _Splitter._array)
+_CONTINUATION = bytes(range(0x80, 0xC0))  # the bytes of UTF-8 that only continue a character
+_AFTER_VALUE = "unexpected content after document"
+_CUT_SHORT = "unexpected end of data"
+_DEPTH_LIMIT = "depth limit exceeded"
+_ORJSON_DEPTH = 1024  # how deep orjson builds a value
+
+
+class _Unsplit(Exception):  # noqa: N818 - a signal, not an error
+    """The document is not an object with the array at a key (or breaks before a record): ijson reads it."""
+
+
+def _split_records(
+    stream: BinaryIO, key: str, *, required: bool, use_float: bool
+) -> Iterator[tuple[str, Any]]:
+    """Do :func:`iter_json`'s work for the array at a top-level key, by a :class:`_Splitter`.
+
+    A document the splitter does not read to a record (another layout, no array at
+    the key, damage before its first record) is read by ijson instead, from its start,
+    so that it is refused, or read, as ijson reads it. Damage after a record has been
+    yielded is refused here, naming the record it stands in (or after).
+    """
+    start = stream.tell()
+    splitter = _Splitter(stream, exact_integers=not use_float)
+    count = 0
+    try:
+        for value in splitter.records(key):
+            yield f"{key}[{count}]", value
+            count += 1
+    except (_Unsplit, MalformedReport) as error:
+        if count:
+            if isinstance(error, MalformedReport) and error.position is None:
+                raise MalformedReport(error.reason, position=f"{key}[{count}]") from error
+            raise
+    else:
+        if count or splitter.found:
+            return
+    stream.seek(start)
+    first, source = first_byte(stream)
+    if not first:
+        raise MalformedReport(EMPTY_REPORT)
+    with depth_checked(source) as checked:
+        yield from _iter_items(checked, first, f"{key}.item", required=required, use_float=use_float)
+
+
+class _Splitter:
+    """Read a JSON object's members from a stream, and the records of the array at one key."""
+
+    def __init__(self, stream: BinaryIO, *, exact_integers: bool = False) -> None:
+        self.found = False  # the array at the key (possibly empty) was read
+        self._exact = exact_integers
+        self._stream = stream
+        self._buffer = b""
+        self._view = memoryview(self._buffer)
+        self._position = 0
+        self._at_end = False
+        self._window = _FIRST_WINDOW
+
+    def records(self, key: str) -> Iterator[Any]:
+        """Yield the records of the array at ``key``, reading (and checking) the whole document."""
+        self._fill(0)
+        if self._buffer.startswith(BOM):
+            self._position = len(BOM)
+        if self._peek() != ord("{"):
+            raise _Unsplit
+        self._position += 1
+        more = self._peek() != ord("}")
+        if not more:
+            self._position += 1
+        while more:
+            if self._peek() != ord('"'):
+                raise MalformedReport("invalid JSON: expected an object key")
+            name = self._value(keep=True, depth=1)
+            self._step_over(b":", "':' after an object key")
+            if name == key and self._peek() == ord("["):
+                yield from self._array()
+                self.found = True
+            else:
+                self._value(keep=False, depth=1)
+            more = self._step_over(b",}", "',' or '}'") == ord(",")
+        if self._peek() >= 0:
+            raise MalformedReport("invalid JSON: more data after the document's end")
+
+    def _array(self) -> Iterator[Any]:
+        self._position += 1
+        if self._peek() == ord("]"):
+            self._position += 1
+            return
+        lead = b""
+        while True:
+            yield self._record(lead)
+            if self._step_over(b",]", "',' or ']'") == ord("]"):
+                return
+            if not lead:
+                # What follows a record, up to the next one's first key (``,{"name":``): the
+                # records of a report share their first key, and few values inside them do.
+                if len(self._buffer) - self._position < _LEAD_LIMIT:
+                    self._fill(_LEAD_LIMIT)
+                colon = self._buffer.find(b":", self._position, self._position + _LEAD_LIMIT)
+                lead = b"," + self._buffer[self._position : colon + 1] if colon >= 0 else b""
+
+    def _record(self, lead: bytes) -> Any:
+        """Read a record of the array: where the next record's lead stands first, if that is its end.
+
+        A span of the document that orjson builds whole, from a record's start, is that
+        record (no JSON value is the start of a longer one): one pass, not two.
+        """
+        if lead:
+            start = self._position
+            if len(self._buffer) - start < self._window:
+                self._fill(self._window)
+                start = self._position
+            end = self._buffer.find(lead, start)
+            if end > start:
+                try:
+                    value = self._build(start, end, 2)
+                except ValueError:
+                    pass  # the lead stands inside the record: its end is found otherwise
+                else:
+                    self._position = end
+                    self._window = max(_FIRST_WINDOW, 2 * (end - start))
+                    return value
+        if not self._exact:
+            return self._value(keep=True, depth=2)
+        start, end = self._container_end()
+        try:
+            value = self._build(start, end, 2)
+        except ValueError as error:
+            raise MalformedReport(f"invalid JSON: {error}") from error
+        self._position = end
+        return value
+
+    def _build(self, start: int, end: int, depth: int) -> Any:
+        """Build the value the buffer holds from ``start`` to ``end``, ``depth`` levels down the document.
+
+        ValueError if the bytes are not one JSON value; MalformedReport if it nests past
+        MAX_DEPTH. A value with fewer brackets cannot; one with more (its strings may hold
+        them: HTTP bodies, scripts) is built inside as many arrays as leave it MAX_DEPTH
+        levels below orjson's own limit, which then checks it in C (a walk of its arrays
+        and objects costs some ten times more). With exact integers, by the json module
+        (orjson refuses an integer past a double's range, as a certificate's modulus is),
+        which refuses NaN and Infinity here, and by the walk.
+        """
+        buffer = self._buffer
+        nested = depth + buffer.count(b"[", start, end) + buffer.count(b"{", start, end) > MAX_DEPTH
+        if self._exact:
+            try:
+                value = _EXACT.decode(buffer[start:end].decode())
+            except RecursionError as error:
+                raise MalformedReport(TOO_DEEP) from error
+            if nested:
+                _check_nesting(value, depth)
+            return value
+        if not nested:
+            return orjson.loads(self._view[start:end])
+        padding = _ORJSON_DEPTH - MAX_DEPTH + depth
+        try:
+            value = orjson.loads(b"".join((b"[" * padding, self._view[start:end], b"]" * padding)))
+        except orjson.JSONDecodeError as error:
+            if error.msg.startswith(_DEPTH_LIMIT):
+                raise MalformedReport(TOO_DEEP) from error
+            raise
+        return functools.reduce(operator.getitem, itertools.repeat(0, padding), value)
+
+    def _container_end(self) -> tuple[int, int]:
+        """Return where the object or array at the position starts and ends, by counting its brackets."""
+        window = self._window
+        while True:
+            if self._peek() not in _OPENERS:
+                raise MalformedReport("invalid JSON: expected an object or array")
+            start = self._position
+            if len(self._buffer) - start < window:
+                self._fill(window)
+                start = self._position
+            end = _end_in(self._buffer, start)  # type: ignore[arg-type]
+            if end is not None:
+                self._window = max(_FIRST_WINDOW, 2 * (end - start))
+                return start, end
+            if self._at_end:
+                raise MalformedReport("invalid JSON: the document ends inside an object or array")
+            window *= 2
+
+    def _step_over(self, allowed: bytes, what: str) -> int:
+        """Step over the next byte, one of ``allowed``, and return it."""
+        byte = self._peek()
+        if byte < 0 or byte not in allowed:
+            raise MalformedReport(f"invalid JSON: expected {what}")
+        self._position += 1
+        return byte
+
+    def _peek(self) -> int:
+        """Return the next byte that is not blank (-1 at the end), standing on it."""
+        while True:
+            self._position = _BLANKS.match(self._buffer, self._position).end()  # type: ignore[union-attr]
+            if self._position < len(self._buffer):
+                return self._buffer[self._position]
+            if not self._fill(0):
+                return -1
+
+    def _fill(self, size: int) -> bool:
+        """Read at least ``size`` more bytes (as many as the document has); False at its end.
+
+        What stands before the position is done with, and dropped.
+        """
+        if self._at_end:
+            return False
+        chunk = self._stream.read(max(size, _SPLIT_READ))
+        if not chunk:
+            self._at_end = True
+            return False
+        self._buffer = self._buffer[self._position :] + chunk
+        self._view = memoryview(self._buffer)
+        self._position = 0
+        return True
+
+    def _value(self, *, keep: bool, depth: int) -> Any:
+        """Read the value at the position (``depth`` levels down the document); return it if ``keep``."""
+        window = self._window
+        while True:
+            start = self._position
+            stop = start + window
+            if stop >= len(self._buffer) and self._fill(stop - len(self._buffer) + 1):
+                continue
+            stop = _character_start(self._buffer, min(stop, len(self._buffer)))
+            try:
+                value = orjson.loads(self._view[start:stop])
+            except orjson.JSONDecodeError as error:
+                if error.msg.startswith(_AFTER_VALUE):
+                    end = start + _byte_offset(self._buffer, start, error.pos)
+                    break
+                self._check_depth(start, stop, depth)
+                if error.msg.startswith(_CUT_SHORT) and stop < len(self._buffer):
+                    window *= 2  # the window ends inside the value
+                    continue
+                raise MalformedReport(f"invalid JSON: {error.msg}") from error
+            _check_nesting(value, depth)
+            self._position = stop  # the value and the blanks after it fill the window
+            return value if keep else None
+        self._position = end
+        self._window = max(_FIRST_WINDOW, 2 * (end - start))
+        if not keep:
+            self._check_depth(start, end, depth)
+            return None
+        return self._build(start, end, depth)
+
+    def _check_depth(self, start: int, stop: int, depth: int) -> None:
+        """Refuse bytes of the buffer, ``depth`` levels down the document, that nest past MAX_DEPTH."""
+        buffer = self._buffer
+        if depth + buffer.count(b"[", start, stop) + buffer.count(b"{", start, stop) > MAX_DEPTH:
+            gauge = DepthGauge()
+            gauge.depth = depth
+            gauge.feed(buffer[start:stop])
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _decimal(text: str) -> Decimal:
+    """Read a number with a fraction or exponent as ijson does without floats: a Decimal."""
+    try:
+        return Decimal(text)
+    except ArithmeticError as error:  # an exponent past Decimal's range
+        raise ValueError(f"the number {text[:40]} cannot be read") from error
+
+
+_EXACT = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_decimal)
+
+
+def _check_nesting(value: Any, depth: int) -> None:
+    """Refuse a built value, ``depth`` levels down the document, that nests past MAX_DEPTH.
+
+    A walk of its arrays and objects, for a value the json module built (no limit of its
+    own below Python's recursion limit) or one that filled orjson's window.
+    """
+    stack = [(value, depth + 1)] if type(value) is dict or type(value) is list else []
+    while stack:
+        container, level = stack.pop()
+        if level > MAX_DEPTH:
+            raise MalformedReport(TOO_DEEP)
+        for child in container.values() if type(container) is dict else container:
+            if type(child) is dict or type(child) is list:
+                stack.append((child, level + 1))
+
+
+def _character_start(data: bytes, offset: int) -> int:
+    """Return ``offset``, or the start of the UTF-8 character it falls inside (orjson takes whole ones)."""
+    for _ in range(3):
+        if offset >= len(data) or data[offset] & 0xC0 != 0x80:
+            break
+        offset -= 1
+    return offset
+
+
+def _byte_offset(data: bytes, start: int, characters: int) -> int:
+    """Return how many bytes from ``start`` hold ``characters`` characters of UTF-8."""
+    size, extra = 0, 0
+    while size < characters + extra:  # each pass counts the continuation bytes of the bytes it adds
+        piece = data[start + size : start + characters + extra]
+        size = characters + extra
+        extra += 0 if piece.isascii() else len(piece) - len(piece.translate(None, _CONTINUATION))
+    return size

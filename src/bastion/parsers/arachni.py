@@ -101,7 +101,7 @@ class ArachniParser(ReportParser):
 
 
 def _json_issues(source: BinaryIO) -> Iterator[tuple[Mapping[str, Any], str]]:
-    for position, item in readers.iter_json(source, "issues.item", required=True):
+    for position, item in readers.iter_json(source, "issues.item", required=True, split=True):
         yield readers.expect_mapping(item, position), position
 
 

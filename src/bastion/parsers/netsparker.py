@@ -75,7 +75,7 @@ class NetsparkerParser(ReportParser):
 
     def parse(self, stream: BinaryIO) -> Iterator[NormalizedFinding]:
         groups = grouping.FindingGroups()
-        for position, item in readers.iter_json(stream, "Vulnerabilities.item", required=True):
+        for position, item in readers.iter_json(stream, "Vulnerabilities.item", required=True, split=True):
             vulnerability = readers.expect_mapping(item, position)
             finding = _finding(vulnerability, position)
             groups.add(finding.fingerprint, finding, finding.location.url or "")

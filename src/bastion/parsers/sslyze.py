@@ -197,13 +197,20 @@ def _servers(stream: BinaryIO, key: str) -> Iterator[tuple[str, Any]]:
     which ijson's C parser refuses when asked for floats ("integer overflow", the
     shared readers' setting); without floats it reads them as Python ints (numbers
     with a fraction as Decimal, which nothing here turns into text). Fifteen times
-    the speed of ijson's Python parser, which this read used before.
+    the speed of ijson's Python parser, which this read used before. A report that
+    can seek is split into its servers instead, each built from its bytes by the
+    json module, which keeps those integers whole (and fractions as Decimal): some
+    190 KB of JSON a server, read faster than by ijson, and without the depth
+    gauge's read of the whole report before it.
     """
     first, source = readers.first_byte(stream)
     if not first:
         raise MalformedReport(readers.EMPTY_REPORT)
     if first != b"{":
         raise MalformedReport("expected an object", position="top level")
+    if source.seekable():
+        yield from readers.iter_json(source, f"{key}.item", required=True, split=True, use_float=False)
+        return
     count = 0
     with readers.depth_checked(source) as checked:
         start = checked.tell()
@@ -219,6 +226,10 @@ def _servers(stream: BinaryIO, key: str) -> Iterator[tuple[str, Any]]:
                 readers.expect_list(found, key)
         except (ijson.JSONError, ValueError) as error:
             raise MalformedReport(f"invalid JSON: {error}", position=f"{key}[{count}]") from error
+        except ArithmeticError as error:  # a number past Decimal's range
+            raise MalformedReport(
+                "invalid JSON: a number cannot be read", position=f"{key}[{count}]"
+            ) from error
 
 
 def _json_location(server: Mapping[str, Any], position: str) -> tuple[str, int | None]:

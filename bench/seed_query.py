@@ -133,7 +133,9 @@ def seed(findings: int, assets: int, organizations: int) -> None:
             " sla_due_on, resolved_at, risk_justification, created_at, updated_at) FROM STDIN"
         ) as copy:
             for n in range(findings):
-                asset_id, org_id = asset_rows[n % len(asset_rows)]
+                # An import writes one asset's findings together: an asset's rows lie side by side in
+                # the table, the assets (and so the organisations) one after another.
+                asset_id, org_id = asset_rows[n * len(asset_rows) // findings]
                 severity, rank, _ = rng.choices(SEVERITIES, [w for *_, w in SEVERITIES])[0]
                 # An import stamps every finding it sees with one instant: findings come in ties (a
                 # day's imports here; every finding was last seen, and updated, by the same one).

@@ -11,10 +11,11 @@ from xml.etree.ElementTree import Element
 import pytest
 from defusedxml import ElementTree
 
-from bastion.parsers import MalformedReport, _xml, dependency_check, get_parser
+from bastion.parsers import MalformedReport, _xml, dependency_check, get_parser, nexpose
 from bastion.parsers.readers import iter_xml, local_name
 
 SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "dependency_check"
+NEXPOSE_SAMPLES = Path(__file__).parents[1] / "fixtures" / "scans" / "nexpose"
 
 
 def _cut(
@@ -227,3 +228,104 @@ def test_random_documents_lose_exactly_the_elements_asked(seed: int, monkeypatch
     for read_size in (1, 2, 3, 5, 8, 13, 64, 1 << 20):
         monkeypatch.setattr(_xml, "_CUT_READ_BYTES", read_size)
         assert _tags(document, tags, skip=("e",), skip_unless={"d": ("v",)}) == expected, read_size
+
+
+def test_the_records_before_an_xml_error_are_yielded_before_it_is_raised() -> None:
+    # given: an error in the middle of a feed, after two records
+    document = b"<r>\n<k/>\n<k>x</k>\n<e></f>\n<k/></r>"
+    read: list[str] = []
+    # when
+    with pytest.raises(MalformedReport) as raised:
+        read.extend(local_name(element.tag) for element in iter_xml(io.BytesIO(document), ("k",)))
+    # then
+    assert read == ["k", "k"]
+    assert raised.value.position == "line 4, column 5"
+    assert "mismatched tag" in str(raised.value)
+
+
+def _attribute_cut(document: bytes, chunk_size: int) -> bytes:
+    cut = _xml._AttributeCut({"t": ("s", ("yes", "y"))})
+    return b"".join(cut.cut(document[at : at + chunk_size]) for at in range(0, len(document), chunk_size))
+
+
+def test_an_element_without_the_attribute_value_is_cut_and_its_newlines_kept() -> None:
+    document = (
+        b'<?xml version="1.0"?>\n<r>\n<t s="no">\n<p>x</p>\n</t>\n<t a="1" s="yes">k</t>'
+        b'<t s="yess">c</t><t s="y" >k</t><t\ns = "n"\nb=\'2\'>c</t ><ts s="n">k</ts><t>k</t></r>'
+    )
+    assert _attribute_cut(document, len(document)) == (
+        b'<?xml version="1.0"?>\n<r>\n\n\n\n<t a="1" s="yes">k</t><t s="y" >k</t>\n\n'
+        b'<ts s="n">k</ts><t>k</t></r>'
+    )
+
+
+def test_an_element_only_expat_can_read_whole_is_left_in() -> None:
+    kept = (
+        b"<t s='n'>single quotes</t>",
+        b'<t s="n&amp;">an entity</t>',
+        b'<t s="n"/>',
+        b'<n:t s="n">prefixed</n:t>',
+        b'<t xs="n">another attribute</t>',
+        b'<t s="n">open',
+    )
+    for element in kept:
+        document = b'<r xmlns:n="urn:n">' + element + b"</r>"
+        assert _attribute_cut(document, len(document)) == document, element
+
+
+def test_an_element_of_the_name_in_the_content_is_cut_on_its_own() -> None:
+    document = b'<r><t s="n"><t s="n">nested</t></t></r>'
+    assert _attribute_cut(document, len(document)) == b'<r><t s="n"></t></r>'
+
+
+def test_nothing_is_cut_in_the_prolog_the_root_or_after_a_comment_cdata_or_pi() -> None:
+    document = (
+        b'<!-- <t s="n">x</t> --><?pi <t s="n">x</t> ?>\n<t s="n"><t s="n">1</t><!-- c --><t s="n">2</t></t>'
+    )
+    assert _attribute_cut(document, len(document)) == (
+        b'<!-- <t s="n">x</t> --><?pi <t s="n">x</t> ?>\n<t s="n"><!-- c --><t s="n">2</t></t>'
+    )
+    split = b'<r><t s="n">1</t><![CDATA[<t s="n">2</t>]]><t s="n">3</t></r>'
+    for chunk_size in range(1, len(split) + 1):
+        cut = _attribute_cut(split, chunk_size)
+        assert b'<t s="n">2</t>]]>' in cut, chunk_size
+        assert b'<t s="n">3</t>' in cut, chunk_size
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_iter_xml_loses_only_elements_without_the_value_at_any_read_size(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(seed)  # noqa: S311 - seeded test data, repeatable; no secret
+    parts = ('<t s="yes"><k/>a</t>', '<t s="no"><u/>\nb</t>', '<t s="no">x</t>', "<k/>", "\n", "<!-- x -->")
+    document = ("<r>" + "".join(rng.choice(parts) for _ in range(rng.randint(1, 12))) + "</r>").encode()
+    expected = [tag for tag in _tags(document, ("k", "u", "t")) if tag == "k" or tag == "t"]
+    for feed_bytes in (1, 2, 3, 7, 16, 1 << 14):
+        monkeypatch.setattr(_xml, "_FEED_BYTES", feed_bytes)
+        read = _tags(document, ("k", "u", "t"), skip_unless_attribute={"t": ("s", ("yes",))})
+        # a "no" element (holding the u's) may be cut, or left in when a read splits it
+        assert [tag for tag in read if tag == "k"] == [tag for tag in expected if tag == "k"], feed_bytes
+        assert read.count("t") <= expected.count("t")
+        assert read.count("t") - read.count("u") >= document.count(b'"yes"')
+
+
+@pytest.mark.parametrize("sample", sorted(path.name for path in NEXPOSE_SAMPLES.iterdir()))
+def test_nexpose_findings_are_the_same_with_and_without_cutting(
+    sample: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parser = get_parser("nexpose")
+    data = (NEXPOSE_SAMPLES / sample).read_bytes()
+    cut = [finding.model_dump_json() for finding in parser.parse(io.BytesIO(data))]
+    monkeypatch.setattr(nexpose, "_READ_TESTS", {})
+    whole = [finding.model_dump_json() for finding in parser.parse(io.BytesIO(data))]
+    assert cut == whole
+    assert cut
+
+
+def test_the_largest_nexpose_sample_loses_its_tests_that_found_nothing() -> None:
+    data = (NEXPOSE_SAMPLES / "many_vulns.xml").read_bytes()
+    cut = _xml._AttributeCut(nexpose._READ_TESTS).cut(data)
+    assert cut.count(b"\n") == data.count(b"\n")
+    assert b'status="not-vulnerable"' in data
+    assert b'status="not-vulnerable"' not in cut
+    assert cut.count(b'status="vulnerable-') == data.count(b'status="vulnerable-')

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import BinaryIO, Literal, cast
 from xml.etree.ElementTree import Element, XMLPullParser
@@ -54,6 +55,7 @@ def iter_xml(
     drop_doctype: bool = False,
     skip: Collection[str] = (),
     skip_unless: Mapping[str, Collection[str]] | None = None,
+    skip_unless_attribute: Mapping[str, tuple[str, Collection[str]]] | None = None,
 ) -> Iterator[Element]:
     """Stream the elements named in ``tags`` (local names); each is freed after use.
 
@@ -85,6 +87,16 @@ def iter_xml(
     MAX_DEPTH, even where it stands, after the root's end...), is not refused. Its
     newlines are kept, so that errors after it name the right line (not always the
     right column), and the texts on either side of it become one text.
+
+    ``skip_unless_attribute``: unprefixed names of elements cut the same way unless
+    an attribute of theirs has one of the values given
+    (``{"test": ("status", ("vulnerable",))}``), found by one regular expression
+    (see :class:`_AttributeCut`): cheaper than expat even for small elements, but
+    only in the document's stretch before its first comment, CDATA section or PI
+    after the root's start tag, and only for an element held in one read whose start
+    tag has the attribute in double quotes, without an entity reference, and whose
+    content has no comment, CDATA section, PI nor element of its name; any other
+    one is parsed.
     """
     first, source = first_byte(stream)
     if not first:
@@ -97,8 +109,10 @@ def iter_xml(
     open_elements: list[Element] = []
     records_open = 0  # records among the open elements
     try:
-        for events in _event_batches(source, skip, skip_unless or {}):
-            for event, element in events:
+        cut_by_attribute = _AttributeCut(skip_unless_attribute) if skip_unless_attribute else None
+        for events in _event_batches(source, skip, skip_unless or {}, cut_by_attribute):
+            while events:  # drained, not iterated: a record read is freed before the next
+                event, element = events.popleft()
                 tag = element.tag
                 is_record = asked.get(tag)
                 if is_record is None:
@@ -157,9 +171,12 @@ def _detach(parent: Element, element: Element) -> None:
 
 
 def _event_batches(
-    source: BinaryIO, skip: Collection[str], skip_unless: Mapping[str, Collection[str]]
-) -> Iterator[Iterable[tuple[str, Element]]]:
-    """Yield the document's start and end events, in batches, through the fastest parser that is safe.
+    source: BinaryIO,
+    skip: Collection[str],
+    skip_unless: Mapping[str, Collection[str]],
+    cut_by_attribute: _AttributeCut | None = None,
+) -> Iterator[deque[tuple[str, Element]]]:
+    """Yield the document's start and end events, in batches to drain, through the fastest safe parser.
 
     Entities can only be declared in a DOCTYPE, and a DOCTYPE only stands in the prolog:
     a document in an encoding that writes ``<!DOCTYPE`` as those bytes, whose prolog
@@ -168,29 +185,97 @@ def _event_batches(
     (ElementTree's own, some three times faster); any other one through defusedxml's
     parser, which refuses DTDs, entities and external references itself.
 
-    Only the C parser's documents have elements cut (``skip``, ``skip_unless``): an
+    Only the C parser's documents have elements cut (``skip``, ``skip_unless``,
+    ``cut_by_attribute``): an
     ASCII-compatible encoding is what lets bytes be searched for tags, and no DOCTYPE
     means no entity can hide one.
     """
     head = source.read(HEAD_BYTES) or b""
     source = replayed(head, source)
     if not _plainly_without_doctype(head):
-        yield iterparse(
+        batch: deque[tuple[str, Element]] = deque()
+        for event in iterparse(
             source, events=("start", "end"), forbid_dtd=True, forbid_entities=True, forbid_external=True
-        )
+        ):
+            batch.append(event)
+            yield batch
         return
     parser = XMLPullParser(events=("start", "end"))
     if skip or skip_unless:
         chunks = _Cutter(source, skip, skip_unless, _CUT_READ_BYTES).chunks()
     else:
         chunks = iter(lambda: source.read(_FEED_BYTES), b"")
+    # read_events() hands the events over one by one through a generator, a good part of
+    # the cost of a parse: the caller drains the queue it reads from instead.
+    queue = cast(deque[tuple[str, Element] | SyntaxError], parser._events_queue)  # type: ignore[attr-defined]
+    events = cast(deque[tuple[str, Element]], queue)
     for chunk in chunks:
-        view = memoryview(chunk)
+        view = memoryview(cut_by_attribute.cut(chunk) if cut_by_attribute else chunk)
         for offset in range(0, len(view), _FEED_BYTES):
             parser.feed(view[offset : offset + _FEED_BYTES])
-            yield cast(Iterator[tuple[str, Element]], parser.read_events())
+            error = queue[-1] if queue else None
+            if isinstance(error, SyntaxError):  # feed() queues expat's error last
+                queue.pop()
+                yield events
+                raise error
+            yield events
     parser.close()
-    yield cast(Iterator[tuple[str, Element]], parser.read_events())
+    yield events
+
+
+class _AttributeCut:
+    """Cut elements by an attribute's value (``skip_unless_attribute``) from the chunks fed to expat.
+
+    The regular expression runs in C, with Python called only for an element it cuts
+    (to keep its newlines). What it matches is a whole element, never one a comment,
+    CDATA section or PI holds (a CDATA section's text would lose it, a comment its
+    end): it only looks where none is open, after the root's start tag and before
+    the first of them in the document's body; from there on nothing is cut.
+    """
+
+    def __init__(self, names: Mapping[str, tuple[str, Collection[str]]]) -> None:
+        elements = [
+            _ATTRIBUTE_CUT
+            % {
+                b"name": re.escape(name.encode()),
+                b"attribute": re.escape(attribute.encode()),
+                b"values": b"|".join(re.escape(value.encode()) for value in values),
+            }
+            for name, (attribute, values) in names.items()
+        ]
+        self.pattern = re.compile(b"|".join(elements))
+        self.prolog = bytearray()  # the bytes read before the root's start tag is found
+        self.state: Literal["prolog", "body", "done"] = "prolog"
+        self.ends_open = False  # whether the last chunk ended with a "<" (its "!" or "?" may follow)
+
+    def cut(self, chunk: bytes) -> bytes:
+        """Return the chunk with the elements at stake in it cut, their newlines kept."""
+        start = 0
+        if self.state == "prolog":
+            self.prolog += chunk
+            root = _root_start(self.prolog, eof=False)
+            if root is None and len(self.prolog) < PROLOG_LIMIT:
+                return chunk
+            self.state = "body" if root is not None and root >= 0 else "done"
+            start = max(0, root + 1 - (len(self.prolog) - len(chunk))) if root is not None else 0
+            self.prolog = bytearray()
+        if self.state == "done":
+            return chunk
+        if self.ends_open and chunk[start : start + 1] in (b"!", b"?"):
+            self.state = "done"
+            return chunk
+        self.ends_open = chunk.endswith(b"<")
+        stop = min((at for at in (chunk.find(b"<!", start), chunk.find(b"<?", start)) if at >= 0), default=-1)
+        if stop >= 0:
+            self.state = "done"
+        else:
+            stop = len(chunk)
+        kept = self.pattern.sub(_newlines, chunk[start:stop])
+        return kept if start == 0 and stop == len(chunk) else chunk[:start] + kept + chunk[stop:]
+
+
+def _newlines(match: re.Match[bytes]) -> bytes:
+    return b"\n" * match.group().count(b"\n")
 
 
 def _plainly_without_doctype(head: bytes) -> bool:
@@ -275,6 +360,15 @@ def _doctype_end(data: bytes, position: int) -> tuple[int, int, int] | None:
         position += 1
     return None
 
+
+# An element whose attribute's value (in double quotes, without an entity reference) is not
+# one of the values, whose content holds no comment, CDATA section, PI nor element of its name.
+_ATTRIBUTE_CUT = (
+    rb"""<%(name)s(?:[ \t\r\n]+[^\s=<>"'/]+[ \t\r\n]*=[ \t\r\n]*(?:"[^"<]*"|'[^'<]*'))*?"""
+    rb'[ \t\r\n]+%(attribute)s[ \t\r\n]*=[ \t\r\n]*"(?!(?:%(values)s)")[^"<&]*"'
+    rb"""(?:[ \t\r\n]+[^\s=<>"'/]+[ \t\r\n]*=[ \t\r\n]*(?:"[^"<]*"|'[^'<]*'))*[ \t\r\n]*>"""
+    rb"""[^<]*+(?:<(?![!?]|/?%(name)s[ \t\r\n/>])[^<]*+)*?</%(name)s[ \t\r\n]*>"""
+)
 
 # Cutting unread elements out of the bytes (see iter_xml's ``skip``).
 _CUT_LIMIT = 8 * 1024 * 1024  # an element not closed within this many bytes is left in

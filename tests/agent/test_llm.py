@@ -499,7 +499,8 @@ def test_a_cancel_message_stops_the_answer_on_a_websocket(
         events = [websocket.receive_json()]
         while events[-1]["type"] != "done":
             events.append(websocket.receive_json())
-        # then: the socket still serves the next turn
+        # then: the socket still serves the next turn (a short one: this answer runs to its end)
+        llamacpp.setenv("BASTION_LLM_MAX_TOKENS", "24")
         websocket.send_json({"message": "trends", "conversation_id": str(Conversation.objects.get().pk)})
         next_turn = [websocket.receive_json()]
         while next_turn[-1]["type"] != "done":

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/ingest.py [--findings 200000] [--findings 1000000 ...]
     .venv/bin/python bench/ingest.py --small 1000 [--clients 8] [--assets 50]
+    .venv/bin/python bench/ingest.py --parse-only [--findings 200000 ...]
 
 For each size: writes a SARIF report, starts ``bastion up`` on a fresh database with
 RabbitMQ as the broker, uploads the report through the scanner and waits until the
@@ -9,6 +10,12 @@ import is committed. Reports findings per second (upload to committed), the peak
 of the worker processes and of the process serving the scanner, and, in the same run,
 the rate of a plain COPY of the same rows into a bare table. Targets: the import at
 least 50% of the plain COPY rate; peak RSS under 512 MB for 1,000,000 findings.
+
+Each size also prints the parse's CPU cost (``--parse-only`` prints only that, without
+starting an instance): process CPU time, best of 3, of ijson's C backend tokenising the
+report, of the SARIF parser producing every finding, and of the parser plus the staging
+row the import makes of each finding; per finding and as multiples of the tokenising.
+Target: the parse at most 4x the tokenising.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -85,6 +93,54 @@ def plain_copy_rate(report: Path) -> float:
         connection.commit()
         elapsed = time.perf_counter() - started
     return len(rows) / elapsed
+
+
+def best_cpu(work: Callable[[], object], repeat: int = 3) -> float:
+    """Return the least process CPU time of ``repeat`` runs of ``work``."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.process_time()
+        work()
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def parse_cpu(report: Path, findings: int) -> None:
+    """Print the CPU of tokenising the report, of parsing it, and of parsing plus staging rows."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.core.settings")
+    import django
+
+    django.setup()
+    import ijson
+
+    from bastion.core.imports.commit import staged_row
+    from bastion.parsers import parse_report
+
+    backend = ijson.get_backend("yajl2_c")
+
+    def tokenise() -> int:
+        with report.open("rb") as stream:
+            return sum(1 for _event in backend.basic_parse(stream))
+
+    def parse() -> int:
+        with report.open("rb") as stream:
+            return sum(1 for _finding in parse_report(stream, format_name="sarif")[1])
+
+    def parse_and_stage() -> int:
+        with report.open("rb") as stream:
+            findings = parse_report(stream, format_name="sarif")[1]
+            return sum(1 for n, finding in enumerate(findings) if staged_row(n, finding))
+
+    with report.open("rb") as stream:
+        parsed = sum(1 for _finding in parse_report(stream, format_name="sarif")[1])
+    assert parsed == findings, (parsed, findings)
+    tokens, parsing, staging = best_cpu(tokenise), best_cpu(parse), best_cpu(parse_and_stage)
+    print(
+        f"{findings:,} findings, CPU best of 3: ijson C tokenise {tokens:.2f} s, "
+        f"parse {parsing:.2f} s ({parsing / findings * 1e6:.1f} us/finding, {parsing / tokens:.1f}x), "
+        f"parse + staged_row {staging:.2f} s ({staging / findings * 1e6:.1f} us/finding, "
+        f"{staging / tokens:.1f}x); target parse <= 4x"
+    )
 
 
 def run_import(report: Path, findings: int, port: int) -> tuple[float, dict[str, int]]:
@@ -201,12 +257,16 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients of --small")
     parser.add_argument("--assets", type=int, default=50, help="assets of --small")
     parser.add_argument("--port", type=int, default=18765, help="the bench instance's port")
+    parser.add_argument("--parse-only", action="store_true", help="only the parse's CPU, no instance")
     args = parser.parse_args()
     if args.small:
         run_small(args.small, args.clients, args.assets, findings=10, port=args.port)
         return 0
     for findings in args.findings or [200_000]:
         report = write_sarif(Path(tempfile.mkdtemp()) / "report.sarif", findings)
+        parse_cpu(report, findings)
+        if args.parse_only:
+            continue
         rate, peaks = run_import(report, findings, args.port)
         copy_rate = plain_copy_rate(report)
         mb = {role: value / 1024**2 for role, value in peaks.items()}

@@ -273,3 +273,23 @@ def test_windows_file_uris_become_windows_paths() -> None:
     assert finding.location.file_path == "C:/src/My App/a.c"
     assert finding.severity == Severity.MEDIUM
     assert finding.title == "Untitled finding"
+
+
+def test_a_log_broken_after_its_results_begin_gives_its_findings_then_the_error() -> None:
+    # given a one-run log, damaged in its third result
+    results = [{"ruleId": f"r{n}", "message": {"text": f"m{n}"}} for n in range(3)]
+    data = _log({"tool": {"driver": {"name": "x"}}, "results": results}).replace(b'"m2"', b'"m2" @')
+    # when
+    found: list[NormalizedFinding] = []
+    with pytest.raises(MalformedReport, match="invalid JSON") as caught:
+        found.extend(parse_report(io.BytesIO(data), format_name="sarif")[1])
+    # then the first two, once each, and where it breaks
+    assert [finding.rule_id for finding in found] == ["r0", "r1"]
+    assert caught.value.position == "runs[0].results[2]"
+
+
+def test_a_second_run_whose_tool_key_is_escaped_keeps_its_own_tool() -> None:
+    first = {"tool": {"driver": {"name": "one"}}, "results": [{"message": {"text": "a"}}]}
+    second = {"tool": {"driver": {"name": "two"}}, "results": [{"message": {"text": "b"}}]}
+    data = _log(first, second).replace(b'"tool"', b'"\\u0074ool"', 2).replace(b'"\\u0074ool"', b'"tool"', 1)
+    assert [finding.tool for finding in _parse(data)] == ["one", "two"]

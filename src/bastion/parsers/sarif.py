@@ -7,9 +7,12 @@ One finding per ``result`` and location, across every run of the log. Each run's
 
 The log is streamed: each run's ``tool`` and each result are built one at a time, so
 memory stays bounded by the largest result and the rule table (and a short entry
-per finding to number repeated snippets, below). A run whose results come before its
-``tool`` (the specification allows any key order) has its tool read by a second
-pass over the log.
+per finding to number repeated snippets, below). A log with one run (the usual log)
+has its tool read first and its results streamed by ijson's C parser; a byte search
+for the string ``tool`` shows when there is no second tool to look for (else ijson
+reads the whole log for one). A run whose results come before its ``tool`` (the
+specification allows any key order), and a log of several runs, go down the general
+path, which follows the document level by level.
 
 Severity: a ``security-severity`` property (a CVSS-like score that CodeQL, Trivy and
 others put on the result or its rule) wins and is rated as CVSS v3 rates a score;
@@ -50,9 +53,16 @@ _SCHEMA = re.compile(r'"\$schema"\s*:\s*"[^"]*sarif', re.IGNORECASE)
 _VERSION = re.compile(r'"version"\s*:\s*"2\.1\.0"')
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 _WINDOWS_DRIVE = re.compile(r"^/[A-Za-z]:/")
+# A JSON string spelling "tool", each letter plain or \u-escaped; the longest such string.
+_TOOL_NAME = re.compile(rb'"(?:t|\\u0074)(?:o|\\u006[fF])(?:o|\\u006[fF])(?:l|\\u006[cC])"')
+_TOOL_NAME_LONGEST = 26
+_CHUNK = 256 * 1024
+_END = object()
 # A data flow (codeFlows) is kept in the evidence: this many steps, each quoting this much.
 MAX_FLOW_STEPS = 50
 MAX_FLOW_TEXT = 200
+# The most rule and rule id pairs whose share of a finding is kept for the next result.
+MAX_SHARES = 10_000
 
 _LEVELS: Mapping[str, Severity] = {
     "error": Severity.HIGH,
@@ -81,6 +91,21 @@ class _Rule:
     message_strings: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _Share:
+    """What a result takes from its rule, as finding fields, worked out once per rule and rule id.
+
+    The advisory and CWE ids are the whole finding's when the result has no property
+    bag and no taxa of its own (the usual result); otherwise they are worked out per result.
+    """
+
+    advisory_ids: tuple[str, ...]
+    cwe_ids: tuple[int, ...]
+    remediation: str
+    references: tuple[str, ...]
+    rule_id: str | None
+
+
 _NO_RULE = _Rule()
 
 
@@ -94,6 +119,25 @@ class _Tool:
     components: list[list[_Rule]] = field(default_factory=list)
     component_names: list[str] = field(default_factory=list)
     rules_by_id: dict[str, _Rule] = field(default_factory=dict)
+    # Each rule's share by the rule (its id()) and the result's rule id: a report repeats a few.
+    shares: dict[tuple[int, str | None], _Share] = field(default_factory=dict)
+
+    def share(self, rule: _Rule, rule_id: str | None) -> _Share:
+        """Return what a result under ``rule_id`` takes from ``rule``."""
+        key = (id(rule), rule_id)
+        found = self.shares.get(key)
+        if found is None:
+            remediation = rule.help_text if rule.help_text not in (rule.full, rule.short) else ""
+            found = _Share(
+                advisory_ids=values.advisory_ids([rule_id, rule.name, rule.short, *rule.tags]),
+                cwe_ids=values.cwe_ids(rule.cwe_numbers),
+                remediation=text.clip(remediation),
+                references=(rule.help_uri,) if rule.help_uri else (),
+                rule_id=text.clip(rule_id, 500) if rule_id else None,
+            )
+            if len(self.shares) < MAX_SHARES:  # a log of a million distinct rule ids stays bounded
+                self.shares[key] = found
+        return found
 
 
 class SarifParser(ReportParser):
@@ -122,21 +166,31 @@ class SarifParser(ReportParser):
             yield from self._parse(checked, repeats)
 
     def _parse(self, stream: BinaryIO, repeats: grouping.RepeatCounter) -> Iterator[NormalizedFinding]:
+        start = stream.tell() if stream.seekable() else 0
         tool_value = _single_run_tool(stream)
+        done = 0
         if tool_value is not None:
             # The usual log: one run. Its results stream through ijson's C parser, which is
             # several times faster than following every event in Python.
             tool = _read_tool(tool_value, "runs[0].tool")
-            index = 0
-            try:
-                results = ijson.items(stream, "runs.item.results.item", use_float=True)
-                for index, value in enumerate(results):  # noqa: B007
-                    yield from _findings(value, f"runs[0].results[{index}]", tool, repeats)
-            except (ijson.JSONError, ValueError) as error:
-                raise MalformedReport(
-                    f"invalid JSON: {error}", position=f"runs[0].results[{index}]"
-                ) from error
-            return
+            results = ijson.items(stream, "runs.item.results.item", use_float=True)
+            while True:
+                try:
+                    value = next(results, _END)
+                except (ijson.JSONError, ValueError):
+                    # Broken past the run's tool: the general path reads the log again
+                    # to say where, after the results already given.
+                    stream.seek(start)
+                    break
+                if value is _END:
+                    return
+                try:
+                    yield from _findings(value, f"runs[0].results[{done}]", tool, repeats)
+                except (ijson.JSONError, ValueError) as error:
+                    raise MalformedReport(
+                        f"invalid JSON: {error}", position=f"runs[0].results[{done}]"
+                    ) from error
+                done += 1
         reader = readers.JsonReader(
             stream,
             ["runs.item.results.item"],
@@ -144,7 +198,7 @@ class SarifParser(ReportParser):
             expect={"": "object", "runs": "array", "runs.item": "object"},
         )
         run, tool = -1, _Tool()
-        for record in reader:
+        for record in itertools.islice(reader, done, None):
             if record.indexes[0] != run:
                 run = record.indexes[0]
                 value = record.context.get("tool")
@@ -163,12 +217,38 @@ def _single_run_tool(stream: BinaryIO) -> Any | None:
         return None
     # Every run has a tool (SARIF 2.1.0 section 3.14.6), so one tool means one run.
     start = stream.tell()
+    names = _tool_names(stream)
+    stream.seek(start)
+    if not names:
+        return None
+    # With one string "tool" in the whole log there is no second tool to look for: ijson
+    # stops at the first (the log's first lines, as tools write it), and damage further on
+    # sends the log down the general path when the results reach it. Otherwise "tool"
+    # may be some other key or value: the whole log is read for a second tool.
     try:
-        tools = list(itertools.islice(ijson.items(stream, "runs.item.tool", use_float=True), 2))
+        tools = list(itertools.islice(ijson.items(stream, "runs.item.tool", use_float=True), names))
     except (ijson.JSONError, ValueError):
         tools = []
     stream.seek(start)
     return tools[0] if len(tools) == 1 and isinstance(tools[0], dict) else None
+
+
+def _tool_names(stream: BinaryIO) -> int:
+    """Return how many JSON strings spell ``tool`` in the rest of the stream: 0, 1, or 2 for more.
+
+    A byte search, several times cheaper than parsing the log with ijson. It counts each key
+    ``tool`` (and any other string ``tool``, or one ending in an escaped quote then ``tool``:
+    more than there are keys, never fewer).
+    """
+    count, tail = 0, b""
+    while chunk := stream.read(_CHUNK):
+        data = tail + chunk
+        # A match held whole in the tail was counted with the previous chunk.
+        count += sum(1 for match in _TOOL_NAME.finditer(data) if match.end() > len(tail))
+        if count >= 2:
+            return 2
+        tail = data[-_TOOL_NAME_LONGEST:]
+    return count
 
 
 def _read_tool(value: Any, position: str) -> _Tool:
@@ -226,15 +306,15 @@ def _find_rule(result: Mapping[str, Any], tool: _Tool, rule_id: str | None) -> _
     component = 0
     tool_component = reference.get("toolComponent")
     if isinstance(tool_component, dict):
-        index = values.as_int(tool_component.get("index"))
+        index = _as_int(tool_component.get("index"))
         named = str(tool_component.get("name") or "")
         if index is not None:
             component = index + 1  # toolComponent.index counts the extensions
         elif named in tool.component_names:
             component = tool.component_names.index(named)
-    rule_index = values.as_int(result.get("ruleIndex"))
+    rule_index = _as_int(result.get("ruleIndex"))
     if rule_index is None:
-        rule_index = values.as_int(reference.get("index"))
+        rule_index = _as_int(reference.get("index"))
     if 0 <= component < len(tool.components) and rule_index is not None:
         rules = tool.components[component]
         if 0 <= rule_index < len(rules):
@@ -260,61 +340,76 @@ def _findings(
     properties = readers.as_mapping(result.get("properties"))
 
     message = _message(result.get("message"), rule)
-    first_line = next((line for line in message.splitlines() if line.strip()), "")
+    lines = message.splitlines()
+    if len(lines) == 1:  # the usual message
+        first_line = lines[0] if lines[0].strip() else ""
+    else:
+        first_line = next((line for line in lines if line.strip()), "")
     heading = first_line or rule.short or rule.name or rule_id
     cvss_v3, cvss_v4 = rule.cvss_v3, rule.cvss_v4
-    cwe_numbers = rule.cwe_numbers
-    advisory_texts: list[object] = [rule_id, rule.name, rule.short, *rule.tags]
-    if properties:  # a result's own properties come before its rule's
-        own_v3 = values.cvss3(_vector("CVSS:3", properties))
-        own_v4 = values.cvss4(_vector("CVSS:4", properties))
-        cvss_v3 = own_v3 if own_v3[0] else cvss_v3
-        cvss_v4 = own_v4 if own_v4[0] else cvss_v4
-        advisory_texts.extend(_strings(properties))
-        cwe_numbers = (*_cwe_numbers(properties, []), *cwe_numbers)
-    taxa = readers.expect_list(result.get("taxa"), f"{position}.taxa")
-    if taxa:
-        cwe_numbers = (*_cwe_numbers({}, _taxa_cwes(taxa)), *cwe_numbers)
+    advisory_ids: tuple[str, ...] | None = None
+    cwe_ids: tuple[int, ...] = ()
+    taxa = _list(result.get("taxa"), position, ".taxa")
+    if properties or taxa:
+        cwe_numbers = rule.cwe_numbers
+        advisory_texts: list[object] = [rule_id, rule.name, rule.short, *rule.tags]
+        if properties:  # a result's own properties come before its rule's
+            own_v3 = values.cvss3(_vector("CVSS:3", properties))
+            own_v4 = values.cvss4(_vector("CVSS:4", properties))
+            cvss_v3 = own_v3 if own_v3[0] else cvss_v3
+            cvss_v4 = own_v4 if own_v4[0] else cvss_v4
+            advisory_texts.extend(_strings(properties))
+            cwe_numbers = (*_cwe_numbers(properties, []), *cwe_numbers)
+        if taxa:
+            cwe_numbers = (*_cwe_numbers({}, _taxa_cwes(taxa)), *cwe_numbers)
+        advisory_ids, cwe_ids = values.advisory_ids(advisory_texts), values.cwe_ids(cwe_numbers)
     prints = readers.as_mapping(result.get("fingerprints")) or readers.as_mapping(
         result.get("partialFingerprints")
     )
-    stated = ";".join(f"{key}={prints[key]}" for key in sorted(prints))
+    stated = ";".join([f"{key}={prints[key]}" for key in sorted(prints)]) if prints else ""
     severity = _severity(result, rule, properties)
-    description = text.clip("\n\n".join(dict.fromkeys(filter(None, (message, rule.full)))))
-    remediation = rule.help_text if rule.help_text not in (rule.full, rule.short) else ""
+    both = message and rule.full and message != rule.full
+    description = text.clip(f"{message}\n\n{rule.full}" if both else message or rule.full)
 
     places = _locations(result, position)
     flow = _code_flow(result, position)
+    title = text.title(heading)
+    share = tool.share(rule, rule_id)
+    if advisory_ids is None:
+        advisory_ids, cwe_ids = share.advisory_ids, share.cwe_ids
+    finding_id = values.text(result.get("guid")) or values.text(result.get("correlationGuid"))
+    tags = _tags(result, rule.tags)
     for location, snippet, region in places:
-        anchor = " ".join(snippet.split()) or region or " ".join(message.split())
-        if not stated:
-            anchored = (tool.name, rule_id, location.file_path, anchor)
-            occurrence = repeats.number(grouping.fingerprint(*anchored), location.line_start)
-            # The first place keeps the plain anchor; later ones add their number.
-            key = grouping.fingerprint("sarif", *anchored, *((occurrence,) if occurrence else ()))
-        elif len(places) == 1:
+        if stated and len(places) == 1:
             key = grouping.fingerprint("sarif", tool.name, rule_id, stated)
-        else:  # the tool's fingerprint names the result, not each of its locations
-            key = grouping.fingerprint("sarif", tool.name, rule_id, stated, location.file_path, anchor)
+        else:
+            anchor = " ".join(snippet.split()) or region or " ".join(message.split())
+            if stated:  # the tool's fingerprint names the result, not each of its locations
+                key = grouping.fingerprint("sarif", tool.name, rule_id, stated, location.file_path, anchor)
+            else:
+                anchored = (tool.name, rule_id, location.file_path, anchor)
+                occurrence = repeats.number(grouping.fingerprint(*anchored), location.line_start)
+                # The first place keeps the plain anchor; later ones add their number.
+                key = grouping.fingerprint("sarif", *anchored, *((occurrence,) if occurrence else ()))
         yield NormalizedFinding(
-            title=text.title(heading),
+            title=title,
             severity=severity,
             tool=tool.name,
             tool_version=tool.version,
-            rule_id=text.clip(rule_id, 500) if rule_id else None,
-            tool_finding_id=values.text(result.get("guid")) or values.text(result.get("correlationGuid")),
+            rule_id=share.rule_id,
+            tool_finding_id=finding_id,
             description=description,
-            advisory_ids=values.advisory_ids(advisory_texts),
-            cwe_ids=values.cwe_ids(cwe_numbers),
+            advisory_ids=advisory_ids,
+            cwe_ids=cwe_ids,
             cvss_v3_vector=cvss_v3[0],
             cvss_v3_score=cvss_v3[1],
             cvss_v4_vector=cvss_v4[0],
             cvss_v4_score=cvss_v4[1],
             location=location,
-            evidence=text.clip("\n\n".join(filter(None, (snippet, flow)))),
-            remediation=text.clip(remediation),
-            references=(rule.help_uri,) if rule.help_uri else (),
-            tags=_tags(result, rule.tags),
+            evidence=text.clip(f"{snippet}\n\n{flow}" if snippet and flow else snippet or flow),
+            remediation=share.remediation,
+            references=share.references,
+            tags=tags,
             fingerprint=key,
         )
 
@@ -333,24 +428,26 @@ def _severity(result: Mapping[str, Any], rule: _Rule, properties: Mapping[str, A
 
 def _locations(result: Mapping[str, Any], position: str) -> list[tuple[FindingLocation, str, str]]:
     """Return each location with its snippet and its region as ``line:col-line:col``."""
-    locations = readers.expect_list(result.get("locations"), f"{position}.locations")
+    locations = _list(result.get("locations"), position, ".locations")
     places = []
     for index, item in enumerate(locations or [{}]):
-        where = f"{position}.locations[{index}]"
-        place = readers.expect_mapping(item, where)
+        place = item if type(item) is dict else readers.expect_mapping(item, f"{position}.locations[{index}]")
         physical = readers.as_mapping(place.get("physicalLocation"))
         artifact = readers.as_mapping(physical.get("artifactLocation")) or readers.as_mapping(
             result.get("analysisTarget")
         )
         region = readers.as_mapping(physical.get("region"))
         uri = values.text(artifact.get("uri"))
-        line_start = values.line_number(region.get("startLine"))
+        line_start = _line_number(region.get("startLine"))
         span = ""
         if region:
-            names = ("startLine", "startColumn", "endLine", "endColumn")
-            span = "{}:{}-{}:{}".format(*(region.get(name, "") for name in names))
+            get = region.get
+            start = f"{get('startLine', '')}:{get('startColumn', '')}"
+            span = f"{start}-{get('endLine', '')}:{get('endColumn', '')}"
         component = None
-        logical = readers.expect_list(place.get("logicalLocations"), f"{where}.logicalLocations")
+        logical = place.get("logicalLocations")
+        if type(logical) is not list:  # absent, or not an array (an error)
+            logical = readers.expect_list(logical, f"{position}.locations[{index}].logicalLocations")
         if logical and isinstance(logical[0], dict):
             component = values.text(logical[0].get("fullyQualifiedName")) or values.text(
                 logical[0].get("name")
@@ -358,7 +455,7 @@ def _locations(result: Mapping[str, Any], position: str) -> list[tuple[FindingLo
         location = FindingLocation(
             file_path=_path(uri),
             line_start=line_start,
-            line_end=values.line_number(region.get("endLine")) or line_start,
+            line_end=_line_number(region.get("endLine")) or line_start,
             component=component,
         )
         places.append((location, _message_text(region.get("snippet")), span))
@@ -367,7 +464,7 @@ def _locations(result: Mapping[str, Any], position: str) -> list[tuple[FindingLo
 
 def _code_flow(result: Mapping[str, Any], position: str) -> str:
     """Return the result's first data flow (``codeFlows``) as numbered lines: where, and what passes."""
-    flows = readers.expect_list(result.get("codeFlows"), f"{position}.codeFlows")
+    flows = _list(result.get("codeFlows"), position, ".codeFlows")
     if not flows:
         return ""
     threads = readers.expect_list(readers.as_mapping(flows[0]).get("threadFlows"), f"{position}.codeFlows[0]")
@@ -411,6 +508,8 @@ def _taxa_cwes(targets: list[Any]) -> list[str]:
 
 
 def _tags(result: Mapping[str, Any], rule_tags: tuple[str, ...]) -> tuple[str, ...]:
+    if "kind" not in result and "baselineState" not in result and "suppressions" not in result:
+        return rule_tags  # the usual result; the rule's tags are already distinct
     tags = list(rule_tags)
     kind = values.text(result.get("kind"))
     if kind and kind != "fail":
@@ -442,9 +541,33 @@ def _message(value: Any, rule: _Rule) -> str:
 
 def _message_text(value: Any) -> str:
     """Return the text of a SARIF message or multiformat string (plain text, else markdown)."""
+    if value is None:  # no snippet, most often
+        return ""
     message = readers.as_mapping(value)
     text = message.get("text") or message.get("markdown") or ""
-    return str(text).strip()
+    return text.strip() if type(text) is str else str(text).strip()
+
+
+def _list(value: Any, position: str, key: str) -> list[Any]:
+    """Return ``value`` if it is a JSON array (None counts as empty), else say where: ``position`` + ``key``.
+
+    The position is only put together for the error (most values are arrays or absent).
+    """
+    if type(value) is list:
+        return value
+    return readers.expect_list(value, position + key)
+
+
+def _as_int(value: Any) -> int | None:
+    """Return ``value`` as an int (see values.as_int), most often already one."""
+    return value if type(value) is int else values.as_int(value)
+
+
+def _line_number(value: Any) -> int | None:
+    """Return a line number (see values.line_number), most often already an int."""
+    if type(value) is int:
+        return value if value > 0 else None
+    return values.line_number(value)
 
 
 def _path(uri: str | None) -> str | None:

@@ -51,6 +51,9 @@ TEXT_LIMITS = {
     for f in Finding._meta.concrete_fields
     if f.name in STAGED_COLUMNS and getattr(f, "max_length", None)
 }
+# Each content column's length limit (None: text without one, or not text), in CONTENT_COLUMNS order.
+_LIMITS = tuple(TEXT_LIMITS.get(name) for name in CONTENT_COLUMNS)
+_RANKS = {severity: severity.rank for severity in Severity}
 ADVISORY_LIMIT = 100
 TRANSITION_COLUMNS = "finding_id, actor_id, at, from_status, to_status, reason"
 
@@ -86,36 +89,36 @@ def content_hash(content: list[Any], finding: NormalizedFinding) -> str:
 def staged_row(ordinal: int, finding: NormalizedFinding) -> tuple[Any, ...]:
     """Map a normalized finding onto the staging columns, clipped to the columns' limits."""
     location = finding.location
-    values: dict[str, Any] = {
-        "title": finding.title,
-        "description": finding.description,
-        "severity": finding.severity.value,
-        "severity_rank": finding.severity.rank,
-        "cvss_v3_vector": finding.cvss_v3_vector or "",
-        "cvss_v3_score": finding.cvss_v3_score,
-        "cvss_v4_vector": finding.cvss_v4_vector or "",
-        "cvss_v4_score": finding.cvss_v4_score,
-        "tool": finding.tool,
-        "rule_id": finding.rule_id or "",
-        "file_path": location.file_path or "",
-        "line_start": location.line_start,
-        "line_end": location.line_end,
-        "url": location.url or "",
-        "parameter": location.parameter or "",
-        "host": location.host or "",
-        "port": location.port,
-        "protocol": location.protocol or "",
-        "package": location.package or "",
-        "package_version": location.package_version or "",
-        "fixed_version": location.fixed_version or "",
-        "component": location.component or "",
-        "evidence": finding.evidence,
-        "remediation": finding.remediation,
-        "references": orjson.dumps(list(finding.references)).decode(),
-    }
+    values = (  # in CONTENT_COLUMNS order
+        finding.title,
+        finding.description,
+        finding.severity.value,
+        _RANKS[finding.severity],
+        finding.cvss_v3_vector or "",
+        finding.cvss_v3_score,
+        finding.cvss_v4_vector or "",
+        finding.cvss_v4_score,
+        finding.tool,
+        finding.rule_id or "",
+        location.file_path or "",
+        location.line_start,
+        location.line_end,
+        location.url or "",
+        location.parameter or "",
+        location.host or "",
+        location.port,
+        location.protocol or "",
+        location.package or "",
+        location.package_version or "",
+        location.fixed_version or "",
+        location.component or "",
+        finding.evidence,
+        finding.remediation,
+        orjson.dumps(finding.references).decode(),
+    )
     content = [
-        _clip(value, TEXT_LIMITS.get(name)) if isinstance(value, str) else value
-        for name, value in values.items()  # in CONTENT_COLUMNS order
+        _clip(value, limit) if isinstance(value, str) else value
+        for value, limit in zip(values, _LIMITS, strict=True)
     ]
     fingerprint = _clip(finding.fingerprint, TEXT_LIMITS["fingerprint"])
     return (ordinal, fingerprint, content_hash(content, finding), *content)

@@ -416,6 +416,14 @@ def prepared(description: str | None) -> argparse.Namespace:
         call_command("migrate", verbosity=0)  # a database seeded by an older checkout
     else:
         seed(args.findings, args.assets, args.organizations)
+    # As the core's process does once it has started (bastion/core/asgi.py): every view imported,
+    # the heap settled.
+    from django.urls import get_resolver
+
+    from bastion.servicekit import heap
+
+    get_resolver().url_patterns  # noqa: B018
+    heap.settle()
     return args
 
 

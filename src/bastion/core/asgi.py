@@ -3,7 +3,12 @@
 import os
 
 from django.core.asgi import get_asgi_application
+from django.urls import get_resolver
+
+from bastion.servicekit import heap
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.core.settings")
 
 application = get_asgi_application()
+get_resolver().url_patterns  # noqa: B018 - imports every view now, before the heap is settled
+heap.settle()

@@ -74,6 +74,7 @@ def fresh_database(name: str) -> str:
 def plain_copy_rate(report: Path) -> float:
     """COPY the report's normalized rows into a bare table; return rows per second."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.core.settings")
+    os.environ.setdefault("BASTION_LOG_LEVEL", "WARNING")  # not a line per status poll of the bench
     import django
 
     django.setup()
@@ -108,6 +109,7 @@ def best_cpu(work: Callable[[], object], repeat: int = 3) -> float:
 def parse_cpu(report: Path, findings: int) -> None:
     """Print the CPU of tokenising the report, of parsing it, and of parsing plus staging rows."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.core.settings")
+    os.environ.setdefault("BASTION_LOG_LEVEL", "WARNING")  # not a line per status poll of the bench
     import django
 
     django.setup()

@@ -120,7 +120,9 @@ def main() -> int:
     parser.add_argument(
         "--every", type=int, default=1, help="every N-th snippet of the corpus only (default: all)"
     )
-    parser.add_argument("--llm-tokens", type=int, default=128, help="the longest answer of the local model")
+    parser.add_argument(
+        "--llm-tokens", type=int, default=128, help="the longest answer of the local model (16 at least)"
+    )
     args = parser.parse_args()
     with running(args.port, analyses_per_minute="1000") as (base, token, _):
         with httpx.Client(base_url=base, headers={"Authorization": f"Token {token}"}, timeout=120) as client:

@@ -14,6 +14,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import psycopg
+
 from tests import services
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,7 +44,7 @@ def _chains(ports: list[int]) -> dict[str, list[tuple[list[str], str]]]:
         "scans": [(["bench/scans.py", "--files", "12", "--osv-records", "40"], "unchanged re-import")],
         "sast": [(["-m", "bench.sast", "--every", "40"], "analysis time per file")],
         "agent": [
-            (["bench/agent.py", "--runs", "1", "--every", "20", "--llm-tokens", "8", "--port", str(ports[1])],
+            (["bench/agent.py", "--runs", "1", "--every", "20", "--llm-tokens", "16", "--port", str(ports[1])],
              "provider llamacpp"),
         ],
     }  # fmt: skip
@@ -83,6 +85,10 @@ def test_every_bench_script_runs_at_a_tiny_size() -> None:
         "reports.py",
     }
     assert scripts == {_script(arguments) for chain in chains.values() for arguments, _ in chain}
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        problems = [problem for found in pool.map(_run, chains.values()) for problem in found]
+    try:
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            problems = [problem for found in pool.map(_run, chains.values()) for problem in found]
+    finally:
+        with psycopg.connect(services.POSTGRES_URL, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
     assert not problems, "\n\n".join(problems)

@@ -44,8 +44,8 @@ def _chains(ports: list[int]) -> dict[str, list[tuple[list[str], str]]]:
         "scans": [(["bench/scans.py", "--files", "12", "--osv-records", "40"], "unchanged re-import")],
         "sast": [(["-m", "bench.sast", "--every", "40"], "analysis time per file")],
         "agent": [
-            (["bench/agent.py", "--runs", "1", "--every", "20", "--llm-tokens", "16", "--port", str(ports[1])],
-             "provider llamacpp"),
+            (["bench/agent.py", "--runs", "1", "--every", "20", "--llm-tokens", "16",
+              "--port", str(ports[1])], "provider llamacpp"),
         ],
     }  # fmt: skip
 

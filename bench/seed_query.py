@@ -420,7 +420,7 @@ def prepared(description: str | None) -> argparse.Namespace:
     # the heap settled.
     from django.urls import get_resolver
 
-    from bastion.servicekit import heap
+    from bastion.core import heap
 
     get_resolver().url_patterns  # noqa: B018
     heap.settle()

@@ -5,7 +5,7 @@ import os
 from django.core.asgi import get_asgi_application
 from django.urls import get_resolver
 
-from bastion.servicekit import heap
+from bastion.core import heap
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bastion.core.settings")
 
